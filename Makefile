@@ -1,0 +1,37 @@
+# Two entry points (see README.md): `make demo` runs the main job, `make test` runs every test.
+# Each sets itself up first: a private uv from PyPI, then the locked environment in .venv.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+SYNCED := $(VENV)/.synced-$(shell cat uv.lock pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: demo test bench setup lock clean
+
+setup: $(SYNCED)
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(SYNCED): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --all-extras --python $(PYTHON)
+	rm -f $(VENV)/.synced-*
+	touch $@
+
+demo: setup
+	bash scripts/demo.sh
+
+test: setup
+	bash scripts/test.sh
+
+bench: setup
+	$(VENV)/bin/python -m bench
+
+lock: | $(UV)
+	$(UV) lock
+
+clean:
+	rm -rf out .pytest_cache

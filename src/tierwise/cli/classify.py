@@ -1,0 +1,3 @@
+"""Commands: classify."""
+
+from tierwise.cli.app import app  # noqa: F401

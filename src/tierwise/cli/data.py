@@ -1,0 +1,3 @@
+"""Commands: data."""
+
+from tierwise.cli.app import app  # noqa: F401

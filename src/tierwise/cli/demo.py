@@ -1,0 +1,3 @@
+"""Commands: demo."""
+
+from tierwise.cli.app import app  # noqa: F401

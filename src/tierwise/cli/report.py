@@ -1,0 +1,3 @@
+"""Commands: report."""
+
+from tierwise.cli.app import app  # noqa: F401

@@ -1,0 +1,3 @@
+"""Commands: triage."""
+
+from tierwise.cli.app import app  # noqa: F401

@@ -1,0 +1,3 @@
+"""Commands: value."""
+
+from tierwise.cli.app import app  # noqa: F401

@@ -1,0 +1,32 @@
+"""Settings: the one place configuration comes from (environment variables with the ``TIERWISE_`` prefix).
+
+Create a ``Settings`` where the program starts and pass it down; nothing reads the environment at import.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Runtime settings, read from ``TIERWISE_*`` environment variables.
+
+    >>> Settings(engine="duckdb").engine
+    'duckdb'
+    """
+
+    model_config = SettingsConfigDict(env_prefix="TIERWISE_", extra="ignore")
+
+    engine: Literal["duckdb", "spark"] = "duckdb"
+    duckdb_database: str = Field(":memory:", description="DuckDB database file, or :memory:")
+    duckdb_threads: int | None = Field(None, description="DuckDB worker threads; default all cores")
+    duckdb_memory_limit: str | None = Field(None, description="DuckDB memory limit, e.g. '4GB'")
+    duckdb_temp_directory: Path | None = Field(None, description="Where DuckDB spills when memory is short")
+    spark_master: str = Field("local[*]", description="Spark master, e.g. local[*] or spark://host:7077")
+    spark_remote: str | None = Field(None, description="Spark Connect URL, e.g. sc://host:15002")
+    lang: Literal["en", "zh"] = "en"
+    store_url: str = Field("sqlite:///tierwise.db", description="SQLAlchemy URL of the store")

@@ -1,0 +1,49 @@
+"""A validated data set: canonical tables held in a DuckDB connection, plus what was read and from where."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from tierwise.io.columns import TABLES
+
+
+@dataclass
+class Dataset:
+    """Canonical tables of one data set.
+
+    Each present table is a relation named after the table (``customers``, ``transactions`` …) in
+    ``con``, holding every canonical column of its :class:`~tierwise.io.columns.TableSpec` in order and
+    with its canonical type (columns the file did not have are NULL), followed by the unknown columns
+    kept under their original headers. ``present_columns`` says which canonical columns the source had.
+    """
+
+    con: duckdb.DuckDBPyConnection
+    tables: list[str]
+    sources: dict[str, str] = field(default_factory=dict)
+    present_columns: dict[str, list[str]] = field(default_factory=dict)
+    unknown_columns: dict[str, list[str]] = field(default_factory=dict)
+
+    def __contains__(self, table: str) -> bool:
+        return table in self.tables
+
+    def relation(self, table: str) -> duckdb.DuckDBPyRelation:
+        """The canonical table as a DuckDB relation."""
+        if table not in self.tables:
+            raise KeyError(f"the data set has no {table} table ({TABLES[table].zh})")
+        return self.con.table(table)
+
+    def arrow(self, table: str) -> pa.Table:
+        """The canonical table as an Arrow table (columnar; no Python object per row)."""
+        return self.relation(table).arrow()
+
+    def has_column(self, table: str, column: str) -> bool:
+        """Whether the source of ``table`` had the canonical ``column`` (not just a NULL fill)."""
+        return table in self.tables and column in self.present_columns.get(table, [])
+
+    def row_count(self, table: str) -> int:
+        """Number of rows of a table."""
+        return self.con.sql(f'select count(*) from "{table}"').fetchone()[0]
