@@ -11,7 +11,7 @@ from typing import Literal
 
 from tierwise.errors import IndicatorError
 
-Group = Literal["trade", "finance", "trait", "engagement"]
+Group = Literal["trade", "finance", "trait", "engagement", "value"]
 Unit = Literal["currency", "count", "days", "ratio", "date", "label", "flag", "rank", "score"]
 
 
@@ -79,6 +79,10 @@ INDICATORS: dict[str, Indicator] = {
         I("open_complaints", "open complaints", "未解决投诉数", "count", "engagement", "complaints"),
         I("last_csat", "last CSAT", "最近满意度", "score", "engagement", "surveys"),
         I("last_nps", "last NPS", "最近推荐度", "score", "engagement", "surveys"),
+        # value models (tierwise.value; computed by the services layer when a policy asks for them)
+        I("p_alive", "probability alive", "存活概率", "ratio", "value", "transactions"),
+        I("expected_purchases_12m", "expected purchases in 12 months", "未来12个月预期购买次数", "count", "value", "transactions"),
+        I("clv_12m", "expected 12-month value", "未来12个月预期价值", "currency", "value", "transactions"),
     )
 }
 

@@ -1,0 +1,3 @@
+"""Commands: indicators."""
+
+from tierwise.cli.app import app  # noqa: F401
