@@ -172,9 +172,28 @@ TABLES: dict[str, TableSpec] = {
 }
 
 ORG_LEVELS = ("national", "provincial", "municipal", "county")
-ORG_LEVELS_ZH = {"国家级": "national", "中央": "national", "省级": "provincial", "市级": "municipal", "地市级": "municipal", "县级": "county", "区县级": "county"}
-KINDS_ZH = {"个人": "person", "企业": "company", "公司": "company", "单位": "company"}
-COMPLAINT_STATUS_ZH = {"未解决": "open", "处理中": "open", "待处理": "open", "已解决": "resolved", "已关闭": "resolved"}
+
+# Canonical values of coded columns, and the Chinese (or other) spellings the reader maps onto them.
+# A value outside a column's vocabulary is an error only where ``STRICT_VOCABULARY`` says so.
+VALUE_MAPS: dict[tuple[str, str], dict[str, str]] = {
+    ("customers", "kind"): {"person": "person", "company": "company", "个人": "person", "企业": "company",
+                            "公司": "company", "单位": "company", "机构": "company"},
+    ("customers", "org_level"): {"national": "national", "provincial": "provincial", "municipal": "municipal",
+                                 "county": "county", "国家级": "national", "中央": "national", "省级": "provincial",
+                                 "市级": "municipal", "地市级": "municipal", "县级": "county", "区县级": "county"},
+    ("opportunities", "stage"): {"lead": "lead", "qualified": "qualified", "proposal": "proposal",
+                                 "negotiation": "negotiation", "won": "won", "lost": "lost", "线索": "lead",
+                                 "需求确认": "qualified", "方案": "proposal", "谈判": "negotiation", "赢单": "won",
+                                 "成交": "won", "输单": "lost", "丢单": "lost"},
+    ("opportunities", "objective_need"): {"yes": "yes", "no": "no", "有": "yes", "无": "no", "是": "yes", "否": "no"},
+    ("opportunities", "subjective_need"): {"high": "high", "mid": "mid", "low": "low", "高": "high", "中": "mid", "低": "low"},
+    ("opportunities", "resolve"): {"high": "high", "mid": "mid", "low": "low", "强": "high", "高": "high",
+                                   "中": "mid", "弱": "low", "低": "low"},
+    ("complaints", "status"): {"open": "open", "resolved": "resolved", "未解决": "open", "处理中": "open",
+                               "待处理": "open", "已解决": "resolved", "已关闭": "resolved"},
+}
+STRICT_VOCABULARY = {("customers", "org_level"), ("customers", "kind"), ("opportunities", "stage")}
+OPEN_STAGES = ("lead", "qualified", "proposal", "negotiation")
 TRUE_WORDS = ("true", "yes", "y", "1", "是", "已开始", "有", "√")
 FALSE_WORDS = ("false", "no", "n", "0", "否", "未开始", "无", "")
 
