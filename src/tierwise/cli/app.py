@@ -21,6 +21,13 @@ app = typer.Typer(
 console = Console()
 err_console = Console(stderr=True)
 
+
+
+@app.callback()
+def _root() -> None:
+    """Which customers matter most, why, and what to do about each of them."""
+
+
 EngineOption = typer.Option("duckdb", "--engine", help="Analytics engine: duckdb or spark.")
 
 

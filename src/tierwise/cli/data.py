@@ -1,3 +1,50 @@
-"""Commands: data."""
+"""Commands on a data set as a whole: ``tierwise check``."""
 
-from tierwise.cli.app import app  # noqa: F401
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from tierwise.cli.app import app, console
+from tierwise.errors import DataValidationError
+from tierwise.io.dataset import describe
+from tierwise.io.readers import open_data
+
+DataArg = Annotated[str, typer.Argument(help="A data set folder, one table file, or 'demo'.")]
+AsOfOption = Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="As-of date, YYYY-MM-DD.")]
+
+
+@app.command()
+def check(
+    data: DataArg,
+    as_of: AsOfOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Validate a data set: rows, customers, date range and unknown columns per table, or every bad row."""
+    as_of_date = as_of.date() if as_of else None
+    try:
+        dataset = open_data(data, as_of=as_of_date)
+    except DataValidationError as exc:
+        if not as_json:
+            raise
+        typer.echo(json.dumps({"valid": False, "problem_count": exc.total,
+                               "problems": [p.__dict__ for p in exc.problems[: exc.shown]]},
+                              ensure_ascii=False, indent=2))
+        raise typer.Exit(1) from exc
+    tables = describe(dataset)
+    if as_json:
+        typer.echo(json.dumps({"valid": True, "tables": tables}, ensure_ascii=False, indent=2))
+        return
+    grid = Table(title=f"{Path(data).name}: valid / 数据有效", title_justify="left")
+    for header in ("table", "file", "rows", "customers", "date range", "unknown columns"):
+        grid.add_column(header, justify="right" if header in ("rows", "customers") else "left")
+    for t in tables:
+        span = f"{t['first_date']} … {t['last_date']}" if t["first_date"] else "—"
+        grid.add_row(t["table"], Path(str(t["file"])).name, f"{t['rows']:,}", f"{t['customers']:,}", span,
+                     ", ".join(t["unknown_columns"]) or "—")
+    console.print(grid)

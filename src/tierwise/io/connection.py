@@ -35,4 +35,6 @@ def duckdb_connection(settings: Settings | None = None, database: str | None = N
         config["memory_limit"] = settings.duckdb_memory_limit
     if settings.duckdb_temp_directory:
         config["temp_directory"] = str(settings.duckdb_temp_directory)
-    return duckdb.connect(database or settings.duckdb_database, config=config)
+    con = duckdb.connect(database or settings.duckdb_database, config=config)
+    con.execute("SET enable_progress_bar = false")
+    return con

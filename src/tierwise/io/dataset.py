@@ -47,3 +47,28 @@ class Dataset:
     def row_count(self, table: str) -> int:
         """Number of rows of a table."""
         return self.con.sql(f'select count(*) from "{table}"').fetchone()[0]
+
+
+MAIN_DATE = {"transactions": "date", "receivables": "invoice_date", "opportunities": "expected_close_date",
+             "visits": "date", "complaints": "date", "surveys": "date", "customers": "created_at"}
+
+
+def describe(dataset: Dataset) -> list[dict[str, object]]:
+    """Per table: file, rows, distinct customers, date range of its main date, unknown columns."""
+    out = []
+    for table in dataset.tables:
+        date_col = MAIN_DATE[table]
+        rows, customers, first, last = dataset.con.execute(
+            f'SELECT count(*), count(DISTINCT customer_id), min("{date_col}"), max("{date_col}") FROM "{table}"'
+        ).fetchone()
+        out.append({
+            "table": table,
+            "file": dataset.sources.get(table, ""),
+            "rows": rows,
+            "customers": customers,
+            "date_column": date_col,
+            "first_date": first.isoformat() if first else None,
+            "last_date": last.isoformat() if last else None,
+            "unknown_columns": dataset.unknown_columns.get(table, []),
+        })
+    return out

@@ -1,0 +1,95 @@
+"""SQL expressions that turn the text users type into typed values, run inside DuckDB.
+
+Each builder takes a quoted SQL expression holding the raw text (VARCHAR) and returns an expression that is
+the typed value, or NULL when the text cannot be read (the validator then names the cell). Everything runs
+as one vectorised query; no Python code touches a row.
+"""
+
+from __future__ import annotations
+
+from tierwise.io.columns import FALSE_WORDS, TRUE_WORDS, ColumnType
+
+FULL_WIDTH = "０１２３４５６７８９，．－＋／：　"
+HALF_WIDTH = "0123456789,.-+/: "
+
+DATE_FORMATS = (
+    "%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y年%m月%d日", "%Y.%m.%d",
+    "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M",
+    "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%f",
+)
+EXCEL_EPOCH = "DATE '1899-12-30'"
+
+
+def quote_ident(name: str) -> str:
+    """A SQL identifier in double quotes, safe for any header text."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def quote_literal(value: str) -> str:
+    """A SQL string literal."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def clean_text(raw: str) -> str:
+    """Trimmed text with full-width digits and punctuation made half-width; blank becomes NULL."""
+    return f"nullif(trim(translate({raw}, '{FULL_WIDTH}', '{HALF_WIDTH}')), '')"
+
+
+def number_expr(raw: str) -> str:
+    """A DOUBLE from text such as ``1,234.50``, ``¥1,234``, ``￥1,234``, ``1234元``, ``(1,234)``, ``1.234,5``.
+
+    A comma is a thousands separator, except in the European form (``1.234,50``, ``12,5``) where it is
+    the decimal mark.
+    """
+    text = f"regexp_replace({clean_text(raw)}, '\\s|¥|￥|\\$|元|RMB|CNY', '', 'g')"
+    european = f"regexp_full_match({text}, '\\(?-?[0-9]{{1,3}}(\\.[0-9]{{3}})+(,[0-9]+)?\\)?|\\(?-?[0-9]+,[0-9]{{1,2}}\\)?')"
+    plain = f"CASE WHEN {european} THEN replace(replace({text}, '.', ''), ',', '.') ELSE replace({text}, ',', '') END"
+    signed = f"CASE WHEN regexp_full_match({plain}, '\\(.*\\)') THEN '-' || trim({plain}, '()') ELSE {plain} END"
+    value = f"try_cast({signed} AS DOUBLE)"
+    return f"CASE WHEN isfinite({value}) THEN {value} END"
+
+
+def integer_expr(raw: str) -> str:
+    """A BIGINT from text holding a whole number (``5``, ``5.0``, ``１０``); ``4.5`` is not one."""
+    num = number_expr(raw)
+    return f"CASE WHEN {num} = round({num}) THEN CAST({num} AS BIGINT) END"
+
+
+def date_expr(raw: str) -> str:
+    """A DATE from ``2024-01-31``, ``2024/1/31``, ``20240131``, ``2024年1月31日``, datetimes, Excel serials."""
+    text = clean_text(raw)
+    formats = "[" + ", ".join(quote_literal(f) for f in DATE_FORMATS) + "]"
+    serial = (
+        f"CASE WHEN regexp_full_match({text}, '[0-9]{{4,5}}(\\.[0-9]+)?') "
+        f"AND try_cast({text} AS DOUBLE) BETWEEN 367 AND 109574 "  # 1901-01-01 .. 2199-12-31
+        f"THEN CAST({EXCEL_EPOCH} + CAST(floor(try_cast({text} AS DOUBLE)) AS INTEGER) AS DATE) END"
+    )
+    return f"coalesce(CAST(try_strptime({text}, {formats}) AS DATE), {serial})"
+
+
+def bool_expr(raw: str) -> str:
+    """A BOOLEAN from yes/no words in English or Chinese (是/否, 已开始/未开始, true/false, 1/0)."""
+    text = f"lower({clean_text(raw)})"
+    trues = ", ".join(quote_literal(w) for w in TRUE_WORDS)
+    falses = ", ".join(quote_literal(w) for w in FALSE_WORDS if w)
+    return f"CASE WHEN {text} IN ({trues}) THEN TRUE WHEN {text} IN ({falses}) THEN FALSE END"
+
+
+def string_expr(raw: str, value_map: dict[str, str] | None = None) -> str:
+    """Trimmed text (blank → NULL); with a vocabulary, the canonical code for a known spelling, else NULL."""
+    text = f"nullif(trim(CAST({raw} AS VARCHAR)), '')"
+    if not value_map:
+        return text
+    cases = " ".join(f"WHEN {quote_literal(k.lower())} THEN {quote_literal(v)}" for k, v in value_map.items())
+    return f"CASE lower({text}) {cases} END"
+
+
+def typed_expr(col_type: ColumnType, raw: str, value_map: dict[str, str] | None = None) -> str:
+    """The parsing expression for a canonical column type."""
+    if col_type == "string":
+        return string_expr(raw, value_map)
+    builder = {"float": number_expr, "int": integer_expr, "date": date_expr, "bool": bool_expr}[col_type]
+    return builder(f"CAST({raw} AS VARCHAR)")
+
+
+SQL_TYPES = {"string": "VARCHAR", "float": "DOUBLE", "int": "BIGINT", "date": "DATE", "bool": "BOOLEAN"}
