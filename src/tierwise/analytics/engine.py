@@ -73,6 +73,9 @@ class Engine:
 
     def load(self, name: str, data: Any) -> ir.Table:
         """Put in-memory data (Arrow, pandas) on this engine as a table called ``name``."""
+        if self.name == "spark":
+            # a temporary view writes nothing to spark-warehouse/, so a rerun never meets a stale table folder
+            return self.backend.create_view(name, ibis.memtable(data), overwrite=True)
         return self.backend.create_table(name, data, overwrite=True)
 
     def execute(self, expr: ir.Expr, **kwargs: Any) -> Any:
