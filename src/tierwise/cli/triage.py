@@ -1,3 +1,34 @@
-"""Commands: triage."""
+"""Commands: triage — route one bank-lobby walk-in and print the decision as JSON."""
 
-from tierwise.cli.app import app  # noqa: F401
+from __future__ import annotations
+
+import json
+import sys
+from typing import Literal
+
+import typer
+
+from tierwise.cli.app import app, console
+from tierwise.errors import UsageError
+from tierwise.triage import load_triage_policy, triage
+
+
+@app.command("triage")
+def triage_command(
+    walk_in_json: str = typer.Option(
+        ..., "--json", help="The walk-in as a JSON object, or '-' to read it from standard input.",
+    ),
+    policy: str = typer.Option("bank-lobby", "--policy", help="A shipped triage policy name or a YAML file path."),
+    lang: Literal["en", "zh"] = typer.Option("en", "--lang", help="Language of the reasons and next step."),
+) -> None:
+    """Route one walk-in customer to the VIP, potential-VIP or ordinary flow; print the decision as JSON.
+
+    Example: tierwise triage --json '{"business": "deposit", "amount": 5000}'
+    """
+    text = sys.stdin.read() if walk_in_json == "-" else walk_in_json
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"--json is not valid JSON: {exc}") from None
+    decision = triage(data, load_triage_policy(policy), lang=lang)
+    console.print_json(data=decision.to_dict(), ensure_ascii=False)
