@@ -153,3 +153,9 @@ def full_report(lang: str = "en") -> ReportData:
 def report(request: pytest.FixtureRequest) -> ReportData:
     """The full hand-built report, in each language."""
     return full_report(request.param)
+
+
+@pytest.fixture
+def make_report():
+    """The builder of the hand-built report: ``make_report("zh")``."""
+    return full_report

@@ -100,6 +100,7 @@ def pareto_chart(pareto: Pareto, lang: str) -> dict[str, Any]:
         "showSymbol": False,
         "silent": True,
         "lineStyle": {"type": "dotted", "color": "#b8c2cc", "width": 1},
+        "itemStyle": {"color": "#b8c2cc"},
         "data": [[0, 0], [1, 1]],
     })
     return _base(
