@@ -65,7 +65,9 @@ def describe_errors(exc: ValidationError) -> str:
             given = err["input"]
             if isinstance(given, tuple):
                 given = list(given)
-            lines.append(f"  - {where}: {err['msg']} (got {given!r})")
+            # enquiries are a tuple inside, but a JSON list to the user
+            message = "Input should be a list" if err["type"] == "tuple_type" else err["msg"]
+            lines.append(f"  - {where}: {message} (got {given!r})")
     return "\n".join(lines)
 
 
