@@ -1,0 +1,116 @@
+"""The estimator contract shared by the purchase-count models (BG/NBD, MBG/NBD, Pareto/NBD).
+
+``__init__`` stores parameters and does nothing else; ``fit`` takes the summary (a frame with
+``frequency``, ``recency``, ``T`` columns, or the three arrays), validates it, compresses it to unique
+rows, maximises the likelihood and sets ``params_``, ``stderr_``, ``loglik_`` and ``fit_info_``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tierwise.errors import ModelError
+from tierwise.value.fitting import FitInfo, compress, maximize, standard_errors
+
+Arrays = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def summary_arrays(
+    data: Any, recency: Any = None, T: Any = None, *, min_rows: int = 1
+) -> Arrays:  # noqa: N803
+    """``(frequency, recency, T)`` as float arrays from a summary frame or three array-likes, validated.
+
+    Invalid rows raise :class:`ModelError` naming the rule, how many rows break it and the first ones.
+    """
+    if recency is None and T is None:
+        if not isinstance(data, pd.DataFrame):
+            raise ModelError("pass a summary frame with frequency, recency and T, or the three arrays")
+        missing = [c for c in ("frequency", "recency", "T") if c not in data.columns]
+        if missing:
+            raise ModelError(f"the summary lacks column(s) {', '.join(missing)}; it has {', '.join(map(str, data.columns))}")
+        x, t_x, big_t = data["frequency"], data["recency"], data["T"]
+    else:
+        x, t_x, big_t = data, recency, T
+    x, t_x, big_t = (np.asarray(v, dtype=float).ravel() for v in (x, t_x, big_t))
+    if not len(x) == len(t_x) == len(big_t):
+        raise ModelError(f"frequency, recency and T differ in length: {len(x)}, {len(t_x)}, {len(big_t)}")
+    if len(x) < min_rows:
+        raise ModelError(f"at least {min_rows} customer(s) needed to fit, got {len(x)}")
+    checks = (
+        (~np.isfinite(x) | ~np.isfinite(t_x) | ~np.isfinite(big_t), "frequency, recency and T must be finite numbers"),
+        ((x < 0) | (x != np.floor(x)), "frequency must be a whole number ≥ 0"),
+        ((t_x < 0) | (t_x > big_t), "recency must be between 0 and T"),
+        ((x == 0) & (t_x != 0), "recency must be 0 when frequency is 0"),
+    )
+    for bad, rule in checks:
+        if bad.any():
+            rows = np.flatnonzero(bad)
+            raise ModelError(f"{rule}: {len(rows)} row(s) break it, first at position(s) {rows[:5].tolist()}")
+    return x, t_x, big_t
+
+
+class PurchaseModel:
+    """Base of the purchase-count models; subclasses define the likelihood and the predictions."""
+
+    PARAM_NAMES: tuple[str, ...] = ()
+
+    def __init__(self, penalizer_coef: float = 0.0) -> None:
+        self.penalizer_coef = penalizer_coef
+
+    # -- subclass hooks -------------------------------------------------------------------------
+    @staticmethod
+    def _loglik_rows(params: np.ndarray, data: Arrays) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    _grad_rows: Any = None  # per-row gradient in the natural parameters, or None for central differences
+
+    def _starts(self, data: Arrays, weights: np.ndarray) -> list[list[float]]:
+        x, _, big_t = data
+        rate = max(float(weights @ x) / float(weights @ big_t), 1e-3)  # repeat purchases per period
+        return [[1.0] * len(self.PARAM_NAMES), self._scaled_start(rate)]
+
+    def _scaled_start(self, rate: float) -> list[float]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # -- the contract ---------------------------------------------------------------------------
+    def fit(self, data: Any, recency: Any = None, T: Any = None, *, starts: Sequence[Sequence[float]] | None = None):  # noqa: N803
+        """Fit by maximum likelihood to a summary (frame or three arrays); returns ``self``."""
+        if self.penalizer_coef < 0:
+            raise ModelError(f"penalizer_coef must be ≥ 0, not {self.penalizer_coef}")
+        arrays = summary_arrays(data, recency, T)
+        unique, weights = compress(*arrays)
+        tried = list(starts) if starts is not None else self._starts(unique, weights)
+        try:
+            params, loglik, info = maximize(
+                self._loglik_rows, self._grad_rows, unique, weights, tried, self.penalizer_coef, n_rows=len(arrays[0])
+            )
+        except FloatingPointError as exc:
+            raise ModelError(f"{type(self).__name__} cannot be fitted to this data: {exc}") from None
+        stderr, info.hessian_ok = standard_errors(
+            self._loglik_rows, self._grad_rows, params, unique, weights, self.penalizer_coef
+        )
+        self.params_ = dict(zip(self.PARAM_NAMES, map(float, params), strict=True))
+        self.stderr_ = dict(zip(self.PARAM_NAMES, map(float, stderr), strict=True))
+        self.loglik_ = loglik
+        self.fit_info_: FitInfo = info
+        return self
+
+    def _params(self) -> tuple[float, ...]:
+        if not hasattr(self, "params_"):
+            raise ModelError(f"{type(self).__name__} is not fitted yet: call fit() first")
+        return tuple(self.params_[n] for n in self.PARAM_NAMES)
+
+    def loglik_rows(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:  # noqa: N803
+        """Each customer's log-likelihood under the fitted parameters."""
+        data = summary_arrays(frequency, recency, T)
+        return self._loglik_rows(np.array(self._params()), data)
+
+    def __repr__(self) -> str:
+        if hasattr(self, "params_"):
+            fitted = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
+            return f"{type(self).__name__}({fitted}, loglik={self.loglik_:.2f})"
+        return f"{type(self).__name__}(penalizer_coef={self.penalizer_coef})"
