@@ -1,0 +1,28 @@
+"""HTML and Excel reports rendered from a plain-data :class:`~tierwise.reports.model.ReportData`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tierwise.errors import UsageError
+from tierwise.reports.model import ReportData
+
+FORMATS = (".html", ".xlsx")
+
+
+def write_report(report: ReportData, path: str | Path) -> Path:
+    """Write ``report`` as HTML or Excel, chosen by the file suffix (``.html`` / ``.htm`` or ``.xlsx``)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        from tierwise.reports.html import write_html
+
+        return write_html(report, path)
+    if suffix == ".xlsx":
+        from tierwise.reports.excel import write_excel
+
+        return write_excel(report, path)
+    raise UsageError(f"cannot write a report to {path.name!r}: the file must end in .html or .xlsx")
+
+
+__all__ = ["FORMATS", "ReportData", "write_report"]

@@ -1,0 +1,200 @@
+"""Gather everything a report shows into a :class:`~tierwise.reports.model.ReportData`.
+
+The figures come from the analytics and value layers; this module only calls them, pulls their small
+results (one row per customer at most) and shapes them for the renderers. A section whose inputs the
+data set lacks is left out with the reason, in words the reader sees in the report.
+
+>>> from tierwise.io.readers import open_data
+>>> data = build_report_data(open_data("demo"), policies=[])  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+
+import ibis
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from tierwise.analytics.engine import Engine
+from tierwise.analytics.indicators import compute_indicators, resolve_as_of
+from tierwise.config import Settings
+from tierwise.io.dataset import Dataset
+from tierwise.reports.i18n import N_, check_lang, gettext_for
+from tierwise.reports.model import Finding, Message, ReportData, Summary
+
+log = logging.getLogger(__name__)
+
+#: indicator columns of the customer list, in order (those the data set has)
+CUSTOMER_COLUMNS = ("customer_id", "name", "owner", "region", "industry", "sales_12m", "profit_12m", "gross_margin",
+                    "orders", "avg_order_value", "last_purchase", "recency_days", "sales_rank", "overdue_amount")
+
+NO_TRANSACTIONS = Message(N_("no transactions table: sales, Pareto, RFM and value not assessed"))
+NO_RECEIVABLES = Message(N_("no receivables table: financial credit not assessed"))
+NO_OPPORTUNITIES = Message(N_("no opportunities table: prospects not graded"))
+NO_PROFIT = Message(N_("the transactions have neither profit nor cost: profit figures not shown"))
+NO_COMPARE = Message(N_("give a second as-of date (--compare DATE) to see moves between classes"))
+NOT_SELECTED = N_("the %(policy)s policy was not selected (--policy %(policy)s)")
+NOT_AVAILABLE = Message(N_("not computed by this version of tierwise"))
+
+
+def build_report_data(
+    dataset: Dataset,
+    *,
+    policies: Sequence[str] = (),
+    as_of: dt.date | None = None,
+    compare: dt.date | None = None,
+    engine: str = "duckdb",
+    lang: str = "en",
+    title: str | None = None,
+    dataset_name: str | None = None,
+    settings: Settings | None = None,
+) -> ReportData:
+    """The report of ``dataset`` as of ``as_of`` (default: the last transaction date).
+
+    ``policies`` names the classification policies to show (shipped names or YAML paths); ``compare``
+    adds the class migration from that date. ``engine`` picks DuckDB or Spark for the indicators.
+    """
+    check_lang(lang)
+    _ = gettext_for(lang)
+    eng = Engine.for_dataset(dataset, engine, settings)
+    tables = eng.tables(dataset)
+    as_of = resolve_as_of(tables, as_of)
+    report = ReportData(
+        title=title or _("Customer value report"),
+        dataset=dataset_name or ", ".join(sorted(set(dataset.sources.values()))) or "–",
+        as_of=as_of,
+        lang=lang,
+        compare=compare,
+        engine=engine,
+        policies=[str(p) for p in policies],
+        generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None),
+    )
+    indicators = eng.to_pyarrow(compute_indicators(tables, as_of))
+    with_profit = dataset.has_column("transactions", "profit") or dataset.has_column("transactions", "cost")
+    if "transactions" in tables:
+        report.summary = summary(eng, tables["transactions"], indicators, as_of, with_profit=with_profit)
+        if "customers" in tables:
+            unknown = unknown_customers(eng, tables["transactions"], tables["customers"], as_of)
+            if unknown:
+                report.summary.findings.append(
+                    Finding(Message(N_("transactions of customers missing from the customers table")), unknown,
+                            "warning"))
+        if not with_profit:
+            report.summary.findings.append(Finding(NO_PROFIT, 0, "warning"))
+    else:
+        for section in ("summary", "pareto", "rfm", "clv", "at_risk"):
+            report.mark_missing(section, NO_TRANSACTIONS)
+    _mark_not_computed(report, policies, tables, compare)
+    report.customers = customer_list(indicators, with_profit=with_profit)
+    return report
+
+
+def _mark_not_computed(report: ReportData, policies: Sequence[str], tables: dict, compare: dt.date | None) -> None:
+    """Record why each section without data is absent."""
+    if "transactions" in tables:
+        for section in ("pareto", "rfm", "clv", "at_risk"):
+            if not report.present(section):
+                report.mark_missing(section, NOT_AVAILABLE)
+    if not policies:
+        report.mark_missing("classes", Message(N_("no policy selected (--policy NAME)")))
+    elif not report.classes:
+        report.mark_missing("classes", NOT_AVAILABLE)
+    if report.key_accounts is None:
+        if "key-account" not in policies:
+            report.mark_missing("key_accounts", Message(NOT_SELECTED, {"policy": "key-account"}))
+        else:
+            report.mark_missing("key_accounts", NOT_AVAILABLE)
+        if "receivables" not in tables:
+            report.mark_missing("key_accounts", NO_RECEIVABLES)
+    if report.prospects is None:
+        if "opportunities" not in tables:
+            report.mark_missing("prospects", NO_OPPORTUNITIES)
+        elif "prospect-grade" not in policies:
+            report.mark_missing("prospects", Message(NOT_SELECTED, {"policy": "prospect-grade"}))
+        else:
+            report.mark_missing("prospects", NOT_AVAILABLE)
+    if report.migration is None:
+        report.mark_missing("migration", NO_COMPARE if compare is None else NOT_AVAILABLE)
+
+
+def summary(eng: Engine, transactions: ibis.Table, indicators: pa.Table, as_of: dt.date, *,
+            with_profit: bool) -> Summary:
+    """Headline figures: customers, 12-month sales and profit, transaction count and dates, findings."""
+    tx = transactions.filter(transactions.date <= as_of)
+    window_start = _year_before(as_of)
+    stats = eng.execute(tx.aggregate(
+        transactions=tx.count(),
+        first=tx.date.min(),
+        last=tx.date.max(),
+        returns=(tx.amount < 0).ifelse(1, 0).sum(),
+        returns_12m=((tx.amount < 0) & (tx.date > window_start)).ifelse(1, 0).sum(),
+    )).iloc[0]
+    sales = _column(indicators, "sales_12m")
+    orders = _column(indicators, "orders")
+    findings = []
+    never = int(np.count_nonzero(~_column(indicators, "has_purchases", bool)))
+    if never:
+        findings.append(Finding(Message(N_("customers without any purchase up to the report date")), never))
+    lapsed = int(np.count_nonzero(_column(indicators, "has_purchases", bool) & (orders == 0)))
+    if lapsed:
+        findings.append(Finding(Message(N_("customers with no purchase in the last 12 months")), lapsed))
+    if int(stats["returns_12m"] or 0):
+        findings.append(Finding(Message(N_("returns (negative amounts) in the last 12 months")),
+                                int(stats["returns_12m"])))
+    return Summary(
+        customers=indicators.num_rows,
+        active_customers=int(np.count_nonzero(orders > 0)),
+        sales_12m=float(sales.sum()),
+        profit_12m=float(_column(indicators, "profit_12m").sum()) if with_profit else None,
+        transactions=int(stats["transactions"]),
+        first_date=_date(stats["first"]),
+        last_date=_date(stats["last"]),
+        findings=findings,
+    )
+
+
+def unknown_customers(eng: Engine, transactions: ibis.Table, customers: ibis.Table, as_of: dt.date) -> int:
+    """How many transactions up to ``as_of`` name a customer the customers table does not have."""
+    tx = transactions.filter(transactions.date <= as_of)
+    orphans = tx.anti_join(customers.select("customer_id"), "customer_id")
+    return int(eng.execute(orphans.count()))
+
+
+def customer_list(indicators: pa.Table, *, with_profit: bool) -> pa.Table:
+    """The customer list of the workbook: identity and trade columns, largest 12-month sales first."""
+    keep = [c for c in CUSTOMER_COLUMNS if c in indicators.column_names
+            and (with_profit or c not in ("profit_12m", "gross_margin"))]
+    table = indicators.select(keep)
+    if "sales_12m" in keep:
+        table = table.sort_by([("sales_12m", "descending"), ("customer_id", "ascending")])
+    return table
+
+
+def _column(table: pa.Table, name: str, dtype: type = float) -> np.ndarray:
+    """A column as numpy (nulls as 0 / False)."""
+    if name not in table.column_names:
+        return np.zeros(table.num_rows, dtype=dtype)
+    col = pc.fill_null(table.column(name), False if dtype is bool else 0)
+    return np.asarray(col.to_numpy(), dtype=dtype)
+
+
+def _year_before(day: dt.date) -> dt.date:
+    """The same calendar day a year earlier (29 February → 28 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _date(value: object) -> dt.date | None:
+    if value is None or value != value:  # None or NaT
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if hasattr(value, "date") and not isinstance(value, dt.date):
+        return value.date()
+    return value  # type: ignore[return-value]
