@@ -16,8 +16,9 @@ import pyarrow as pa
 import pytest
 
 from tierwise.analytics.engine import Engine, canonical_schema
-from tierwise.analytics.indicators import compute_indicators, resolve_as_of
+from tierwise.analytics.indicators import compute_indicators, months_before, resolve_as_of
 from tierwise.analytics.registry import INDICATORS
+from tierwise.errors import IndicatorError, UsageError
 
 D = dt.date
 AS_OF = D(2024, 6, 30)
@@ -237,3 +238,77 @@ def test_as_of_the_day_before_drops_that_days_rows(backend: Engine) -> None:
     assert out["C1"]["sales_12m"] == pytest.approx(400 - 200 + 300)
     assert out["C1"]["last_purchase"] == D(2023, 7, 1)
     assert out["C1"]["recency_days"] == 364
+
+
+def test_names_select_indicators_and_what_they_need(backend: Engine) -> None:
+    out = compute_indicators(load_all(backend), AS_OF, names=["last_nps", "sales_share", "region"])
+    assert out.columns == ("customer_id", "sales_12m", "sales_share", "region", "last_nps")
+    got = by_customer(backend, out)
+    assert got["C1"] == pytest.approx({"sales_12m": 1700.0, "sales_share": 1700 / 1770, "region": "上海", "last_nps": 9})
+
+
+def test_only_the_tables_given_are_used(backend: Engine) -> None:
+    out = compute_indicators(load_all(backend, ("customers", "receivables")), AS_OF)
+    assert out.columns == ("customer_id", "collection_days", "overdue_amount", "max_days_overdue", "on_time_share",
+                           "open_receivables", *TRAIT_COLUMNS)
+
+
+def test_without_customers_table_the_customers_are_those_who_transacted_by_as_of(backend: Engine) -> None:
+    out = by_customer(backend, compute_indicators(load_all(backend, ("transactions",)), AS_OF))
+    assert sorted(out) == ["C1", "C2", "C4", "C6"]  # C3 only bought after as_of
+    assert [out[c]["sales_rank"] for c in ("C1", "C2", "C6", "C4")] == [1, 2, 3, 4]
+
+
+def test_months_sets_the_trailing_and_previous_windows(backend: Engine) -> None:
+    # one month: 2024-05-31 … 2024-06-30, previous 2024-05-01 … 2024-05-30 (C4's return on 2024-05-01)
+    out = by_customer(backend, compute_indicators(load_all(backend, ("transactions",)), AS_OF, months=1))
+    assert (out["C1"]["sales_12m"], out["C1"]["sales_prev_12m"], out["C1"]["orders"]) == (1500.0, 0.0, 1)
+    assert (out["C4"]["sales_12m"], out["C4"]["sales_prev_12m"], out["C4"]["sales_growth"]) == (0.0, -50.0, None)
+
+
+def test_unknown_indicator_lists_the_known_ones(duckdb_engine: Engine) -> None:
+    with pytest.raises(IndicatorError) as err:
+        compute_indicators(load_all(duckdb_engine, ("transactions",)), AS_OF, names=["sales", "revenue_12m"])
+    assert str(err.value).startswith("unknown indicator 'revenue_12m'; known indicators: has_purchases, sales, ")
+    assert "last_nps" in str(err.value)
+
+
+def test_indicator_whose_table_is_missing_is_an_error(duckdb_engine: Engine) -> None:
+    with pytest.raises(IndicatorError, match=r"^indicator 'overdue_amount' needs the receivables table, which the "
+                                             r"data set lacks$"):
+        compute_indicators(load_all(duckdb_engine, ("transactions",)), AS_OF, names=["overdue_amount"])
+
+
+def test_value_model_indicators_are_not_computed_here(duckdb_engine: Engine) -> None:
+    with pytest.raises(IndicatorError, match="'p_alive' comes from the value models"):
+        compute_indicators(load_all(duckdb_engine, ("transactions",)), AS_OF, names=["p_alive"])
+
+
+def test_as_of_without_any_dated_row_is_an_error(duckdb_engine: Engine) -> None:
+    tables = {"customers": load(duckdb_engine, "customers", CUSTOMERS), "transactions": load(duckdb_engine, "transactions", [])}
+    with pytest.raises(IndicatorError, match=r"give an as-of date \(--as-of YYYY-MM-DD\)"):
+        resolve_as_of(tables)
+    receivables = load(duckdb_engine, "receivables", RECEIVABLES)
+    assert resolve_as_of(tables | {"receivables": receivables}) == D(2024, 7, 1)
+
+
+def test_months_below_one_is_a_usage_error(duckdb_engine: Engine) -> None:
+    with pytest.raises(UsageError, match="months must be a whole number of at least 1, not 0"):
+        compute_indicators(load_all(duckdb_engine, ("transactions",)), AS_OF, months=0)
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "start"),
+    [(D(2024, 6, 30), 12, D(2023, 6, 30)), (D(2024, 2, 29), 12, D(2023, 2, 28)), (D(2024, 3, 31), 1, D(2024, 2, 29)),
+     (D(2024, 1, 15), 13, D(2022, 12, 15)), (D(2024, 6, 30), 24, D(2022, 6, 30))],
+)
+def test_months_before_matches_sql_interval_arithmetic(day: dt.date, months: int, start: dt.date) -> None:
+    assert months_before(day, months) == start
+
+
+def test_window_on_a_leap_day(backend: Engine) -> None:
+    # as of 2024-02-29 the window starts after 2023-02-28: a sale on 2023-02-28 is out, 2023-03-01 in
+    rows = [{"customer_id": "A", "date": D(2023, 2, 28), "amount": 10.0},
+            {"customer_id": "A", "date": D(2023, 3, 1), "amount": 1.0}]
+    out = by_customer(backend, compute_indicators({"transactions": load(backend, "transactions", rows)}, D(2024, 2, 29)))
+    assert (out["A"]["sales_12m"], out["A"]["sales_prev_12m"]) == (1.0, 10.0)
