@@ -46,10 +46,12 @@ def window(end: date, years: int) -> Window:
 
 
 def generate_segments(customers: int = 2000, seed: int = 7, end: date = date(2025, 12, 31), years: int = 3,
-                      transactions_per_customer: float | None = None) -> Iterator[dict[str, pa.Table]]:
+                      transactions_per_customer: float | None = None, *, segment_size: int = SEGMENT_SIZE
+                      ) -> Iterator[dict[str, pa.Table]]:
     """The demo data set in pieces: for each segment of customers, all seven tables for those customers.
 
-    Identifiers run on across segments; concatenating the pieces gives :func:`generate`'s tables.
+    Identifiers run on across segments; concatenating the pieces gives :func:`generate`'s tables
+    (which uses the default ``segment_size``: another size draws other customers).
     """
     if customers < 1:
         raise UsageError(f"the demo needs at least one customer, not {customers}")
@@ -60,8 +62,8 @@ def generate_segments(customers: int = 2000, seed: int = 7, end: date = date(202
     win = window(end, years)
     digits = text.id_width(customers)
     next_row = {"transactions": 0, "receivables": 0, "opportunities": 0, "visits": 0, "complaints": 0}
-    for index, first in enumerate(range(0, customers, SEGMENT_SIZE)):
-        count = min(SEGMENT_SIZE, customers - first)
+    for index, first in enumerate(range(0, customers, segment_size)):
+        count = min(segment_size, customers - first)
         streams = [np.random.default_rng(s) for s in np.random.SeedSequence([seed, index]).spawn(4)]
         pop = population.draw_population(streams[0], first, count, win, digits, transactions_per_customer)
         bought = purchases.draw_transactions(streams[1], pop, win, next_row["transactions"])
