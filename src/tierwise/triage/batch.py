@@ -28,8 +28,8 @@ def decide_many(records: pd.DataFrame | pa.Table, policy: TriagePolicy, *, lang:
     table = pa.Table.from_pandas(records, preserve_index=False) if isinstance(records, pd.DataFrame) else records
     cols = walk_in_columns(table)
     result = decide_columns(cols, policy, lang)
-    flow = pd.Series(result.flow, dtype=object)
-    step = pd.Series(result.next_step_code, dtype=object)
+    flow = pd.Series(result.flow)
+    step = pd.Series(result.next_step_code)
     return pd.DataFrame({
         "flow": flow,
         "label": flow.map({code: text.in_lang(lang) for code, text in policy.flows.items()}),
@@ -64,9 +64,14 @@ def walk_in_columns(table: pa.Table) -> WalkInColumns:
 def _refuse(name: str, bad: np.ndarray, values: np.ndarray, reason: str) -> None:
     rows = np.flatnonzero(bad)
     if rows.size:
-        shown = ", ".join(f"{row} ({values[row]!r})" for row in rows[:SHOWN])
+        shown = ", ".join(f"{row} ({_plain(values[row])!r})" for row in rows[:SHOWN])
         more = f" and {rows.size - SHOWN} more" if rows.size > SHOWN else ""
         raise UsageError(f"walk-in column {name!r}, rows (from 0) {shown}{more}: {reason}")
+
+
+def _plain(value: object) -> object:
+    """A numpy scalar as the Python value it holds, so messages read ``-1.0``."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _flag(table: pa.Table, name: str, n: int) -> np.ndarray:
