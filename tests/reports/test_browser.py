@@ -1,0 +1,85 @@
+"""The HTML report in a real browser (Debian's chromium via Playwright): charts draw, no console errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tierwise.reports.html import write_html
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (/usr/bin/chromium)"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_charts_draw_offline_without_errors(browser, make_report, lang: str, tmp_path: Path) -> None:
+    report = make_report(lang)
+    path = write_html(report, tmp_path / f"report-{lang}.html")
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    errors: list[str] = []
+    requests: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
+    page.goto(path.as_uri())
+    page.wait_for_function("document.querySelectorAll('.chart[data-drawn]').length === 8")
+    assert errors == []
+    assert requests == []  # nothing loaded from a network
+    for chart_id in ("chart-classes-0", "chart-pareto", "chart-rfm", "chart-prospects", "chart-prospect-time",
+                     "chart-clv-tiers", "chart-p-alive", "chart-sankey"):
+        canvas = page.locator(f"#{chart_id} canvas")
+        assert canvas.count() >= 1, chart_id
+        box = canvas.first.bounding_box()
+        assert box["width"] > 300 and box["height"] > 200, chart_id
+    # a drawn canvas has ink: not every pixel is the same
+    distinct = page.evaluate("""() => {
+        const c = document.querySelector('#chart-pareto canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        const seen = new Set();
+        for (let i = 0; i < d.length; i += 4 * 97) seen.add(d[i] + ',' + d[i + 1] + ',' + d[i + 2]);
+        return seen.size;
+    }""")
+    assert distinct > 5
+    page.screenshot(path=f"/tmp/tierwise-report-{lang}.png", full_page=True)
+    page.close()
+
+
+def test_tables_sort_on_click(browser, make_report, tmp_path: Path) -> None:
+    path = write_html(make_report("en"), tmp_path / "report.html")
+    page = browser.new_page()
+    page.goto(path.as_uri())
+    sales_header = page.locator("#classes table th").nth(3)
+    sales_header.click()  # ascending
+    cells = page.locator("#classes table tbody tr td:nth-child(4)").all_inner_texts()
+    assert cells == ["0", "12,000", "600,000", "5,200,000"]
+    sales_header.click()  # descending
+    cells = page.locator("#classes table tbody tr td:nth-child(4)").all_inner_texts()
+    assert cells == ["5,200,000", "600,000", "12,000", "0"]
+    page.close()
+
+
+def test_print_layout_keeps_the_charts(browser, make_report, tmp_path: Path) -> None:
+    path = write_html(make_report("zh"), tmp_path / "report.html")
+    page = browser.new_page()
+    page.goto(path.as_uri())
+    page.emulate_media(media="print")
+    assert page.locator("nav.toc").is_hidden()
+    pdf = page.pdf(format="A4", landscape=True)
+    assert pdf[:4] == b"%PDF" and len(pdf) > 50_000
+    page.close()
