@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from tierwise.triage import decide_many, load_triage_policy, triage
 from tierwise.triage.policy import BUSINESSES, ENQUIRIES, FLOWS
-from tierwise.triage.reasons import format_money
+from tierwise.triage.batch import format_money
 
 POLICY = load_triage_policy("bank-lobby")
 POTENTIAL_ENQUIRIES = POLICY.potential_vip_enquiries

@@ -7,9 +7,17 @@ Pure decisions: nothing here reads or writes anything except the policy file it 
 'vip_area'
 """
 
-from tierwise.triage.batch import decide_many
 from tierwise.triage.decide import triage
 from tierwise.triage.policy import TriagePolicy, load_triage_policy, shipped_triage_policies
 from tierwise.triage.walk_in import Decision, WalkIn
 
 __all__ = ["Decision", "TriagePolicy", "WalkIn", "decide_many", "load_triage_policy", "shipped_triage_policies", "triage"]
+
+
+def __getattr__(name: str):
+    # the batch path needs pandas and pyarrow; import them only when it is used, so one decision starts fast
+    if name == "decide_many":
+        from tierwise.triage.batch import decide_many
+
+        return decide_many
+    raise AttributeError(f"module 'tierwise.triage' has no attribute {name!r}")

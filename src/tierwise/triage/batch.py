@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from string import Formatter
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from tierwise.errors import UsageError
-from tierwise.triage.decide import decide_columns
+from tierwise.triage.decide import choices
 from tierwise.triage.policy import BUSINESSES, ENQUIRIES, Lang, TriagePolicy
-from tierwise.triage.rules import BUSINESS_CODES, WalkInColumns
+from tierwise.triage.rules import BUSINESS_CODES, Fired, WalkInColumns, effective_average, evaluate
 from tierwise.triage.walk_in import MAX_AMOUNT, WALK_IN_FIELDS
 
 FLAGS = ("vip_card", "asks_priority", "asks_account_manager")
@@ -129,3 +132,75 @@ def _enquiries(table: pa.Table, n: int) -> dict[str, np.ndarray]:
     for kind in ENQUIRIES:
         found[kind][parent[flat == kind]] = True
     return found
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """Decisions for many walk-ins: flow and next-step codes per walk-in, and the reasons as a list array."""
+
+    flow: np.ndarray
+    next_step_code: np.ndarray
+    reasons: pa.ListArray
+
+
+def decide_columns(cols: WalkInColumns, policy: TriagePolicy, lang: Lang = "en") -> Decisions:
+    """Apply every rule of ``policy`` to the walk-ins in ``cols`` (numpy arrays) at once."""
+    rules = evaluate(cols, policy)
+    flows, steps = choices(rules)
+    flow = np.select([holds for holds, _ in flows], [code for _, code in flows], "ordinary").astype(object)
+    step = np.select([holds for holds, _ in steps], [code for _, code in steps], "self_service").astype(object)
+    return Decisions(flow, step, _reasons(rules, cols, policy, lang))
+
+
+def _reasons(rules: list[Fired], cols: WalkInColumns, policy: TriagePolicy, lang: Lang) -> pa.ListArray:
+    """Each walk-in's fired reasons, in rule order, as one list per walk-in (no loop over walk-ins)."""
+    n = len(cols.amount)
+    per_row = {"amount": cols.amount, "average": effective_average(cols, policy)[0]}
+    rows, order, texts = [], [], []
+    for position, rule in enumerate(rules):
+        hit = np.flatnonzero(rule.mask)
+        if hit.size == 0:
+            continue
+        template = rule.template(lang)
+        fields = {name: format_money(values[hit]) for name, values in per_row.items()
+                  if "{" + name + "}" in template}
+        rows.append(hit)
+        order.append(np.full(hit.size, position))
+        texts.append(fill(template, fields, hit.size))
+    if not rows:
+        return pa.ListArray.from_arrays(pa.array(np.zeros(n + 1, dtype=np.int32)), pa.array([], pa.string()))
+    rows_all, order_all = np.concatenate(rows), np.concatenate(order)
+    sort = np.lexsort((order_all, rows_all))
+    values = pa.array(np.concatenate(texts)[sort], type=pa.string())
+    offsets = np.concatenate([[0], np.cumsum(np.bincount(rows_all, minlength=n))]).astype(np.int32)
+    return pa.ListArray.from_arrays(pa.array(offsets), values)
+
+
+def format_money(values: np.ndarray) -> pa.Array:
+    """Amounts as ``5,200,000.00`` strings, vectorised (non-negative amounts below 10**15).
+
+    Cents are ``rint(value * 100)``, which equals Python's ``f"{value:,.2f}"`` for any amount given in cents.
+    """
+    cents = np.rint(np.asarray(values, dtype=np.float64) * 100).astype(np.int64)
+    whole = pa.array(cents // 100).cast(pa.string())
+    padded = pc.utf8_lpad(whole, width=15, padding="0")
+    groups = [pc.utf8_slice_codeunits(padded, start, start + 3) for start in range(0, 15, 3)]
+    grouped = pc.binary_join_element_wise(*groups, ",")
+    # drop the leading zeros and commas, keeping at least one digit
+    trimmed = pc.replace_substring_regex(grouped, pattern=r"^[0,]*(\d)", replacement=r"\1")
+    fraction = pc.utf8_lpad(pa.array(cents % 100).cast(pa.string()), width=2, padding="0")
+    return pc.binary_join_element_wise(trimmed, fraction, ".")
+
+
+def fill(template: str, columns: dict[str, pa.Array], size: int) -> np.ndarray:
+    """The template with its per-row fields replaced by ``columns`` (each ``size`` long), as an object array."""
+    parts: list[pa.Array | str] = []
+    for literal, field, _spec, _conv in Formatter().parse(template):
+        if literal:
+            parts.append(literal)
+        if field is not None:
+            parts.append(columns[field])
+    if not any(isinstance(part, pa.Array) for part in parts):
+        return np.full(size, template.replace("{{", "{").replace("}}", "}"), dtype=object)
+    joined = pc.binary_join_element_wise(*parts, "")
+    return np.asarray(joined.to_numpy(zero_copy_only=False), dtype=object)

@@ -1,12 +1,6 @@
-"""Reason texts of the triage rules in English and Chinese, and vectorised filling of amounts into them."""
+"""Reason texts of the triage rules in English and Chinese."""
 
 from __future__ import annotations
-
-from string import Formatter
-
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from tierwise.triage.policy import Lang
 
@@ -113,33 +107,3 @@ def reason_template(kind: str, lang: Lang, *, business: str | None = None, enqui
         fields["what"] = name_in(ENQUIRY_NAMES[enquiry], lang)
     fields.update((name, bound_text(value)) for name, value in bounds.items())
     return name_in(TEMPLATES[kind], lang).format(**fields)
-
-
-def format_money(values: np.ndarray) -> pa.Array:
-    """Amounts as ``5,200,000.00`` strings, vectorised (non-negative amounts below 10**15).
-
-    Cents are ``rint(value * 100)``, which equals Python's ``f"{value:,.2f}"`` for any amount given in cents.
-    """
-    cents = np.rint(np.asarray(values, dtype=np.float64) * 100).astype(np.int64)
-    whole = pa.array(cents // 100).cast(pa.string())
-    padded = pc.utf8_lpad(whole, width=15, padding="0")
-    groups = [pc.utf8_slice_codeunits(padded, start, start + 3) for start in range(0, 15, 3)]
-    grouped = pc.binary_join_element_wise(*groups, ",")
-    # drop the leading zeros and commas, keeping at least one digit
-    trimmed = pc.replace_substring_regex(grouped, pattern=r"^[0,]*(\d)", replacement=r"\1")
-    fraction = pc.utf8_lpad(pa.array(cents % 100).cast(pa.string()), width=2, padding="0")
-    return pc.binary_join_element_wise(trimmed, fraction, ".")
-
-
-def fill(template: str, columns: dict[str, pa.Array], size: int) -> np.ndarray:
-    """The template with its per-row fields replaced by ``columns`` (each ``size`` long), as an object array."""
-    parts: list[pa.Array | str] = []
-    for literal, field, _spec, _conv in Formatter().parse(template):
-        if literal:
-            parts.append(literal)
-        if field is not None:
-            parts.append(columns[field])
-    if not any(isinstance(part, pa.Array) for part in parts):
-        return np.full(size, template.replace("{{", "{").replace("}}", "}"), dtype=object)
-    joined = pc.binary_join_element_wise(*parts, "")
-    return np.asarray(joined.to_numpy(zero_copy_only=False), dtype=object)
