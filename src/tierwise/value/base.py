@@ -53,6 +53,23 @@ def summary_arrays(
     return x, t_x, big_t
 
 
+def with_x_index(data: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+    """``data`` followed by the distinct frequencies and each row's index into them.
+
+    The gamma-function terms of the likelihoods depend on the frequency alone, which takes few
+    distinct values: they are computed once per value and gathered.
+    """
+    ux, inv = np.unique(data[0], return_inverse=True)
+    return (*data[:3], ux, inv.ravel())
+
+
+def x_index(data: tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct frequencies and row index of ``data`` (computed here if ``data`` lacks them)."""
+    if len(data) >= 5:
+        return data[3], data[4]
+    return with_x_index(data)[3:5]
+
+
 class PurchaseModel:
     """Base of the purchase-count models; subclasses define the likelihood and the predictions."""
 
@@ -69,7 +86,7 @@ class PurchaseModel:
     _grad_rows: Any = None  # per-row gradient in the natural parameters, or None for central differences
 
     def _starts(self, data: Arrays, weights: np.ndarray) -> list[list[float]]:
-        x, _, big_t = data
+        x, _, big_t = data[:3]
         rate = max(float(weights @ x) / float(weights @ big_t), 1e-3)  # repeat purchases per period
         return [[1.0] * len(self.PARAM_NAMES), self._scaled_start(rate)]
 
@@ -83,6 +100,7 @@ class PurchaseModel:
             raise ModelError(f"penalizer_coef must be ≥ 0, not {self.penalizer_coef}")
         arrays = summary_arrays(data, recency, T)
         unique, weights = compress(*arrays)
+        unique = with_x_index(unique)
         tried = list(starts) if starts is not None else self._starts(unique, weights)
         try:
             params, loglik, info = maximize(

@@ -15,18 +15,22 @@ from typing import Any
 import numpy as np
 from scipy.special import betaln, digamma, gammaln, hyp2f1
 
-from tierwise.value.base import Arrays, PurchaseModel
+from tierwise.value.base import Arrays, PurchaseModel, x_index
 
 
 def _terms(params: np.ndarray, data: Arrays) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     r, alpha, a, b = params
-    x, t_x, big_t = data
-    head = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-    beta_ab = betaln(a, b)
-    t1 = betaln(a, b + x) - beta_ab - (r + x) * np.log(alpha + big_t)
+    x, t_x, big_t = data[:3]
+    ux, inv = x_index(data)
+    # the gamma-function terms depend on x alone: computed once per distinct count, then gathered
+    lg_ab, lg_b = gammaln(a + b), gammaln(b)
+    head = (gammaln(r + ux) - gammaln(r) + r * np.log(alpha))[inv]
+    beta_t1 = (gammaln(b + ux) - gammaln(a + b + ux) - lg_b + lg_ab)[inv]
+    uxs = np.maximum(ux, 1.0)  # keeps b + x - 1 > 0 where the second term is absent
+    beta_t2 = (np.log(a) + gammaln(b + uxs - 1) - gammaln(a + b + uxs) - lg_b + lg_ab)[inv]
+    t1 = beta_t1 - (r + x) * np.log(alpha + big_t)
     repeat = x > 0
-    xs = np.where(repeat, x, 1.0)  # keeps b + x - 1 > 0 where the second term is absent
-    t2 = np.where(repeat, betaln(a + 1, b + xs - 1) - beta_ab - (r + x) * np.log(alpha + t_x), -np.inf)
+    t2 = np.where(repeat, beta_t2 - (r + x) * np.log(alpha + t_x), -np.inf)
     return head, t1, t2, repeat
 
 
@@ -37,20 +41,22 @@ def _loglik_rows(params: np.ndarray, data: Arrays) -> np.ndarray:
 
 def _grad_rows(params: np.ndarray, data: Arrays) -> np.ndarray:
     r, alpha, a, b = params
-    x, t_x, big_t = data
+    x, t_x, big_t = data[:3]
+    ux, inv = x_index(data)
     _, t1, t2, repeat = _terms(params, data)
     total = np.logaddexp(t1, t2)
     w1, w2 = np.exp(t1 - total), np.exp(t2 - total)
-    xs = np.where(repeat, x, 1.0)
-    d_ab = digamma(a + b)
-    d_abx = digamma(a + b + x)
+    d_ab, d_b = digamma(a + b), digamma(b)
+    d_abx = digamma(a + b + ux)[inv]
+    d_rx = digamma(r + ux)[inv]
+    d_bx = digamma(b + ux)[inv]
+    d_bx1 = digamma(b + np.maximum(ux, 1.0) - 1)[inv]
+    log_at, log_atx = np.log(alpha + big_t), np.log(alpha + t_x)
     grad = np.empty((len(x), 4))
-    grad[:, 0] = digamma(r + x) - digamma(r) + np.log(alpha) - w1 * np.log(alpha + big_t) - w2 * np.log(alpha + t_x)
+    grad[:, 0] = d_rx - digamma(r) + np.log(alpha) - w1 * log_at - w2 * log_atx
     grad[:, 1] = r / alpha - w1 * (r + x) / (alpha + big_t) - w2 * (r + x) / (alpha + t_x)
     grad[:, 2] = w1 * (d_ab - d_abx) + w2 * (1 / a + d_ab - d_abx)
-    grad[:, 3] = w1 * (digamma(b + x) - d_abx - digamma(b) + d_ab) + np.where(
-        repeat, w2 * (digamma(b + xs - 1) - d_abx - digamma(b) + d_ab), 0.0
-    )
+    grad[:, 3] = w1 * (d_bx - d_abx - d_b + d_ab) + np.where(repeat, w2 * (d_bx1 - d_abx - d_b + d_ab), 0.0)
     return grad
 
 

@@ -10,19 +10,23 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.special import betaln, digamma, gammaln, hyp2f1
+from scipy.special import digamma, gammaln, hyp2f1
 
-from tierwise.value.base import Arrays, PurchaseModel
+from tierwise.value.base import Arrays, PurchaseModel, x_index
 from tierwise.value.bgnbd import _probability_of_n
 
 
 def _terms(params: np.ndarray, data: Arrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     r, alpha, a, b = params
-    x, t_x, big_t = data
-    head = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-    beta_ab = betaln(a, b)
-    t1 = betaln(a, b + x + 1) - beta_ab - (r + x) * np.log(alpha + big_t)
-    t2 = betaln(a + 1, b + x) - beta_ab - (r + x) * np.log(alpha + t_x)
+    x, t_x, big_t = data[:3]
+    ux, inv = x_index(data)
+    lg_ab, lg_b = gammaln(a + b), gammaln(b)
+    head = (gammaln(r + ux) - gammaln(r) + r * np.log(alpha))[inv]
+    lg_abx1 = gammaln(a + b + ux + 1)
+    beta_t1 = (gammaln(b + ux + 1) - lg_abx1 - lg_b + lg_ab)[inv]  # log B(a, b+x+1) - log B(a, b)
+    beta_t2 = (np.log(a) + gammaln(b + ux) - lg_abx1 - lg_b + lg_ab)[inv]  # log B(a+1, b+x) - log B(a, b)
+    t1 = beta_t1 - (r + x) * np.log(alpha + big_t)
+    t2 = beta_t2 - (r + x) * np.log(alpha + t_x)
     return head, t1, t2
 
 
@@ -33,16 +37,21 @@ def _loglik_rows(params: np.ndarray, data: Arrays) -> np.ndarray:
 
 def _grad_rows(params: np.ndarray, data: Arrays) -> np.ndarray:
     r, alpha, a, b = params
-    x, t_x, big_t = data
+    x, t_x, big_t = data[:3]
+    ux, inv = x_index(data)
     _, t1, t2 = _terms(params, data)
     total = np.logaddexp(t1, t2)
     w1, w2 = np.exp(t1 - total), np.exp(t2 - total)
-    d_ab, d_abx1, d_b = digamma(a + b), digamma(a + b + x + 1), digamma(b)
+    d_ab, d_b = digamma(a + b), digamma(b)
+    d_abx1 = digamma(a + b + ux + 1)[inv]
+    d_rx = digamma(r + ux)[inv]
+    d_bx1 = digamma(b + ux + 1)[inv]
+    d_bx = digamma(b + ux)[inv]
     grad = np.empty((len(x), 4))
-    grad[:, 0] = digamma(r + x) - digamma(r) + np.log(alpha) - w1 * np.log(alpha + big_t) - w2 * np.log(alpha + t_x)
+    grad[:, 0] = d_rx - digamma(r) + np.log(alpha) - w1 * np.log(alpha + big_t) - w2 * np.log(alpha + t_x)
     grad[:, 1] = r / alpha - w1 * (r + x) / (alpha + big_t) - w2 * (r + x) / (alpha + t_x)
     grad[:, 2] = w1 * (d_ab - d_abx1) + w2 * (1 / a + d_ab - d_abx1)
-    grad[:, 3] = w1 * (digamma(b + x + 1) - d_abx1 - d_b + d_ab) + w2 * (digamma(b + x) - d_abx1 - d_b + d_ab)
+    grad[:, 3] = w1 * (d_bx1 - d_abx1 - d_b + d_ab) + w2 * (d_bx - d_abx1 - d_b + d_ab)
     return grad
 
 

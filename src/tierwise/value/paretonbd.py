@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from scipy.special import gammaln, hyp2f1
 
-from tierwise.value.base import Arrays, PurchaseModel
+from tierwise.value.base import Arrays, PurchaseModel, with_x_index, x_index
 
 
 def _log_tail_integral(r: float, alpha: float, s: float, beta: float, x: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -41,8 +41,9 @@ def _log_tail_integral(r: float, alpha: float, s: float, beta: float, x: np.ndar
 def _log_parts(params: np.ndarray, data: Arrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(log of the constant, log of the 'alive at T' term, log of the 'died in (t_x, T]' term)."""
     r, alpha, s, beta = params
-    x, t_x, big_t = data
-    head = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
+    x, t_x, big_t = data[:3]
+    ux, inv = x_index(data)
+    head = (gammaln(r + ux) - gammaln(r) + r * np.log(alpha) + s * np.log(beta))[inv]
     alive = -(r + x) * np.log(alpha + big_t) - s * np.log(beta + big_t)
     log_i_tx = _log_tail_integral(r, alpha, s, beta, x, t_x)
     log_i_t = _log_tail_integral(r, alpha, s, beta, x, big_t)
@@ -69,7 +70,7 @@ class ParetoNBDFitter(PurchaseModel):
     def conditional_probability_alive(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:  # noqa: N803
         """P(alive at T | x, t_x, T): the share of the likelihood from 'still alive at T'."""
         data = tuple(np.asarray(v, dtype=float) for v in np.broadcast_arrays(frequency, recency, T))
-        _, alive, died = _log_parts(np.array(self._params()), data)
+        _, alive, died = _log_parts(np.array(self._params()), with_x_index(data))
         return np.exp(alive - np.logaddexp(alive, died))
 
     def conditional_expected_number_of_purchases_up_to_time(self, t: Any, frequency: Any, recency: Any, T: Any) -> np.ndarray:  # noqa: N803
