@@ -98,6 +98,9 @@ class TableWriter:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._open()
         elif table.schema != self._schema:
+            if table.column_names != self._schema.names:
+                raise UsageError(f"{self.path.name}: every piece needs the columns {self._schema.names}, "
+                                 f"not {table.column_names}")
             table = table.cast(self._schema)
         if self.format == "csv":
             self._write_csv(table)
