@@ -77,12 +77,6 @@ def build_report_data(
     with_profit = dataset.has_column("transactions", "profit") or dataset.has_column("transactions", "cost")
     if "transactions" in tables:
         report.summary = summary(eng, tables["transactions"], indicators, as_of, with_profit=with_profit)
-        if "customers" in tables:
-            unknown = unknown_customers(eng, tables["transactions"], tables["customers"], as_of)
-            if unknown:
-                report.summary.findings.append(
-                    Finding(Message(N_("transactions of customers missing from the customers table")), unknown,
-                            "warning"))
         if not with_profit:
             report.summary.findings.append(Finding(NO_PROFIT, 0, "warning"))
     else:
@@ -155,13 +149,6 @@ def summary(eng: Engine, transactions: ibis.Table, indicators: pa.Table, as_of: 
         last_date=_date(stats["last"]),
         findings=findings,
     )
-
-
-def unknown_customers(eng: Engine, transactions: ibis.Table, customers: ibis.Table, as_of: dt.date) -> int:
-    """How many transactions up to ``as_of`` name a customer the customers table does not have."""
-    tx = transactions.filter(transactions.date <= as_of)
-    orphans = tx.anti_join(customers.select("customer_id"), "customer_id")
-    return int(eng.execute(orphans.count()))
 
 
 def customer_list(indicators: pa.Table, *, with_profit: bool) -> pa.Table:

@@ -1,0 +1,106 @@
+"""The report service on a small hand-made data set, and ``tierwise report`` end to end."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+from bs4 import BeautifulSoup
+from typer.testing import CliRunner
+
+from tierwise.cli import app
+from tierwise.io.readers import open_data
+from tierwise.reports.i18n import translate
+from tierwise.services.report import NO_COMPARE, NO_OPPORTUNITIES, NO_PROFIT, NO_RECEIVABLES, build_report_data
+
+CUSTOMERS = """客户编号,客户名称,客户经理
+C1,华东机电有限公司,wang
+C2,Northwind,li
+C3,Contoso,wang
+"""
+# as of 2025-01-15 the 12-month window is 2024-01-16 … 2025-01-15
+TRANSACTIONS = """客户编号,交易日期,金额,利润
+C1,2023-06-01,1000,100
+C1,2024-01-16,5000,900
+C1,2025-01-15,3000,300
+C2,2024-01-15,700,70
+C2,2024-05-01,-200,-20
+C1,2025-02-01,99999,1
+"""
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "customers.csv").write_text(CUSTOMERS, encoding="utf-8")
+    (tmp_path / "transactions.csv").write_text(TRANSACTIONS, encoding="utf-8")
+    return tmp_path
+
+
+def test_summary_figures_at_the_window_bounds(folder: Path) -> None:
+    report = build_report_data(open_data(folder), as_of=dt.date(2025, 1, 15))
+    s = report.summary
+    assert s.customers == 3
+    assert s.sales_12m == 5000 + 3000 - 200  # 2024-01-15 is outside the window, 2024-01-16 inside
+    assert s.profit_12m == 900 + 300 - 20
+    assert s.active_customers == 1  # C1; C2 only returned goods in the window, and a return is no purchase
+    assert s.transactions == 5  # the 2025-02-01 row is after the as-of date
+    assert (s.first_date, s.last_date) == (dt.date(2023, 6, 1), dt.date(2025, 1, 15))
+    found = {f.message.msgid: f.count for f in s.findings}
+    assert found == {
+        "customers without any purchase up to the report date": 1,  # C3
+        "customers with no purchase in the last 12 months": 1,  # C2
+        "returns (negative amounts) in the last 12 months": 1,
+    }
+
+
+def test_customer_list_largest_sales_first(folder: Path) -> None:
+    report = build_report_data(open_data(folder), as_of=dt.date(2025, 1, 15))
+    table = report.customers
+    assert table.column("customer_id").to_pylist() == ["C1", "C3", "C2"]
+    assert table.column("sales_12m").to_pylist() == [8000.0, 0.0, -200.0]
+    assert table.column("name").to_pylist()[0] == "华东机电有限公司"
+
+
+def test_absent_inputs_are_named(folder: Path) -> None:
+    report = build_report_data(open_data(folder), policies=["key-account", "prospect-grade"], as_of=dt.date(2025, 1, 15))
+    assert NO_RECEIVABLES in report.missing["key_accounts"]
+    assert report.missing["prospects"] == [NO_OPPORTUNITIES]
+    assert report.missing["migration"] == [NO_COMPARE]
+    assert translate(NO_RECEIVABLES, "zh") == "没有应收账款表：未评估财务信用"
+
+
+def test_without_profit_or_cost_no_profit_is_shown(folder: Path) -> None:
+    (folder / "transactions.csv").write_text("\n".join(
+        ",".join(line.split(",")[:3]) for line in TRANSACTIONS.splitlines()) + "\n", encoding="utf-8")
+    report = build_report_data(open_data(folder), as_of=dt.date(2025, 1, 15))
+    assert report.summary.profit_12m is None
+    assert NO_PROFIT in [f.message for f in report.summary.findings]
+    assert "profit_12m" not in report.customers.column_names
+
+
+@pytest.mark.parametrize(("lang", "heading"), [("en", "Customer value report"), ("zh", "客户价值报告")])
+def test_report_command_writes_html_and_xlsx(folder: Path, tmp_path: Path, lang: str, heading: str) -> None:
+    runner = CliRunner()
+    html = tmp_path / "report.html"
+    result = runner.invoke(app, ["report", str(folder), "--as-of", "2025-01-15", "--lang", lang, "--out", str(html)])
+    assert result.exit_code == 0, result.output
+    soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+    assert soup.h1.get_text() == heading
+    xlsx = tmp_path / "report.xlsx"
+    result = runner.invoke(app, ["report", str(folder), "--as-of", "2025-01-15", "--lang", lang, "--out", str(xlsx)])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(xlsx)
+    customers = book.worksheets[-1]
+    assert [customers.cell(r, 1).value for r in (2, 3, 4)] == ["C1", "C3", "C2"]
+
+
+def test_report_command_refuses_an_unknown_format(folder: Path, tmp_path: Path) -> None:
+    from tierwise.errors import UsageError
+
+    result = CliRunner().invoke(app, ["report", str(folder), "--out", str(tmp_path / "report.pdf")])
+    assert isinstance(result.exception, UsageError)
+    assert str(result.exception) == "cannot write a report to 'report.pdf': the file must end in .html or .xlsx"
+    assert result.exception.exit_code == 2
+    assert not (tmp_path / "report.pdf").exists()
