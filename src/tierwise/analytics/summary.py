@@ -40,7 +40,8 @@ SUMMARY_COLUMNS = ("customer_id", "frequency", "recency", "T", "monetary_value")
 HOLDOUT_COLUMNS = ("frequency_holdout", "monetary_value_holdout", "duration_holdout")
 
 
-def _period_start(day: ir.DateValue, freq: str) -> ir.DateValue:
+def period_start(day: ir.DateValue, freq: str) -> ir.DateValue:
+    """The first day of the ``freq`` period holding ``day`` (the day itself, its Monday, its 1st)."""
     if freq == "D":
         return day
     return day.truncate("W" if freq == "W" else "M")
@@ -109,15 +110,15 @@ def summary(
         cols["amount"] = transactions[monetary_value_col].cast(dtypes.float64)
     tx = transactions.select(**cols)
     obs = ibis.date(obs_date) if obs_date is not None else tx.day.max().as_scalar()
-    obs_period = _period_start(obs, freq)
+    obs_period = period_start(obs, freq)
     scale = PERIOD_DAYS[freq] * freq_multiplier
 
     if cal is not None:
         cal_expr = ibis.date(cal)
         calibration = tx.filter(tx.day <= cal_expr)
-        end_period = _period_start(cal_expr, freq)
+        end_period = period_start(cal_expr, freq)
     else:
-        calibration = tx.filter(_period_start(tx.day, freq) <= obs_period)
+        calibration = tx.filter(period_start(tx.day, freq) <= obs_period)
         end_period = obs_period
 
     out = _calibration_summary(calibration, freq, end_period, scale, with_money=bool(monetary_value_col))
@@ -127,7 +128,7 @@ def summary(
 
 
 def _calibration_summary(tx: ir.Table, freq: str, end_period: ir.DateValue, scale: float, *, with_money: bool) -> ir.Table:
-    tx = tx.mutate(period=_period_start(tx.day, freq))
+    tx = tx.mutate(period=period_start(tx.day, freq))
     per_period = tx.group_by("cid", "period").agg(
         **({"amount": tx.amount.sum()} if with_money else {"n": tx.cid.count()})
     )
@@ -165,14 +166,14 @@ def _with_holdout(
     with_money: bool,
 ) -> ir.Table:
     hold = tx.filter((tx.day > cal) & (tx.day <= obs))
-    metrics = {"frequency_holdout": _period_start(hold.day, freq).nunique()}
+    metrics = {"frequency_holdout": period_start(hold.day, freq).nunique()}
     if with_money:
         metrics["monetary_value_holdout"] = hold.amount.mean()
     per_customer = hold.group_by("cid").agg(**metrics).rename(hcid="cid")
     if freq == "M":
         periods = (obs.year() * 12 + obs.month()) - (cal.year() * 12 + cal.month())
     else:
-        periods = (_period_start(obs, freq).epoch_days() - _period_start(cal, freq).epoch_days()) / PERIOD_DAYS[freq]
+        periods = (period_start(obs, freq).epoch_days() - period_start(cal, freq).epoch_days()) / PERIOD_DAYS[freq]
     joined = cal_summary.left_join(per_customer, cal_summary.cid == per_customer.hcid)
     cols = {
         "frequency_holdout": joined.frequency_holdout.fill_null(0).cast(dtypes.int64),
