@@ -9,8 +9,9 @@ then the answer would not change the flow.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 
@@ -25,47 +26,48 @@ BUSINESS_CODES = (*BUSINESSES, "")
 
 @dataclass(frozen=True)
 class WalkInColumns:
-    """Walk-ins as numpy values: one walk-in as numpy scalars, many as equal-length numpy arrays.
+    """Walk-ins as values for the rules: one walk-in as Python scalars, many as equal-length numpy arrays.
 
-    The rules use only operators that mean the same on both (``&``, ``|``, ``~``, comparisons), so one
-    set of rules serves a single fast decision and a vectorised batch. ``enquiries`` and ``business`` hold
+    The rules use only operators that mean the same on both (``&``, ``|``, ``^ True`` for "not" — ``~``
+    would turn ``True`` into ``-2`` —, comparisons), so one set of rules serves a single fast decision and
+    a vectorised batch. ``enquiries`` and ``business`` hold
     one boolean per enquiry kind and per business code (``""``: business not stated); an unknown amount
     is NaN with ``amount_known`` false.
     """
 
-    vip_card: np.bool_ | np.ndarray
-    asks_priority: np.bool_ | np.ndarray
-    asks_account_manager: np.bool_ | np.ndarray
-    enquiries: dict[str, np.bool_ | np.ndarray]
-    business: dict[str, np.bool_ | np.ndarray]
-    amount: np.float64 | np.ndarray
-    amount_known: np.bool_ | np.ndarray
-    local_average_bill: np.float64 | np.ndarray
-    local_average_known: np.bool_ | np.ndarray
+    vip_card: bool | np.ndarray
+    asks_priority: bool | np.ndarray
+    asks_account_manager: bool | np.ndarray
+    enquiries: dict[str, bool | np.ndarray]
+    business: dict[str, bool | np.ndarray]
+    amount: float | np.ndarray
+    amount_known: bool | np.ndarray
+    local_average_bill: float | np.ndarray
+    local_average_known: bool | np.ndarray
 
     @classmethod
     def from_walk_in(cls, walk_in: WalkIn) -> WalkInColumns:
-        """One walk-in as numpy scalars."""
+        """One walk-in as Python scalars."""
+        business = walk_in.business or ""
         return cls(
-            vip_card=np.bool_(walk_in.vip_card),
-            asks_priority=np.bool_(walk_in.asks_priority),
-            asks_account_manager=np.bool_(walk_in.asks_account_manager),
-            enquiries={kind: np.bool_(kind in walk_in.enquiries) for kind in ENQUIRIES},
-            business={code: np.bool_(code == (walk_in.business or "")) for code in BUSINESS_CODES},
-            amount=np.float64(np.nan if walk_in.amount is None else walk_in.amount),
-            amount_known=np.bool_(walk_in.amount is not None),
-            local_average_bill=np.float64(np.nan if walk_in.local_average_bill is None else walk_in.local_average_bill),
-            local_average_known=np.bool_(walk_in.local_average_bill is not None),
+            vip_card=walk_in.vip_card,
+            asks_priority=walk_in.asks_priority,
+            asks_account_manager=walk_in.asks_account_manager,
+            enquiries={kind: kind in walk_in.enquiries for kind in ENQUIRIES},
+            business={code: code == business for code in BUSINESS_CODES},
+            amount=math.nan if walk_in.amount is None else walk_in.amount,
+            amount_known=walk_in.amount is not None,
+            local_average_bill=math.nan if walk_in.local_average_bill is None else walk_in.local_average_bill,
+            local_average_known=walk_in.local_average_bill is not None,
         )
 
 
-@dataclass(frozen=True)
-class Fired:
+class Fired(NamedTuple):
     """A rule applied to the walk-ins: its kind, its effect, for whom it fired, and its reason constants."""
 
     kind: str
     effect: Effect
-    mask: np.bool_ | np.ndarray
+    mask: bool | np.ndarray
     constants: dict[str, object]
 
     def template(self, lang: Lang) -> str:
@@ -73,28 +75,31 @@ class Fired:
         return reason_template(self.kind, lang, **self.constants)
 
 
-def effective_average(cols: WalkInColumns, policy: TriagePolicy) -> tuple[np.ndarray, np.ndarray]:
+def effective_average(cols: WalkInColumns, policy: TriagePolicy) -> tuple[float | np.ndarray, bool | np.ndarray]:
     """The local average bill per walk-in, its own when given, else the policy's; and whether it is known."""
     fallback = policy.bounds.bill_payment.local_average
+    own, known = cols.local_average_bill, cols.local_average_known
     if fallback is None:
-        return cols.local_average_bill, cols.local_average_known
-    average = np.where(cols.local_average_known, cols.local_average_bill, fallback)
-    return average, cols.local_average_known | True
+        return own, known
+    if isinstance(own, float):  # one walk-in
+        return (own if known else fallback), True
+    return np.where(known, own, fallback), known | True
 
 
 def evaluate(cols: WalkInColumns, policy: TriagePolicy) -> list[Fired]:
     """Every triage rule of ``policy`` applied to ``cols``, in the order reasons are listed."""
     b = policy.bounds
     is_, amount, known = cols.business, cols.amount, cols.amount_known
+    unknown = known ^ True
     rules: list[Fired] = []
 
-    def add(effect: Effect, mask: np.bool_ | np.ndarray, kind: str, **constants: object) -> None:
+    def add(effect: Effect, mask: bool | np.ndarray, kind: str, **constants: object) -> None:
         rules.append(Fired(kind, effect, mask, constants))
 
-    def amount_at(value: float) -> np.bool_ | np.ndarray:
+    def amount_at(value: float) -> bool | np.ndarray:
         return known & (amount >= value)
 
-    def amount_below(value: float) -> np.bool_ | np.ndarray:
+    def amount_below(value: float) -> bool | np.ndarray:
         return known & (amount < value)
 
     for flag in ("vip_card", "asks_priority", "asks_account_manager"):
@@ -115,7 +120,7 @@ def evaluate(cols: WalkInColumns, policy: TriagePolicy) -> list[Fired]:
     bill = is_["bill_payment"] & known
     average, average_known = effective_average(cols, policy)
     very_large = bill & (amount >= b.bill_payment.very_large_at)
-    usual_bill = bill & ~very_large
+    usual_bill = bill & (amount < b.bill_payment.very_large_at)
     add("potential_vip", usual_bill & average_known & (amount > average), "bill_above_average")
     add("assess", very_large, "very_large_bill", bound=b.bill_payment.very_large_at)
 
@@ -123,7 +128,7 @@ def evaluate(cols: WalkInColumns, policy: TriagePolicy) -> list[Fired]:
         small = getattr(b.small_below, code)
         add("self_service", is_[code] & amount_below(small), "small", business=code, bound=small)
     add("self_service", usual_bill & average_known & (amount <= average), "bill_not_above_average")
-    add("self_service", usual_bill & ~average_known, "bill_average_unknown", bound=b.bill_payment.very_large_at)
+    add("self_service", usual_bill & (average_known ^ True), "bill_average_unknown", bound=b.bill_payment.very_large_at)
 
     for code in ("deposit", "withdrawal", "remittance"):
         small, bound = getattr(b.small_below, code), getattr(at, code)
@@ -133,20 +138,21 @@ def evaluate(cols: WalkInColumns, policy: TriagePolicy) -> list[Fired]:
         bound=b.large_early_repayment_at)
     add("counter", is_["wealth_product"] & amount_below(b.product_minimum), "wealth_below_minimum",
         bound=b.product_minimum)
-    add("counter", is_["other"] & ~amount_at(at.other), "other_business")
+    add("counter", is_["other"] & (unknown | (amount < at.other)), "other_business")
 
     signal = known & False
     for rule in rules:
         if rule.effect in ("vip", "potential_vip"):
             signal = signal | rule.mask
+    quiet = signal ^ True
     for code in NEEDS_AMOUNT:
-        add("assess", is_[code] & ~known & ~signal, "amount_unknown", business=code)
-    add("assess", wealth_interest & ~known & (is_["other"] | is_[""]) & ~signal, "wealth_amount_unknown",
+        add("assess", is_[code] & unknown & quiet, "amount_unknown", business=code)
+    add("assess", wealth_interest & unknown & (is_["other"] | is_[""]) & quiet, "wealth_amount_unknown",
         bound=b.product_minimum)
 
     # the fallback: nothing else fired (no business, no signal, no usable amount)
     anything = known & False
     for rule in rules:
         anything = anything | rule.mask
-    add("assess", ~anything, "business_unknown")
+    add("assess", anything ^ True, "business_unknown")
     return rules
