@@ -104,3 +104,35 @@ def test_report_command_refuses_an_unknown_format(folder: Path, tmp_path: Path) 
     assert str(result.exception) == "cannot write a report to 'report.pdf': the file must end in .html or .xlsx"
     assert result.exception.exit_code == 2
     assert not (tmp_path / "report.pdf").exists()
+
+
+def test_clv_tiers_and_p_alive_histogram_by_hand() -> None:
+    import pyarrow as pa
+
+    from tierwise.services.report import clv_section
+
+    values = pa.table({
+        "customer_id": [f"C{i:02d}" for i in range(10)],
+        "p_alive": [0.05, 0.15, 0.15, 0.95, 1.0, 0.5, 0.49, 0.999, 0.2, None],
+        "clv_12m": [10.0, 9.0, 8.0, 7.0, 6.0, 5.0, 4.0, 3.0, 2.0, 1.0],
+    })
+    clv = clv_section(values, "en")
+    assert [(t.code, t.customers, t.clv) for t in clv.tiers] == [("high", 2, 19.0), ("medium", 3, 21.0),
+                                                                  ("low", 5, 15.0)]
+    assert clv.total_clv == 55.0
+    assert [t.clv_share for t in clv.tiers] == [19 / 55, 21 / 55, 15 / 55]
+    assert clv.p_alive_edges == [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
+    # 0.2 opens the third bin, 0.5 the sixth; 1.0 closes the last; the null is left out
+    assert clv.p_alive_counts == [1, 2, 1, 0, 1, 1, 0, 0, 0, 3]
+    assert [t.label for t in clv_section(values, "zh").tiers] == ["高价值", "中价值", "低价值"]
+
+
+def test_clv_tier_sizes_round_half_up() -> None:
+    import pyarrow as pa
+
+    from tierwise.services.report import clv_section
+
+    values = pa.table({"customer_id": ["B", "A", "D", "C", "E"], "p_alive": [0.5] * 5, "clv_12m": [5.0, 5.0, 1.0, 1.0, 1.0]})
+    # top 20 % of 5 customers is 1; the next 30 % ends at 2.5 customers, rounded half up to 3
+    tiers = clv_section(values, "en").tiers
+    assert [(t.customers, t.clv) for t in tiers] == [(1, 5.0), (2, 6.0), (2, 2.0)]

@@ -22,9 +22,11 @@ import pyarrow.compute as pc
 from tierwise.analytics.engine import Engine
 from tierwise.analytics.indicators import compute_indicators, resolve_as_of
 from tierwise.config import Settings
+from tierwise.errors import ModelError
 from tierwise.io.dataset import Dataset
 from tierwise.reports.i18n import N_, check_lang, gettext_for
-from tierwise.reports.model import Finding, Message, ReportData, Summary
+from tierwise.reports.model import Clv, ClvTier, Finding, Message, ReportData, Summary
+from tierwise.value.clv import customer_value
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,10 @@ NO_PROFIT = Message(N_("the transactions have neither profit nor cost: profit fi
 NO_COMPARE = Message(N_("give a second as-of date (--compare DATE) to see moves between classes"))
 NOT_SELECTED = N_("the %(policy)s policy was not selected (--policy %(policy)s)")
 NOT_AVAILABLE = Message(N_("not computed by this version of tierwise"))
+NO_REPEAT_BUYERS = N_("the value model could not be fitted: %(reason)s")
+#: CLV tiers: (code, English label, share of customers), highest expected value first
+CLV_TIERS = (("high", N_("high value"), 0.2), ("medium", N_("medium value"), 0.3), ("low", N_("low value"), 0.5))
+P_ALIVE_BINS = 10
 
 
 def build_report_data(
@@ -82,16 +88,56 @@ def build_report_data(
     else:
         for section in ("summary", "pareto", "rfm", "clv", "at_risk"):
             report.mark_missing(section, NO_TRANSACTIONS)
+    values = None
+    if "transactions" in tables:
+        values = _values(report, tables["transactions"], as_of)
     _mark_not_computed(report, policies, tables, compare)
-    report.customers = customer_list(indicators, with_profit=with_profit)
+    report.customers = customer_list(indicators, with_profit=with_profit, values=values)
     return report
+
+
+def _values(report: ReportData, transactions: ibis.Table, as_of: dt.date) -> pa.Table | None:
+    """Fit the value model; fill the CLV section and return ``customer_id, p_alive, …, clv_12m``."""
+    try:
+        frame = customer_value(transactions, as_of, model="bgnbd", horizon_days=365)
+    except ModelError as exc:
+        report.mark_missing("clv", Message(NO_REPEAT_BUYERS, {"reason": str(exc)}))
+        return None
+    values = pa.Table.from_pandas(frame[["customer_id", "p_alive", "expected_purchases_12m", "clv_12m"]],
+                                  preserve_index=False)
+    values = values.set_column(0, "customer_id", pc.cast(values.column("customer_id"), pa.string()))
+    report.clv = clv_section(values, report.lang)
+    return values
+
+
+def clv_section(values: pa.Table, lang: str) -> Clv:
+    """CLV tiers (top 20 % / next 30 % / other 50 % of customers by expected value) and the P(alive) histogram.
+
+    Tier sizes are cumulative customer shares rounded half up; ties in value go to the lower customer id.
+    """
+    _ = gettext_for(lang)
+    clv = np.nan_to_num(np.asarray(values.column("clv_12m").to_numpy(zero_copy_only=False), dtype=float))
+    ids = np.asarray(values.column("customer_id").to_numpy(zero_copy_only=False)).astype(str)
+    order = np.lexsort((ids, -clv))
+    n, total = len(clv), float(clv.sum())
+    bounds = np.floor(np.cumsum([share for _c, _l, share in CLV_TIERS]) * n + 0.5).astype(int)
+    tiers, start = [], 0
+    for (code, label, _share), end in zip(CLV_TIERS, bounds, strict=True):
+        part = clv[order[start:end]]
+        tiers.append(ClvTier(code, _(label), int(part.size), float(part.sum()),
+                             float(part.sum() / total) if total else 0.0))
+        start = end
+    p_alive = np.asarray(values.column("p_alive").to_numpy(zero_copy_only=False), dtype=float)
+    counts, edges = np.histogram(p_alive[~np.isnan(p_alive)], bins=P_ALIVE_BINS, range=(0.0, 1.0))
+    return Clv(model="BG/NBD", horizon_days=365, tiers=tiers, total_clv=total,
+               p_alive_edges=[round(float(e), 10) for e in edges], p_alive_counts=[int(c) for c in counts])
 
 
 def _mark_not_computed(report: ReportData, policies: Sequence[str], tables: dict, compare: dt.date | None) -> None:
     """Record why each section without data is absent."""
     if "transactions" in tables:
         for section in ("pareto", "rfm", "clv", "at_risk"):
-            if not report.present(section):
+            if not report.present(section) and section not in report.missing:
                 report.mark_missing(section, NOT_AVAILABLE)
     if not policies:
         report.mark_missing("classes", Message(N_("no policy selected (--policy NAME)")))
@@ -151,11 +197,13 @@ def summary(eng: Engine, transactions: ibis.Table, indicators: pa.Table, as_of: 
     )
 
 
-def customer_list(indicators: pa.Table, *, with_profit: bool) -> pa.Table:
-    """The customer list of the workbook: identity and trade columns, largest 12-month sales first."""
+def customer_list(indicators: pa.Table, *, with_profit: bool, values: pa.Table | None = None) -> pa.Table:
+    """The customer list of the workbook: identity, trade and value columns, largest 12-month sales first."""
     keep = [c for c in CUSTOMER_COLUMNS if c in indicators.column_names
             and (with_profit or c not in ("profit_12m", "gross_margin"))]
     table = indicators.select(keep)
+    if values is not None:
+        table = table.join(values, "customer_id", join_type="left outer")
     if "sales_12m" in keep:
         table = table.sort_by([("sales_12m", "descending"), ("customer_id", "ascending")])
     return table
