@@ -126,3 +126,21 @@ def test_a_missing_file_and_bad_yaml_are_named(tmp_path: Path) -> None:
     listed.write_text("- 1\n- 2\n", encoding="utf-8")
     with pytest.raises(PolicyError, match=r"must be a mapping of fields, not list$"):
         load_triage_policy(listed)
+
+
+def test_the_county_branch_example_of_the_docs(tmp_path: Path) -> None:
+    def county(data):
+        data.update(name="county-branch", version=2)
+        data["bounds"].update(
+            small_below={"deposit": 10000, "withdrawal": 10000, "remittance": 20000},
+            potential_vip_at={"deposit": 30000, "withdrawal": 30000, "remittance": 30000, "other": 30000},
+            product_minimum=10000, large_early_repayment_at=50000,
+            bill_payment={"local_average": 260, "very_large_at": 5000},
+        )
+        data["potential_vip_enquiries"].append("wealth_product")
+    policy = load_triage_policy(edited(tmp_path, county))
+    d = triage({"business": "deposit", "amount": 15000}, policy)
+    assert (d.flow, d.next_step_code, d.policy, d.policy_version) == ("ordinary", "counter", "county-branch", 2)
+    assert d.reasons == ("deposit 15,000.00: not small (≥ 10,000) and below the potential-VIP amount 30,000",)
+    assert triage({"business": "bill_payment", "amount": 260.01}, policy).flow == "potential_vip"
+    assert triage({"enquiries": ["wealth_product"]}, policy).flow == "potential_vip"
