@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import logging
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet", ".pq")
 ROW = "__row"
 DATA = "__data"  # suffix of the table holding a loaded file's rows
-SNIFF_BYTES = 1 << 20
+CHUNK_BYTES = 1 << 24
 
 
 @dataclass(frozen=True)
@@ -79,32 +80,55 @@ def discover(folder: Path) -> tuple[list[SourceFile], list[Problem], list[str]]:
 
 
 def detect_encoding(path: Path) -> str:
-    """``utf-8`` (with or without BOM), ``utf-16`` (BOM) or ``gb18030``, from the file's bytes."""
+    """``utf-8``, ``utf-8-sig`` (BOM), ``utf-16`` (BOM) or ``gb18030``, from the file's bytes.
+
+    Without a byte-order mark, a file that is valid UTF-8 throughout is UTF-8, anything else GBK/GB18030
+    (which Excel writes on Chinese Windows). Raises SourceError when the bytes fit neither.
+    """
     with path.open("rb") as fh:
-        head = fh.read(SNIFF_BYTES)
+        head = fh.read(4)
     if head.startswith(codecs.BOM_UTF8):
-        return "utf-8"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) < SNIFF_BYTES)
-        return "utf-8"
-    except UnicodeDecodeError:
-        return "gb18030"
+        encoding = "utf-8-sig"
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8" if first_undecodable_line(path, "utf-8") is None else "gb18030"
+    bad = first_undecodable_line(path, encoding)
+    if bad:
+        line, hexbytes = bad
+        hint = ("the file starts with a UTF-8 mark but is not UTF-8" if encoding == "utf-8-sig"
+                else f"the text is neither UTF-8 nor GBK ({encoding})")
+        raise SourceError(file_problem(
+            path, f"cannot decode bytes {hexbytes}: {hint}; save it as UTF-8 or GBK",
+            f"无法解码字节 {hexbytes}：文件编码既不是所标记的编码，也不是 UTF-8 或 GBK；请另存为 UTF-8 或 GBK", row=line))
+    return encoding
 
 
 def first_undecodable_line(path: Path, encoding: str) -> tuple[int, str] | None:
-    """Where a file stops being valid ``encoding``: (line number, the bytes there shown in hex), or None."""
-    decoder = codecs.getincrementaldecoder(encoding)()
+    """Where a file stops being valid ``encoding``: (line number, the bytes there in hex), or None."""
+    decoder = codecs.getincrementaldecoder("utf-8" if encoding == "utf-8-sig" else encoding)()
     line = 1
     with path.open("rb") as fh:
-        while chunk := fh.read(SNIFF_BYTES):
+        if encoding == "utf-8-sig":
+            fh.read(len(codecs.BOM_UTF8))  # so that error offsets point into the text, not past the mark
+        while True:
+            chunk = fh.read(CHUNK_BYTES)
             try:
-                line += decoder.decode(chunk).count("\n")
+                line += decoder.decode(chunk, final=not chunk).count("\n")
             except UnicodeDecodeError as exc:
-                line += chunk[: exc.start].decode(encoding, errors="replace").count("\n")
+                line += chunk[: exc.start].count(b"\n")
                 return line, chunk[exc.start : exc.start + 4].hex(" ")
-    return None
+            if not chunk:
+                return None
+
+
+def transcode_to_utf8(path: Path, encoding: str, target: Path) -> None:
+    """Write ``path`` decoded from ``encoding`` as UTF-8 into ``target``, chunk by chunk."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
+        while chunk := src.read(CHUNK_BYTES):
+            dst.write(decoder.decode(chunk))
+        dst.write(decoder.decode(b"", final=True))
 
 
 def detect_delimiter(header_line: str) -> str:
@@ -115,41 +139,42 @@ def detect_delimiter(header_line: str) -> str:
 
 
 def load_csv(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str) -> None:
-    """Load a CSV file as all-text columns into table ``name``; raises SourceError when it cannot be read."""
+    """Load a CSV file as all-text columns into table ``name``; raises SourceError when it cannot be read.
+
+    UTF-8 files are read by DuckDB directly; GBK and UTF-16 files are first decoded to a temporary
+    UTF-8 copy in 16 MB chunks (DuckDB's own GB18030 decoder is slow and fails across buffer bounds).
+    """
     path = source.path
     if path.stat().st_size == 0:
         raise SourceError(file_problem(path, "the file is empty (no header row)", "文件为空（没有表头行）"))
     encoding = detect_encoding(path)
-    bad = first_undecodable_line(path, "utf-8") if encoding == "utf-8" else None
-    if bad:
-        line, hexbytes = bad
-        raise SourceError(file_problem(
-            path, f"not valid UTF-8 text (bytes {hexbytes}); save it as UTF-8 or GBK without a UTF-8 mark",
-            f"不是有效的 UTF-8 文本（字节 {hexbytes}）；请另存为 UTF-8 或 GBK 且不带 UTF-8 标记", row=line))
-    with path.open("r", encoding=encoding, errors="replace") as fh:
-        header = fh.readline().lstrip("\ufeff")
-    if not header.strip():
-        raise SourceError(file_problem(path, "the first line is empty; it must hold the column headers",
-                                       "第一行为空；第一行必须是列标题", row=1))
-    delim = detect_delimiter(header)
-    try:
-        con.execute(
-            f"CREATE TABLE {quote_ident(name + DATA)} AS SELECT * FROM read_csv({quote_literal(str(path))}, "
-            f"header = false, all_varchar = true, delim = {quote_literal(delim)}, quote = '\"', escape = '\"', "
-            f"encoding = {quote_literal(encoding)}, strict_mode = false, null_padding = true, "
-            f"auto_detect = false, skip = 1, columns = {_csv_columns(path, delim, encoding)})"
-        )
-    except duckdb.Error as exc:
-        raise SourceError(file_problem(path, f"cannot be read as CSV: {exc}".splitlines()[0],
-                                       "无法作为 CSV 文件读取")) from exc
+    with tempfile.TemporaryDirectory(prefix="tierwise-") as tmp:
+        readable = path
+        if encoding not in ("utf-8", "utf-8-sig"):
+            readable = Path(tmp) / "utf8.csv"
+            transcode_to_utf8(path, encoding, readable)
+        with readable.open("r", encoding="utf-8-sig", newline="") as fh:
+            header = fh.readline().rstrip("\r\n")
+        if not header.strip():
+            raise SourceError(file_problem(path, "the first line is empty; it must hold the column headers",
+                                           "第一行为空；第一行必须是列标题", row=1))
+        delim = detect_delimiter(header)
+        try:
+            con.execute(
+                f"CREATE TABLE {quote_ident(name + DATA)} AS SELECT * FROM read_csv({quote_literal(str(readable))}, "
+                f"header = false, skip = 1, all_varchar = true, delim = {quote_literal(delim)}, quote = '\"', "
+                f"escape = '\"', strict_mode = false, null_padding = true, auto_detect = false, "
+                f"columns = {_csv_columns(header, delim)})"
+            )
+        except duckdb.Error as exc:
+            raise SourceError(file_problem(path, f"cannot be read as CSV: {exc}".splitlines()[0],
+                                           "无法作为 CSV 文件读取")) from exc
     _add_row_numbers(con, name)
 
 
-def _csv_columns(path: Path, delim: str, encoding: str) -> str:
+def _csv_columns(header: str, delim: str) -> str:
     """The header names as a DuckDB ``columns`` struct of VARCHARs (keeps headers exactly as written)."""
-    with path.open("r", encoding=encoding, newline="") as fh:
-        headers = next(csv.reader([fh.readline().lstrip("\ufeff").rstrip("\r\n")], delimiter=delim))
-    names = unique_headers([h.strip() for h in headers])
+    names = unique_headers([h.strip() for h in next(csv.reader([header], delimiter=delim))])
     return "{" + ", ".join(f"{quote_literal(h)}: 'VARCHAR'" for h in names) + "}"
 
 
