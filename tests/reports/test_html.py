@@ -125,15 +125,27 @@ def test_a_missing_section_says_why(report: ReportData) -> None:
     partial = dataclasses.replace(report, pareto=None, clv=None, at_risk=None)
     partial.missing = {}
     partial.mark_missing("pareto", Message("no transactions table: sales, Pareto, RFM and value not assessed"))
-    partial.mark_missing("clv", Message("no transactions table: sales, Pareto, RFM and value not assessed"))
+    partial.mark_missing("clv", Message("the value model could not be fitted: %(reason)s", {"reason": "x"}))
     soup, charts = _parse(partial)
     assert "chart-pareto" not in charts and "chart-clv-tiers" not in charts
-    card = soup.select_one("section#pareto.missing")
+    assert not soup.select("section#pareto, section#clv, nav a[href='#pareto']")
+    listed = [[span.get_text() for span in li.select("span")] for li in soup.select("#not-shown li")]
     reason = {"en": "no transactions table: sales, Pareto, RFM and value not assessed",
               "zh": "没有交易表：未评估销售额、帕累托、RFM 和客户价值"}[report.lang]
-    assert reason in card.get_text()
-    assert soup.select_one("section#at_risk.missing")  # absent without a reason: still named
-    assert not soup.select_one("section#pareto canvas")
+    title = {"en": "Pareto curve (80/20)", "zh": "帕累托曲线（80/20）"}[report.lang]
+    assert listed[0] == [title, reason]
+    assert len(listed) == 2
+
+
+def test_without_a_summary_absent_sections_get_cards(report: ReportData) -> None:
+    partial = dataclasses.replace(report, summary=None, pareto=None)
+    partial.missing = {}
+    partial.mark_missing("summary", Message("no transactions table: sales, Pareto, RFM and value not assessed"))
+    partial.mark_missing("pareto", Message("no transactions table: sales, Pareto, RFM and value not assessed"))
+    soup, _ = _parse(partial)
+    assert soup.select_one("section#pareto.missing")
+    assert soup.select_one("section#summary.missing")
+    assert soup.select_one("nav a[href='#pareto']")
 
 
 def test_mark_missing_refuses_an_unknown_section(report: ReportData) -> None:

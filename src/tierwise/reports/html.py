@@ -69,7 +69,10 @@ def render_html(report: ReportData) -> str:
     env = _environment(lang)
     titles = section_titles(lang)
     _ = gettext_for(lang)
-    toc = [(key, titles[key]) for key in SECTIONS if key != "summary" and (report.present(key) or key in report.missing)]
+    shown = [key for key in SECTIONS if key != "summary" and report.present(key)]
+    if report.summary is None:  # absent sections get cards of their own (see sections.html)
+        shown = [key for key in SECTIONS if key != "summary" and (report.present(key) or key in report.missing)]
+    toc = [(key, titles[key]) for key in shown]
     generated = report.generated_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
     return env.get_template("report.html").render(
         report=report,
