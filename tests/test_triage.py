@@ -217,7 +217,8 @@ def test_an_unknown_amount_does_not_matter_once_there_is_a_signal(policy) -> Non
 
 def test_a_walk_in_with_nothing_known_is_asked_what_they_came_for(policy) -> None:
     d = decide(policy)
-    assert (d.flow, d.next_step_code, d.reasons) == ("assess", "ask_business", ("business not stated and no VIP signal",))
+    assert (d.flow, d.next_step_code, d.reasons) == (
+        "assess", "ask_business", ("business not stated and no VIP signal",))
     assert d.next_step == "Ask what the customer has come for before routing."
 
 

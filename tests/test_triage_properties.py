@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from tierwise.triage import decide_many, load_triage_policy, triage
 from tierwise.triage.policy import BUSINESSES, ENQUIRIES, FLOWS
 from tierwise.triage.batch import format_money
+from tierwise.triage.reasons import money_text
 
 POLICY = load_triage_policy("bank-lobby")
 POTENTIAL_ENQUIRIES = POLICY.potential_vip_enquiries
@@ -24,7 +25,8 @@ STEPS_OF = {
     "ordinary": {"self_service", "counter"},
 }
 
-amounts = st.one_of(st.none(), st.sampled_from(EDGES), st.integers(0, 10**9).map(lambda cents: cents / 100))
+amounts = st.one_of(st.none(), st.sampled_from(EDGES), st.integers(0, 10**9).map(lambda cents: cents / 100),
+                  st.floats(0, 1e12, allow_nan=False))
 walk_ins = st.fixed_dictionaries({}, optional={
     "vip_card": st.booleans(),
     "asks_priority": st.booleans(),
@@ -86,9 +88,20 @@ def test_batch_decisions_equal_the_single_ones(records: list[dict], lang: str) -
 
 
 @given(st.integers(0, 10**14))
-def test_vectorised_money_text_equals_python_formatting(cents: int) -> None:
+def test_money_text_equals_python_formatting_for_amounts_in_cents(cents: int) -> None:
     value = cents / 100
+    assert money_text(value) == f"{value:,.2f}"
     assert format_money(np.array([value])).to_pylist() == [f"{value:,.2f}"]
+
+
+@given(st.floats(0, 1e12, allow_nan=False))
+def test_one_walk_in_and_a_batch_write_every_amount_alike(value: float) -> None:
+    assert format_money(np.array([value])).to_pylist() == [money_text(value)]
+
+
+def test_fractions_of_a_cent_round_half_to_even_on_the_amount_times_100() -> None:
+    # 1.115 * 100 is 111.5 in floating point, so it rounds to 112 (f"{1.115:.2f}" would say 1.11)
+    assert money_text(1.115) == "1.12" == format_money(np.array([1.115])).to_pylist()[0]
 
 
 @pytest.mark.parametrize(("value", "text"), [
@@ -96,4 +109,5 @@ def test_vectorised_money_text_equals_python_formatting(cents: int) -> None:
     (1234567.89, "1,234,567.89"), (10**12, "1,000,000,000,000.00"),
 ])
 def test_money_text_by_hand(value: float, text: str) -> None:
+    assert money_text(value) == text
     assert format_money(np.array([value])).to_pylist() == [text]

@@ -11,7 +11,9 @@ from tierwise.triage.decide import triage
 from tierwise.triage.policy import TriagePolicy, load_triage_policy, shipped_triage_policies
 from tierwise.triage.walk_in import Decision, WalkIn
 
-__all__ = ["Decision", "TriagePolicy", "WalkIn", "decide_many", "load_triage_policy", "shipped_triage_policies", "triage"]
+__all__ = [
+    "Decision", "TriagePolicy", "WalkIn", "decide_many", "load_triage_policy", "shipped_triage_policies", "triage",
+]
 
 
 def __getattr__(name: str):

@@ -48,7 +48,8 @@ def walk_in_columns(table: pa.Table) -> WalkInColumns:
     """Validate a table of walk-ins and turn it into numpy columns for the rules."""
     unknown = [name for name in table.column_names if name not in WALK_IN_FIELDS]
     if unknown:
-        raise UsageError(f"unknown walk-in column(s) {', '.join(map(repr, unknown))} (fields: {', '.join(WALK_IN_FIELDS)})")
+        names = ", ".join(map(repr, unknown))
+        raise UsageError(f"unknown walk-in column(s) {names} (fields: {', '.join(WALK_IN_FIELDS)})")
     n = table.num_rows
     flags = {name: _flag(table, name, n) for name in FLAGS}
     business = _business(table, n)
@@ -83,7 +84,8 @@ def _flag(table: pa.Table, name: str, n: int) -> np.ndarray:
     column = table[name]
     if not pa.types.is_boolean(column.type):
         raise UsageError(f"walk-in column {name!r} must hold booleans, not {column.type}")
-    _refuse(name, column.is_null().to_numpy(zero_copy_only=False), np.full(n, None), "missing value; give true or false")
+    missing = column.is_null().to_numpy(zero_copy_only=False)
+    _refuse(name, missing, np.full(n, None), "missing value; give true or false")
     return column.to_numpy(zero_copy_only=False).astype(bool)
 
 
@@ -91,7 +93,8 @@ def _business(table: pa.Table, n: int) -> np.ndarray:
     if "business" not in table.column_names:
         return np.full(n, "", dtype=object)
     column = table["business"]
-    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type) or pa.types.is_null(column.type)):
+    kind = column.type
+    if not (pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_null(kind)):
         raise UsageError(f"walk-in column 'business' must hold text, not {column.type}")
     values = pc.fill_null(column.cast(pa.string()), "").to_numpy(zero_copy_only=False)
     allowed = ", ".join(BUSINESSES)
@@ -177,9 +180,9 @@ def _reasons(rules: list[Fired], cols: WalkInColumns, policy: TriagePolicy, lang
 
 
 def format_money(values: np.ndarray) -> pa.Array:
-    """Amounts as ``5,200,000.00`` strings, vectorised (non-negative amounts below 10**15).
+    """Amounts as ``5,200,000.00`` strings, vectorised (non-negative amounts below 10**13).
 
-    Cents are ``rint(value * 100)``, which equals Python's ``f"{value:,.2f}"`` for any amount given in cents.
+    Cents are ``rint(value * 100)``, half to even, as in :func:`~tierwise.triage.reasons.money_text`.
     """
     cents = np.rint(np.asarray(values, dtype=np.float64) * 100).astype(np.int64)
     whole = pa.array(cents // 100).cast(pa.string())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tierwise.triage.policy import Lang, TriagePolicy
+from tierwise.triage.reasons import money_text
 from tierwise.triage.rules import Fired, WalkInColumns, effective_average, evaluate
 from tierwise.triage.walk_in import Decision, WalkIn, parse_walk_in
 
@@ -14,7 +15,8 @@ Choices = list[tuple[Any, str]]
 def choices(rules: list[Fired]) -> tuple[Choices, Choices]:
     """The flow and the next step as ordered (condition, code) pairs: the first condition that holds wins.
 
-    Conditions are numpy booleans, scalar or per walk-in; the defaults are ``ordinary`` and ``self_service``.
+    Conditions are Python booleans for one walk-in, numpy arrays for many; the defaults are ``ordinary``
+    and ``self_service``.
     """
     nothing = rules[0].mask & False
     any_of = dict.fromkeys(("vip", "potential_vip", "assess", "self_service", "counter"), nothing)
@@ -65,8 +67,8 @@ def triage(walk_in: dict[str, Any] | WalkIn, policy: TriagePolicy, *, lang: Lang
     for rule in rules:
         if rule.mask:
             template = rule.template(lang)
-            values = {"amount": f"{cols.amount:,.2f}"}
+            values = {"amount": money_text(cols.amount) if cols.amount_known else ""}
             if "{average}" in template:
-                values["average"] = f"{effective_average(cols, policy)[0]:,.2f}"
+                values["average"] = money_text(effective_average(cols, policy)[0])
             reasons.append(template.format(**values))
     return _decision(policy, lang, flow, step, tuple(reasons))

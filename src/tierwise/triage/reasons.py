@@ -93,6 +93,16 @@ def bound_text(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
+def money_text(value: float) -> str:
+    """An amount as shown in reasons, ``5,200,000.00``: cents are ``round(value * 100)``, half to even.
+
+    The batch path (:func:`tierwise.triage.batch.format_money`) rounds the same way, so both agree on
+    every amount, including ones with fractions of a cent.
+    """
+    cents = round(value * 100)
+    return f"{cents // 100:,}.{cents % 100:02d}"
+
+
 def reason_template(kind: str, lang: Lang, *, business: str | None = None, enquiry: str | None = None,
                     **bounds: float) -> str:
     """The reason text of a rule kind with the policy constants filled in; ``{amount}``/``{average}`` stay.
