@@ -56,13 +56,16 @@ def discounted_value(model: Any, spend: Any, frequency: Any, recency: Any, T: An
         raise UsageError(f"the monthly discount rate must be above -1, not {discount_rate}")
     months = max(1, math.ceil(horizon_days / MONTH_DAYS - 1e-9))
     ends_days = np.minimum(np.arange(1, months + 1) * MONTH_DAYS, horizon_days)
-    x, t_x, big_t, spend = (np.asarray(v, dtype=float) for v in np.broadcast_arrays(frequency, recency, T, spend))
+    scalar = np.ndim(frequency) == np.ndim(recency) == np.ndim(T) == np.ndim(spend) == 0
+    x, t_x, big_t, spend = (np.atleast_1d(np.asarray(v, dtype=float))
+                            for v in np.broadcast_arrays(frequency, recency, T, spend))
     cumulative = model.conditional_expected_number_of_purchases_up_to_time(
         (ends_days / period_days)[:, None], x[None, :], t_x[None, :], big_t[None, :]
     )
     increments = np.diff(cumulative, axis=0, prepend=0.0)
     factors = (1.0 + discount_rate) ** (ends_days / MONTH_DAYS)
-    return spend * (increments / factors[:, None]).sum(axis=0)
+    value = spend * (increments / factors[:, None]).sum(axis=0)
+    return value[0] if scalar else value
 
 
 @dataclass
