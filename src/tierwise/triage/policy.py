@@ -122,7 +122,10 @@ def shipped_triage_policies() -> list[str]:
     names = []
     for entry in folder.iterdir():
         if entry.name.endswith(".yaml"):
-            head = yaml.safe_load(entry.read_text(encoding="utf-8"))
+            try:
+                head = yaml.safe_load(entry.read_text(encoding="utf-8"))
+            except yaml.YAMLError:  # a broken classification policy is reported where it is loaded
+                continue
             if isinstance(head, dict) and head.get("method") == "triage":
                 names.append(entry.name.removesuffix(".yaml"))
     return sorted(names)
