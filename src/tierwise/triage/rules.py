@@ -1,4 +1,4 @@
-"""The triage rules, evaluated over columns of walk-ins at once: which rules fire for which walk-in.
+"""The triage rules, written once for one walk-in or a table of them: which rules fire for whom.
 
 Each rule has a *kind of effect*: ``vip`` and ``potential_vip`` signals, ``assess`` (the lobby manager must
 find out more), and ordinary business served at ``self_service`` or at the ``counter``. The flow is the
@@ -28,11 +28,10 @@ BUSINESS_CODES = (*BUSINESSES, "")
 class WalkInColumns:
     """Walk-ins as values for the rules: one walk-in as Python scalars, many as equal-length numpy arrays.
 
-    The rules use only operators that mean the same on both (``&``, ``|``, ``^ True`` for "not" — ``~``
-    would turn ``True`` into ``-2`` —, comparisons), so one set of rules serves a single fast decision and
-    a vectorised batch. ``enquiries`` and ``business`` hold
-    one boolean per enquiry kind and per business code (``""``: business not stated); an unknown amount
-    is NaN with ``amount_known`` false.
+    The rules use only operators that mean the same on both — ``&``, ``|``, comparisons, and ``^ True``
+    for "not" (``~True`` is ``-2``) — so one set of rules serves a single fast decision and a vectorised
+    batch. ``enquiries`` and ``business`` hold one boolean per enquiry kind and per business code (``""``:
+    business not stated); an unknown amount is NaN with ``amount_known`` false.
     """
 
     vip_card: bool | np.ndarray
