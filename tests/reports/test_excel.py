@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 from xlsxwriter.workbook import Workbook
 
-from tierwise.reports.customer_sheet import write_customers
+from tierwise.reports.customer_sheet import column_letters, fill_customer_sheet, write_customers
 from tierwise.reports.excel import sheet_name, write_excel
 from tierwise.reports.model import ReportData
 from tierwise.reports.workbook import Formats, text_width
@@ -131,23 +131,34 @@ def test_streaming_crosses_chunk_boundaries(tmp_path: Path) -> None:
     n = 2_503
     sales = rng.gamma(0.6, 10_000.0, n)
     sales[[5, 1000]] = np.nan
+    names = np.array(["华东机电 <有限> & 公司", " lead space", "plain", ""])[rng.integers(0, 4, n)]
     table = pa.table({
         "customer_id": [f"C{i:05d}" for i in range(n)],
+        "name": pa.array(names),
         "sales_12m": pa.array(sales, from_pandas=True),
         "orders": pa.array(rng.integers(0, 50, n)),
         "last_purchase": pa.array([dt.date(2024, 1, 1) + dt.timedelta(days=int(d)) for d in rng.integers(0, 365, n)]),
         "reasons_abc": pa.array([["a ≥ 1", "b"]] * n),
+        "has_purchases": pa.array(rng.integers(0, 2, n).astype(bool)),
     })
     path = tmp_path / "big.xlsx"
     book = Workbook(str(path), {"constant_memory": True})
-    written = write_customers(book.add_worksheet("list"), Formats(book), table, "en", chunk_rows=1_000)
+    pending = write_customers(book.add_worksheet("客户清单"), Formats(book), table, "en")
     book.close()
-    assert written == n
-    rows = list(openpyxl.load_workbook(path, read_only=True).active.iter_rows(min_row=2, values_only=True))
+    assert fill_customer_sheet(path, pending, chunk_rows=1_000) == n
+    ws = openpyxl.load_workbook(path, read_only=True)["客户清单"]
+    assert ws.calculate_dimension() == f"A1:G{n + 1}"
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
     assert len(rows) == n
     assert [r[0] for r in rows] == table.column("customer_id").to_pylist()
-    assert rows[5][1] is None and rows[1000][1] is None
-    assert rows[999][1] == pytest.approx(sales[999]) and rows[1001][1] == pytest.approx(sales[1001])
-    assert [r[2] for r in rows] == table.column("orders").to_pylist()
-    assert [r[3].date() for r in rows] == table.column("last_purchase").to_pylist()
-    assert rows[0][4] == "a ≥ 1; b"
+    assert [r[1] for r in rows] == [v or None for v in names.tolist()]  # escaped, spaces kept, "" blank
+    assert rows[5][2] is None and rows[1000][2] is None
+    assert [r[2] for r in rows if r[2] is not None] == [v for v in sales.tolist() if v == v]  # exact round trip
+    assert [r[3] for r in rows] == table.column("orders").to_pylist()
+    assert [r[4].date() for r in rows] == table.column("last_purchase").to_pylist()
+    assert rows[0][5] == "a ≥ 1; b"
+    assert [bool(r[6]) for r in rows] == table.column("has_purchases").to_pylist()
+
+
+def test_column_letters() -> None:
+    assert [column_letters(i) for i in (0, 25, 26, 51, 52, 701, 702)] == ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA"]

@@ -1,7 +1,8 @@
 """The Excel report: an XlsxWriter workbook with the report's sections as sheets and native Excel charts.
 
-The workbook runs in constant-memory mode, so a customer list of a million rows streams to disk (see
-:mod:`tierwise.reports.customer_sheet`); the small sheets are laid out through a row-ordered buffer.
+The workbook runs in constant-memory mode; the small sheets are laid out through a row-ordered buffer,
+and the customer list — a million rows or more — is written from Arrow columns in chunks after the
+workbook is closed (see :mod:`tierwise.reports.customer_sheet`).
 
 >>> write_excel(report, "report.xlsx")  # doctest: +SKIP
 """
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from xlsxwriter.workbook import Workbook
 
-from tierwise.reports.customer_sheet import write_customers
+from tierwise.reports.customer_sheet import fill_customer_sheet, write_customers
 from tierwise.reports.i18n import N_, check_lang, gettext_for, translate
 from tierwise.reports.model import ReportData
 from tierwise.reports.sections import section_titles
@@ -63,14 +64,17 @@ def write_excel(report: ReportData, path: str | Path) -> Path:
     sheets.clv()
     sheets.at_risk()
     sheets.migration()
+    pending = None
     if report.customers is not None:
         ws = book.add_worksheet(names["customers"])
-        write_customers(ws, fmt, report.customers, lang)
+        pending = write_customers(ws, fmt, report.customers, lang)
         description = SHEETS["customers"][1]
         written.append((names["customers"], _(description)))
     _readme(SheetBuffer(readme, fmt), report, written)
     readme.activate()
     book.close()
+    if pending is not None:
+        fill_customer_sheet(path, pending)
     return path
 
 
