@@ -91,14 +91,20 @@ def _customer_list(tables: Mapping[str, ir.Table], window: Window) -> ir.Table:
     return out.distinct()
 
 
-def _attach(base: ir.Table, agg: ir.Table, columns: Sequence[str], fill: Mapping[str, object]) -> ir.Table:
-    """Left-join ``agg`` onto ``base`` by customer, filling customers absent from ``agg`` per ``fill``."""
-    if not columns:
-        return base
-    joined = base.left_join(agg, base.customer_id == agg.customer_id)
-    absent = agg.customer_id.isnull()
-    added = [ibis.ifelse(absent, fill[c], agg[c]).name(c) if c in fill else agg[c] for c in columns]
-    return joined.select(*[base[c] for c in base.columns], *added)
+def _attach(base: ir.Table, parts: Sequence[tuple[ir.Table, Sequence[str], Mapping[str, object]]]) -> ir.Table:
+    """Left-join every ``(aggregate, columns, fill)`` onto ``base`` by customer in one join chain.
+
+    A customer absent from an aggregate gets its ``fill`` value (the other columns stay null).
+    """
+    parts = [p for p in parts if p[1]]
+    joined = base
+    for agg, _, _ in parts:
+        joined = joined.left_join(agg, base.customer_id == agg.customer_id)
+    added = []
+    for agg, columns, fill in parts:
+        absent = agg.customer_id.isnull()
+        added += [ibis.ifelse(absent, fill[c], agg[c]).name(c) if c in fill else agg[c] for c in columns]
+    return joined.select(*[base[c] for c in base.columns], *added) if parts else base
 
 
 def compute_indicators(
@@ -126,17 +132,19 @@ def compute_indicators(
     if "customers" in tables:
         out = out.select("customer_id", *[c for c in traits.COLUMNS if c in wanted])
 
+    parts = []
     if "transactions" in tables:
-        trade_cols = [n for n in wanted if INDICATORS[n].source == "transactions" and n not in trade.RANKED]
-        out = _attach(out, trade.aggregate(tables["transactions"], window), trade_cols, trade.FILL)
-        ranked = {k: v for k, v in trade.rank_columns(out).items() if k in wanted}
-        if ranked:
-            out = out.mutate(**ranked)
+        cols = [n for n in wanted if INDICATORS[n].source == "transactions" and n not in trade.RANKED]
+        parts.append((trade.aggregate(tables["transactions"], window), cols, trade.FILL))
     if "receivables" in tables:
         cols = [n for n in wanted if INDICATORS[n].source == "receivables"]
-        out = _attach(out, finance.aggregate(tables["receivables"], window), cols, finance.FILL)
+        parts.append((finance.aggregate(tables["receivables"], window), cols, finance.FILL))
     for table, group in engagement.GROUPS.items():
         if table in tables:
             cols = [n for n in wanted if INDICATORS[n].source == table]
-            out = _attach(out, group(tables[table], window), cols, engagement.FILL)
+            parts.append((group(tables[table], window), cols, engagement.FILL))
+    out = _attach(out, parts)
+    ranked = {k: v for k, v in trade.rank_columns(out).items() if k in wanted} if "transactions" in tables else {}
+    if ranked:
+        out = out.mutate(**ranked)
     return out.select("customer_id", *wanted)
