@@ -1,0 +1,251 @@
+"""Policies as validated data: pydantic models loaded from YAML, by shipped name or by file path.
+
+A classification policy lists its classes best first (code, zh/en label, contact cadence) and one or
+more criteria; each criterion names its method (``thresholds``, ``quantiles``, ``abc``, ``rfm``,
+``rules``, ``mapping``, ``scorecard``, ``kmeans``). A customer's class is the highest class any
+criterion grants. ``method: triage`` policies (walk-in routing) are recognised and listed, but they are
+run by :mod:`tierwise.triage`, not classified here.
+
+>>> policy = load_policy("china-post")
+>>> [c.code for c in policy.classes]
+['diamond', 'platinum', 'gold', 'vip', 'standard']
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from tierwise.analytics.classify.prospects import PROSPECT_INDICATORS
+from tierwise.analytics.classify.sections import (  # noqa: F401  (re-exported: the policy vocabulary)
+    METHODS,
+    UNCLASSIFIED,
+    Abc,
+    Bound,
+    Cadence,
+    ClassSpec,
+    Condition,
+    Criterion,
+    KMeans,
+    Lang,
+    Mapping,
+    MapEntry,
+    Quantiles,
+    Rfm,
+    Rules,
+    Scorecard,
+    Segment,
+    Share,
+    Text,
+    Thresholds,
+    Weighted,
+    _Strict,
+)
+from tierwise.analytics.registry import INDICATORS
+from tierwise.errors import IndicatorError, PolicyError
+
+
+class Allocation(_Strict):
+    """A salesperson's monthly time for one grade: how many accounts and how many days."""
+
+    group: str
+    label: Text
+    accounts: int = Field(ge=0)
+    days_per_month: float = Field(ge=0)
+
+
+class Policy(_Strict):
+    """A classification policy (see the module docstring)."""
+
+    name: str = Field(min_length=1)
+    version: int | str
+    method: Literal["classify"] = "classify"
+    description: Text
+    input: Literal["indicators", "prospects"] = "indicators"
+    classes: list[ClassSpec] = Field(min_length=2)
+    criteria: list[Criterion] = Field(min_length=1)
+    default_class: str | None = None
+    score_from: str | None = None  # the criterion whose score is the customer's score (default: the first)
+    score_indicator: str | None = None  # or an indicator as the score (e.g. sales_12m)
+    grace_runs: int = Field(0, ge=0)
+    time_allocation: list[Allocation] | None = None
+
+    @model_validator(mode="after")
+    def _references(self) -> Policy:
+        codes = [c.code for c in self.classes]
+        if len(set(codes)) != len(codes) or UNCLASSIFIED in codes:
+            raise ValueError(f"class codes must be unique and not {UNCLASSIFIED!r}")
+        for i, crit in enumerate(self.criteria):
+            for where, code in _class_references(crit):
+                if code not in codes:
+                    raise ValueError(f"criteria.{i}.{where}: unknown class {code!r}; classes: {', '.join(codes)}")
+        if self.default_class is not None and self.default_class not in codes:
+            raise ValueError(f"default_class: unknown class {self.default_class!r}")
+        names = [c.name for c in self.criteria]
+        if len(set(names)) != len(names):
+            raise ValueError("criteria names must be unique")
+        if self.score_from is not None and self.score_from not in names:
+            raise ValueError(f"score_from: no criterion named {self.score_from!r}")
+        return self
+
+    @property
+    def class_codes(self) -> list[str]:
+        """Class codes, best first."""
+        return [c.code for c in self.classes]
+
+    def class_spec(self, code: str) -> ClassSpec:
+        """The class called ``code``."""
+        return next(c for c in self.classes if c.code == code)
+
+    def indicators(self) -> list[str]:
+        """Every indicator the policy reads, in order of first use."""
+        seen: dict[str, None] = {}
+        if self.score_indicator:
+            seen[self.score_indicator] = None
+        for crit in self.criteria:
+            for name in _indicator_references(crit):
+                seen.setdefault(name, None)
+        return list(seen)
+
+    @property
+    def summary_method(self) -> str:
+        """The method for display: the criterion's method, or ``combine`` for several criteria."""
+        return self.criteria[0].method if len(self.criteria) == 1 else "combine"
+
+
+class TriagePolicyInfo(BaseModel):
+    """A ``method: triage`` policy as far as listing goes; :mod:`tierwise.triage` validates the rest."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    name: str
+    version: int | str
+    method: Literal["triage"]
+    description: Text
+
+
+def _class_references(crit: Any) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for field in ("bounds", "bins", "segments", "map", "tiers", "quantiles"):
+        items = getattr(crit, field, None)
+        for j, item in enumerate(items if isinstance(items, list) else []):
+            out.append((f"{field}.{j}.class", item.class_))
+    for field in ("otherwise", "class_"):
+        code = getattr(crit, field, None)
+        if isinstance(code, str):
+            out.append((field.rstrip("_"), code))
+    for field in ("classes",):
+        for j, code in enumerate(getattr(crit, field, None) or []):
+            out.append((f"{field}.{j}", code))
+    return out
+
+
+def _indicator_references(crit: Any) -> list[str]:
+    if isinstance(crit, Rfm):
+        return [crit.recency, crit.frequency, crit.monetary]
+    if isinstance(crit, Rules):
+        return [c.indicator for c in crit.conditions]
+    if isinstance(crit, (Scorecard, KMeans)):
+        return [w.indicator for w in crit.indicators]
+    return [crit.indicator]
+
+
+def known_indicators(policy: Policy) -> dict[str, Any]:
+    """The indicators a policy may read: the registry, or the prospect columns for ``input: prospects``."""
+    return PROSPECT_INDICATORS if policy.input == "prospects" else INDICATORS
+
+
+def check_indicators(policy: Policy) -> None:
+    """Raise :class:`IndicatorError` listing the known indicators if the policy reads an unknown one."""
+    known = known_indicators(policy)
+    for name in policy.indicators():
+        if name not in known:
+            raise IndicatorError(
+                f"policy {policy.name!r} reads unknown indicator {name!r}; known indicators: {', '.join(known)}"
+            )
+
+
+# ----------------------------------------------------------------------------------------------- loading
+
+POLICY_FOLDER = ("analytics", "policies")
+
+
+def _folder():  # noqa: ANN202
+    return resources.files("tierwise").joinpath(*POLICY_FOLDER)
+
+
+def shipped_policies() -> list[str]:
+    """Names of every policy shipped with the package (classification and triage), sorted."""
+    return sorted(e.name.removesuffix(".yaml") for e in _folder().iterdir() if e.name.endswith(".yaml"))
+
+
+def policy_text(name_or_path: str | Path) -> tuple[str, str]:
+    """The YAML text of a shipped policy or a policy file, and how to name its source in messages."""
+    path = Path(name_or_path)
+    if isinstance(name_or_path, Path) or path.suffix in (".yaml", ".yml") or len(path.parts) > 1:
+        try:
+            return path.read_text(encoding="utf-8"), str(path)
+        except OSError as exc:
+            raise PolicyError(f"cannot read policy file {path}: {exc.strerror}") from None
+    entry = _folder().joinpath(f"{name_or_path}.yaml")
+    if not entry.is_file():
+        raise PolicyError(
+            f"no shipped policy named {str(name_or_path)!r}; shipped: {', '.join(shipped_policies())}; "
+            "or pass the path of a YAML file"
+        )
+    return entry.read_text(encoding="utf-8"), str(name_or_path)
+
+
+def parse_policy(text: str, source: str = "<text>") -> Policy | TriagePolicyInfo:
+    """Validate policy YAML text; errors name the source and every offending field."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise PolicyError(f"policy {source} is not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise PolicyError(f"policy {source} must be a mapping of fields, not {type(data).__name__}")
+    model = TriagePolicyInfo if data.get("method") == "triage" else Policy
+    try:
+        policy = model.model_validate(data)
+    except ValidationError as exc:
+        lines = [f"policy {source} is invalid:"]
+        for err in exc.errors():
+            lines.append(f"  - {_where(err['loc'])}: {_message(err)}")
+        raise PolicyError("\n".join(lines)) from None
+    if isinstance(policy, Policy):
+        check_indicators(policy)
+    return policy
+
+
+def load_policy(name_or_path: str | Path) -> Policy | TriagePolicyInfo:
+    """Load a policy by shipped name (``"abc"``) or from a YAML file path.
+
+    >>> load_policy("abc").criteria[0].a
+    0.8
+    """
+    text, source = policy_text(name_or_path)
+    return parse_policy(text, source)
+
+
+def _where(loc: tuple) -> str:
+    # drop the discriminator tags pydantic inserts for tagged unions ("criteria.0.thresholds.bounds")
+    parts = [str(p) for p in loc if str(p) not in METHODS]
+    return ".".join(parts) or "(top level)"
+
+
+def _message(err: dict) -> str:
+    if err["type"] == "extra_forbidden":
+        return "unknown field"
+    if err["type"] == "missing":
+        return "required field is missing"
+    if err["type"] == "value_error":
+        return str(err["ctx"]["error"])
+    if err["type"] == "union_tag_invalid":
+        return f"unknown method {err['ctx']['tag']!r}; methods: {', '.join(METHODS)}"
+    if err["type"] == "union_tag_not_found":
+        return f"method is missing; methods: {', '.join(METHODS)}"
+    return f"{err['msg']} (got {err['input']!r})"

@@ -1,0 +1,69 @@
+"""The per-customer input of prospect grading, built from the canonical ``opportunities`` table.
+
+One row per customer that has opportunities, describing its *most advanced open* opportunity (stage
+negotiation > proposal > qualified > lead; then the earliest expected close date; then the opportunity
+id). A customer whose opportunities are all won or lost keeps one row with ``open_opportunities = 0``
+and no open-opportunity columns, which the ``prospect-grade`` policy grades ``closed``.
+
+``close_in_months`` counts calendar months from ``as_of`` to the expected close date, rounded up: a
+date is within ``m`` months exactly when ``close_in_months <= m`` (as of 2025-01-15, 2025-07-15 gives 6
+and 2025-07-16 gives 7; month ends clamp as calendars do). A date already past counts as 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import ibis
+import ibis.expr.types as ir
+
+from tierwise.analytics.registry import Indicator
+from tierwise.io.columns import OPEN_STAGES
+
+I = Indicator
+PROSPECT_INDICATORS: dict[str, Indicator] = {
+    i.name: i
+    for i in (
+        I("opportunity_id", "opportunity", "商机编号", "label", "trade", "opportunities"),
+        I("stage", "stage", "阶段", "label", "trade", "opportunities"),
+        I("open_opportunities", "open opportunities", "进行中的商机数", "count", "trade", "opportunities"),
+        I("expected_close_date", "expected close date", "预计成交日期", "date", "trade", "opportunities"),
+        I("close_in_months", "months to expected close", "距预计成交月数", "count", "trade", "opportunities"),
+        I("amount", "opportunity amount", "商机金额", "currency", "trade", "opportunities"),
+        I("objective_need", "objective need", "客观需求", "label", "trait", "opportunities"),
+        I("subjective_need", "subjective need", "主观需求", "label", "trait", "opportunities"),
+        I("resolve", "resolve", "决心", "label", "trait", "opportunities"),
+        I("feasibility_started", "feasibility study started", "已开始可行性研究", "flag", "trait", "opportunities"),
+        I("selection_started", "vendor selection started", "已开始选型", "flag", "trait", "opportunities"),
+    )
+}
+
+_OPEN_DETAIL = ("opportunity_id", "stage", "expected_close_date", "close_in_months", "amount", "objective_need",
+                "subjective_need", "resolve", "feasibility_started", "selection_started")
+
+
+def months_until(as_of: dt.date, day: ir.DateValue) -> ir.IntegerValue:
+    """Calendar months from ``as_of`` to ``day``, rounded up, never below 0 (see the module docstring)."""
+    whole = (day.year() - as_of.year) * 12 + (day.month() - as_of.month)
+    months = whole + ibis.ifelse(day.day() > as_of.day, 1, 0)
+    return ibis.greatest(months, 0).cast("int64")
+
+
+def prospect_indicators(opportunities: ir.Table, as_of: dt.date) -> ir.Table:
+    """One row per customer: its most advanced open opportunity and ``open_opportunities`` (see module)."""
+    t = opportunities
+    is_open = t.stage.isin(list(OPEN_STAGES))
+    stage_rank = ibis.cases(*[(t.stage == s, i) for i, s in enumerate(OPEN_STAGES)], else_=-1)
+    window = ibis.window(
+        group_by=t.customer_id,
+        order_by=[is_open.desc(), stage_rank.desc(), t.expected_close_date.isnull(), t.expected_close_date,
+                  t.opportunity_id],
+    )
+    ranked = t.mutate(
+        _is_open=is_open,
+        close_in_months=months_until(as_of, t.expected_close_date),
+        open_opportunities=is_open.cast("int64").sum().over(group_by=t.customer_id),
+        _pick=ibis.row_number().over(window),
+    ).filter(lambda r: r._pick == 0)
+    detail = {c: ibis.ifelse(ranked._is_open, ranked[c], ibis.null(ranked[c].type())) for c in _OPEN_DETAIL}
+    return ranked.select("customer_id", "open_opportunities", **detail)

@@ -1,0 +1,83 @@
+"""Quantiles: equal-count bins of one indicator, best first, with deterministic ties.
+
+Customers with a value are ordered best first (descending, or ascending when lower is better), ties by
+``customer_id``; the customer at 1-based position ``p`` of ``n`` belongs to the first bin whose
+cumulative share ``s`` has ``p ≤ s · n``. So with 10 customers and shares 0.2/0.3/0.5, positions 1–2,
+3–5 and 6–10 form the bins whatever the ties. Reason: ``12-month sales 52,000.00, rank 2 of 10, within
+the top 20% → gold``.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from tierwise.analytics.classify.criterion import Method
+from tierwise.analytics.classify.policy import Lang, Share
+from tierwise.analytics.classify.reasons import format_constant, format_value, indicator_label, reason_list
+
+EPSILON = 1e-9  # shares such as 0.1 · 30 are not exact in binary floating point
+RANK = {"en": ", rank {p} of {n}", "zh": "，排名 {p}/{n}"}
+WITHIN = {"en": ", within the top {share}", "zh": "，位于前{share}"}
+
+
+def positions(t: ir.Table, value: ir.Value, ascending: bool) -> tuple[ir.IntegerValue, ir.IntegerValue]:
+    """1-based position of each row by ``value`` (best first, ties by customer_id; NULLs last) and the count."""
+    order = value.asc() if ascending else value.desc()
+    window = ibis.window(order_by=[value.isnull(), order, t.customer_id])
+    return ibis.row_number().over(window) + 1, value.count().over(ibis.window())
+
+
+def bin_index(position: ir.IntegerValue, n: ir.IntegerValue, shares: list[float]) -> ir.IntegerValue:
+    """0-based bin of a position, given the bin shares best first (see the module docstring)."""
+    branches, cumulative = [], 0.0
+    for k, share in enumerate(shares[:-1]):
+        cumulative += share
+        branches.append((position <= n * cumulative + EPSILON, k))
+    return ibis.cases(*branches, else_=len(shares) - 1)
+
+
+class Quantiles(Method):
+    """Equal-count bins (policy section ``method: quantiles``). Learns ``n_``, the customers with a value."""
+
+    def fit(self, indicators: ir.Table) -> Quantiles:
+        """Count the customers with a value (``n_``)."""
+        super().fit(indicators)
+        self.n_ = int(indicators[self.spec.indicator].count().execute())
+        return self
+
+    def prepare(self, t: ir.Table) -> ir.Table:
+        """Add each customer's position and the number of customers with a value."""
+        pos, n = positions(t, t[self.spec.indicator], self.spec.ascending)
+        return t.mutate(**{self.column("pos"): pos, self.column("n"): n})
+
+    def decide(self, t: ir.Table, lang: Lang):  # noqa: ANN201
+        """Class of the bin, score (the value) and the reason naming the rank."""
+        spec = self.spec
+        value = t[spec.indicator]
+        pos, n = t[self.column("pos")], t[self.column("n")]
+        cls, tail = bin_choice(pos, n, spec.bins, self.vocabulary.grants, lang)
+        unit = self.vocabulary.unit(spec.indicator)
+        text = (indicator_label(spec.indicator, lang, spec.label) + " " + format_value(value, unit, lang)
+                + rank_text(pos, n, lang) + tail)
+        return cls, value.cast("float64"), reason_list([text])
+
+
+def bin_choice(pos: ir.IntegerValue, n: ir.IntegerValue, bins: list[Share], grants,  # noqa: ANN001
+               lang: Lang) -> tuple[ir.StringValue, ir.StringValue]:
+    """Class of each position's bin and the reason tail (``, within the top 20% → gold``)."""
+    k = bin_index(pos, n, [b.share for b in bins])
+    cls_branches, tails, cumulative = [], [], 0.0
+    for i, b in enumerate(bins):
+        cumulative += b.share
+        within = WITHIN[lang].format(share=format_constant(cumulative, "ratio")) if i < len(bins) - 1 else ""
+        cls_branches.append((k == i, ibis.literal(b.class_)))
+        tails.append((k == i, ibis.literal(within + grants(b.class_, lang))))
+    return ibis.cases(*cls_branches), ibis.cases(*tails)
+
+
+def rank_text(pos: ir.IntegerValue, n: ir.IntegerValue, lang: Lang) -> ir.StringValue:
+    """``, rank 3 of 100`` / ``，排名 3/100``."""
+    head, middle = RANK[lang].split("{p}")
+    sep, tail = middle.split("{n}")
+    return ibis.literal(head) + pos.cast("string") + sep + n.cast("string") + tail

@@ -1,0 +1,105 @@
+"""Reasons in words a sales manager reads, built as engine expressions in English or Chinese.
+
+Numbers are formatted inside the engine with portable arithmetic and string functions (no backend's own
+``format``), so the same expression gives ``5,200,000.00`` on DuckDB and on Spark:
+
+>>> format_constant(5_000_000)
+'5,000,000'
+>>> format_constant(0.3, unit="ratio")
+'30%'
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import ibis
+import ibis.expr.types as ir
+
+from tierwise.analytics.registry import INDICATORS, Indicator
+
+Lang = Literal["en", "zh"]
+
+ARROW = " → "
+DAYS = {"en": " days", "zh": "天"}
+JOIN = {"en": " and ", "zh": "且"}
+
+
+def format_integer(value: ir.NumericValue) -> ir.StringValue:
+    """A non-negative whole number with thousands separators (``1234567`` → ``1,234,567``), below 10^18.
+
+    Six zero-padded groups are joined (``000,000,000,001,234,567``) and the right length kept, so the
+    value appears only a few times in the expression, whatever the engine.
+    """
+    v = value.cast("int64")
+    groups = [((v // 10 ** (3 * k)) % 1000 + 1000).cast("string").substr(1, 3) for k in range(5, -1, -1)]
+    full = groups[0]
+    for group in groups[1:]:
+        full = full + "," + group
+    digits = v.cast("string").length()
+    return full.right(digits + (digits - 1) // 3)
+
+
+def format_number(value: ir.NumericValue, decimals: int = 2) -> ir.StringValue:
+    """``value`` rounded to ``decimals`` places, with thousands separators and a leading ``-`` if negative.
+
+    Rounding is half away from zero on both engines (``0.125`` → ``0.13``).
+    """
+    scale = 10**decimals
+    scaled = (value.abs() * scale).round(0).cast("int64")
+    whole = format_integer(scaled // scale)
+    text = whole + "." + (scaled % scale).cast("string").lpad(decimals, "0") if decimals else whole
+    return ibis.ifelse((scaled > 0) & (value < 0), "-", "") + text
+
+
+def format_value(value: ir.Value, unit: str, lang: Lang) -> ir.StringValue:
+    """An indicator value as text for its unit: money with 2 decimals, ratios in %, days and counts whole."""
+    if unit in ("label", "date"):
+        return value.cast("string")
+    if unit == "flag":
+        return value.cast("string")
+    if unit == "ratio":
+        return format_number(value * 100, 1) + "%"
+    if unit == "days":
+        return format_number(value, 0) + DAYS[lang]
+    if unit in ("count", "rank"):
+        return ibis.ifelse(value == value.round(0), format_number(value, 0), format_number(value, 2))
+    if unit == "score":
+        return format_number(value, 2)
+    return format_number(value, 2)
+
+
+def format_constant(value: float | str, unit: str = "currency", lang: Lang = "en") -> str:
+    """A bound from a policy as text: ``5000000`` → ``5,000,000``, ratio ``0.3`` → ``30%``."""
+    if isinstance(value, str):
+        return value
+    if unit == "ratio":
+        return f"{_trim(value * 100)}%"
+    text = _trim(value)
+    return text + DAYS[lang] if unit == "days" else text
+
+
+def _trim(value: float) -> str:
+    text = f"{value:,.6f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def indicator_label(name: str, lang: Lang, override: dict[str, str] | None = None) -> str:
+    """The readable label of an indicator (a policy may override it, e.g. ``12-month spend``)."""
+    if override:
+        return override[lang]
+    found: Indicator | None = INDICATORS.get(name)
+    return found.label(lang) if found else name
+
+
+def join_texts(texts: list[ir.StringValue], lang: Lang) -> ir.StringValue:
+    """Several condition texts joined with ``and`` / ``且``."""
+    out = texts[0]
+    for text in texts[1:]:
+        out = out + JOIN[lang] + text
+    return out
+
+
+def reason_list(items: list[ir.StringValue]) -> ir.ArrayValue:
+    """The non-null texts of ``items`` as an array column (the ``reasons`` list)."""
+    return ibis.array(items).filter(lambda text: text.notnull())

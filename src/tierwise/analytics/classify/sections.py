@@ -1,0 +1,269 @@
+"""The sections of a policy: class specs, bounds, and one model per classification method.
+
+Validated data only (pydantic); :mod:`tierwise.analytics.classify.policy` assembles them into a policy.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+UNCLASSIFIED = "unclassified"
+Lang = Literal["en", "zh"]
+Op = Literal[">=", ">", "<=", "<", "==", "!=", "in", "not_in", "missing", "present"]
+WhenMissing = Literal["unclassified", "skip"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Text(_Strict):
+    """A text in English and Chinese."""
+
+    en: str = Field(min_length=1)
+    zh: str = Field(min_length=1)
+
+    def __getitem__(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class Cadence(_Strict):
+    """How often a class must be contacted: every ``every_days`` days, described in words."""
+
+    every_days: int = Field(gt=0)
+    text: Text
+
+
+class ClassSpec(_Strict):
+    """One class of a policy: its code, labels, contact cadence and an optional note (e.g. selling mode)."""
+
+    code: str = Field(min_length=1, pattern=r"^[a-z0-9_]+$")
+    label: Text
+    cadence: Cadence | None = None
+    note: Text | None = None
+
+
+class Bound(_Strict):
+    """A threshold granting ``class``: value ``at_least`` / ``above`` a bound (higher is better) or
+    ``at_most`` / ``below`` it (lower is better). ``at_*`` bounds are inclusive, the others exclusive."""
+
+    class_: str = Field(alias="class")
+    at_least: float | None = None
+    above: float | None = None
+    at_most: float | None = None
+    below: float | None = None
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> Bound:
+        given = [k for k in BOUND_KINDS if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of at_least, above (higher is better), at_most or below")
+        return self
+
+    @property
+    def kind(self) -> str:
+        """Which of ``at_least``, ``above``, ``at_most``, ``below`` this bound is."""
+        return next(k for k in BOUND_KINDS if getattr(self, k) is not None)
+
+    @property
+    def value(self) -> float:
+        """The bound's number."""
+        return getattr(self, self.kind)
+
+    @property
+    def higher_is_better(self) -> bool:
+        """Whether values reach the bound from above (``at_least``/``above``)."""
+        return self.kind in ("at_least", "above")
+
+
+BOUND_KINDS = ("at_least", "above", "at_most", "below")
+
+
+def check_bound_order(bounds: list[Bound]) -> None:
+    """Bounds must all point one way and be listed best first (highest first when higher is better)."""
+    if len({b.higher_is_better for b in bounds}) > 1:
+        raise ValueError("mix of at_least/above and at_most/below bounds: use one direction")
+    values = [b.value for b in bounds]
+    if values != sorted(values, reverse=bounds[0].higher_is_better):
+        raise ValueError("bounds must be listed best first (highest first for at_least/above, lowest first "
+                         "for at_most/below)")
+
+
+class Share(_Strict):
+    """A quantile bin: ``class`` for the next ``share`` of customers (best first)."""
+
+    class_: str = Field(alias="class")
+    share: float = Field(gt=0, le=1)
+
+
+class _Criterion(_Strict):
+    name: str = Field(min_length=1)
+    label: Text | None = None  # how reasons name the indicator, overriding the registry label
+    when_missing: WhenMissing = "unclassified"
+
+
+class Thresholds(_Criterion):
+    """Bounds on one indicator, best first; ``otherwise`` is granted below every bound (or nothing)."""
+
+    method: Literal["thresholds"]
+    indicator: str
+    bounds: list[Bound] = Field(min_length=1)
+    otherwise: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Thresholds:
+        check_bound_order(self.bounds)
+        return self
+
+
+class Quantiles(_Criterion):
+    """Equal-count bins of one indicator, best first (descending by value unless ``ascending``)."""
+
+    method: Literal["quantiles"]
+    indicator: str
+    bins: list[Share] = Field(min_length=2)
+    ascending: bool = False
+
+    @model_validator(mode="after")
+    def _shares_sum_to_one(self) -> Quantiles:
+        if abs(sum(b.share for b in self.bins) - 1) > 1e-9:
+            raise ValueError("bin shares must add up to 1")
+        return self
+
+
+class Abc(_Criterion):
+    """ABC on cumulative share of ``indicator``: A while the share before the customer is below ``a``."""
+
+    method: Literal["abc"]
+    indicator: str
+    a: float = Field(0.8, gt=0, lt=1)
+    b: float = Field(0.95, gt=0, le=1)
+    classes: tuple[str, str, str] = ("a", "b", "c")
+
+    @model_validator(mode="after")
+    def _a_below_b(self) -> Abc:
+        if self.a >= self.b:
+            raise ValueError("a must be below b")
+        return self
+
+
+class Segment(_Strict):
+    """An RFM segment: the class given when the R, F and M scores all fall in their ranges."""
+
+    class_: str = Field(alias="class")
+    r: tuple[int, int]
+    f: tuple[int, int]
+    m: tuple[int, int]
+
+
+class Rfm(_Criterion):
+    """Recency, frequency and monetary scores 1–``bins`` (equal-count), mapped to named segments."""
+
+    method: Literal["rfm"]
+    recency: str = "recency_days"
+    frequency: str = "orders"
+    monetary: str = "sales_12m"
+    bins: int = Field(5, ge=2, le=10)
+    segments: list[Segment] = Field(min_length=1)
+    otherwise: str
+
+
+class Condition(_Strict):
+    """One boolean test on an indicator, e.g. ``{indicator: gross_margin, op: '>', value: 0.3}``."""
+
+    indicator: str
+    op: Op
+    value: float | str | bool | list[str] | None = None
+
+    @model_validator(mode="after")
+    def _value_fits_op(self) -> Condition:
+        if self.op in ("missing", "present"):
+            if self.value is not None:
+                raise ValueError(f"op {self.op!r} takes no value")
+        elif self.op in ("in", "not_in"):
+            if not isinstance(self.value, list):
+                raise ValueError(f"op {self.op!r} needs a list value")
+        elif self.value is None or isinstance(self.value, list):
+            raise ValueError(f"op {self.op!r} needs one value")
+        return self
+
+
+class Rules(_Criterion):
+    """Grants ``class`` when ``any`` or ``all`` of the conditions hold."""
+
+    method: Literal["rules"]
+    class_: str = Field(alias="class")
+    match: Literal["any", "all"] = "all"
+    conditions: list[Condition] = Field(min_length=1)
+    when_missing: WhenMissing = "skip"
+
+
+class MapEntry(_Strict):
+    """One value of a trait, its label and the class it grants."""
+
+    value: str
+    class_: str = Field(alias="class")
+    label: Text | None = None
+
+
+class Mapping(_Criterion):
+    """A trait mapped to a class (``org_level: national → diamond``); other values grant nothing."""
+
+    method: Literal["mapping"]
+    indicator: str
+    map: list[MapEntry] = Field(min_length=1)
+    when_missing: WhenMissing = "skip"
+
+
+class Weighted(_Strict):
+    """One indicator of a scorecard or k-means, with its direction (``cost``: lower is better)."""
+
+    indicator: str
+    direction: Literal["benefit", "cost"] = "benefit"
+    weight: float | None = Field(None, ge=0)
+
+
+class Scorecard(_Criterion):
+    """Weighted sum of min–max normalised indicators (or TOPSIS closeness), cut into tiers."""
+
+    method: Literal["scorecard"]
+    indicators: list[Weighted] = Field(min_length=2)
+    weights: Literal["given", "ahp", "entropy"] = "given"
+    pairwise: list[list[float]] | None = None
+    topsis: bool = False
+    tiers: list[Bound] | None = None
+    quantiles: list[Share] | None = None
+    otherwise: str | None = None
+
+    @model_validator(mode="after")
+    def _weights_and_tiers(self) -> Scorecard:
+        n = len(self.indicators)
+        if self.weights == "given" and any(w.weight is None for w in self.indicators):
+            raise ValueError("weights: given needs a weight on every indicator")
+        if self.weights == "ahp":
+            if self.pairwise is None or len(self.pairwise) != n or any(len(row) != n for row in self.pairwise):
+                raise ValueError(f"weights: ahp needs an {n}×{n} pairwise matrix (one row per indicator)")
+        if (self.tiers is None) == (self.quantiles is None):
+            raise ValueError("give exactly one of tiers (score bounds) or quantiles")
+        if self.tiers is not None:
+            check_bound_order(self.tiers)
+        return self
+
+
+class KMeans(_Criterion):
+    """k-means on standardised indicators; clusters ordered by centroid value map to ``classes`` best first."""
+
+    method: Literal["kmeans"]
+    indicators: list[Weighted] = Field(min_length=1)
+    classes: list[str] = Field(min_length=2)
+    seed: int = 0
+
+
+Criterion = Annotated[
+    Union[Thresholds, Quantiles, Abc, Rfm, Rules, Mapping, Scorecard, KMeans], Field(discriminator="method")
+]
+METHODS = ("thresholds", "quantiles", "abc", "rfm", "rules", "mapping", "scorecard", "kmeans")
+
+
