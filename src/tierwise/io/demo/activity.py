@@ -56,7 +56,7 @@ def draw_opportunities(rng: np.random.Generator, pop: Population, orders: np.nda
     feasibility = rng.random(m) < 0.2 + 0.6 * readiness
     amount = np.round(rng.lognormal(np.log(np.maximum(pop.spend[customer] * 0.4, 20_000)), 0.7), -2)
     return pa.table({
-        "opportunity_id": text.prefixed_ids("OPP", np.arange(first_id + 1, first_id + m + 1), 8),
+        "opportunity_id": text.sequential_ids("OPP", first_id + 1, m, 8),
         "customer_id": pop.ids.take(pa.array(customer)),
         "stage": text.words(STAGES, stage),
         "expected_close_date": text.dates(close, mask=rng.random(m) < 0.1),
@@ -81,7 +81,7 @@ def draw_visits(rng: np.random.Generator, pop: Population, window: Window, first
     return pa.table({
         "customer_id": pop.ids.take(pa.array(customer)),
         "date": text.dates(day),
-        "visit_id": text.prefixed_ids("V", np.arange(first_id + 1, first_id + m + 1), 9),
+        "visit_id": text.sequential_ids("V", first_id + 1, m, 9),
         "contact_person": _contact_names(rng.integers(0, 10**6, m)),
         "channel": text.words([c for c, _ in vocab.VISIT_CHANNELS], rng.integers(0, len(vocab.VISIT_CHANNELS), m)),
         "content": text.words([c for c, _ in vocab.VISIT_CONTENTS], rng.integers(0, len(vocab.VISIT_CONTENTS), m)),
@@ -107,7 +107,7 @@ def draw_complaints(rng: np.random.Generator, pop: Population, orders: np.ndarra
     return pa.table({
         "customer_id": pop.ids.take(pa.array(customer)),
         "date": text.dates(day),
-        "complaint_id": text.prefixed_ids("CP", np.arange(first_id + 1, first_id + m + 1), 8),
+        "complaint_id": text.sequential_ids("CP", first_id + 1, m, 8),
         "category": text.words([c for c, _ in vocab.COMPLAINT_CATEGORIES], pick(vocab.COMPLAINT_CATEGORIES)),
         "description": text.words([c for c, _ in vocab.COMPLAINT_DESCRIPTIONS], pick(vocab.COMPLAINT_DESCRIPTIONS)),
         "cause": text.words([c for c, _ in vocab.COMPLAINT_CAUSES], pick(vocab.COMPLAINT_CAUSES),

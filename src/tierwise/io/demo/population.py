@@ -122,11 +122,11 @@ def draw_population(rng: np.random.Generator, first: int, count: int, window: Wi
     payer = rng.choice(4, n, p=[0.55, 0.25, 0.10, 0.10])
     return Population(
         first=first,
-        ids=text.prefixed_ids("C", np.arange(first + 1, first + n + 1), id_digits),
+        ids=text.sequential_ids("C", first + 1, n, id_digits),
         company=company, org_level=org_level, spend=spend, rate=rate * scale, created=created,
         active_from=active_from, active_to=active_to, first_order=first_order, margin=margin,
         serve_cost=serve_cost, return_rate=return_rate,
-        category=rng.integers(0, len(vocab.CATEGORIES), n), channel=np.minimum(channel, 3),
+        category=rng.integers(0, len(vocab.CATEGORIES), n, dtype=np.int8), channel=np.minimum(channel, 3).astype(np.int8),
         region=rng.choice(len(vocab.REGIONS), n, p=_weights(vocab.REGION_WEIGHTS)),
         industry=industry, owner=rng.integers(0, len(vocab.OWNERS), n), terms=terms, payer=payer,
     )

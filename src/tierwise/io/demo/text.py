@@ -51,6 +51,34 @@ def prefixed_ids(prefix: str, numbers: np.ndarray, width: int) -> pa.StringArray
     return pc.binary_replace_slice(padded, 0, 1, prefix)
 
 
+_BLOCK = 5
+_BLOCK_DIGITS = digit_matrix(np.arange(10**_BLOCK), _BLOCK)  # "00000" … "99999", 500 kB
+
+
+def sequential_ids(prefix: str, first: int, count: int, width: int) -> pa.StringArray:
+    """Identifiers ``prefix`` + zero-padded ``first``, ``first + 1`` … (``count`` of them, ``width`` digits).
+
+    Consecutive numbers share their high digits and cycle through their low ones, so the digits are
+    tiled and repeated blocks rather than computed number by number.
+
+    >>> sequential_ids("T", 99_999, 2, 10).to_pylist()
+    ['T0000099999', 'T0000100000']
+    """
+    head = np.frombuffer(prefix.encode("ascii"), dtype=np.uint8)
+    p, low = len(head), min(width, _BLOCK)
+    matrix = np.empty((count, p + width), dtype=np.uint8)
+    matrix[:, :p] = head
+    start = first % 10**_BLOCK
+    tiles = -(-(start + count) // 10**_BLOCK)
+    matrix[:, p + width - low:] = np.tile(_BLOCK_DIGITS[:, _BLOCK - low:], (tiles, 1))[start:start + count]
+    if width > _BLOCK:
+        high = np.arange(first // 10**_BLOCK, (first + max(count, 1) - 1) // 10**_BLOCK + 1)
+        ends = np.clip((high + 1) * 10**_BLOCK, first, first + count)
+        runs = np.diff(ends, prepend=first)
+        matrix[:, p:p + width - _BLOCK] = np.repeat(digit_matrix(high, width - _BLOCK), runs, axis=0)
+    return fixed_text(matrix)
+
+
 def id_width(count: int, minimum: int = 6) -> int:
     """Digits needed to number ``count`` items (at least ``minimum``)."""
     return max(minimum, len(str(max(count, 1))))
