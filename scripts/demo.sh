@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The main job on the embedded default (DuckDB): build the demo data set, validate it, compute the
+# indicators, classify it with every shipped policy, fit the value model, and write the reports.
+# Everything lands under out/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tw() { .venv/bin/tierwise "$@"; }
+OUT=out
+rm -rf "$OUT" && mkdir -p "$OUT/results"
+
+echo "== 1. demo data: 2,000 customers, three years of history, Chinese headers, GBK CSV"
+tw demo --out "$OUT/demo" --lang zh --customers 2000 --seed 7
+
+echo "== 2. validate it"
+tw check "$OUT/demo"
+
+echo "== 3. indicators: one row per customer"
+tw indicators "$OUT/demo" --out "$OUT/results/indicators.parquet"
+
+echo "== 4. classify with every shipped policy"
+for policy in $(tw policies --names); do
+  [ "$policy" = bank-lobby ] && continue
+  tw classify "$OUT/demo" --policy "$policy" --lang zh --out "$OUT/results/$policy.csv"
+done
+
+echo "== 5. the 80/20 picture"
+tw pareto "$OUT/demo"
+
+echo "== 6. customer value: BG/NBD + Gamma-Gamma, 12-month CLV and P(alive)"
+tw value "$OUT/demo" --out "$OUT/results/value.csv"
+
+echo "== 7. a walk-in at the bank lobby"
+tw triage --policy bank-lobby --json '{"business": "deposit", "amount": 8000, "enquiries": ["forex"]}'
+
+echo "== 8. reports"
+tw report "$OUT/demo" --lang zh --out "$OUT/report.html"
+tw report "$OUT/demo" --lang zh --out "$OUT/report.xlsx"
+echo
+echo "Done. Open $OUT/report.html in a browser or $OUT/report.xlsx in Excel; results per policy are in $OUT/results/."
