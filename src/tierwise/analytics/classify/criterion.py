@@ -58,6 +58,10 @@ class Vocabulary:
 class Method:
     """Base of the classification methods (see the module docstring)."""
 
+    # whether decide() itself deals with missing values (rules test for them); otherwise a criterion with
+    # ``when_missing: skip`` grants nothing to a row missing one of its indicators
+    handles_missing = False
+
     def __init__(self, spec: Any, vocabulary: Vocabulary) -> None:
         self.spec = spec
         self.vocabulary = vocabulary
@@ -94,6 +98,9 @@ class Method:
         if self.spec.when_missing == "unclassified":
             cls = ibis.ifelse(missing, ibis.literal(UNCLASSIFIED), cls)
         else:
+            if not self.handles_missing:
+                cls = ibis.ifelse(missing, ibis.null("string"), cls)
+                reasons = ibis.ifelse(missing, no_reasons(), reasons)
             missing = ibis.literal(False)
         return Verdict(cls, score, reasons, missing, reason_list(missing_items))
 

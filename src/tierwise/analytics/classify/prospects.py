@@ -46,7 +46,7 @@ def months_until(as_of: dt.date, day: ir.DateValue) -> ir.IntegerValue:
     """Calendar months from ``as_of`` to ``day``, rounded up, never below 0 (see the module docstring)."""
     whole = (day.year() - as_of.year) * 12 + (day.month() - as_of.month)
     months = whole + ibis.ifelse(day.day() > as_of.day, 1, 0)
-    return ibis.greatest(months, 0).cast("int64")
+    return ibis.ifelse(months < 0, 0, months).cast("int64")
 
 
 def prospect_indicators(opportunities: ir.Table, as_of: dt.date) -> ir.Table:

@@ -16,13 +16,14 @@ from typing import Literal
 import ibis
 import ibis.expr.types as ir
 
+from tierwise.analytics.classify.prospects import PROSPECT_INDICATORS
 from tierwise.analytics.registry import INDICATORS, Indicator
 
 Lang = Literal["en", "zh"]
 
 ARROW = " → "
 DAYS = {"en": " days", "zh": "天"}
-JOIN = {"en": " and ", "zh": "且"}
+JOIN = {"en": " and ", "zh": "，且"}
 
 
 def format_integer(value: ir.NumericValue) -> ir.StringValue:
@@ -88,7 +89,7 @@ def indicator_label(name: str, lang: Lang, override: dict[str, str] | None = Non
     """The readable label of an indicator (a policy may override it, e.g. ``12-month spend``)."""
     if override:
         return override[lang]
-    found: Indicator | None = INDICATORS.get(name)
+    found: Indicator | None = INDICATORS.get(name) or PROSPECT_INDICATORS.get(name)
     return found.label(lang) if found else name
 
 

@@ -60,6 +60,8 @@ def condition_text(value: ir.Value, cond: Condition, ind: Indicator | None, lang
 class Rules(Method):
     """Boolean criteria (policy section ``method: rules``). No learned state; score = conditions held."""
 
+    handles_missing = True
+
     def needed(self) -> list[str]:
         """Every indicator a condition reads."""
         return list(dict.fromkeys(c.indicator for c in self.spec.conditions))
