@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -162,6 +163,8 @@ def test_the_streamed_chinese_demo_reads_back_as_the_localized_demo(tmp_path: Pa
     written = write_demo(tmp_path, customers=150, seed=6, lang="zh")
     assert {path.name for path, _ in written.values()} == {f"{spec.zh}.csv" for spec in TABLES.values()}
     expected = localize(generate(150, seed=6))
+    receivables = (tmp_path / "应收账款.csv").read_bytes().decode("gb18030")
+    assert re.search(r'"￥\d{1,3},\d{3}\.\d{2}"', receivables)  # money as an Excel export spells it
     data = read_dataset(tmp_path)
     for name, table in expected.items():
         assert written[name][1] == table.num_rows

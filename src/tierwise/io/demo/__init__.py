@@ -22,7 +22,7 @@ import pyarrow as pa
 from tierwise.errors import UsageError
 from tierwise.io.columns import TABLES
 from tierwise.io.demo import activity, population, purchases, text
-from tierwise.io.demo.localize import localize
+from tierwise.io.demo.localize import excel_amounts, localize
 from tierwise.io.demo.population import Window
 from tierwise.io.writers import DatasetWriter
 
@@ -103,7 +103,7 @@ def write_demo(out_dir: Path, *, customers: int = 2000, seed: int = 7, end: date
     """Generate the demo data set and write it to ``out_dir``, one segment at a time.
 
     ``lang="zh"``: Chinese free text (:func:`localize`), file names, headers and coded values, CSV in
-    GB18030. Memory stays at about two segments whatever the size: while one segment is written (in a
+    GB18030 with receivables' amounts spelled as Excel exports them (``￥1,234.50``). Memory stays at about two segments whatever the size: while one segment is written (in a
     second thread), the next is generated. ``on_segment(done, total)`` reports customers done.
     Returns, per table, the file written and its row count.
     """
@@ -113,6 +113,8 @@ def write_demo(out_dir: Path, *, customers: int = 2000, seed: int = 7, end: date
         done = 0
         for piece in generate_segments(customers, seed, end, years, transactions_per_customer):
             piece = localize(piece, lang)
+            if lang == "zh" and format == "csv":
+                piece = excel_amounts(piece)
             if pending is not None:
                 pending.result()
             pending = pool.submit(writer.write, piece)

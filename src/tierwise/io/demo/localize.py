@@ -9,8 +9,12 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tierwise.io.connection import duckdb_connection
 from tierwise.io.demo import vocabulary as vocab
 from tierwise.io.demo.population import name_vocabularies
+
+# Amount columns a Chinese demo CSV spells as an Excel export shows money: ``￥1,234.50``.
+EXCEL_AMOUNTS = {"receivables": ("amount", "paid_amount")}
 
 
 def _pairs(pairs) -> tuple[list[str], list[str]]:  # noqa: ANN001
@@ -55,4 +59,30 @@ def localize(tables: dict[str, pa.Table], lang: str = "zh") -> dict[str, pa.Tabl
         position = pc.index_in(values, value_set=pa.array(en, pa.string()))
         translated = pc.coalesce(pa.array(zh, pa.string()).take(position), values)
         out[table] = out[table].set_column(out[table].schema.get_field_index(column), column, translated)
+    return out
+
+
+def excel_amounts(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
+    """The tables with the :data:`EXCEL_AMOUNTS` columns as text in the currency format of an Excel export.
+
+    >>> excel_amounts({"receivables": pa.table({"amount": [1234.5, None], "paid_amount": [0.1, 2e6]})}
+    ...               )["receivables"].to_pylist()
+    [{'amount': '￥1,234.50', 'paid_amount': '￥0.10'}, {'amount': None, 'paid_amount': '￥2,000,000.00'}]
+    """
+    out = dict(tables)
+    con = duckdb_connection()
+    try:
+        for table, columns in EXCEL_AMOUNTS.items():
+            if table not in out:
+                continue
+            con.register("amounts", out[table].select(list(columns)))
+            selects = ", ".join(f"CASE WHEN {c} IS NOT NULL THEN format('￥{{:,.2f}}', {c}) END AS {c}" for c in columns)
+            formatted = con.sql(f"SELECT {selects} FROM amounts").fetch_arrow_table()
+            con.unregister("amounts")
+            for column in columns:
+                index = out[table].schema.get_field_index(column)
+                out[table] = out[table].set_column(index, pa.field(column, pa.string()),
+                                                   formatted[column].cast(pa.string()))
+    finally:
+        con.close()
     return out

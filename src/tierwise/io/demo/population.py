@@ -81,8 +81,9 @@ def draw_population(rng: np.random.Generator, first: int, count: int, window: Wi
                     orders_per_customer: float | None = None) -> Population:
     """Draw the traits of customers ``first`` … ``first + count - 1``.
 
-    ``orders_per_customer`` scales purchase rates so the expected number of transactions per customer
-    is that number, keeping each customer's yearly spend (orders get smaller as they get more frequent).
+    ``orders_per_customer`` scales purchase rates so the expected number of transactions (orders and
+    returns) per customer is that number, keeping each customer's yearly spend: orders get smaller as
+    they get more frequent, and so does the cost to serve each.
     """
     n = count
     u = stratified_uniform(rng, n)
@@ -104,15 +105,16 @@ def draw_population(rng: np.random.Generator, first: int, count: int, window: Wi
     active_to = np.minimum(death, window.end)
     first_order = (born >= window.start) & (born <= window.end) & (rate > 0)
 
+    return_rate = np.clip(rng.gamma(1.2, 0.03 / 1.2, n), 0.0, 0.4)
     scale = 1.0
-    if orders_per_customer is not None:
-        expected = rate * np.clip(active_to - active_from, 0, None) / DAYS_PER_YEAR + first_order
-        scale = orders_per_customer * n / max(expected.sum(), 1e-9)
+    if orders_per_customer is not None:  # expected rows: (repeat orders × scale + first order) × (1 + returns)
+        repeat = (rate * np.clip(active_to - active_from, 0, None) / DAYS_PER_YEAR * (1 + return_rate)).sum()
+        firsts = (first_order * (1 + return_rate)).sum()
+        scale = max(orders_per_customer * n - firsts, 1e-3) / max(repeat, 1e-9)
     margin = np.clip(rng.normal(0.18, 0.06, n), 0.02, 0.4)
     discounted = rng.random(n) < 0.15  # key deals bought with deep discounts
     margin[discounted] = np.clip(rng.normal(-0.02, 0.06, discounted.sum()), -0.15, 0.12)
     serve_cost = SERVE_COST * rng.lognormal(0.0, 0.45, n) / scale
-    return_rate = np.clip(rng.gamma(1.2, 0.03 / 1.2, n), 0.0, 0.4)
 
     industry = rng.choice(len(vocab.INDUSTRIES), n, p=_weights(vocab.INDUSTRY_WEIGHTS))
     industry[public] = vocab.PUBLIC_INDUSTRY
