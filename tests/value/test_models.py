@@ -153,3 +153,33 @@ def test_invalid_summaries_are_refused_with_the_rule_and_rows(data, message):
 def test_predicting_before_fitting_is_an_error():
     with pytest.raises(ModelError, match="BetaGeoFitter is not fitted yet: call fit\\(\\) first"):
         BetaGeoFitter().conditional_probability_alive(1, 1, 2)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [[0.55, 10.5, 0.6, 11.7], [0.55, 12.5, 0.6, 3.7], [0.3, 1000.0, 0.6, 1.0], [0.3, 1.0, 2.0, 1000.0]],
+    ids=["alpha<beta", "alpha>beta", "z near 1 (differences)", "beta dwarfs alpha"],
+)
+@pytest.mark.parametrize("model_cls", MODELS)
+def test_analytic_gradient_equals_central_differences(model_cls, params, cdnow_summary):
+    from tierwise.value.base import with_x_index
+    from tierwise.value.fitting import numeric_row_gradient
+
+    s = cdnow_summary
+    data = with_x_index((s["frequency"].to_numpy(float), s["recency"].to_numpy(), s["T"].to_numpy()))
+    p = np.array(params)
+    analytic = model_cls._grad_rows(p, data)
+    numeric = numeric_row_gradient(model_cls._loglik_rows, p, data)
+    assert np.abs(analytic - numeric).max() < 1e-6 * max(1.0, np.abs(numeric).max())
+
+
+def test_hypergeometric_series_where_scipy_fails():
+    from tierwise.value.paretonbd import hyp2f1_series
+
+    # 2F1(1, 2; 302; 0.97) = Σ_n (2)_n / (302)_n 0.97^n, summed here in exact rational steps to 60 terms
+    term, total = 1.0, 1.0
+    for n in range(60):
+        term *= (2 + n) / (302 + n) * 0.97
+        total += term
+    value = hyp2f1_series(np.array([2.0]), np.array([302.0]), np.array([0.97]))[0]
+    assert value[0] == pytest.approx(total, rel=1e-14)
