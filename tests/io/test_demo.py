@@ -139,6 +139,20 @@ def test_returns_are_a_few_percent_of_transactions_with_costs_and_partly_given_p
     assert tx["transaction_id"][0].as_py() == "T0000000001"
 
 
+def test_companies_order_on_working_days_and_persons_all_week(demo: dict[str, pa.Table]) -> None:
+    tx, customers = demo["transactions"], demo["customers"]
+    kind = pc.take(customers["kind"], pc.index_in(tx["customer_id"], value_set=customers["customer_id"]))
+    weekend = pc.greater_equal(pc.day_of_week(tx["date"]), 5)  # 0 = Monday
+    orders = pc.greater(tx["amount"], 0)
+
+    def weekend_share(who: str) -> float:
+        mask = pc.and_(pc.equal(kind, who), orders)
+        return pc.sum(pc.and_(mask, weekend)).as_py() / pc.sum(mask).as_py()
+
+    assert weekend_share("company") < 0.02
+    assert 0.2 <= weekend_share("person") <= 0.36  # about 2 days in 7
+
+
 def test_every_customer_id_exists_and_keys_are_unique(demo: dict[str, pa.Table]) -> None:
     known = demo["customers"]["customer_id"]
     for name, table in demo.items():

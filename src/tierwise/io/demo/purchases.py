@@ -69,6 +69,10 @@ def draw_transactions(rng: np.random.Generator, pop: Population, window: Window,
     customer = np.repeat(np.arange(n, dtype=np.int32), counts)
     position = _sorted_uniforms(rng, counts, customer, pop.first_order)
     day = pop.active_from[customer] + (position * (span[customer] + 1)).astype(np.int64)
+    # companies order on working days: Saturday moves to Friday, Sunday to Monday (order is kept)
+    weekday = (day + 3) % 7  # 1970-01-01 was a Thursday; 0 = Monday
+    day += np.where(pop.company[customer], (weekday == 6).astype(np.int64) - (weekday == 5), 0)
+    day = np.clip(day, pop.active_from[customer], window.end)
     m = len(customer)
 
     # noise is drawn in single precision: plenty for spreads, and half the memory traffic
