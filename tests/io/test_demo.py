@@ -91,7 +91,7 @@ def test_about_a_third_of_buying_customers_lose_money_and_profit_peaks_before_ev
     profit = totals["profit"][totals["orders"] > 0]
     assert 0.2 <= (profit < 0).mean() <= 0.4
     cumulative = np.cumsum(np.sort(profit)[::-1])
-    assert cumulative.max() > 1.05 * cumulative[-1]  # the whale curve rises above 100 % …
+    assert cumulative.max() > 1.15 * cumulative[-1]  # the whale curve rises well above 100 % …
     assert cumulative.argmax() + 1 < 0.8 * len(profit)  # … and peaks well before the last customer
 
 

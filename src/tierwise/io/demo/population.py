@@ -1,9 +1,10 @@
 """The hidden traits of demo customers, and the customers table drawn from them.
 
 Every customer gets a yearly spend rate while active (heavy-tailed), a purchase rate and a dropout
-rate (the Pareto/NBD buy-till-you-die process), a gross margin, a cost to serve each order and a
-return rate (so small and heavily discounted accounts lose money), and the descriptive fields of the
-customers table. All draws are vectorised over a segment of customers.
+rate (the Pareto/NBD buy-till-you-die process), a margin after discounts and account service, a cost
+to serve each order and a return rate — so small, heavily discounted and demanding accounts lose
+money, as in a distributor's whale curve — and the descriptive fields of the customers table. All
+draws are vectorised over a segment of customers.
 """
 
 from __future__ import annotations
@@ -24,14 +25,15 @@ DAYS_PER_YEAR = 365.25
 # below 10,000, and (with churn) about 20 % of customers bringing 80 % of a year's sales.
 SPEND_QUANTILES = np.array([0.0, 0.20, 0.50, 0.80, 0.95, 0.985, 0.997, 1.0])
 SPEND_LOG10 = np.array([3.4, 4.35, 4.85, 5.3, 5.8, 6.2, 6.72, 7.1])
-SPEND_PIVOT = 30_000.0  # a median-sized customer
+SPEND_PIVOT = 30_000.0  # yearly spend of a customer who orders PURCHASES_PER_YEAR times a year
 
 PURCHASES_PER_YEAR = 6.0  # orders per year of a median customer; grows with the square root of spend
 DROPOUTS_PER_YEAR = 0.15  # mean dropout rate (mean lifetime about six years)
 NEVER_BUY = 0.06  # prospects that never buy
 COMPANY_SHARE = 0.72
 PUBLIC_SHARE_OF_COMPANIES = 0.07
-SERVE_COST = 500.0  # median cost of handling one order (picking, delivery, invoicing), yuan
+SERVE_COST = 150.0  # median cost of handling one order (picking, delivery, invoicing), yuan
+SERVICE_SHARE = 0.03  # median cost of serving an account beyond its orders, as a share of its sales
 CREATED_BEFORE_YEARS = 1.0  # the customer base predates the transaction history by this much
 
 
@@ -57,7 +59,7 @@ class Population:
     active_from: np.ndarray
     active_to: np.ndarray  # last active day (≤ end); < active_from when never active in the window
     first_order: np.ndarray  # True: the customer's first order falls on active_from
-    margin: np.ndarray  # gross margin rate on list price after discounts
+    margin: np.ndarray  # share of sales left after goods, discounts and account service
     serve_cost: np.ndarray  # cost to serve one order
     return_rate: np.ndarray
     category: np.ndarray
@@ -111,9 +113,11 @@ def draw_population(rng: np.random.Generator, first: int, count: int, window: Wi
         repeat = (rate * np.clip(active_to - active_from, 0, None) / DAYS_PER_YEAR * (1 + return_rate)).sum()
         firsts = (first_order * (1 + return_rate)).sum()
         scale = max(orders_per_customer * n - firsts, 1e-3) / max(repeat, 1e-9)
-    margin = np.clip(rng.normal(0.18, 0.06, n), 0.02, 0.4)
-    discounted = rng.random(n) < 0.15  # key deals bought with deep discounts
-    margin[discounted] = np.clip(rng.normal(-0.02, 0.06, discounted.sum()), -0.15, 0.12)
+    margin = np.clip(rng.normal(0.13, 0.05, n), 0.0, 0.35)
+    discounted = rng.random(n) < 0.12  # key deals bought with deep discounts
+    margin[discounted] = np.clip(rng.normal(-0.03, 0.05, discounted.sum()), -0.15, 0.08)
+    # service beyond the order (dedicated staff, custom delivery, rebates): a few demanding accounts cost a lot
+    margin -= np.minimum(rng.lognormal(np.log(SERVICE_SHARE), 1.0, n), 0.35)
     serve_cost = SERVE_COST * rng.lognormal(0.0, 0.45, n) / scale
 
     industry = rng.choice(len(vocab.INDUSTRIES), n, p=_weights(vocab.INDUSTRY_WEIGHTS))
