@@ -42,12 +42,12 @@ def test_key_account_lists_every_criterion_that_fired_in_chinese(run_policy) -> 
     ]
 
 
-VALUE_BASE = {"sales_12m": 100_000.0, "sales_share": 0.01, "tenure_days": 100, "avg_order_value": 1_000,
+VALUE_BASE = {"sales_12m": 100_000.0, "sales_share": 0.005, "tenure_days": 100, "avg_order_value": 1_000,
               "categories": 1, "orders": 1}
 VALUE_CASES = [
-    ({"sales_share": 0.030001, "tenure_days": 1095}, "strategic"),
-    ({"sales_share": 0.03, "tenure_days": 1095}, "intrinsic"),  # share: above 3 % (exclusive)
-    ({"sales_share": 0.5, "tenure_days": 1094}, "intrinsic"),  # tenure: at least 3 years (inclusive)
+    ({"sales_share": 0.010001, "tenure_days": 730}, "strategic"),
+    ({"sales_share": 0.01, "tenure_days": 730}, "intrinsic"),  # share: above 1 % (exclusive)
+    ({"sales_share": 0.5, "tenure_days": 729}, "intrinsic"),  # tenure: at least 2 years (inclusive)
     ({"avg_order_value": 50_000}, "extrinsic"), ({"avg_order_value": 49_999.99}, "intrinsic"),
     ({"categories": 3, "orders": 6}, "extrinsic"), ({"categories": 2, "orders": 6}, "intrinsic"),
     ({"categories": 3, "orders": 5}, "intrinsic"),
@@ -60,6 +60,6 @@ def test_value_type_every_bound(run_policy) -> None:
     out = run_policy("value-type", rows)
     assert out["class"].tolist() == [c for _, c in VALUE_CASES]
     assert out.loc["v08", "reasons"] == [
-        "share of 12-month sales 4.0% > 3% and days since first purchase 2,000 days ≥ 1,095 days → strategic value",
+        "share of 12-month sales 4.0% > 1% and days since first purchase 2,000 days ≥ 730 days → strategic value",
         "12-month average order value 60,000.00 ≥ 50,000 → extrinsic value",
     ]

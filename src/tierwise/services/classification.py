@@ -1,0 +1,188 @@
+"""Use case: classify the customers of a data set by a policy, and the Pareto analysis of a data set.
+
+data set → canonical tables on the chosen engine → indicators (plus the value-model indicators when the
+policy reads them, or the prospect table for ``input: prospects``) → classify → assignment table.
+
+Indicators whose input table the data set lacks are NULL columns (a note says so): a rule on them does
+not fire, and a criterion that needs them leaves the customer ``unclassified`` with the reason.
+
+>>> result = classify_dataset("demo", "abc")                      # doctest: +SKIP
+>>> result.summary[0]["class"], result.assignments.num_rows > 0  # doctest: +SKIP
+('a', True)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from tierwise.analytics.classify.assign import classify
+from tierwise.analytics.classify.policy import Lang, Policy, TriagePolicyInfo, load_policy
+from tierwise.analytics.classify.prospects import prospect_indicators
+from tierwise.analytics.engine import Engine
+from tierwise.analytics.indicators import compute_indicators, resolve_as_of
+from tierwise.analytics.pareto import ParetoSummary, pareto_curve, pareto_summary
+from tierwise.analytics.registry import INDICATORS
+from tierwise.config import Settings
+from tierwise.errors import DataValidationError, Problem, UsageError
+from tierwise.io.dataset import Dataset
+from tierwise.io.readers import open_data
+
+log = logging.getLogger(__name__)
+
+SALES = "sales_12m"
+
+
+@dataclass
+class ClassificationResult:
+    """A classification of one data set by one policy as of one date (nothing saved)."""
+
+    policy: Policy
+    as_of: dt.date
+    engine: str
+    assignments: pa.Table  # the DESIGN.md output contract, ordered by rank
+    summary: list[dict] = field(default_factory=list)  # per class: counts and shares of 12-month sales
+    notes: list[str] = field(default_factory=list)  # what the data lacked
+
+
+def resolve_policy(policy: str | Path | Policy) -> Policy:
+    """A classification policy from a name, a path or a model; a triage policy is a usage error."""
+    loaded = policy if isinstance(policy, (Policy, TriagePolicyInfo)) else load_policy(policy)
+    if isinstance(loaded, TriagePolicyInfo):
+        raise UsageError(
+            f"policy {loaded.name!r} routes walk-in customers (method: triage); run it with "
+            f"`tierwise triage --policy {loaded.name} --json '{{…}}'`, not with classify"
+        )
+    return loaded
+
+
+def _dataset(data: str | Path | Dataset, settings: Settings) -> Dataset:
+    return data if isinstance(data, Dataset) else open_data(data, settings=settings)
+
+
+def _null_column(name: str) -> ir.Value:
+    unit = INDICATORS[name].unit
+    return ibis.null("string" if unit in ("label",) else "boolean" if unit == "flag" else "float64")
+
+
+def policy_input(tables: dict[str, ir.Table], policy: Policy, as_of: dt.date, engine: Engine,
+                 notes: list[str]) -> tuple[ir.Table, ir.Table | None]:
+    """The table a policy classifies (indicators or prospects) and the 12-month sales per customer."""
+    with_sales = "transactions" in tables
+    if policy.input == "prospects":
+        if "opportunities" not in tables:
+            raise DataValidationError([Problem("opportunities", None, None, None,
+                                               f"policy {policy.name!r} grades prospects from the opportunities "
+                                               "table, which the data set lacks",
+                                               f"方案 {policy.name} 需要商机表（opportunities），数据集中没有")])
+        sales = (compute_indicators(tables, as_of, names=[SALES]).select("customer_id", sales=SALES)
+                 if with_sales else None)
+        return prospect_indicators(tables["opportunities"], as_of), sales
+    needed = [n for n in policy.indicators() if INDICATORS[n].group != "value"]
+    present = [n for n in needed if INDICATORS[n].source in tables]
+    for name in needed:
+        if name not in present:
+            notes.append(f"{name}: the data set has no {INDICATORS[name].source} table; treated as missing")
+    table = compute_indicators(tables, as_of, names=present + ([SALES] if with_sales else []))
+    sales = table.select("customer_id", sales=SALES) if with_sales else None
+    absent = {n: _null_column(n) for n in needed if n not in present}
+    if absent:
+        table = table.mutate(**absent)
+    value_names = [n for n in policy.indicators() if INDICATORS[n].group == "value"]
+    if value_names:
+        table = _with_value_indicators(table, tables, value_names, as_of, engine)
+    return table, sales
+
+
+def _with_value_indicators(table: ir.Table, tables: dict[str, ir.Table], names: list[str], as_of: dt.date,
+                           engine: Engine) -> ir.Table:
+    from tierwise.value.clv import customer_value  # the value models load scipy; only when a policy asks
+
+    frame = customer_value(tables["transactions"], as_of)
+    values = engine.load("__value_indicators", pa.Table.from_pandas(frame[["customer_id", *names]],
+                                                                    preserve_index=False))
+    values = values.rename({f"__v_{n}": n for n in names}).rename(vid="customer_id")
+    joined = table.left_join(values, table.customer_id == values.vid)
+    return joined.select(*[c for c in table.columns], **{n: joined[f"__v_{n}"] for n in names})
+
+
+def classify_dataset(
+    data: str | Path | Dataset,
+    policy: str | Path | Policy,
+    *,
+    as_of: dt.date | None = None,
+    lang: Lang = "en",
+    engine: str = "duckdb",
+    settings: Settings | None = None,
+) -> ClassificationResult:
+    """Classify every customer of ``data`` (a folder, a file, ``demo`` or a :class:`Dataset`) by ``policy``."""
+    if lang not in ("en", "zh"):
+        raise UsageError(f"unknown language {lang!r}: choose en or zh")
+    settings = settings or Settings(engine=engine, lang=lang)
+    chosen = resolve_policy(policy)
+    dataset = _dataset(data, settings)
+    eng = Engine.for_dataset(dataset, engine, settings)
+    tables = eng.tables(dataset)
+    day = resolve_as_of(tables, as_of)
+    notes: list[str] = []
+    table, sales = policy_input(tables, chosen, day, eng, notes)
+    assigned = classify(table, chosen, day, lang)
+    if sales is not None:
+        joined = assigned.left_join(sales, assigned.customer_id == sales.customer_id)
+        assigned = joined.select(*assigned.columns, _sales=joined.sales)
+    result = eng.to_pyarrow(assigned.order_by("rank"))
+    sales_col = result.column("_sales") if "_sales" in result.column_names else None
+    out = result.drop_columns(["_sales"]) if sales_col is not None else result
+    for note in notes:
+        log.warning(note)
+    return ClassificationResult(chosen, day, engine, out, class_summary(out, sales_col, chosen, lang), notes)
+
+
+def class_summary(assignments: pa.Table, sales: pa.ChunkedArray | None, policy: Policy, lang: Lang) -> list[dict]:
+    """Per class (policy order, then ``unclassified``): customers, their share, 12-month sales and share."""
+    counts = assignments.group_by("class").aggregate([("customer_id", "count")])
+    by_class = dict(zip(counts.column("class").to_pylist(), counts.column("customer_id_count").to_pylist()))
+    sales_by: dict[str, float] = {}
+    if sales is not None:
+        table = pa.table({"class": assignments.column("class"), "sales": pc.fill_null(sales, 0.0)})
+        sums = table.group_by("class").aggregate([("sales", "sum")])
+        sales_by = dict(zip(sums.column("class").to_pylist(), sums.column("sales_sum").to_pylist()))
+    total_customers = assignments.num_rows or 1
+    total_sales = sum(sales_by.values())
+    labels = {c.code: c.label[lang] for c in policy.classes}
+    rows = []
+    for code in [*policy.class_codes, "unclassified"]:
+        n = by_class.get(code, 0)
+        if code == "unclassified" and n == 0:
+            continue
+        amount = sales_by.get(code, 0.0) if sales is not None else None
+        rows.append({
+            "class": code,
+            "label": labels.get(code, "无法分级" if lang == "zh" else "unclassified"),
+            "customers": n,
+            "customer_share": n / total_customers,
+            "sales": amount,
+            "sales_share": (amount / total_sales) if amount is not None and total_sales else None,
+        })
+    return rows
+
+
+def pareto_dataset(data: str | Path | Dataset, *, as_of: dt.date | None = None, engine: str = "duckdb",
+                   settings: Settings | None = None, points: int = 100) -> tuple[ParetoSummary, pa.Table, dt.date]:
+    """The Pareto figures and curve of a data set's 12-month sales and profit, and the as-of date used."""
+    settings = settings or Settings(engine=engine)
+    dataset = _dataset(data, settings)
+    eng = Engine.for_dataset(dataset, engine, settings)
+    tables = eng.tables(dataset)
+    if "transactions" not in tables:
+        raise UsageError("the Pareto analysis needs a transactions table")
+    day = resolve_as_of(tables, as_of)
+    indicators = compute_indicators(tables, day, names=[SALES, "profit_12m"])
+    return pareto_summary(indicators), eng.to_pyarrow(pareto_curve(indicators, points=points)), day
