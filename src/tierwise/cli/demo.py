@@ -39,7 +39,7 @@ def demo(
     end: dt.datetime = typer.Option("2025-12-31", "--end", formats=["%Y-%m-%d"], help="Last day of the history."),
     years: int = typer.Option(3, "--years", min=1, help="Years of history."),
     transactions_per_customer: float = typer.Option(
-        None, "--transactions-per-customer", min=0.01, help="Mean transactions per customer (default: about 18)."),
+        None, "--transactions-per-customer", min=0.01, help="Mean transactions per customer (default: about 19)."),
 ) -> None:
     """Generate a realistic demo data set (customers, transactions, receivables, opportunities, visits,
     complaints, surveys) and write it to a folder."""

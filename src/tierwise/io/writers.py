@@ -93,6 +93,11 @@ class TableWriter:
         self._schema: pa.Schema | None = None
         self._closed = False
 
+    @property
+    def finished(self) -> bool:
+        """Whether the file was moved into place or given up."""
+        return self._closed
+
     def write(self, table: pa.Table) -> None:
         """Append the rows of ``table`` (every piece must have the same columns)."""
         if self.format != "parquet":
@@ -279,7 +284,7 @@ class DatasetWriter:
     def abort(self) -> None:
         """Discard every file not yet finished."""
         for writer in self.writers.values():
-            if not writer._closed:
+            if not writer.finished:
                 writer.abort()
 
     def __enter__(self) -> DatasetWriter:

@@ -91,7 +91,7 @@ def generate(customers: int = 2000, seed: int = 7, end: date = date(2025, 12, 31
     ``end`` is the last day of the history and ``years`` its length; no event falls after ``end``
     (planned days — due dates, expected close dates, next visits — may). ``transactions_per_customer``
     sets the mean number of transactions per customer (default: what the purchase process gives, about
-    fifteen); yearly spend per customer stays the same. Deterministic for a seed.
+    nineteen); yearly spend per customer stays the same. Deterministic for a seed.
     """
     pieces = list(generate_segments(customers, seed, end, years, transactions_per_customer))
     return {name: pa.concat_tables([p[name] for p in pieces]).combine_chunks() for name in TABLES}
