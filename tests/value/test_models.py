@@ -183,3 +183,15 @@ def test_hypergeometric_series_where_scipy_fails():
         total += term
     value = hyp2f1_series(np.array([2.0]), np.array([302.0]), np.array([0.97]))[0]
     assert value[0] == pytest.approx(total, rel=1e-14)
+
+
+@pytest.mark.parametrize("model_cls", MODELS)
+def test_one_pass_value_and_gradient_equal_the_separate_ones(model_cls, cdnow_summary):
+    from tierwise.value.base import with_x_index
+
+    s = cdnow_summary
+    data = with_x_index((s["frequency"].to_numpy(float), s["recency"].to_numpy(), s["T"].to_numpy()))
+    p = np.array([0.5, 6.0, 0.7, 3.0])
+    ll, grad = model_cls._loglik_and_grad(p, data)
+    np.testing.assert_allclose(ll, model_cls._loglik_rows(p, data), rtol=1e-12)
+    np.testing.assert_allclose(grad, model_cls._grad_rows(p, data), rtol=1e-12)

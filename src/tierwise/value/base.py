@@ -84,6 +84,7 @@ class PurchaseModel:
         raise NotImplementedError
 
     _grad_rows: Any = None  # per-row gradient in the natural parameters, or None for central differences
+    _loglik_and_grad: Any = None  # both from one pass, where the model has it
 
     def _starts(self, data: Arrays, weights: np.ndarray) -> list[list[float]]:
         x, _, big_t = data[:3]
@@ -104,7 +105,8 @@ class PurchaseModel:
         tried = list(starts) if starts is not None else self._starts(unique, weights)
         try:
             params, loglik, info = maximize(
-                self._loglik_rows, self._grad_rows, unique, weights, tried, self.penalizer_coef, n_rows=len(arrays[0])
+                self._loglik_rows, self._grad_rows, unique, weights, tried, self.penalizer_coef, n_rows=len(arrays[0]),
+                loglik_and_grad=self._loglik_and_grad,
             )
         except FloatingPointError as exc:
             raise ModelError(f"{type(self).__name__} cannot be fitted to this data: {exc}") from None

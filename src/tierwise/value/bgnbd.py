@@ -40,10 +40,14 @@ def _loglik_rows(params: np.ndarray, data: Arrays) -> np.ndarray:
 
 
 def _grad_rows(params: np.ndarray, data: Arrays) -> np.ndarray:
+    return _loglik_and_grad(params, data)[1]
+
+
+def _loglik_and_grad(params: np.ndarray, data: Arrays) -> tuple[np.ndarray, np.ndarray]:
     r, alpha, a, b = params
     x, t_x, big_t = data[:3]
     ux, inv = x_index(data)
-    _, t1, t2, repeat = _terms(params, data)
+    head, t1, t2, repeat = _terms(params, data)
     total = np.logaddexp(t1, t2)
     w1, w2 = np.exp(t1 - total), np.exp(t2 - total)
     d_ab, d_b = digamma(a + b), digamma(b)
@@ -57,7 +61,7 @@ def _grad_rows(params: np.ndarray, data: Arrays) -> np.ndarray:
     grad[:, 1] = r / alpha - w1 * (r + x) / (alpha + big_t) - w2 * (r + x) / (alpha + t_x)
     grad[:, 2] = w1 * (d_ab - d_abx) + w2 * (1 / a + d_ab - d_abx)
     grad[:, 3] = w1 * (d_bx - d_abx - d_b + d_ab) + np.where(repeat, w2 * (d_bx1 - d_abx - d_b + d_ab), 0.0)
-    return grad
+    return head + total, grad
 
 
 class BetaGeoFitter(PurchaseModel):
@@ -70,6 +74,7 @@ class BetaGeoFitter(PurchaseModel):
     PARAM_NAMES = ("r", "alpha", "a", "b")
     _loglik_rows = staticmethod(_loglik_rows)
     _grad_rows = staticmethod(_grad_rows)
+    _loglik_and_grad = staticmethod(_loglik_and_grad)
 
     def _scaled_start(self, rate: float) -> list[float]:
         return [0.5, 0.5 / rate, 0.8, 2.5]

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 from scipy.optimize import minimize
 from threadpoolctl import threadpool_limits
 
@@ -23,6 +24,7 @@ GRADIENT_TOLERANCE = 1e-5  # on the mean log-likelihood per customer, in log-par
 LOG_BOUND = 20.0  # parameters live in [e^-20, e^20]; far beyond any fitted value in the literature
 
 RowsFn = Callable[[np.ndarray, tuple[np.ndarray, ...]], np.ndarray]
+BothFn = Callable[[np.ndarray, tuple[np.ndarray, ...]], tuple[np.ndarray, np.ndarray]]
 
 
 @dataclass
@@ -42,15 +44,16 @@ class FitInfo:
 
 
 def compress(*columns: np.ndarray) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
-    """The unique rows of ``columns`` (stacked side by side) and how often each occurs.
+    """The unique rows of ``columns`` (stacked side by side) and how often each occurs (hash grouping).
 
     >>> (x, t), w = compress(np.array([1, 1, 2]), np.array([3.0, 3.0, 4.0]))
     >>> x.tolist(), t.tolist(), w.tolist()
     ([1.0, 2.0], [3.0, 4.0], [2.0, 1.0])
     """
-    stacked = np.column_stack([np.asarray(c, dtype=float) for c in columns])
-    unique, counts = np.unique(stacked, axis=0, return_counts=True)
-    return tuple(unique[:, i] for i in range(unique.shape[1])), counts.astype(float)
+    frame = pd.DataFrame({i: np.asarray(c, dtype=float) for i, c in enumerate(columns)})
+    counts = frame.groupby(list(frame.columns), sort=True).size()
+    unique = counts.index.to_frame(index=False).to_numpy(dtype=float)
+    return tuple(unique[:, i].copy() for i in range(unique.shape[1])), counts.to_numpy(dtype=float)
 
 
 def numeric_row_gradient(loglik_rows: RowsFn, params: np.ndarray, data: tuple[np.ndarray, ...]) -> np.ndarray:
@@ -74,13 +77,15 @@ def maximize(
     penalizer_coef: float = 0.0,
     *,
     n_rows: int | None = None,
+    loglik_and_grad: BothFn | None = None,
 ) -> tuple[np.ndarray, float, FitInfo]:
     """Maximise ``sum(weights * loglik_rows(params, data))``; return (params, log-likelihood, info).
 
     The objective is the weighted *mean* negative log-likelihood plus ``penalizer_coef * sum(params**2)``
     (lifetimes' L2 penalty), over ``log(params)``. Every start is tried; the best finite one wins.
     The returned log-likelihood is the unpenalised total. Raises nothing for data with a finite
-    likelihood; a start that fails is recorded with log-likelihood ``-inf``.
+    likelihood; a start that fails is recorded with log-likelihood ``-inf``. ``loglik_and_grad``, when
+    given, returns both per-row arrays from one pass (the shared terms computed once).
     """
     total = float(weights.sum())
     grad_fn = grad_rows or (lambda p, d: numeric_row_gradient(loglik_rows, p, d))
@@ -88,11 +93,16 @@ def maximize(
     def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
         params = np.exp(theta)
         with np.errstate(all="ignore"):
-            ll = loglik_rows(params, data)
+            if loglik_and_grad is not None:
+                ll, row_grad = loglik_and_grad(params, data)
+            else:
+                ll, row_grad = loglik_rows(params, data), None
             value = -float(weights @ ll) / total + penalizer_coef * float(params @ params)
             if not np.isfinite(value):
                 return 1e300, np.zeros_like(theta)
-            grad = -(weights @ grad_fn(params, data)) / total + 2 * penalizer_coef * params
+            if row_grad is None:
+                row_grad = grad_fn(params, data)
+            grad = -(weights @ row_grad) / total + 2 * penalizer_coef * params
         grad = grad * params
         if not np.all(np.isfinite(grad)):
             grad = np.nan_to_num(grad, nan=0.0, posinf=1e10, neginf=-1e10)

@@ -129,17 +129,23 @@ def _loglik_rows(params: np.ndarray, data: Arrays) -> np.ndarray:
 
 
 def _grad_rows(params: np.ndarray, data: Arrays) -> np.ndarray:
+    return _loglik_and_grad(params, data)[1]
+
+
+def _loglik_and_grad(params: np.ndarray, data: Arrays) -> tuple[np.ndarray, np.ndarray]:
     r, alpha, s, beta = params
     x, t_x, big_t = data[:3]
     ux, inv = x_index(data)
     c, _, diff = _branch(r, alpha, s, beta, x)
     series = diff / (c + t_x) <= SERIES_MAX_Z  # z is largest at t_x (t_x <= T)
-    grad = np.empty((len(x), 4))
+    grad, ll = np.empty((len(x), 4)), np.empty(len(x))
     if not series.all():
         rest = ~series
-        grad[rest] = numeric_row_gradient(_loglik_rows, params, (x[rest], t_x[rest], big_t[rest]))
+        rest_data = (x[rest], t_x[rest], big_t[rest])
+        grad[rest] = numeric_row_gradient(_loglik_rows, params, rest_data)
+        ll[rest] = _loglik_rows(params, rest_data)
     if not series.any():
-        return grad
+        return ll, grad
     x, t_x, big_t = x[series], t_x[series], big_t[series]
     log_tx, g_tx = _log_tail_integral_grad(r, alpha, s, beta, x, t_x)
     log_t, g_t = _log_tail_integral_grad(r, alpha, s, beta, x, big_t)
@@ -157,7 +163,8 @@ def _grad_rows(params: np.ndarray, data: Arrays) -> np.ndarray:
     head = np.column_stack([(digamma(r + ux) - digamma(r) + np.log(alpha))[inv][series],
                             np.full_like(x, r / alpha), np.full_like(x, np.log(beta)), np.full_like(x, s / beta)])
     grad[series] = head + w_alive[:, None] * g_alive + w_died[:, None] * g_died
-    return grad
+    ll[series] = (gammaln(r + ux) - gammaln(r) + r * np.log(alpha) + s * np.log(beta))[inv][series] + total
+    return ll, grad
 
 
 class ParetoNBDFitter(PurchaseModel):
@@ -166,6 +173,7 @@ class ParetoNBDFitter(PurchaseModel):
     PARAM_NAMES = ("r", "alpha", "s", "beta")
     _loglik_rows = staticmethod(_loglik_rows)
     _grad_rows = staticmethod(_grad_rows)
+    _loglik_and_grad = staticmethod(_loglik_and_grad)
 
     def _scaled_start(self, rate: float) -> list[float]:
         return [0.5, 0.5 / rate, 0.5, 10.0]
