@@ -1,0 +1,128 @@
+"""The classification use case on a hand data set: window bounds, class summary, prospects, notes, errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyarrow as pa
+import pytest
+
+from tierwise.analytics.classify.assign import ASSIGNMENT_COLUMNS
+from tierwise.analytics.engine import canonical_schema
+from tierwise.errors import DataValidationError, PolicyError, UsageError
+from tierwise.io.readers import dataset_from_arrow
+from tierwise.services.classification import classify_dataset, pareto_dataset
+
+D = dt.date
+AS_OF = D(2025, 6, 30)
+
+
+def canonical(table: str, rows: list[dict]) -> pa.Table:
+    """A canonical table from row dicts (absent columns NULL)."""
+    schema = canonical_schema(table).to_pyarrow()
+    return pa.table({f.name: [r.get(f.name) for r in rows] for f in schema}, schema=schema)
+
+
+@pytest.fixture
+def hand():  # noqa: ANN201
+    customers = [{"customer_id": c, "name": n, "org_level": lvl}
+                 for c, n, lvl in [("c1", "甲公司", None), ("c2", "乙公司", None), ("c3", "某省厅", "provincial"),
+                                   ("c4", "丁", None)]]
+    transactions = [
+        {"customer_id": "c1", "date": D(2024, 6, 30), "amount": 9_000_000.0, "profit": 1.0},  # a year before: out
+        {"customer_id": "c1", "date": D(2024, 7, 1), "amount": 5_000_000.0, "profit": 500_000.0},  # first day in
+        {"customer_id": "c2", "date": D(2025, 6, 30), "amount": 999_999.99, "profit": -10.0},  # the as-of day: in
+        {"customer_id": "c3", "date": D(2025, 1, 1), "amount": 100.0, "profit": 5.0},
+    ]
+    opportunities = [
+        {"opportunity_id": "o1", "customer_id": "c1", "stage": "proposal", "expected_close_date": D(2025, 12, 30)},
+        {"opportunity_id": "o2", "customer_id": "c2", "stage": "negotiation", "expected_close_date": D(2025, 12, 31)},
+        {"opportunity_id": "o3", "customer_id": "c4", "stage": "won", "expected_close_date": D(2025, 3, 1)},
+    ]
+    return dataset_from_arrow({"customers": canonical("customers", customers),
+                               "transactions": canonical("transactions", transactions),
+                               "opportunities": canonical("opportunities", opportunities)})
+
+
+def test_china_post_on_the_window_bounds(hand) -> None:
+    result = classify_dataset(hand, "china-post", as_of=AS_OF)
+    out = result.assignments
+    assert tuple(out.column_names) == ASSIGNMENT_COLUMNS
+    got = dict(zip(out.column("customer_id").to_pylist(), out.column("class").to_pylist()))
+    assert got == {"c1": "diamond", "c2": "gold", "c3": "platinum", "c4": "standard"}
+    assert out.column("rank").to_pylist() == [1, 2, 3, 4]  # ordered by rank: c1, c3, c2, c4
+    assert out.column("customer_id").to_pylist() == ["c1", "c3", "c2", "c4"]
+    assert out.column("reasons").to_pylist()[1] == [
+        "12-month spend 100.00 < 10,000 → standard", "organisation level provincial → platinum"]
+    total = 5_000_000 + 999_999.99 + 100
+    summary = {row["class"]: (row["customers"], row["sales"], row["sales_share"]) for row in result.summary}
+    assert summary["diamond"] == (1, 5_000_000, pytest.approx(5_000_000 / total))
+    assert summary["platinum"] == (1, 100, pytest.approx(100 / total))
+    assert summary["vip"] == (0, 0, 0)
+    assert summary["standard"] == (1, 0, 0)
+    assert "unclassified" not in summary
+    assert result.as_of == AS_OF and result.notes == []
+
+
+def test_chinese_labels_and_reasons(hand) -> None:
+    out = classify_dataset(hand, "china-post", as_of=AS_OF, lang="zh").assignments.to_pylist()
+    assert out[0]["label"] == "钻石"
+    assert out[0]["reasons"] == ["近12个月消费 5,000,000.00 ≥ 5,000,000 → 钻石"]
+
+
+def test_a_missing_table_is_a_note_and_its_rules_do_not_fire(hand) -> None:
+    result = classify_dataset(hand, "key-account", as_of=AS_OF)
+    assert result.notes == [
+        "collection_days: the data set has no receivables table; treated as missing",
+        "overdue_amount: the data set has no receivables table; treated as missing",
+    ]
+    got = dict(zip(result.assignments.column("customer_id").to_pylist(),
+                   result.assignments.column("class").to_pylist()))
+    # c1 passes the amount bound; c2's 999,999.99 is 16.7 % of sales: the share criterion
+    assert got == {"c1": "key", "c2": "key", "c3": "regular", "c4": "regular"}
+
+
+def test_prospect_grades_from_the_opportunities_table(hand) -> None:
+    result = classify_dataset(hand, "prospect-grade", as_of=AS_OF)
+    got = dict(zip(result.assignments.column("customer_id").to_pylist(),
+                   result.assignments.column("class").to_pylist()))
+    # 2025-12-30 is within 6 months of 2025-06-30; 2025-12-31 is not; c4 only has a won opportunity
+    assert got == {"c1": "a", "c2": "b", "c4": "closed"}
+
+
+def test_errors(hand) -> None:
+    with pytest.raises(UsageError, match="run it with `tierwise triage --policy bank-lobby"):
+        classify_dataset(hand, "bank-lobby")
+    with pytest.raises(PolicyError, match="no shipped policy named 'gold-tiers'"):
+        classify_dataset(hand, "gold-tiers")
+    with pytest.raises(UsageError, match="unknown language 'fr'"):
+        classify_dataset(hand, "abc", lang="fr")
+    no_opps = dataset_from_arrow({"customers": hand.arrow("customers"), "transactions": hand.arrow("transactions")})
+    with pytest.raises(DataValidationError, match="grades prospects from the opportunities table"):
+        classify_dataset(no_opps, "prospect-grade", as_of=AS_OF)
+
+
+def test_pareto_of_the_hand_set(hand) -> None:
+    summary, curve, day = pareto_dataset(hand, as_of=AS_OF)
+    assert day == AS_OF and summary.customers == 3
+    assert summary.top20_sales_share == 0  # 20 % of 3 customers is none
+    assert summary.point_80_20 == pytest.approx(1 / 3)
+    assert summary.total_profit == pytest.approx(500_000 - 10 + 5)
+    assert curve.num_rows == 3
+
+
+@pytest.mark.slow
+def test_every_shipped_policy_classifies_the_demo_data() -> None:
+    from tierwise.analytics.classify.policy import Policy, load_policy, shipped_policies
+    from tierwise.io.readers import open_data
+
+    demo = open_data("demo")
+    for name in shipped_policies():
+        if not isinstance(load_policy(name), Policy):
+            continue
+        result = classify_dataset(demo, name)
+        out = result.assignments
+        assert out.num_rows > 0, name
+        assert all(out.column("reasons").to_pylist()), f"{name}: a customer without reasons"
+        classes = set(out.column("class").to_pylist())
+        assert len(classes - {"unclassified"}) >= 2, f"{name}: everyone in one class"
