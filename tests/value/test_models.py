@@ -195,3 +195,14 @@ def test_one_pass_value_and_gradient_equal_the_separate_ones(model_cls, cdnow_su
     ll, grad = model_cls._loglik_and_grad(p, data)
     np.testing.assert_allclose(ll, model_cls._loglik_rows(p, data), rtol=1e-12)
     np.testing.assert_allclose(grad, model_cls._grad_rows(p, data), rtol=1e-12)
+
+
+def test_gamma_gamma_gradient_equals_central_differences(cdnow_summary):
+    from tierwise.value import gammagamma
+    from tierwise.value.fitting import numeric_row_gradient
+
+    repeat = cdnow_summary[cdnow_summary["frequency"] > 0]
+    data = gammagamma._prepared((repeat["frequency"].to_numpy(float), repeat["monetary_value"].to_numpy(float)))
+    p = np.array([6.0, 3.5, 14.0])
+    numeric = numeric_row_gradient(gammagamma._loglik_rows, p, data)
+    assert np.abs(gammagamma._grad_rows(p, data) - numeric).max() < 1e-6 * np.abs(numeric).max()

@@ -22,25 +22,40 @@ from tierwise.value.fitting import FitInfo, compress, maximize, standard_errors
 CORRELATION_WARNING = 0.3
 
 
-def _loglik_rows(params: np.ndarray, data: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-    p, q, v = params
+def _prepared(data: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+    """(x, m) followed by log m, log x, the distinct x and each row's index into them (computed once)."""
+    if len(data) > 2:
+        return data
     x, m = data
-    px = p * x
-    return (gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(v)
-            + (px - 1) * np.log(m) + px * np.log(x) - (px + q) * np.log(v + m * x))
+    ux, inv = np.unique(x, return_inverse=True)
+    return x, m, np.log(m), np.log(x), ux, inv.ravel()
 
 
-def _grad_rows(params: np.ndarray, data: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+def _loglik_and_grad(params: np.ndarray, data: tuple[np.ndarray, ...], *, grad: bool = True):
     p, q, v = params
-    x, m = data
+    x, m, log_m, log_x, ux, inv = _prepared(data)
+    pux = p * ux
     px = p * x
-    d_pxq = digamma(px + q)
     log_vmx = np.log(v + m * x)
-    return np.column_stack([
-        x * (d_pxq - digamma(px) + np.log(m) + np.log(x) - log_vmx),
+    ll = ((gammaln(pux + q) - gammaln(pux))[inv] - gammaln(q) + q * np.log(v)
+          + (px - 1) * log_m + px * log_x - (px + q) * log_vmx)
+    if not grad:
+        return ll, None
+    d_pxq = digamma(pux + q)[inv]
+    g = np.column_stack([
+        x * (d_pxq - digamma(pux)[inv] + log_m + log_x - log_vmx),
         d_pxq - digamma(q) + np.log(v) - log_vmx,
         q / v - (px + q) / (v + m * x),
     ])
+    return ll, g
+
+
+def _loglik_rows(params: np.ndarray, data: tuple[np.ndarray, ...]) -> np.ndarray:
+    return _loglik_and_grad(params, data, grad=False)[0]
+
+
+def _grad_rows(params: np.ndarray, data: tuple[np.ndarray, ...]) -> np.ndarray:
+    return _loglik_and_grad(params, data)[1]
 
 
 class GammaGammaFitter:
@@ -81,11 +96,12 @@ class GammaGammaFitter:
                 stacklevel=2,
             )
         unique, weights = compress(x, m)
+        unique = _prepared(unique)
         mean_m = float(weights @ unique[1] / weights.sum())
         starts = [[1.0, 1.0, 1.0], [2.0, 3.0, mean_m]]
         try:
             params, loglik, info = maximize(_loglik_rows, _grad_rows, unique, weights, starts,
-                                            self.penalizer_coef, n_rows=len(x))
+                                            self.penalizer_coef, n_rows=len(x), loglik_and_grad=_loglik_and_grad)
         except FloatingPointError as exc:
             raise ModelError(f"GammaGammaFitter cannot be fitted to this data: {exc}") from None
         stderr, info.hessian_ok = standard_errors(_loglik_rows, _grad_rows, params, unique, weights, self.penalizer_coef)
