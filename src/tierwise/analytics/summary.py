@@ -87,8 +87,8 @@ def summary(
     >>> tx = ibis.memtable({"customer_id": ["a", "a", "a"],
     ...                     "date": [dt.date(2024, 1, 1), dt.date(2024, 1, 1), dt.date(2024, 1, 8)],
     ...                     "amount": [5.0, 5.0, 3.0]})
-    >>> summary(tx, observation_end="2024-01-15", freq="D", freq_multiplier=7).to_pandas().iloc[0].tolist()
-    ['a', 1, 1.0, 2.0, 3.0]
+    >>> summary(tx, observation_end="2024-01-15", freq="D", freq_multiplier=7).to_pyarrow().to_pylist()
+    [{'customer_id': 'a', 'frequency': 1, 'recency': 1.0, 'T': 2.0, 'monetary_value': 3.0}]
     """
     if freq not in PERIOD_DAYS:
         raise UsageError(f"freq must be one of D, W, M, not {freq!r}")
