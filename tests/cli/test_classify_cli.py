@@ -40,7 +40,7 @@ def test_classify_prints_the_summary_and_the_reasons(folder: Path) -> None:
     result = invoke("classify", str(folder), "--policy", "china-post", "--as-of", "2025-06-30")
     assert result.exit_code == 0, result.output
     assert "Top customers and why" in result.output
-    assert "organisation level provincial → platinum" in result.output
+    assert "→ diamond" in result.output and "→ platinum" in result.output
     assert "3 customers as of 2025-06-30 (duckdb)" in result.output
 
 
