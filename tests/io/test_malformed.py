@@ -68,6 +68,8 @@ CASES = [
      None, [("opportunities.csv", 2, "feasibility_started", "maybe", "not yes/no")], 1),
     ("unknown stage", files(opportunities_csv="opportunity_id,customer_id,stage\nO1,C1,won\nO2,C1,dreaming\n"),
      None, [("opportunities.csv", 3, "stage", "dreaming", "not one of: lead, lost, negotiation")], 1),
+    ("a row with more fields than the header", files(transactions_csv="customer_id,date,amount\nC1,2024-01-01,5\nC1,2024-01-02,5,7\n"),
+     None, [("transactions.csv", 3, None, None, "4 fields where the header has 3")], 1),
     ("corrupt workbook", files(customers_xlsx=b"PK\x03\x04 this is not a workbook"),
      None, [("customers.xlsx", None, None, None, "cannot be read as an Excel workbook")], 1),
     ("corrupt parquet", files(customers_parquet=b"PAR1 broken"),

@@ -30,9 +30,26 @@ def quote_literal(value: str) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
+def is_blank(raw: str) -> str:
+    """Whether the text is NULL or only spaces (including the full-width space)."""
+    return f"coalesce(trim({raw}, ' \t\r\n\u3000'), '') = ''"
+
+
 def clean_text(raw: str) -> str:
     """Trimmed text with full-width digits and punctuation made half-width; blank becomes NULL."""
-    return f"nullif(trim(translate({raw}, '{FULL_WIDTH}', '{HALF_WIDTH}')), '')"
+    # translate() is slow on multi-byte text: only run it where a full-width character is present
+    widened = (f"CASE WHEN regexp_matches({raw}, '[{FULL_WIDTH}]') "
+               f"THEN translate({raw}, '{FULL_WIDTH}', '{HALF_WIDTH}') ELSE {raw} END")
+    return f"nullif(trim({widened}), '')"
+
+
+def _let(value: str, name: str, body: str) -> str:
+    """``body`` with ``name`` bound to ``value``, evaluated once (a DuckDB lambda over a one-item list).
+
+    DuckDB repeats a repeated subexpression instead of sharing it; binding it once makes the slow
+    parsing paths an order of magnitude faster.
+    """
+    return f"list_transform([{value}], {name} -> {body})[1]"
 
 
 def number_expr(raw: str) -> str:
@@ -42,11 +59,15 @@ def number_expr(raw: str) -> str:
     the decimal mark.
     """
     text = f"regexp_replace({clean_text(raw)}, '\\s|¥|￥|\\$|元|RMB|CNY', '', 'g')"
-    european = f"regexp_full_match({text}, '\\(?-?[0-9]{{1,3}}(\\.[0-9]{{3}})+(,[0-9]+)?\\)?|\\(?-?[0-9]+,[0-9]{{1,2}}\\)?')"
-    plain = f"CASE WHEN {european} THEN replace(replace({text}, '.', ''), ',', '.') ELSE replace({text}, ',', '') END"
-    signed = f"CASE WHEN regexp_full_match({plain}, '\\(.*\\)') THEN '-' || trim({plain}, '()') ELSE {plain} END"
-    value = f"try_cast({signed} AS DOUBLE)"
-    return f"CASE WHEN isfinite({value}) THEN {value} END"
+    european = "'\\(?-?[0-9]{1,3}(\\.[0-9]{3})+(,[0-9]+)?\\)?|\\(?-?[0-9]+,[0-9]{1,2}\\)?'"
+    plain = (f"CASE WHEN regexp_full_match(s, {european}) THEN replace(replace(s, '.', ''), ',', '.') "
+             "ELSE replace(s, ',', '') END")
+    signed = "CASE WHEN starts_with(p, '(') AND ends_with(p, ')') THEN '-' || trim(p, '()') ELSE p END"
+    number = f"try_cast({signed} AS DOUBLE)"
+    slow = _let(_let(text, "s", plain), "p", f"CASE WHEN isfinite({number}) THEN {number} END")
+    # plain numbers take the fast path: CASE evaluates the slow branch only for the rows that reach it
+    fast = f"try_cast({raw} AS DOUBLE)"
+    return f"CASE WHEN isfinite({fast}) THEN {fast} WHEN {fast} IS NOT NULL THEN NULL ELSE {slow} END"
 
 
 def integer_expr(raw: str) -> str:
@@ -57,14 +78,15 @@ def integer_expr(raw: str) -> str:
 
 def date_expr(raw: str) -> str:
     """A DATE from ``2024-01-31``, ``2024/1/31``, ``20240131``, ``2024年1月31日``, datetimes, Excel serials."""
-    text = clean_text(raw)
     formats = "[" + ", ".join(quote_literal(f) for f in DATE_FORMATS) + "]"
     serial = (
-        f"CASE WHEN regexp_full_match({text}, '[0-9]{{4,5}}(\\.[0-9]+)?') "
-        f"AND try_cast({text} AS DOUBLE) BETWEEN 367 AND 109574 "  # 1901-01-01 .. 2199-12-31
-        f"THEN CAST({EXCEL_EPOCH} + CAST(floor(try_cast({text} AS DOUBLE)) AS INTEGER) AS DATE) END"
+        "CASE WHEN regexp_full_match(t, '[0-9]{4,5}(\\.[0-9]+)?') "
+        "AND try_cast(t AS DOUBLE) BETWEEN 367 AND 109574 "  # 1901-01-01 .. 2199-12-31
+        f"THEN CAST({EXCEL_EPOCH} + CAST(floor(try_cast(t AS DOUBLE)) AS INTEGER) AS DATE) END"
     )
-    return f"coalesce(CAST(try_strptime({text}, {formats}) AS DATE), {serial})"
+    slow = _let(clean_text(raw), "t", f"coalesce(CAST(try_strptime(t, {formats}) AS DATE), {serial})")
+    fast = f"try_cast({raw} AS DATE)"
+    return f"CASE WHEN {fast} IS NOT NULL THEN {fast} ELSE {slow} END"
 
 
 def bool_expr(raw: str) -> str:

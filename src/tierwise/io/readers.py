@@ -20,8 +20,8 @@ from tierwise.io.columns import TABLES, table_for_file_stem
 from tierwise.io.connection import duckdb_connection
 from tierwise.io.dataset import Dataset
 from tierwise.io.parsing import quote_ident
-from tierwise.io.sources import ROW, SUFFIXES, SourceError, SourceFile, discover, load_source
-from tierwise.io.validation import Checked, check_customer_references, check_file
+from tierwise.io.sources import DATA, ROW, SUFFIXES, SourceError, SourceFile, discover, load_source
+from tierwise.io.validation import TYPED, Checked, check_customer_references, check_file
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,8 @@ def read_dataset(path: str | Path, as_of: dt.date | None = None, settings: Setti
         except SourceError as exc:
             problems.append(exc.problem)
             continue
-        checked[source.table] = check_file(con, source.table, source.table + "__raw", source.path.name, as_of)
+        checked[source.table] = check_file(con, source.table, source.table + "__raw", source.path.name, as_of,
+                                           materialize=source.kind != "parquet")
     headers = {t: next((h for h in _headers(con, t + "__raw") if _is_customer_id(t, h)), "customer_id")
                for t in checked}
     check_customer_references(con, checked, headers)
@@ -81,9 +82,10 @@ def read_dataset(path: str | Path, as_of: dt.date | None = None, settings: Setti
         create = "VIEW" if kind == "parquet" else "TABLE"
         con.execute(f"CREATE {create} {quote_ident(table)} AS SELECT * EXCLUDE ({ROW}) FROM ({result.select_sql})")
     for source in sources:
-        if source.kind != "parquet":
+        if source.kind != "parquet":  # the canonical table is a copy: free the text and parsed columns
+            con.execute(f"DROP TABLE {quote_ident(source.table + '__raw' + TYPED)}")
             con.execute(f"DROP VIEW {quote_ident(source.table + '__raw')}")
-            con.execute(f"DROP TABLE {quote_ident(source.table + '__raw__data')}")
+            con.execute(f"DROP TABLE {quote_ident(source.table + '__raw' + DATA)}")
     return Dataset(
         con=con,
         tables=[t for t in TABLES if t in checked],

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import logging
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,13 +164,25 @@ def load_csv(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str) -> N
             con.execute(
                 f"CREATE TABLE {quote_ident(name + DATA)} AS SELECT * FROM read_csv({quote_literal(str(readable))}, "
                 f"header = false, skip = 1, all_varchar = true, delim = {quote_literal(delim)}, quote = '\"', "
-                f"escape = '\"', strict_mode = false, null_padding = true, auto_detect = false, "
+                f"escape = '\"', auto_detect = false, "
                 f"columns = {_csv_columns(header, delim)})"
             )
         except duckdb.Error as exc:
-            raise SourceError(file_problem(path, f"cannot be read as CSV: {exc}".splitlines()[0],
-                                           "无法作为 CSV 文件读取")) from exc
+            raise SourceError(csv_problem(path, str(exc))) from exc
     _add_row_numbers(con, name)
+
+
+def csv_problem(path: Path, message: str) -> Problem:
+    """The problem behind a DuckDB CSV error: the line it names and what was wrong there."""
+    line = re.search(r"Line: (\d+)", message)
+    columns = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message)
+    if columns:
+        reason = f"{columns.group(2)} fields where the header has {columns.group(1)}"
+        reason_zh = f"该行有 {columns.group(2)} 个字段，表头有 {columns.group(1)} 个"
+    else:
+        reason = "cannot be read as CSV: " + message.splitlines()[0]
+        reason_zh = "无法作为 CSV 文件读取"
+    return file_problem(path, reason, reason_zh, row=int(line.group(1)) if line else None)
 
 
 def _csv_columns(header: str, delim: str) -> str:

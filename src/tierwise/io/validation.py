@@ -13,10 +13,11 @@ import duckdb
 
 from tierwise.errors import Problem
 from tierwise.io.columns import TABLES, VALUE_MAPS, Column, canonical_column
-from tierwise.io.parsing import SQL_TYPES, clean_text, quote_ident, typed_expr
+from tierwise.io.parsing import SQL_TYPES, is_blank, quote_ident, typed_expr
 from tierwise.io.sources import ROW
 
 LIMIT = 50
+TYPED = "__typed_"  # prefix of parsed columns (and suffix of the relation holding them)
 
 # dates that record something that already happened: none may lie after the as-of date
 EVENT_DATES = {
@@ -91,8 +92,12 @@ def _column_expr(col: Column, header: str | None, duck_type: str | None, table: 
 
 
 def check_file(con: duckdb.DuckDBPyConnection, table: str, view: str, file: str,
-               as_of: dt.date | None = None) -> Checked:
-    """Map, parse and check one loaded file (view ``view``); returns its canonical SELECT and problems."""
+               as_of: dt.date | None = None, materialize: bool = True) -> Checked:
+    """Map, parse and check one loaded file (view ``view``); returns its canonical SELECT and problems.
+
+    The parsed values are computed once into ``<view>__typed`` (a table, or a view when ``materialize`` is
+    false, as for typed Parquet files), next to the raw text; every check is then a cheap scan of it.
+    """
     spec = TABLES[table]
     described = con.execute(f"DESCRIBE {quote_ident(view)}").fetchall()
     types = {row[0]: row[1] for row in described if row[0] != ROW}
@@ -113,12 +118,17 @@ def check_file(con: duckdb.DuckDBPyConnection, table: str, view: str, file: str,
     if rows == 0 and table in MUST_HAVE_ROWS:
         result.add([Problem(file, None, None, None, "the file has a header but no data rows", "文件只有表头，没有数据行")])
         return result
+    typed = view + TYPED
+    parsed = ", ".join(f"{expr} AS {quote_ident(TYPED + name)}" for name, expr in exprs.items())
+    con.execute(f"CREATE {'TEMP TABLE' if materialize else 'TEMP VIEW'} {quote_ident(typed)} AS "
+                f"SELECT *, {parsed} FROM {quote_ident(view)}")
     for col in spec.columns:
         header = mapping.get(col.name)
         if header is None:
             continue
         raw = f"CAST({quote_ident(header)} AS VARCHAR)"
-        blank = f"{clean_text(raw)} IS NULL"
+        value = quote_ident(TYPED + col.name)
+        blank = is_blank(raw)
         checks: list[tuple[str, str, str]] = []
         if col.required:
             checks.append((blank, "required value is empty", "必填值为空"))
@@ -128,22 +138,22 @@ def check_file(con: duckdb.DuckDBPyConnection, table: str, view: str, file: str,
                 allowed = sorted(set(VALUE_MAPS[(table, col.name)].values()))
                 zh_words = [k for k in VALUE_MAPS[(table, col.name)] if not k.isascii()]
                 reason = (f"not one of: {', '.join(allowed)}", f"不是以下之一：{'、'.join(zh_words or allowed)}")
-            checks.append((f"NOT ({blank}) AND ({exprs[col.name]}) IS NULL", *reason))
+            checks.append((f"NOT ({blank}) AND {value} IS NULL", *reason))
         if (table, col.name) in RANGES:
             lo, hi = RANGES[(table, col.name)]
-            checks.append((f"({exprs[col.name]}) NOT BETWEEN {lo} AND {hi}",
+            checks.append((f"{value} NOT BETWEEN {lo} AND {hi}",
                            f"out of range {lo}–{hi}", f"超出范围 {lo}–{hi}"))
         if as_of is not None and col.name in EVENT_DATES.get(table, ()):
-            checks.append((f"({exprs[col.name]}) > DATE '{as_of.isoformat()}'",
+            checks.append((f"{value} > DATE '{as_of.isoformat()}'",
                            f"date after the as-of date {as_of.isoformat()}", f"日期晚于评估日 {as_of.isoformat()}"))
         for condition, reason, reason_zh in checks:
-            _collect(con, result, view, header, raw, condition, reason, reason_zh)
+            _collect(con, result, typed, header, raw, condition, reason, reason_zh)
     if spec.key and spec.key in mapping:
-        _check_duplicates(con, result, view, mapping[spec.key], exprs[spec.key])
+        _check_duplicates(con, result, typed, mapping[spec.key], quote_ident(TYPED + spec.key))
     others = ", ".join(quote_ident(h) for h in unknown)
     result.select_sql = (
-        "SELECT " + ", ".join(f"{expr} AS {quote_ident(name)}" for name, expr in exprs.items())
-        + (", " + others if others else "") + f", {ROW} FROM {quote_ident(view)}"
+        "SELECT " + ", ".join(f"{quote_ident(TYPED + name)} AS {quote_ident(name)}" for name in exprs)
+        + (", " + others if others else "") + f", {ROW} FROM {quote_ident(typed)}"
     )
     return result
 
