@@ -1,0 +1,82 @@
+"""tierwise: :func:`compute_indicators` on DuckDB or Spark, then RFM scores and ABC classes in Ibis."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from bench.indicator_jobs import ABC_A, ABC_B, BINS, TABLES, Job
+from tierwise.analytics.engine import Engine
+from tierwise.analytics.indicators import compute_indicators
+from tierwise.config import Settings
+
+try:  # the classifier's own RFM scoring, when the classify package provides it
+    from tierwise.analytics.classify.rfm import score as rfm_score
+except ImportError:  # pragma: no cover - depends on the tree
+    from tierwise.analytics.classify.quantiles import bin_index, positions
+
+    def rfm_score(t: ir.Table, value: ir.Value, bins: int, ascending: bool) -> ir.IntegerValue:
+        pos, n = positions(t, value, ascending)
+        return (bins - bin_index(pos, n, [1 / bins] * bins)).cast("int64")
+
+
+def abc_class(t: ir.Table) -> ir.StringValue:
+    """ABC on ``sales_12m`` as :mod:`tierwise.analytics.classify.abc` decides it (no reasons)."""
+    value = t.sales_12m
+    positive = ibis.ifelse(value > 0, value, 0.0)
+    before = positive.sum().over(ibis.window(order_by=[value.desc(), t.customer_id], rows=(None, -1))).fill_null(0)
+    total = positive.sum().over(ibis.window())
+    share = ibis.ifelse(total > 0, before / total, 0.0)
+    return ibis.cases((value <= 0, "C"), (share < ABC_A, "A"), (share < ABC_B, "B"), else_="C")
+
+
+def job_on(engine: Engine) -> Callable[[Job], pa.Table]:
+    """The job on ``engine``: Parquet in, indicators + RFM + ABC out as Arrow."""
+    importlib.import_module(f"ibis.backends.{engine.backend.name}.converter")  # its import of pandas is set-up
+
+    def run(job: Job) -> pa.Table:
+        tables = {name: engine.backend.read_parquet(job.path(name), table_name=name) for name in TABLES}
+        ind = compute_indicators(tables, job.as_of)
+        ind = ind.mutate(
+            r_score=rfm_score(ind, ind.recency_days, BINS, True),
+            f_score=rfm_score(ind, ind.orders, BINS, False),
+            m_score=rfm_score(ind, ind.sales_12m, BINS, False),
+            abc_class=abc_class(ind),
+        )
+        return engine.to_pyarrow(ind)
+
+    return run
+
+
+def run_duckdb() -> Callable[[Job], pa.Table]:
+    """tierwise on DuckDB (in memory, all cores)."""
+    return job_on(Engine.create("duckdb"))
+
+
+def run_spark() -> Callable[[Job], pa.Table]:
+    """tierwise on Spark in local mode (the session is started before timing)."""
+    return job_on(Engine.create("spark", Settings(spark_master="local[*]")))
+
+
+def run_validated() -> Callable[[Job], pa.Table]:
+    """tierwise as the CLI runs it: read and validate the folder (read_dataset), then the job on DuckDB."""
+    from tierwise.io.readers import read_dataset
+
+    def run(job: Job) -> pa.Table:
+        dataset = read_dataset(job.folder)
+        engine = Engine.for_dataset(dataset, "duckdb")
+        tables = engine.tables(dataset)
+        ind = compute_indicators(tables, job.as_of)
+        ind = ind.mutate(
+            r_score=rfm_score(ind, ind.recency_days, BINS, True),
+            f_score=rfm_score(ind, ind.orders, BINS, False),
+            m_score=rfm_score(ind, ind.sales_12m, BINS, False),
+            abc_class=abc_class(ind),
+        )
+        return engine.to_pyarrow(ind)
+
+    return run

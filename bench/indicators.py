@@ -1,0 +1,231 @@
+"""The indicator table plus RFM and ABC: tierwise (DuckDB, Spark) against pandas, polars and raw DuckDB SQL.
+
+``python -m bench.indicators --rows 1e6,1e7`` generates the demo data set as Parquet (1M transaction rows
+for 50k customers, 10M for 400k, 50M for 2M; other sizes 25 rows a customer) under ``bench/data``, then
+runs each contender in its own process: the job (:mod:`bench.indicator_jobs`) three times, the median
+reported, peak RSS of the process and its children (Spark's JVM) sampled every 50 ms. Each contender's
+table is checked cell by cell against tierwise on DuckDB. Results go to the "Indicators" section of
+``bench/RESULTS.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+CUSTOMERS = {1_000_000: 50_000, 10_000_000: 400_000, 50_000_000: 2_000_000}
+SPARK_MAX_ROWS = 10_000_000
+AS_OF = dt.date(2025, 12, 31)  # the demo's last day: the latest transaction date
+ORDER = ("tierwise-duckdb", "duckdb-sql", "polars", "pandas", "tierwise-spark", "tierwise-validated")
+
+
+def dataset(rows: int) -> Path:
+    """The demo data set of about ``rows`` transaction rows as Parquet, generated once."""
+    from tierwise.io.demo import write_demo
+
+    folder = DATA / f"indicators-{rows}"
+    done = folder / "written.json"
+    if done.exists():
+        return folder
+    customers = CUSTOMERS.get(rows, max(rows // 25, 1))
+    started = time.perf_counter()
+    written = write_demo(folder, customers=customers, transactions_per_customer=rows / customers, format="parquet",
+                         end=AS_OF)
+    counts = {name: n for name, (_, n) in written.items()}
+    done.write_text(json.dumps({"customers": customers, "rows": counts,
+                                "seconds": round(time.perf_counter() - started, 1)}))
+    return folder
+
+
+def child(name: str, folder: Path, repeat: int, result: Path) -> None:
+    """Run one contender ``repeat`` times in this process and print its timings as JSON."""
+    import resource
+
+    import pyarrow.parquet as pq
+
+    from bench.indicator_jobs import CONTENDERS, Job
+
+    module, func = CONTENDERS[name].split(":")
+    started = time.perf_counter()
+    run = getattr(importlib.import_module(module), func)()
+    setup = time.perf_counter() - started
+    job = Job(folder, AS_OF)
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        table = run(job)
+        times.append(time.perf_counter() - started)
+    pq.write_table(table, result)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({"times": times, "setup": setup, "rows": table.num_rows, "self_rss": rss}))
+
+
+def measure(name: str, folder: Path, repeat: int, result: Path) -> dict:
+    """Run a contender in a fresh process, sampling the RSS of its process tree; its timings and peak RSS."""
+    import psutil
+
+    log = result.with_suffix(".log")
+    with open(log, "w") as err, open(result.with_suffix(".json"), "w") as out:
+        proc = psutil.Popen([sys.executable, "-m", "bench.indicators", "--child", name, "--data", str(folder),
+                             "--repeat", str(repeat), "--result", str(result)], stdout=out, stderr=err,
+                            cwd=HERE.parent)
+        peak = 0
+        while proc.poll() is None:
+            try:
+                rss = sum(p.memory_info().rss for p in [proc, *proc.children(recursive=True)])
+            except psutil.Error:
+                rss = 0
+            peak = max(peak, rss)
+            time.sleep(0.05)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{name} failed; see {log}:\n" + log.read_text()[-3000:])
+    report = json.loads(result.with_suffix(".json").read_text().strip().splitlines()[-1])
+    report["peak_rss"] = max(peak, report.pop("self_rss"))
+    return report
+
+
+def disagreements(reference: Path, other: Path) -> dict[str, int]:
+    """Columns where ``other`` differs from ``reference`` (by customer): the number of differing cells."""
+    import duckdb
+
+    con = duckdb.connect()
+    ref = con.execute(f"DESCRIBE SELECT * FROM read_parquet('{reference}')").fetchall()
+    have = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{other}')").fetchall()}
+    checks = []
+    for column, kind, *_ in ref:
+        if column == "customer_id":
+            continue
+        if column not in have:
+            checks.append(f"count(*) AS \"{column}\"")
+            continue
+        a, b = f'a."{column}"', f'CAST(b."{column}" AS {kind})'
+        if kind == "DOUBLE":
+            differ = f"NOT ({a} IS NULL AND {b} IS NULL OR abs({a} - {b}) <= 1e-9 * greatest(abs({a}), 1))"
+        else:
+            differ = f"{a} IS DISTINCT FROM {b}"
+        checks.append(f"count(*) FILTER (WHERE coalesce({differ}, true)) AS \"{column}\"")
+    row = con.execute(f"""SELECT {", ".join(checks)} FROM read_parquet('{reference}') a
+                          FULL JOIN read_parquet('{other}') b USING (customer_id)""").fetchone()
+    names = [c[0] for c in ref if c[0] != "customer_id"]
+    return {n: v for n, v in zip(names, row, strict=True) if v}
+
+
+def versions() -> str:
+    """Versions of the engines and libraries measured."""
+    found = []
+    for name in ("duckdb", "ibis", "pyspark", "polars", "pandas", "pyarrow"):
+        try:
+            found.append(f"{name} {importlib.import_module(name).__version__}")
+        except ImportError:
+            found.append(f"{name} (not installed)")
+    return ", ".join(found)
+
+
+def machine() -> str:
+    """CPU, cores and memory of this machine."""
+    import psutil
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        model = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+        cpu = model
+    except (OSError, StopIteration):
+        pass
+    return (f"{cpu}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GB RAM, "
+            f"{platform.system()} {platform.release()}, Python {platform.python_version()}")
+
+
+def table_markdown(sizes: dict[int, dict[str, dict]]) -> str:
+    """One row per size and contender: seconds, first run, setup, peak GB, ratio to tierwise, agreement."""
+    lines = ["| rows | customers | contender | seconds (median of 3) | first run | set-up | peak RSS (GB) "
+             "| ÷ tierwise-duckdb | same table |", "|---:|---:|---|---:|---:|---:|---:|---:|---|"]
+    for rows, results in sizes.items():
+        base = statistics.median(results["tierwise-duckdb"]["times"]) if "tierwise-duckdb" in results else None
+        for name in ORDER:
+            if name not in results:
+                continue
+            r = results[name]
+            median = statistics.median(r["times"])
+            ratio = f"{median / base:.2f}" if base else "–"
+            same = "reference" if name == "tierwise-duckdb" else (
+                "yes" if not r.get("differs") else "differs: " + ", ".join(f"{k} ({v})" for k, v in r["differs"].items()))
+            lines.append(f"| {rows:,} | {r['customers']:,} | {name} | {median:.2f} | {r['times'][0]:.2f} | "
+                         f"{r['setup']:.1f} | {r['peak_rss'] / 2**30:.2f} | {ratio} | {same} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse the arguments; run the contenders (or, with ``--child``, one of them) and write RESULTS.md."""
+    parser = argparse.ArgumentParser(prog="python -m bench.indicators", description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", default="1e6,1e7", help="comma-separated transaction row counts, e.g. 1e6,1e7,5e7")
+    parser.add_argument("--contenders", default=",".join(ORDER), help="comma-separated subset of: " + ", ".join(ORDER))
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-write", action="store_true", help="print the table instead of updating RESULTS.md")
+    parser.add_argument("--report-only", action="store_true", help="re-render the last measurements of each size")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child(args.child, args.data, args.repeat, args.result)
+        return
+
+    sizes: dict[int, dict[str, dict]] = {}
+    for rows in (int(float(r)) for r in args.rows.split(",")):
+        if args.report_only:
+            sizes[rows] = json.loads((DATA / f"indicators-{rows}" / "bench.json").read_text())
+            continue
+        folder = dataset(rows)
+        info = json.loads((folder / "written.json").read_text())
+        results: dict[str, dict] = {}
+        for name in (n for n in ORDER if n in args.contenders.split(",")):
+            if name == "tierwise-spark" and rows > SPARK_MAX_ROWS:
+                continue
+            print(f"{rows:,} rows: {name} …", file=sys.stderr, flush=True)
+            r = measure(name, folder, args.repeat, folder / f"result-{name}.parquet")
+            r["customers"] = info["customers"]
+            results[name] = r
+            print(f"  {statistics.median(r['times']):.2f} s, {r['peak_rss'] / 2**30:.2f} GB", file=sys.stderr)
+        if "tierwise-duckdb" in results:
+            for name in results:
+                if name != "tierwise-duckdb":
+                    results[name]["differs"] = disagreements(folder / "result-tierwise-duckdb.parquet",
+                                                             folder / f"result-{name}.parquet")
+        sizes[rows] = results
+        (folder / "bench.json").write_text(json.dumps(results, indent=1))
+    body = report(sizes, args)
+    if args.no_write:
+        print(body)
+    else:
+        from bench.results import write_section
+
+        write_section("Indicators", body)
+
+
+def report(sizes: dict[int, dict[str, dict]], args: argparse.Namespace) -> str:
+    """The RESULTS.md section: command, machine, versions, the table and the targets."""
+    rows_text = ",".join(f"{r:.0e}".replace("+0", "") for r in sizes)
+    head = (f"`python -m bench.indicators --rows {rows_text}` — {machine()}; {versions()}. "
+            f"Demo data as Parquet, as of {AS_OF}; the job: every indicator (trade, finance, traits, engagement: "
+            "40 columns) plus RFM scores and ABC classes, materialised in memory (Arrow). Each contender in its "
+            f"own process, the job run {args.repeat} times there (median shown; the first run and the untimed "
+            "set-up — imports, connection, Spark session — beside it); peak RSS of the process tree. "
+            "`tierwise-validated` adds what the CLI does first: reading the folder through the input contract "
+            "(`read_dataset`: validation of every table). \"same table\": every cell equal to tierwise-duckdb "
+            "(floats to 1e-9 relative).")
+    return head + "\n\n" + table_markdown(sizes) + "\n"
+
+
+if __name__ == "__main__":
+    main()
