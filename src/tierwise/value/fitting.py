@@ -109,14 +109,18 @@ def maximize(
         return value, grad
 
     bounds = [(-LOG_BOUND, LOG_BOUND)] * len(starts[0])
+
+    def run(theta0: np.ndarray, ftol: float, gtol: float):
+        # L-BFGS-B works on vectors of 3-4 numbers: BLAS threads only cost time there
+        with threadpool_limits(1, user_api="blas"):
+            return minimize(objective, theta0, jac=True, method="L-BFGS-B", bounds=bounds,
+                            options={"maxiter": 2000, "ftol": ftol, "gtol": gtol, "maxcor": 20})
+
+    # every start to a loose optimum, then only the best one polished to full precision
     best = None
     start_lls: list[float] = []
     for start in starts:
-        theta0 = np.log(np.asarray(start, dtype=float))
-        # L-BFGS-B works on vectors of 3-4 numbers: BLAS threads only cost time there
-        with threadpool_limits(1, user_api="blas"):
-            result = minimize(objective, theta0, jac=True, method="L-BFGS-B", bounds=bounds,
-                              options={"maxiter": 2000, "ftol": 1e-14, "gtol": 1e-9, "maxcor": 20})
+        result = run(np.log(np.asarray(start, dtype=float)), 1e-10, 1e-6)
         ok = bool(np.isfinite(result.fun) and result.fun < 1e299)
         start_lls.append(-result.fun * total if ok else float("-inf"))
         log.debug("start %s -> %s (%s)", start, result.fun, result.message)
@@ -124,6 +128,11 @@ def maximize(
             best = result
     if best is None:
         raise FloatingPointError("the likelihood is not finite at any starting point")
+    loose_iterations = int(best.nit)
+    polished = run(best.x, 1e-14, 1e-9)
+    if np.isfinite(polished.fun) and polished.fun <= best.fun:
+        best = polished
+    best.nit = loose_iterations + int(polished.nit)
     params = np.exp(best.x)
     with np.errstate(all="ignore"):
         loglik = float(weights @ loglik_rows(params, data))
