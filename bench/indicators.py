@@ -50,8 +50,6 @@ def dataset(rows: int) -> Path:
 
 def child(name: str, folder: Path, repeat: int, result: Path) -> None:
     """Run one contender ``repeat`` times in this process and print its timings as JSON."""
-    import resource
-
     import pyarrow.parquet as pq
 
     from bench.indicator_jobs import CONTENDERS, Job
@@ -67,8 +65,7 @@ def child(name: str, folder: Path, repeat: int, result: Path) -> None:
         table = run(job)
         times.append(time.perf_counter() - started)
     pq.write_table(table, result)
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    print(json.dumps({"times": times, "setup": setup, "rows": table.num_rows, "self_rss": rss}))
+    print(json.dumps({"times": times, "setup": setup, "rows": table.num_rows}))
 
 
 def measure(name: str, folder: Path, repeat: int, result: Path) -> dict:
@@ -91,7 +88,8 @@ def measure(name: str, folder: Path, repeat: int, result: Path) -> dict:
     if proc.returncode != 0:
         raise RuntimeError(f"{name} failed; see {log}:\n" + log.read_text()[-3000:])
     report = json.loads(result.with_suffix(".json").read_text().strip().splitlines()[-1])
-    report["peak_rss"] = max(peak, report.pop("self_rss"))
+    # sampled, not getrusage: a forked child inherits its parent's ru_maxrss across exec
+    report["peak_rss"] = peak
     return report
 
 
@@ -202,8 +200,11 @@ def main(argv: list[str] | None = None) -> None:
                 if name != "tierwise-duckdb":
                     results[name]["differs"] = disagreements(folder / "result-tierwise-duckdb.parquet",
                                                              folder / f"result-{name}.parquet")
-        sizes[rows] = results
-        (folder / "bench.json").write_text(json.dumps(results, indent=1))
+        saved = folder / "bench.json"
+        merged = json.loads(saved.read_text()) if saved.exists() else {}  # a run of some contenders keeps the rest
+        merged.update(results)
+        sizes[rows] = merged
+        saved.write_text(json.dumps(merged, indent=1))
     body = report(sizes, args)
     if args.no_write:
         print(body)
