@@ -132,14 +132,15 @@ def _calibration_summary(tx: ir.Table, freq: str, end_period: ir.DateValue, scal
     per_period = tx.group_by("cid", "period").agg(
         **({"amount": tx.amount.sum()} if with_money else {"n": tx.cid.count()})
     )
-    per_period = per_period.mutate(first=per_period.period.min().over(group_by=per_period.cid))
     metrics = {
         "first_day": per_period.period.min().epoch_days(),
         "last_day": per_period.period.max().epoch_days(),
         "periods": per_period.count(),
     }
     if with_money:
-        metrics["repeat_amount"] = per_period.amount.sum(where=per_period.period > per_period.first)
+        # repeat spend = all spend less the first period's (one aggregation pass, no window)
+        metrics["total_amount"] = per_period.amount.sum()
+        metrics["first_amount"] = per_period.amount.argmin(per_period.period)
     agg = per_period.group_by("cid").agg(**metrics)
     frequency = (agg.periods - 1).cast(dtypes.int64)
     cols = {
@@ -149,9 +150,8 @@ def _calibration_summary(tx: ir.Table, freq: str, end_period: ir.DateValue, scal
         "T": ((end_period.epoch_days() - agg.first_day) / scale).cast(dtypes.float64),
     }
     if with_money:
-        cols["monetary_value"] = ibis.ifelse(
-            frequency > 0, agg.repeat_amount.fill_null(0.0) / frequency, 0.0
-        ).cast(dtypes.float64)
+        repeat_amount = agg.total_amount.fill_null(0.0) - agg.first_amount.fill_null(0.0)
+        cols["monetary_value"] = ibis.ifelse(frequency > 0, repeat_amount / frequency, 0.0).cast(dtypes.float64)
     return agg.select(**cols)
 
 
