@@ -97,3 +97,14 @@ def test_pareto_command(folder: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Gini coefficient of sales" in result.output
     assert "3 active customers" in result.output
+
+
+def test_what_if_lists_who_would_move(folder: Path, tmp_path: Path) -> None:
+    edited = tmp_path / "edited.yaml"
+    text = invoke("policy", "show", "china-post", "--yaml").output
+    edited.write_text(text.replace("at_least: 10000}", "at_least: 10001}"), encoding="utf-8")
+    result = invoke("classify", str(folder), "--policy", "china-post", "--what-if", str(edited), "--as-of",
+                    "2025-06-30")
+    assert result.exit_code == 0, result.output
+    # C3 spent 10,000.99: VIP at a bound of 10,000, standard at 10,001
+    assert "1 customers would move" in result.output and "(1 down)" in result.output

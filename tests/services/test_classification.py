@@ -126,3 +126,33 @@ def test_every_shipped_policy_classifies_the_demo_data() -> None:
         assert all(out.column("reasons").to_pylist()), f"{name}: a customer without reasons"
         classes = set(out.column("class").to_pylist())
         assert len(classes - {"unclassified"}) >= 2, f"{name}: everyone in one class"
+
+
+def test_what_if_on_the_data_set(hand, tmp_path) -> None:
+    from tierwise.analytics.classify.policy import policy_text
+
+    from tierwise.services.classification import what_if_dataset
+
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(policy_text("china-post")[0].replace("at_least: 500000}", "at_least: 1000000}"),
+                      encoding="utf-8")
+    moved, day = what_if_dataset(hand, "china-post", edited, as_of=AS_OF)
+    rows = moved.to_pylist()
+    assert day == AS_OF
+    assert [(r["customer_id"], r["from_class"], r["to_class"], r["direction"]) for r in rows] == [
+        ("c2", "gold", "vip", "down")]
+    assert rows[0]["to_reasons"] == ["12-month spend 999,999.99 ≥ 10,000 → VIP"]
+
+
+def test_grace_holds_a_downgrade_with_the_saved_runs(hand) -> None:
+    from tierwise.analytics.classify.policy import load_policy
+
+    policy = load_policy("china-post").model_copy(update={"grace_runs": 2})
+    earlier = pa.table({"customer_id": ["c1", "c2"], "class": ["diamond", "diamond"],
+                        "reasons": [["before"], ["before"]]})
+    result = classify_dataset(hand, policy, as_of=AS_OF, history=[earlier])
+    got = {r["customer_id"]: (r["class"], r["computed_class"]) for r in result.assignments.to_pylist()}
+    assert got["c1"] == ("diamond", "diamond")
+    assert got["c2"] == ("diamond", "gold")  # the first run below: kept
+    assert result.assignments.to_pylist()[1]["reasons"][-1] == (
+        "grace period: computed gold, kept diamond (1 of 2 runs below)")

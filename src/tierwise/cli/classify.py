@@ -24,7 +24,7 @@ from tierwise.cli.app import app, console
 from tierwise.config import Settings
 from tierwise.errors import UsageError
 from tierwise.io.writers import write_table
-from tierwise.services.classification import classify_dataset, pareto_dataset
+from tierwise.services.classification import classify_dataset, pareto_dataset, what_if_dataset
 
 OUT_SUFFIXES = (".csv", ".parquet", ".xlsx")
 policy_app = typer.Typer(help="Show one policy.", no_args_is_help=True)
@@ -62,12 +62,17 @@ def classify_command(
     out: Annotated[Optional[Path], typer.Option("--out", help="Write the assignments to FILE.csv, .parquet or "
                                                                ".xlsx.")] = None,
     rows: Annotated[int, typer.Option("--rows", help="Customers to show with their reasons.")] = 10,
+    what_if: Annotated[Optional[str], typer.Option(
+        "--what-if", help="An edited copy of the policy (YAML file): list who would move, save nothing.")] = None,
 ) -> None:
     """Classify every customer by a policy: class, score, rank and the reasons, as of a date.
 
     Prints the customers and 12-month sales per class, and the top customers with their reasons;
     --out writes one row per customer (reasons as JSON in CSV, a list in Parquet)."""
     _check(engine, lang)
+    if what_if is not None:
+        _what_if(data, policy, what_if, as_of, lang, engine, rows)
+        return
     if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
         raise UsageError(f"--out {out}: the file must end in {', '.join(OUT_SUFFIXES)}")
     with console.status(f"classifying by {policy}…"):
@@ -102,6 +107,25 @@ def classify_command(
         score = "—" if record["score"] is None else f"{record['score']:,.2f}"
         top.add_row(str(record["rank"]), record["customer_id"], record["label"], score, "\n".join(record["reasons"]))
     console.print(top)
+
+
+def _what_if(data: str, policy: str, edited: str, as_of: dt.datetime | None, lang: str, engine: str,
+             rows: int) -> None:
+    with console.status(f"comparing {policy} with {edited}…"):
+        moved, day = what_if_dataset(data, policy, edited, as_of=as_of.date() if as_of else None, lang=lang,
+                                     engine=engine)
+    directions = moved.column("direction").to_pylist()
+    counts = ", ".join(f"{directions.count(d)} {d}" for d in ("up", "down", "new", "gone") if d in directions)
+    console.print(f"as of {day}: {moved.num_rows:,} customers would move if {edited} replaced {policy}"
+                  + (f" ({counts})" if counts else ""))
+    grid = Table(title="who would move", title_justify="left")
+    for name in ("customer_id", "from", "to", "why now", "why then"):
+        grid.add_column(name, overflow="fold")
+    for r in moved.slice(0, rows).to_pylist():
+        grid.add_row(r["customer_id"], r["from_label"], r["to_label"], "\n".join(r["from_reasons"] or []),
+                     "\n".join(r["to_reasons"] or []))
+    if moved.num_rows:
+        console.print(grid)
 
 
 @app.command("policies")

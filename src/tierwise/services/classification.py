@@ -6,15 +6,15 @@ policy reads them, or the prospect table for ``input: prospects``) → classify 
 Indicators whose input table the data set lacks are NULL columns (a note says so): a rule on them does
 not fire, and a criterion that needs them leaves the customer ``unclassified`` with the reason.
 
->>> result = classify_dataset("demo", "abc")                      # doctest: +SKIP
->>> result.summary[0]["class"], result.assignments.num_rows > 0  # doctest: +SKIP
-('a', True)
+Example: ``classify_dataset("demo", "china-post", lang="zh").assignments`` is the Arrow assignment
+table; ``.summary`` holds the customers and 12-month sales per class.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tierwise.analytics.classify.assign import classify
+from tierwise.analytics.classify.migration import apply_grace, movers
 from tierwise.analytics.classify.policy import Lang, Policy, TriagePolicyInfo, load_policy
 from tierwise.analytics.classify.prospects import prospect_indicators
 from tierwise.analytics.engine import Engine
@@ -121,8 +122,14 @@ def classify_dataset(
     lang: Lang = "en",
     engine: str = "duckdb",
     settings: Settings | None = None,
+    history: Sequence[pa.Table] = (),
 ) -> ClassificationResult:
-    """Classify every customer of ``data`` (a folder, a file, ``demo`` or a :class:`Dataset`) by ``policy``."""
+    """Classify every customer of ``data`` (a folder, a file, ``demo`` or a :class:`Dataset`) by ``policy``.
+
+    ``history``: the earlier saved runs of the same policy, oldest first; with a policy's ``grace_runs``
+    they hold back downgrades (:func:`~tierwise.analytics.classify.migration.apply_grace`) and the
+    result gains a ``computed_class`` column.
+    """
     if lang not in ("en", "zh"):
         raise UsageError(f"unknown language {lang!r}: choose en or zh")
     settings = settings or Settings(engine=engine, lang=lang)
@@ -134,6 +141,9 @@ def classify_dataset(
     notes: list[str] = []
     table, sales = policy_input(tables, chosen, day, eng, notes)
     assigned = classify(table, chosen, day, lang)
+    if history and chosen.grace_runs > 1:
+        earlier = [eng.load(f"__run_{i}", run) for i, run in enumerate(history)]
+        assigned = apply_grace(assigned, earlier, chosen, lang)
     if sales is not None:
         joined = assigned.left_join(sales, assigned.customer_id == sales.customer_id)
         assigned = joined.select(*assigned.columns, _sales=joined.sales)
@@ -143,6 +153,31 @@ def classify_dataset(
     for note in notes:
         log.warning(note)
     return ClassificationResult(chosen, day, engine, out, class_summary(out, sales_col, chosen, lang), notes)
+
+
+def what_if_dataset(
+    data: str | Path | Dataset,
+    policy: str | Path | Policy,
+    edited: str | Path | Policy,
+    *,
+    as_of: dt.date | None = None,
+    lang: Lang = "en",
+    engine: str = "duckdb",
+    settings: Settings | None = None,
+) -> tuple[pa.Table, dt.date]:
+    """Who would move if ``edited`` replaced ``policy`` on this data set (nothing is saved), and the date."""
+    settings = settings or Settings(engine=engine, lang=lang)
+    before, after = resolve_policy(policy), resolve_policy(edited)
+    if before.input != after.input:
+        raise UsageError(f"policies {before.name!r} and {after.name!r} read different inputs; compare like with like")
+    dataset = _dataset(data, settings)
+    eng = Engine.for_dataset(dataset, engine, settings)
+    tables = eng.tables(dataset)
+    day = resolve_as_of(tables, as_of)
+    merged = before.model_copy(update={"criteria": [*before.criteria, *after.criteria]})
+    table, _ = policy_input(tables, merged, day, eng, [])
+    moved = movers(classify(table, before, day, lang), classify(table, after, day, lang), after, lang)
+    return eng.to_pyarrow(moved), day
 
 
 def class_summary(assignments: pa.Table, sales: pa.ChunkedArray | None, policy: Policy, lang: Lang) -> list[dict]:

@@ -46,11 +46,16 @@ def label_of(policy: Policy, column: ir.StringValue, lang: Lang) -> ir.StringVal
                       else_=column)
 
 
+def rank_of(t: ir.Table, policy: Policy) -> ir.IntegerValue:
+    """1-based rank within the policy: class order, then score descending (missing last), then customer id."""
+    window = ibis.window(order_by=[class_order(policy, t["class"]), t.score.isnull(), t.score.desc(),
+                                   t.customer_id])
+    return (ibis.row_number().over(window) + 1).cast("int64")
+
+
 def to_assignments(classified: ir.Table, policy: Policy, as_of: dt.date | str, lang: Lang = "en") -> ir.Table:
     """Add policy, version, as-of date, label and rank to ``customer_id, class, score, reasons``."""
     t = classified
-    order = class_order(policy, t["class"])
-    window = ibis.window(order_by=[order, t.score.isnull(), t.score.desc(), t.customer_id])
     return t.select(
         t.customer_id,
         policy=ibis.literal(policy.name),
@@ -59,7 +64,7 @@ def to_assignments(classified: ir.Table, policy: Policy, as_of: dt.date | str, l
         **{"class": t["class"]},
         label=label_of(policy, t["class"], lang),
         score=t.score,
-        rank=(ibis.row_number().over(window) + 1).cast("int64"),
+        rank=rank_of(t, policy),
         reasons=t.reasons,
     )
 

@@ -15,7 +15,7 @@ import datetime as dt
 import ibis
 import ibis.expr.types as ir
 
-from tierwise.analytics.classify.assign import class_order, classify, label_of
+from tierwise.analytics.classify.assign import class_order, classify, label_of, rank_of
 from tierwise.analytics.classify.policy import Lang, Policy
 
 NEW, GONE = "(new)", "(gone)"
@@ -89,7 +89,8 @@ def apply_grace(current: ir.Table, history: list[ir.Table], policy: Policy, lang
 
     ``history`` holds the earlier assignment tables of the same policy, oldest first; a table may carry
     ``computed_class`` (what the rules gave before grace), else its ``class`` is taken as computed. The
-    result is ``current`` with ``class``, ``label`` and ``reasons`` adjusted and a ``computed_class`` column.
+    result is ``current`` with ``class``, ``label``, ``reasons`` (and ``rank``) adjusted and a
+    ``computed_class`` column.
     """
     n = policy.grace_runs
     out = current.mutate(computed_class=current["class"])
@@ -117,6 +118,8 @@ def apply_grace(current: ir.Table, history: list[ir.Table], policy: Policy, lang
         reasons=ibis.ifelse(hold, joined.reasons.concat(ibis.array([note])), joined.reasons),
     )
     result = result.mutate(label=label_of(policy, result["class"], lang))
+    if "rank" in current.columns and "score" in current.columns:
+        result = result.mutate(rank=rank_of(result, policy))
     return result.select(*current.columns, "computed_class")
 
 

@@ -3,7 +3,7 @@
 All work on small numpy arrays (one row per customer, one column per indicator) pulled once at ``fit``.
 
 >>> w, lam, ci, cr = ahp_weights([[1, 3], [1 / 3, 1]])
->>> [round(x, 2) for x in w], round(cr, 2)
+>>> [round(float(x), 2) for x in w], round(cr, 2)
 ([0.75, 0.25], 0.0)
 """
 
