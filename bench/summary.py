@@ -5,6 +5,7 @@ three years, amounts log-normal, several on one day now and then), writes them a
 contender in its own process, times Parquet file → summary table in memory, and records peak RSS:
 
 - tierwise ``summary()`` on DuckDB (the Ibis expression; result to pandas);
+- the same summary hand-written in DuckDB SQL (the floor for the Ibis layer);
 - lifetimes ``summary_data_from_transaction_data`` (its own venv: it needs pandas < 2);
 - pymc-marketing ``rfm_summary`` (its own venv).
 
@@ -28,6 +29,23 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data" / "value"
 END = "2025-12-31"
+
+
+# the same summary written by hand in DuckDB SQL: the floor for the Ibis expression
+RAW_SQL = """
+with per_day as (
+  select customer_id, "date" as day, sum(amount) as amount from read_parquet('{path}')
+  where "date" <= date '{end}' group by 1, 2
+), per_customer as (
+  select customer_id, count(*) - 1 as frequency, min(day) as first_day, max(day) as last_day,
+         sum(amount) - arg_min(amount, day) as repeat_amount
+  from per_day group by 1
+)
+select customer_id, frequency, (last_day - first_day)::double as recency,
+       (date '{end}' - first_day)::double as "T",
+       case when frequency > 0 then repeat_amount / frequency else 0 end as monetary_value
+from per_customer order by customer_id
+"""
 
 
 def _peak_gb() -> float:
@@ -75,6 +93,12 @@ def worker(name: str, path: str, out: str) -> dict:
         con = ibis.duckdb.from_connection(duckdb_connection())
         start = time.perf_counter()
         frame = summary(con.read_parquet(path), observation_end=END, freq="D").to_pandas()
+    elif name == "duckdb-sql":
+        from tierwise.io.connection import duckdb_connection
+
+        con = duckdb_connection()
+        start = time.perf_counter()
+        frame = con.sql(RAW_SQL.format(path=path, end=END)).df()
     else:
         import pandas as pd
 
@@ -107,6 +131,14 @@ def agree(ours: Path, theirs: Path) -> bool:
     return all(np.allclose(a[c].to_numpy(float), b[c].to_numpy(float), rtol=1e-9, atol=1e-9) for c in a.columns)
 
 
+NOTES = """Issue 4's target is lifetimes/tierwise ≥ 25 at 10M rows. The time is DuckDB's two hash
+aggregations (customer × day, then customer) over 10M rows with about as many (customer, day) groups as
+rows, on 2 cores that other work shares; the hand-written SQL row shows the floor for that plan on the
+same machine, and the Ibis expression compiles to the same two aggregations (one pass each, no window
+function: the repeat spend is the total less the first day's, taken with arg-min). The ratio to
+lifetimes is what is left after that floor."""
+
+
 def main() -> None:
     """Run the contenders at each size and write the RESULTS.md section."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -124,7 +156,8 @@ def main() -> None:
     from bench.results import write_section
 
     DATA.mkdir(parents=True, exist_ok=True)
-    pythons = {"tierwise": sys.executable, "lifetimes": args.lifetimes_python, "pymc-marketing": args.pymc_python}
+    pythons = {"tierwise": sys.executable, "duckdb-sql": sys.executable, "lifetimes": args.lifetimes_python,
+               "pymc-marketing": args.pymc_python}
     env = dict(os.environ, PYTHONPATH=str(HERE.parent / "src"))
     load_before = os.getloadavg()[0]
     lines = []
@@ -177,7 +210,7 @@ def main() -> None:
         "Same: every customer's frequency, recency, T and monetary value equal tierwise's to 1e-9.\n\n"
         "| rows | contender | customers | seconds | × tierwise | peak RSS GB | same |\n|---:|---|---:|---:|---:|---:|---|\n"
     )
-    write_section("Customer summary", head + "\n".join(lines))
+    write_section("Customer summary", head + "\n".join(lines) + "\n\n" + NOTES)
 
 
 if __name__ == "__main__":

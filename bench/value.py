@@ -213,10 +213,34 @@ def main() -> None:
             print(f"  {result}", file=sys.stderr, flush=True)
             results_path.write_text(json.dumps(results, indent=1))
     machine = {
+        "holdout": holdout(),
         "python": platform.python_version(), "machine": platform.machine(), "cores": os.cpu_count(),
         "load_before": load_before, "load_after": os.getloadavg()[0], "versions": versions(pythons),
     }
     write_report(results, machine, JOBS, PUBLISHED)
+
+
+def holdout() -> dict[str, dict]:
+    """CDNOW calibration (weeks 1-39) / holdout (weeks 40-78) fit of BG/NBD and Pareto/NBD."""
+    from tierwise.analytics.engine import Engine
+    from tierwise.analytics.summary import summary
+    from tierwise.value.bgnbd import BetaGeoFitter
+    from tierwise.value.cdnow import CALIBRATION_END, OBSERVATION_END, read_cdnow
+    from tierwise.value.paretonbd import ParetoNBDFitter
+    from tierwise.value.validation import holdout_report, tracking
+
+    engine = Engine.create("duckdb")
+    tx = engine.load("cdnow", read_cdnow(HERE.parent.parent / "shared" / "data" / "cdnow"))
+    frame = summary(tx, CALIBRATION_END, OBSERVATION_END, freq="D", freq_multiplier=7).to_pandas()
+    out = {}
+    for name, cls in (("BG/NBD", BetaGeoFitter), ("Pareto/NBD", ParetoNBDFitter)):
+        model = cls().fit(frame)
+        report, curve = holdout_report(model, frame), tracking(model, tx, CALIBRATION_END, OBSERVATION_END)
+        out[name] = {"actual": report.actual_total, "conditional": report.predicted_total, "error": report.error,
+                     "correlation": report.correlation, "cohort": curve.holdout_predicted,
+                     "cohort_error": curve.holdout_error, "cumulative_actual": curve.actual[-1],
+                     "cumulative_predicted": curve.predicted[-1], "cumulative_error": curve.cumulative_error}
+    return out
 
 
 def versions(pythons: dict[str, str]) -> dict[str, str]:
