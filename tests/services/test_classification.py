@@ -130,7 +130,6 @@ def test_every_shipped_policy_classifies_the_demo_data() -> None:
 
 def test_what_if_on_the_data_set(hand, tmp_path) -> None:
     from tierwise.analytics.classify.policy import policy_text
-
     from tierwise.services.classification import what_if_dataset
 
     edited = tmp_path / "edited.yaml"

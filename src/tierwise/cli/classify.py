@@ -208,8 +208,8 @@ def describe_criterion(crit, policy: Policy, lang: str) -> str:  # noqa: ANN001
         return (f"ABC on {indicator_label(crit.indicator, lang)}: A while the cumulative share before the "
                 f"customer < {crit.a:.0%}, B < {crit.b:.0%}, else C")
     if method == "rfm":
-        return (f"RFM quintile scores on {indicator_label(crit.recency, lang)}, {indicator_label(crit.frequency, lang)}"
-                f", {indicator_label(crit.monetary, lang)}; {len(crit.segments)} segments, else {label(crit.otherwise)}")
+        names = ", ".join(indicator_label(n, lang) for n in (crit.recency, crit.frequency, crit.monetary))
+        return f"RFM quintile scores on {names}; {len(crit.segments)} segments, else {label(crit.otherwise)}"
     if method == "quantiles":
         return f"quantiles of {indicator_label(crit.indicator, lang)}: " + "; ".join(
             f"{label(b.class_)} {b.share:.0%}" for b in crit.bins)

@@ -14,7 +14,13 @@ import ibis.expr.types as ir
 
 from tierwise.analytics.classify.criterion import Method
 from tierwise.analytics.classify.policy import Lang
-from tierwise.analytics.classify.reasons import format_constant, format_number, format_value, indicator_label, reason_list
+from tierwise.analytics.classify.reasons import (
+    format_constant,
+    format_number,
+    format_value,
+    indicator_label,
+    reason_list,
+)
 
 BEFORE = {"en": ", cumulative share before ", "zh": "，此前累计占比 "}
 

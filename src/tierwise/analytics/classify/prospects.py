@@ -20,21 +20,21 @@ import ibis.expr.types as ir
 from tierwise.analytics.registry import Indicator
 from tierwise.io.columns import OPEN_STAGES
 
-I = Indicator
+_I = Indicator
 PROSPECT_INDICATORS: dict[str, Indicator] = {
     i.name: i
     for i in (
-        I("opportunity_id", "opportunity", "商机编号", "label", "trade", "opportunities"),
-        I("stage", "stage", "阶段", "label", "trade", "opportunities"),
-        I("open_opportunities", "open opportunities", "进行中的商机数", "count", "trade", "opportunities"),
-        I("expected_close_date", "expected close date", "预计成交日期", "date", "trade", "opportunities"),
-        I("close_in_months", "months to expected close", "距预计成交月数", "count", "trade", "opportunities"),
-        I("amount", "opportunity amount", "商机金额", "currency", "trade", "opportunities"),
-        I("objective_need", "objective need", "客观需求", "label", "trait", "opportunities"),
-        I("subjective_need", "subjective need", "主观需求", "label", "trait", "opportunities"),
-        I("resolve", "resolve", "决心", "label", "trait", "opportunities"),
-        I("feasibility_started", "feasibility study started", "已开始可行性研究", "flag", "trait", "opportunities"),
-        I("selection_started", "vendor selection started", "已开始选型", "flag", "trait", "opportunities"),
+        _I("opportunity_id", "opportunity", "商机编号", "label", "trade", "opportunities"),
+        _I("stage", "stage", "阶段", "label", "trade", "opportunities"),
+        _I("open_opportunities", "open opportunities", "进行中的商机数", "count", "trade", "opportunities"),
+        _I("expected_close_date", "expected close date", "预计成交日期", "date", "trade", "opportunities"),
+        _I("close_in_months", "months to expected close", "距预计成交月数", "count", "trade", "opportunities"),
+        _I("amount", "opportunity amount", "商机金额", "currency", "trade", "opportunities"),
+        _I("objective_need", "objective need", "客观需求", "label", "trait", "opportunities"),
+        _I("subjective_need", "subjective need", "主观需求", "label", "trait", "opportunities"),
+        _I("resolve", "resolve", "决心", "label", "trait", "opportunities"),
+        _I("feasibility_started", "feasibility study started", "已开始可行性研究", "flag", "trait", "opportunities"),
+        _I("selection_started", "vendor selection started", "已开始选型", "flag", "trait", "opportunities"),
     )
 }
 

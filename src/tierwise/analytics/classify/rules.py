@@ -12,7 +12,7 @@ import ibis.expr.types as ir
 
 from tierwise.analytics.classify.criterion import Method
 from tierwise.analytics.classify.policy import Condition, Lang
-from tierwise.analytics.classify.reasons import format_constant, format_value, indicator_label, join_texts, reason_list
+from tierwise.analytics.classify.reasons import format_constant, format_value, join_texts, reason_list
 from tierwise.analytics.registry import Indicator
 
 SYMBOL = {">=": " ≥ ", ">": " > ", "<=": " ≤ ", "<": " < ", "==": " = ", "!=": " ≠ "}

@@ -19,6 +19,7 @@ from tierwise.analytics.classify.quantiles import bin_choice, positions, rank_te
 from tierwise.analytics.classify.reasons import format_number, reason_list
 from tierwise.analytics.classify.thresholds import tier_expressions
 from tierwise.analytics.classify.weights import ahp_weights, entropy_weights, minmax, topsis
+from tierwise.errors import PolicyError
 
 SCORE = {"en": "score", "zh": "综合得分"}
 
@@ -105,6 +106,4 @@ class Scorecard(Method):
 
 def raise_empty(criterion: str, names: list[str]) -> None:
     """No customer has every indicator of a scorecard: nothing to learn from."""
-    from tierwise.errors import PolicyError
-
     raise PolicyError(f"criterion {criterion!r}: no customer has all of {', '.join(names)}; cannot fit the scorecard")
