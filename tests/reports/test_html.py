@@ -47,6 +47,7 @@ def test_chart_data_equal_the_model(report: ReportData) -> None:
     heat = charts["chart-rfm"]["series"][0]["data"]
     assert heat == [[c.frequency - 1, c.recency - 1, c.customers, c.monetary_mean] for c in report.rfm.cells]
     assert charts["chart-rfm"]["visualMap"]["max"] == 2
+    assert charts["chart-rfm"]["visualMap"]["dimension"] == 2  # colour by customers, not by sales
 
     grades = report.prospects.grades
     assert charts["chart-prospects"]["series"][0]["data"] == [3, 5, 9, 0]

@@ -136,3 +136,16 @@ def test_clv_tier_sizes_round_half_up() -> None:
     # top 20 % of 5 customers is 1; the next 30 % ends at 2.5 customers, rounded half up to 3
     tiers = clv_section(values, "en").tiers
     assert [(t.customers, t.clv) for t in tiers] == [(1, 5.0), (2, 6.0), (2, 2.0)]
+
+
+def test_policies_fill_their_sections(folder: Path) -> None:
+    report = build_report_data(open_data(folder), policies=["china-post", "rfm", "key-account"],
+                               as_of=dt.date(2025, 1, 15), lang="zh")
+    (dist,) = report.classes  # key-account needs receivables; rfm has its own map
+    assert dist.policy == "china-post"
+    assert sum(r.customers for r in dist.rows) + dist.unclassified == 3
+    assert [r.label for r in dist.rows] == ["钻石", "铂金", "金卡", "VIP", "普通"]
+    assert report.missing["key_accounts"] == [NO_RECEIVABLES]
+    assert report.rfm is not None and sum(c.customers for c in report.rfm.cells) >= 1
+    assert "class_china-post" in report.customers.column_names
+    assert "class_rfm" not in report.customers.column_names

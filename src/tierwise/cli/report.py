@@ -11,8 +11,8 @@ import typer
 from tierwise.cli.app import app, console
 from tierwise.config import Settings
 from tierwise.io.readers import open_data
-from tierwise.reports import write_report
-from tierwise.services.report import build_report_data
+from tierwise.reports import check_report_path, write_report
+from tierwise.services.report import DEFAULT_POLICIES, build_report_data
 
 DateOption = Optional[dt.datetime]
 
@@ -34,7 +34,8 @@ def report_command(
 
     Example: tierwise report demo --lang zh --out report.html
     """
-    policies = policy if policy is not None else ["abc", "china-post", "key-account", "prospect-grade"]
+    check_report_path(out)
+    policies = policy if policy is not None else list(DEFAULT_POLICIES)
     settings = Settings(engine=engine, lang=lang)
     with console.status("reading the data set…"):
         dataset = open_data(data, settings=settings)

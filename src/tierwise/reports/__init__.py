@@ -10,19 +10,25 @@ from tierwise.reports.model import ReportData
 FORMATS = (".html", ".xlsx")
 
 
+def check_report_path(path: str | Path) -> Path:
+    """``path`` if it names a report file (``.html`` / ``.htm`` or ``.xlsx``), else a usage error."""
+    path = Path(path)
+    if path.suffix.lower() not in (".html", ".htm", ".xlsx"):
+        raise UsageError(f"cannot write a report to {path.name!r}: the file must end in .html or .xlsx")
+    return path
+
+
 def write_report(report: ReportData, path: str | Path) -> Path:
     """Write ``report`` as HTML or Excel, chosen by the file suffix (``.html`` / ``.htm`` or ``.xlsx``)."""
-    path = Path(path)
+    path = check_report_path(path)
     suffix = path.suffix.lower()
     if suffix in (".html", ".htm"):
         from tierwise.reports.html import write_html
 
         return write_html(report, path)
-    if suffix == ".xlsx":
-        from tierwise.reports.excel import write_excel
+    from tierwise.reports.excel import write_excel
 
-        return write_excel(report, path)
-    raise UsageError(f"cannot write a report to {path.name!r}: the file must end in .html or .xlsx")
+    return write_excel(report, path)
 
 
-__all__ = ["FORMATS", "ReportData", "write_report"]
+__all__ = ["FORMATS", "ReportData", "check_report_path", "write_report"]

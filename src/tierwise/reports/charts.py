@@ -127,7 +127,7 @@ def rfm_chart(rfm: Rfm, lang: str) -> dict[str, Any]:
                "nameGap": 28, "splitArea": {"show": True}},
         yAxis={"type": "category", "data": scores, "name": _("Recency score"), "nameLocation": "middle",
                "nameGap": 32, "splitArea": {"show": True}},
-        visualMap={"min": 0, "max": top, "calculable": False, "orient": "horizontal", "left": "center",
+        visualMap={"min": 0, "max": top, "dimension": 2, "calculable": False, "orient": "horizontal", "left": "center",
                    "bottom": 0, "itemHeight": 160, "inRange": {"color": ["#eef4fa", "#2e86c1", "#1f4e79"]}},
         series=[{"name": _("Customers"), "type": "heatmap", "data": data,
                  "label": {"show": True, "formatter": "fmt:heatcount"},

@@ -162,7 +162,7 @@ class ProspectGrade:
 
     code: str
     label: str
-    prospects: int
+    prospects: int | None  # None for an allocation group that is no grade (new-account development)
     accounts_per_rep: int | None  # recommended number of accounts a salesperson carries in this grade
     days_per_month: float | None  # recommended days a month for them
     cadence: str | None = None  # contact cadence in words

@@ -19,13 +19,19 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tierwise.analytics.classify.assign import classify
+from tierwise.analytics.classify.policy import Policy, load_policy
+from tierwise.analytics.classify.prospects import prospect_indicators
 from tierwise.analytics.engine import Engine
 from tierwise.analytics.indicators import compute_indicators, resolve_as_of
+from tierwise.analytics.registry import INDICATORS
 from tierwise.config import Settings
-from tierwise.errors import ModelError
+from tierwise.errors import ModelError, PolicyError
 from tierwise.io.dataset import Dataset
+from tierwise.reports import section_builders as build
 from tierwise.reports.i18n import N_, check_lang, gettext_for
 from tierwise.reports.model import Clv, ClvTier, Finding, Message, ReportData, Summary
+from tierwise.value.atrisk import at_risk
 from tierwise.value.clv import customer_value
 
 log = logging.getLogger(__name__)
@@ -42,6 +48,12 @@ NO_COMPARE = Message(N_("give a second as-of date (--compare DATE) to see moves 
 NOT_SELECTED = N_("the %(policy)s policy was not selected (--policy %(policy)s)")
 NOT_AVAILABLE = Message(N_("not computed by this version of tierwise"))
 NO_REPEAT_BUYERS = N_("the value model could not be fitted: %(reason)s")
+NEEDS_TABLE = N_("the %(policy)s policy needs %(what)s, which the data set lacks")
+NO_VALUES = Message(N_("no value model: the policy's value indicators are not available"))
+#: the policies a report shows when none are named
+DEFAULT_POLICIES = ("abc", "china-post", "rfm", "key-account", "prospect-grade")
+AT_RISK_BELOW = 0.5  # P(alive) under which a customer of the best class is listed as at risk
+
 #: CLV tiers: (code, English label, share of customers), highest expected value first
 CLV_TIERS = (("high", N_("high value"), 0.2), ("medium", N_("medium value"), 0.3), ("low", N_("low value"), 0.5))
 P_ALIVE_BINS = 10
@@ -91,9 +103,79 @@ def build_report_data(
     values = None
     if "transactions" in tables:
         values = _values(report, tables["transactions"], as_of)
-    _mark_not_computed(report, policies, tables, compare)
     report.customers = customer_list(indicators, with_profit=with_profit, values=values)
+    ind_expr = compute_indicators(tables, as_of)
+    first: tuple[Policy, pa.Table] | None = None
+    for name in policies:
+        policy = load_policy(name)
+        if not isinstance(policy, Policy):
+            raise PolicyError(f"{name} is a walk-in triage policy; a report shows classification policies")
+        assignments = _assign(eng, tables, ind_expr, values, policy, as_of, lang, report)
+        if assignments is None:
+            continue
+        _add_policy(report, policy, assignments, indicators, lang, with_profit)
+        if not _is_rfm(policy) and policy.input == "indicators":
+            report.customers = build.class_columns(report.customers, assignments, policy.name)
+            first = first or (policy, assignments)
+    if first is not None and values is not None:
+        frame = at_risk(_with_last_purchase(first[1], indicators), values.to_pandas(), AT_RISK_BELOW, as_of=as_of)
+        report.at_risk = build.at_risk_list(frame, indicators, AT_RISK_BELOW)
+    _mark_not_computed(report, policies, tables, compare)
     return report
+
+
+def _assign(eng: Engine, tables: dict, ind_expr: ibis.Table, values: pa.Table | None, policy: Policy,
+            as_of: dt.date, lang: str, report: ReportData) -> pa.Table | None:
+    """The assignment table of ``policy`` (Arrow), or ``None`` with the reason when its input is absent."""
+    if policy.input == "prospects":
+        if "opportunities" not in tables:
+            report.mark_missing("prospects", NO_OPPORTUNITIES)
+            return None
+        source = prospect_indicators(tables["opportunities"], as_of)
+    else:
+        source = ind_expr
+        absent = [n for n in policy.indicators() if n in INDICATORS and n not in source.columns
+                  and INDICATORS[n].group != "value"]
+        if absent:
+            lacking = sorted({INDICATORS[n].source for n in absent} - set(tables))
+            reason = NO_RECEIVABLES if lacking == ["receivables"] else Message(
+                NEEDS_TABLE, {"policy": policy.name, "what": ", ".join(lacking or absent)})
+            report.mark_missing("key_accounts" if policy.name == "key-account" else "classes", reason)
+            return None
+        wanted = [n for n in policy.indicators() if INDICATORS.get(n) and INDICATORS[n].group == "value"]
+        if wanted:
+            if values is None:
+                report.mark_missing("classes", NO_VALUES)
+                return None
+            loaded = eng.load(f"report_values_{policy.name.replace('-', '_')}", values.select(["customer_id", *wanted]))
+            source = source.left_join(loaded, "customer_id").select(*source.columns, *wanted)
+    return eng.to_pyarrow(classify(source, policy, as_of, lang))
+
+
+def _add_policy(report: ReportData, policy: Policy, assignments: pa.Table, indicators: pa.Table, lang: str,
+                with_profit: bool) -> None:
+    """Fill the sections ``policy`` feeds: its class table, and the RFM map, key accounts or prospects."""
+    if _is_rfm(policy):
+        report.rfm = build.rfm_map(assignments, indicators)
+    elif policy.input == "prospects":
+        report.prospects = build.prospect_grades(assignments, policy, lang)
+    else:
+        report.classes.append(build.class_distribution(assignments, policy, indicators, lang,
+                                                       with_profit=with_profit))
+        if policy.name == "key-account":
+            report.key_accounts = build.key_accounts(assignments, policy, indicators)
+
+
+def _is_rfm(policy: object) -> bool:
+    """An RFM policy (one ``method: rfm`` criterion): shown as the RFM map rather than a class table."""
+    return isinstance(policy, Policy) and policy.summary_method == "rfm"
+
+
+def _with_last_purchase(assignments: pa.Table, indicators: pa.Table) -> pa.Table:
+    """Assignments (class and label) with each customer's last purchase date, for the at-risk list."""
+    rows = pc.index_in(assignments.column("customer_id"), value_set=indicators.column("customer_id"))
+    picked = assignments.select(["customer_id", "class", "label", "rank"])
+    return picked.append_column("last_purchase", indicators.column("last_purchase").take(rows))
 
 
 def _values(report: ReportData, transactions: ibis.Table, as_of: dt.date) -> pa.Table | None:
@@ -135,22 +217,18 @@ def clv_section(values: pa.Table, lang: str) -> Clv:
 
 def _mark_not_computed(report: ReportData, policies: Sequence[str], tables: dict, compare: dt.date | None) -> None:
     """Record why each section without data is absent."""
-    if "transactions" in tables:
-        for section in ("pareto", "rfm", "clv", "at_risk"):
-            if not report.present(section) and section not in report.missing:
-                report.mark_missing(section, NOT_AVAILABLE)
-    if not policies:
+    if not report.classes and "classes" not in report.missing:
         report.mark_missing("classes", Message(N_("no policy selected (--policy NAME)")))
-    elif not report.classes:
-        report.mark_missing("classes", NOT_AVAILABLE)
-    if report.key_accounts is None:
+    if report.rfm is None and "transactions" in tables and not any(_is_rfm(load_policy(p)) for p in policies):
+        report.mark_missing("rfm", Message(NOT_SELECTED, {"policy": "rfm"}))
+    if report.at_risk is None and report.clv is not None and not report.classes:
+        report.mark_missing("at_risk", Message(N_("no class to review: select a policy (--policy NAME)")))
+    if report.key_accounts is None and "key_accounts" not in report.missing:
         if "key-account" not in policies:
             report.mark_missing("key_accounts", Message(NOT_SELECTED, {"policy": "key-account"}))
         else:
             report.mark_missing("key_accounts", NOT_AVAILABLE)
-        if "receivables" not in tables:
-            report.mark_missing("key_accounts", NO_RECEIVABLES)
-    if report.prospects is None:
+    if report.prospects is None and "prospects" not in report.missing:
         if "opportunities" not in tables:
             report.mark_missing("prospects", NO_OPPORTUNITIES)
         elif "prospect-grade" not in policies:
@@ -159,6 +237,10 @@ def _mark_not_computed(report: ReportData, policies: Sequence[str], tables: dict
             report.mark_missing("prospects", NOT_AVAILABLE)
     if report.migration is None:
         report.mark_missing("migration", NO_COMPARE if compare is None else NOT_AVAILABLE)
+    if "transactions" in tables:
+        for section in ("pareto", "rfm", "clv", "at_risk"):
+            if not report.present(section) and section not in report.missing:
+                report.mark_missing(section, NOT_AVAILABLE)
 
 
 def summary(eng: Engine, transactions: ibis.Table, indicators: pa.Table, as_of: dt.date, *,
