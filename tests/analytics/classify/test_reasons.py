@@ -10,7 +10,7 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tierwise.analytics.classify.reasons import format_constant, format_number
+from tierwise.analytics.classify.reasons import format_constant, format_number, portable_format_number
 
 rng = np.random.default_rng(20250630)
 # cents exactly: k / 100 for k across 15 orders of magnitude, both signs, plus the edges
@@ -18,17 +18,30 @@ CENTS = np.concatenate([[0, 1, -1, 99, 100, 999, 1000, 99_999, 100_000, 123_456_
                         rng.integers(-10**15, 10**15, 200), rng.integers(-10**6, 10**6, 100)])
 
 
-def python_text(cents: int, decimals: int) -> str:
+def python_text(value: float, decimals: int) -> str:
+    """Python's formatting of the binary value, without a "-0.00"."""
+    return f"{value if round(value, decimals) != 0 else abs(value):,.{decimals}f}"
+
+
+def half_up_text(cents: int, decimals: int) -> str:
+    """The decimal value k/100 rounded half away from zero (the portable formatting's rule)."""
     value = Decimal(int(cents)) / 100
     rounded = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return f"{rounded if rounded else abs(rounded):,.{decimals}f}"  # no "-0.00"
+    return f"{rounded if rounded else abs(rounded):,.{decimals}f}"
 
 
 def test_format_number_equals_python_formatting(backend) -> None:
     table = backend.load("numbers", pa.table({"x": (CENTS / 100).astype(float), "k": CENTS}))
-    out = backend.execute(table.select("k", two=format_number(table.x, 2), none=format_number(table.x, 0)))
-    assert out["two"].tolist() == [python_text(k, 2) for k in out["k"]]
-    assert out["none"].tolist() == [python_text(k, 0) for k in out["k"]]
+    out = backend.execute(table.select("x", two=format_number(table.x, 2), none=format_number(table.x, 0)))
+    assert out["two"].tolist() == [python_text(x, 2) for x in out["x"]]
+    assert out["none"].tolist() == [python_text(x, 0) for x in out["x"]]
+
+
+def test_the_portable_formatting_rounds_half_away_from_zero() -> None:
+    table = ibis.memtable({"x": (CENTS / 100).astype(float), "k": CENTS})
+    out = table.select("k", two=portable_format_number(table.x, 2), none=portable_format_number(table.x, 0)).execute()
+    assert out["two"].tolist() == [half_up_text(k, 2) for k in out["k"]]
+    assert out["none"].tolist() == [half_up_text(k, 0) for k in out["k"]]
 
 
 def test_format_constant() -> None:

@@ -41,11 +41,41 @@ def format_integer(value: ir.NumericValue) -> ir.StringValue:
     return full.right(digits + (digits - 1) // 3)
 
 
+@ibis.udf.scalar.builtin(name="format")
+def _duckdb_format(spec: str, value: float) -> str:  # DuckDB's fmt-style format(): '{:,.2f}'
+    ...
+
+
+@ibis.udf.scalar.builtin(name="format_number")
+def _spark_format_number(value: float, decimals: int) -> str:  # Spark SQL's format_number(x, 2)
+    ...
+
+
+def _engine_name(expr: ir.Value) -> str | None:
+    try:
+        return ibis.get_backend(expr).name
+    except Exception:  # noqa: BLE001 - an unbound expression: use the portable form
+        return None
+
+
 def format_number(value: ir.NumericValue, decimals: int = 2) -> ir.StringValue:
     """``value`` rounded to ``decimals`` places, with thousands separators and a leading ``-`` if negative.
 
-    Rounding is half away from zero on both engines (``0.125`` → ``0.13``).
+    On DuckDB and Spark this is the engine's own number formatting (``format('{:,.2f}', x)``,
+    ``format_number(x, 2)``), which rounds the binary value correctly like Python's ``f"{x:,.2f}"``;
+    elsewhere :func:`portable_format_number`. A value that rounds to zero never shows as ``-0.00``.
     """
+    safe = ibis.ifelse(value.round(decimals) == 0, value.abs(), value).cast("float64")
+    engine = _engine_name(value)
+    if engine == "duckdb":
+        return _duckdb_format(f"{{:,.{decimals}f}}", safe)
+    if engine == "pyspark":
+        return _spark_format_number(safe, decimals)
+    return portable_format_number(value, decimals)
+
+
+def portable_format_number(value: ir.NumericValue, decimals: int = 2) -> ir.StringValue:
+    """:func:`format_number` from arithmetic and string functions every engine has (half away from zero)."""
     scale = 10**decimals
     scaled = (value.abs() * scale).round(0).cast("int64")
     whole = format_integer(scaled // scale)
