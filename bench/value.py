@@ -184,12 +184,18 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=900)
     parser.add_argument("--results", default=str(DATA / "results.json"))
     parser.add_argument("--only", help="comma-separated data sets to run (others are kept from --results)")
+    parser.add_argument("--report-only", action="store_true", help="rewrite RESULTS.md from --results, fit nothing")
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(worker(args.worker, args.model, args.data)))
         return
 
     from bench.value_report import write_report
+
+    if args.report_only:  # re-render the section from the saved results of the last run
+        saved = json.loads(Path(args.results).read_text())
+        write_report(saved, saved["_machine"], JOBS, PUBLISHED)
+        return
 
     paths = build_data()
     pythons = {"tierwise": sys.executable, "lifetimes": args.lifetimes_python, "pymc": args.pymc_python}
@@ -217,6 +223,8 @@ def main() -> None:
         "python": platform.python_version(), "machine": platform.machine(), "cores": os.cpu_count(),
         "load_before": load_before, "load_after": os.getloadavg()[0], "versions": versions(pythons),
     }
+    results["_machine"] = machine
+    results_path.write_text(json.dumps(results, indent=1))
     write_report(results, machine, JOBS, PUBLISHED)
 
 
