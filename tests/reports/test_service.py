@@ -65,10 +65,47 @@ def test_customer_list_largest_sales_first(folder: Path) -> None:
 
 def test_absent_inputs_are_named(folder: Path) -> None:
     report = build_report_data(open_data(folder), policies=["key-account", "prospect-grade"], as_of=dt.date(2025, 1, 15))
-    assert NO_RECEIVABLES in report.missing["key_accounts"]
+    # key accounts are still found on sales; the credit criterion could not be assessed, and the report says so
+    assert report.key_accounts is not None
+    assert NO_RECEIVABLES in [f.message for f in report.summary.findings]
     assert report.missing["prospects"] == [NO_OPPORTUNITIES]
     assert report.missing["migration"] == [NO_COMPARE]
     assert translate(NO_RECEIVABLES, "zh") == "没有应收账款表：未评估财务信用"
+
+
+def test_pareto_figures_of_the_hand_data(folder: Path) -> None:
+    p = build_report_data(open_data(folder), as_of=dt.date(2025, 1, 15)).pareto
+    # active customers: C1 (sales 8,000, profit 1,200) and C2 (net returns: sales counted 0, profit -20)
+    assert p.customer_share == [0.0, 0.5, 1.0]
+    assert p.sales_share == [0.0, 1.0, 1.0]
+    assert p.profit_share == [0.0, pytest.approx(1200 / 1180), 1.0]
+    assert (p.gini, p.customers_for_80) == (0.5, 0.5)
+    assert p.top20_sales_share == 0.0  # 20 % of 2 customers is no whole customer
+    assert (p.profit_peak_customer_share, p.profit_peak_share) == (0.5, pytest.approx(1200 / 1180))
+    assert p.bottom30_profit_share == pytest.approx(-20 / 1180)
+
+
+def test_migration_matrix_by_hand() -> None:
+    import pyarrow as pa
+
+    from tierwise.analytics.classify.policy import load_policy
+    from tierwise.analytics.engine import Engine
+    from tierwise.services.report import migration_section
+
+    def run(pairs):
+        ids, classes = zip(*pairs, strict=True)
+        return pa.table({"customer_id": list(ids), "class": list(classes),
+                         "reasons": pa.array([[]] * len(ids), pa.list_(pa.string()))})
+
+    before = run([("C1", "a"), ("C2", "b"), ("C3", "c"), ("C4", "a"), ("C5", "c")])
+    after = run([("C1", "a"), ("C2", "a"), ("C3", "b"), ("C4", "c"), ("C6", "c")])
+    m = migration_section(Engine.create("duckdb"), load_policy("abc"), before, after, dt.date(2024, 1, 15),
+                          dt.date(2025, 1, 15), "en")
+    assert [code for code, _ in m.classes] == ["a", "b", "c", "(new)", "(gone)"]
+    assert m.counts == [[1, 0, 1, 0, 0], [1, 0, 0, 0, 0], [0, 1, 0, 0, 1], [0, 0, 1, 0, 0], [0, 0, 0, 0, 0]]
+    assert (m.upgrades, m.downgrades, m.unchanged) == (2, 1, 1)
+    assert m.classes[3][1] == "new customer"
+    assert m.links() == [(0, 0, 1), (0, 2, 1), (1, 0, 1), (2, 1, 1), (2, 4, 1), (3, 2, 1)]
 
 
 def test_without_profit_or_cost_no_profit_is_shown(folder: Path) -> None:
@@ -140,12 +177,12 @@ def test_clv_tier_sizes_round_half_up() -> None:
 
 def test_policies_fill_their_sections(folder: Path) -> None:
     report = build_report_data(open_data(folder), policies=["china-post", "rfm", "key-account"],
-                               as_of=dt.date(2025, 1, 15), lang="zh")
-    (dist,) = report.classes  # key-account needs receivables; rfm has its own map
-    assert dist.policy == "china-post"
+                               as_of=dt.date(2025, 1, 15), compare=dt.date(2024, 6, 1), lang="zh")
+    assert [d.policy for d in report.classes] == ["china-post", "key-account"]  # rfm has its own map
+    dist = report.classes[0]
     assert sum(r.customers for r in dist.rows) + dist.unclassified == 3
     assert [r.label for r in dist.rows] == ["钻石", "铂金", "金卡", "VIP", "普通"]
-    assert report.missing["key_accounts"] == [NO_RECEIVABLES]
     assert report.rfm is not None and sum(c.customers for c in report.rfm.cells) >= 1
+    assert report.migration is not None and report.migration.policy == "china-post"
     assert "class_china-post" in report.customers.column_names
     assert "class_rfm" not in report.customers.column_names

@@ -78,7 +78,7 @@ def pareto_chart(pareto: Pareto, lang: str) -> dict[str, Any]:
     ]
     if pareto.profit_share is not None:
         profit = {
-            "name": _("Cumulative share of profit"),
+            "name": _("Cumulative share of profit (most profitable first)"),
             "type": "line",
             "showSymbol": False,
             "lineStyle": {"width": 3},

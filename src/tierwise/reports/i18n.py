@@ -99,6 +99,8 @@ class Formats:
         if value is None:
             return "–"
         pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+        if round(value * 100, digits) == 0:  # no "-0.0%"
+            value = 0.0
         return format_percent(value, format=pattern, locale=self.locale)
 
     def compact(self, value: float | None) -> str:

@@ -19,18 +19,19 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tierwise.analytics.classify.assign import classify
-from tierwise.analytics.classify.policy import Policy, load_policy
-from tierwise.analytics.classify.prospects import prospect_indicators
+from tierwise.analytics.classify.migration import GONE, NEW, migration_matrix
+from tierwise.analytics.classify.policy import UNCLASSIFIED, Policy
+from tierwise.analytics.pareto import pareto_curve, pareto_summary
 from tierwise.analytics.engine import Engine
 from tierwise.analytics.indicators import compute_indicators, resolve_as_of
 from tierwise.analytics.registry import INDICATORS
 from tierwise.config import Settings
-from tierwise.errors import ModelError, PolicyError
+from tierwise.errors import ModelError
 from tierwise.io.dataset import Dataset
 from tierwise.reports import section_builders as build
 from tierwise.reports.i18n import N_, check_lang, gettext_for
-from tierwise.reports.model import Clv, ClvTier, Finding, Message, ReportData, Summary
+from tierwise.reports.model import Clv, ClvTier, Finding, Message, Migration, Pareto, ReportData, Summary
+from tierwise.services.classification import classify_dataset, resolve_policy
 from tierwise.value.atrisk import at_risk
 from tierwise.value.clv import customer_value
 
@@ -46,10 +47,12 @@ NO_OPPORTUNITIES = Message(N_("no opportunities table: prospects not graded"))
 NO_PROFIT = Message(N_("the transactions have neither profit nor cost: profit figures not shown"))
 NO_COMPARE = Message(N_("give a second as-of date (--compare DATE) to see moves between classes"))
 NOT_SELECTED = N_("the %(policy)s policy was not selected (--policy %(policy)s)")
-NOT_AVAILABLE = Message(N_("not computed by this version of tierwise"))
+NOT_AVAILABLE = Message(N_("nothing to show for this data set and these policies"))
+NO_SALES = Message(N_("no customer bought or made a profit in the 12 months to the report date"))
+NEEDS_VALUES = Message(N_("needs the value model (see customer lifetime value)"))
+NO_CLASS_TO_COMPARE = Message(N_("no class to compare: select a policy (--policy NAME)"))
 NO_REPEAT_BUYERS = N_("the value model could not be fitted: %(reason)s")
 NEEDS_TABLE = N_("the %(policy)s policy needs %(what)s, which the data set lacks")
-NO_VALUES = Message(N_("no value model: the policy's value indicators are not available"))
 #: the policies a report shows when none are named
 DEFAULT_POLICIES = ("abc", "china-post", "rfm", "key-account", "prospect-grade")
 AT_RISK_BELOW = 0.5  # P(alive) under which a customer of the best class is listed as at risk
@@ -104,52 +107,90 @@ def build_report_data(
     if "transactions" in tables:
         values = _values(report, tables["transactions"], as_of)
     report.customers = customer_list(indicators, with_profit=with_profit, values=values)
-    ind_expr = compute_indicators(tables, as_of)
+    if "transactions" in tables:
+        ind_expr = compute_indicators(tables, as_of, names=["sales_12m", "profit_12m"])
+        report.pareto = pareto_section(ind_expr, eng, with_profit=with_profit)
     first: tuple[Policy, pa.Table] | None = None
     for name in policies:
-        policy = load_policy(name)
-        if not isinstance(policy, Policy):
-            raise PolicyError(f"{name} is a walk-in triage policy; a report shows classification policies")
-        assignments = _assign(eng, tables, ind_expr, values, policy, as_of, lang, report)
-        if assignments is None:
+        policy = resolve_policy(name)
+        if policy.input == "prospects" and "opportunities" not in tables:
+            report.mark_missing("prospects", NO_OPPORTUNITIES)
             continue
-        _add_policy(report, policy, assignments, indicators, lang, with_profit)
+        result = classify_dataset(dataset, policy, as_of=as_of, lang=lang, engine=engine, settings=settings)
+        _note_lacking(report, policy, tables)
+        _add_policy(report, policy, result.assignments, indicators, lang, with_profit)
         if not _is_rfm(policy) and policy.input == "indicators":
-            report.customers = build.class_columns(report.customers, assignments, policy.name)
-            first = first or (policy, assignments)
+            report.customers = build.class_columns(report.customers, result.assignments, policy.name)
+            first = first or (policy, result.assignments)
     if first is not None and values is not None:
         frame = at_risk(_with_last_purchase(first[1], indicators), values.to_pandas(), AT_RISK_BELOW, as_of=as_of)
         report.at_risk = build.at_risk_list(frame, indicators, AT_RISK_BELOW)
+    if compare is not None and first is not None:
+        before = classify_dataset(dataset, first[0], as_of=compare, lang=lang, engine=engine, settings=settings)
+        report.migration = migration_section(eng, first[0], before.assignments, first[1], compare, as_of, lang)
     _mark_not_computed(report, policies, tables, compare)
     return report
 
 
-def _assign(eng: Engine, tables: dict, ind_expr: ibis.Table, values: pa.Table | None, policy: Policy,
-            as_of: dt.date, lang: str, report: ReportData) -> pa.Table | None:
-    """The assignment table of ``policy`` (Arrow), or ``None`` with the reason when its input is absent."""
-    if policy.input == "prospects":
-        if "opportunities" not in tables:
-            report.mark_missing("prospects", NO_OPPORTUNITIES)
-            return None
-        source = prospect_indicators(tables["opportunities"], as_of)
-    else:
-        source = ind_expr
-        absent = [n for n in policy.indicators() if n in INDICATORS and n not in source.columns
-                  and INDICATORS[n].group != "value"]
-        if absent:
-            lacking = sorted({INDICATORS[n].source for n in absent} - set(tables))
-            reason = NO_RECEIVABLES if lacking == ["receivables"] else Message(
-                NEEDS_TABLE, {"policy": policy.name, "what": ", ".join(lacking or absent)})
-            report.mark_missing("key_accounts" if policy.name == "key-account" else "classes", reason)
-            return None
-        wanted = [n for n in policy.indicators() if INDICATORS.get(n) and INDICATORS[n].group == "value"]
-        if wanted:
-            if values is None:
-                report.mark_missing("classes", NO_VALUES)
-                return None
-            loaded = eng.load(f"report_values_{policy.name.replace('-', '_')}", values.select(["customer_id", *wanted]))
-            source = source.left_join(loaded, "customer_id").select(*source.columns, *wanted)
-    return eng.to_pyarrow(classify(source, policy, as_of, lang))
+def _note_lacking(report: ReportData, policy: Policy, tables: dict) -> None:
+    """Say which criteria a policy could not assess because a table is missing (their indicators are null)."""
+    lacking = sorted({INDICATORS[n].source for n in policy.indicators()
+                      if n in INDICATORS and INDICATORS[n].group != "value"} - set(tables))
+    if not lacking or report.summary is None:
+        return
+    message = NO_RECEIVABLES if lacking == ["receivables"] else Message(
+        NEEDS_TABLE, {"policy": policy.name, "what": ", ".join(lacking)})
+    if message not in [f.message for f in report.summary.findings]:
+        report.summary.findings.append(Finding(message, 0, "warning"))
+
+
+def pareto_section(indicators: ibis.Table, eng: Engine, *, with_profit: bool) -> Pareto | None:
+    """The Pareto curve and its figures (:mod:`tierwise.analytics.pareto`) over active customers.
+
+    Sales accumulate with customers sorted by sales; profit with customers sorted by profit (the whale
+    curve), so its peak is the profit-maximising cut.
+    """
+    profit = "profit_12m" if with_profit else None
+    figures = pareto_summary(indicators, profit=profit)
+    if figures.customers == 0:
+        return None
+    curve = eng.to_pyarrow(pareto_curve(indicators, profit=profit, points=200))
+    share = [0.0, *curve.column("customer_share").to_pylist()]
+    sales = [0.0, *[v or 0.0 for v in curve.column("sales_share").to_pylist()]]
+    whale = [0.0, *[v or 0.0 for v in curve.column("whale_profit_share").to_pylist()]] if with_profit else None
+    total_profit = figures.total_profit
+    return Pareto(
+        customer_share=share, sales_share=sales, profit_share=whale, gini=figures.gini,
+        top20_sales_share=figures.top20_sales_share, customers_for_80=figures.point_80_20,
+        top20_profit_share=figures.top20_profit_share, profit_peak_customer_share=figures.profit_peak_at,
+        profit_peak_share=figures.profit_peak_share,
+        bottom30_profit_share=(figures.bottom30_profit / total_profit
+                               if figures.bottom30_profit is not None and total_profit else None),
+    )
+
+
+def migration_section(eng: Engine, policy: Policy, before: pa.Table, after: pa.Table, from_date: dt.date,
+                      to_date: dt.date, lang: str) -> Migration:
+    """Moves between the classes of ``policy`` from one run to the next (``(new)`` / ``(gone)`` kept)."""
+    _ = gettext_for(lang)
+    keep = ["customer_id", "class", "reasons"]
+    matrix = eng.execute(migration_matrix(eng.load("report_before", before.select(keep)),
+                                          eng.load("report_after", after.select(keep))))
+    labels = {c.code: c.label[lang] for c in policy.classes}
+    labels |= {UNCLASSIFIED: _("unclassified"), NEW: _("new customer"), GONE: _("no longer a customer")}
+    present = set(matrix.from_class) | set(matrix.to_class)
+    order = [c for c in [*policy.class_codes, UNCLASSIFIED, NEW, GONE] if c in present or c in policy.class_codes]
+    index = {c: i for i, c in enumerate(order)}
+    counts = np.zeros((len(order), len(order)), dtype=np.int64)
+    np.add.at(counts, (matrix.from_class.map(index).to_numpy(int), matrix.to_class.map(index).to_numpy(int)),
+              matrix.customers.to_numpy(np.int64))
+    ranked = len(policy.class_codes)  # moves among real classes: a lower index is a better class
+    real = counts[:ranked, :ranked]
+    return Migration(
+        policy=policy.name, from_date=from_date, to_date=to_date, classes=[(c, labels[c]) for c in order],
+        counts=counts.tolist(), upgrades=int(np.tril(real, -1).sum()), downgrades=int(np.triu(real, 1).sum()),
+        unchanged=int(np.trace(counts)),
+    )
 
 
 def _add_policy(report: ReportData, policy: Policy, assignments: pa.Table, indicators: pa.Table, lang: str,
@@ -219,7 +260,7 @@ def _mark_not_computed(report: ReportData, policies: Sequence[str], tables: dict
     """Record why each section without data is absent."""
     if not report.classes and "classes" not in report.missing:
         report.mark_missing("classes", Message(N_("no policy selected (--policy NAME)")))
-    if report.rfm is None and "transactions" in tables and not any(_is_rfm(load_policy(p)) for p in policies):
+    if report.rfm is None and "transactions" in tables and not any(_is_rfm(resolve_policy(p)) for p in policies):
         report.mark_missing("rfm", Message(NOT_SELECTED, {"policy": "rfm"}))
     if report.at_risk is None and report.clv is not None and not report.classes:
         report.mark_missing("at_risk", Message(N_("no class to review: select a policy (--policy NAME)")))
@@ -236,7 +277,11 @@ def _mark_not_computed(report: ReportData, policies: Sequence[str], tables: dict
         else:
             report.mark_missing("prospects", NOT_AVAILABLE)
     if report.migration is None:
-        report.mark_missing("migration", NO_COMPARE if compare is None else NOT_AVAILABLE)
+        report.mark_missing("migration", NO_COMPARE if compare is None else NO_CLASS_TO_COMPARE)
+    if "transactions" in tables and report.pareto is None and "pareto" not in report.missing:
+        report.mark_missing("pareto", NO_SALES)
+    if report.at_risk is None and report.clv is None and "at_risk" not in report.missing:
+        report.mark_missing("at_risk", NEEDS_VALUES)
     if "transactions" in tables:
         for section in ("pareto", "rfm", "clv", "at_risk"):
             if not report.present(section) and section not in report.missing:
