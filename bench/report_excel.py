@@ -56,7 +56,8 @@ if write:
     write_excel(report, out)
     seconds, cpu = time.perf_counter() - t, time.process_time() - c
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
-print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_gb": peak, "built_gb": built, "arrow_gb": table.nbytes / 2**30}))
+print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_gb": peak, "built_gb": built,
+                  "arrow_gb": table.nbytes / 2**30}))
 """
 
 

@@ -94,7 +94,8 @@ def full_report(lang: str = "en") -> ReportData:
         ),
         rfm=Rfm(
             cells=[RfmCell(5, 5, 1, 5_200_000.0), RfmCell(4, 3, 1, 600_000.0), RfmCell(1, 1, 2, 6_000.0)],
-            segments=[("hibernating", "沉睡" if zh else "hibernating", 2), ("champions", "冠军" if zh else "champions", 1),
+            segments=[("hibernating", "沉睡" if zh else "hibernating", 2),
+                      ("champions", "冠军" if zh else "champions", 1),
                       ("loyal", "忠诚" if zh else "loyal", 1)],
         ),
         key_accounts=KeyAccounts(

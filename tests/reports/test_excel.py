@@ -23,7 +23,8 @@ SHEETS = {
            "等级变动", "客户清单"],
 }
 CHARTS = {  # sheet index → chart types (openpyxl class names)
-    2: ["BarChart"], 3: ["ScatterChart"], 4: ["BarChart"], 6: ["BarChart", "DoughnutChart"], 7: ["BarChart", "BarChart"],
+    2: ["BarChart"], 3: ["ScatterChart"], 4: ["BarChart"], 6: ["BarChart", "DoughnutChart"],
+    7: ["BarChart", "BarChart"],
 }
 
 

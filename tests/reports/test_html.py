@@ -15,7 +15,8 @@ from tierwise.reports.model import Message, ReportData
 
 def _parse(report: ReportData) -> tuple[BeautifulSoup, dict[str, dict]]:
     soup = BeautifulSoup(render_html(report), "html.parser")
-    charts = {s["data-chart-for"]: json.loads(s.string) for s in soup.find_all("script", attrs={"data-chart-for": True})}
+    scripts = soup.find_all("script", attrs={"data-chart-for": True})
+    charts = {s["data-chart-for"]: json.loads(s.string) for s in scripts}
     return soup, charts
 
 

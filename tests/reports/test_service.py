@@ -64,7 +64,8 @@ def test_customer_list_largest_sales_first(folder: Path) -> None:
 
 
 def test_absent_inputs_are_named(folder: Path) -> None:
-    report = build_report_data(open_data(folder), policies=["key-account", "prospect-grade"], as_of=dt.date(2025, 1, 15))
+    report = build_report_data(open_data(folder), policies=["key-account", "prospect-grade"],
+                               as_of=dt.date(2025, 1, 15))
     # key accounts are still found on sales; the credit criterion could not be assessed, and the report says so
     assert report.key_accounts is not None
     assert NO_RECEIVABLES in [f.message for f in report.summary.findings]
@@ -169,7 +170,8 @@ def test_clv_tier_sizes_round_half_up() -> None:
 
     from tierwise.services.report import clv_section
 
-    values = pa.table({"customer_id": ["B", "A", "D", "C", "E"], "p_alive": [0.5] * 5, "clv_12m": [5.0, 5.0, 1.0, 1.0, 1.0]})
+    values = pa.table({"customer_id": ["B", "A", "D", "C", "E"], "p_alive": [0.5] * 5,
+                       "clv_12m": [5.0, 5.0, 1.0, 1.0, 1.0]})
     # top 20 % of 5 customers is 1; the next 30 % ends at 2.5 customers, rounded half up to 3
     tiers = clv_section(values, "en").tiers
     assert [(t.customers, t.clv) for t in tiers] == [(1, 5.0), (2, 6.0), (2, 2.0)]

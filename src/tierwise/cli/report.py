@@ -26,7 +26,7 @@ def report_command(
     as_of: Annotated[DateOption, typer.Option("--as-of", formats=["%Y-%m-%d"],
                                               help="As-of date, YYYY-MM-DD (default: the last transaction).")] = None,
     compare: Annotated[DateOption, typer.Option("--compare", formats=["%Y-%m-%d"],
-                                                help="An earlier as-of date: show the class migration since then.")] = None,
+                                                help="An earlier as-of date: show class moves since then.")] = None,
     lang: Annotated[Literal["en", "zh"], typer.Option("--lang", help="Report language.")] = "en",
     engine: Annotated[Literal["duckdb", "spark"], typer.Option("--engine", help="Analytics engine.")] = "duckdb",
 ) -> None:

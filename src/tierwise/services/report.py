@@ -21,16 +21,25 @@ import pyarrow.compute as pc
 
 from tierwise.analytics.classify.migration import GONE, NEW, migration_matrix
 from tierwise.analytics.classify.policy import UNCLASSIFIED, Policy
-from tierwise.analytics.pareto import pareto_curve, pareto_summary
 from tierwise.analytics.engine import Engine
 from tierwise.analytics.indicators import compute_indicators, resolve_as_of
+from tierwise.analytics.pareto import pareto_curve, pareto_summary
 from tierwise.analytics.registry import INDICATORS
 from tierwise.config import Settings
 from tierwise.errors import ModelError
 from tierwise.io.dataset import Dataset
 from tierwise.reports import section_builders as build
 from tierwise.reports.i18n import N_, check_lang, gettext_for
-from tierwise.reports.model import Clv, ClvTier, Finding, Message, Migration, Pareto, ReportData, Summary
+from tierwise.reports.model import (
+    Clv,
+    ClvTier,
+    Finding,
+    Message,
+    Migration,
+    Pareto,
+    ReportData,
+    Summary,
+)
 from tierwise.services.classification import classify_dataset, resolve_policy
 from tierwise.value.atrisk import at_risk
 from tierwise.value.clv import customer_value
