@@ -83,3 +83,31 @@ def test_print_layout_keeps_the_charts(browser, make_report, tmp_path: Path) -> 
     pdf = page.pdf(format="A4", landscape=True)
     assert pdf[:4] == b"%PDF" and len(pdf) > 50_000
     page.close()
+
+
+def test_a_report_from_data_draws_every_chart(browser, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from tierwise.io.readers import open_data
+    from tierwise.services.report import DEFAULT_POLICIES, build_report_data
+
+    rows = ["客户编号,交易日期,金额,利润"] + [  # 12 customers buying every 1–4 months over two years
+        f"C{c},{2024 + d // 12}-{d % 12 + 1:02d}-{(c * 7 + d) % 27 + 1:02d},{(c + 1) * 1000 + d * 37},"
+        f"{(c - 3) * 50 + d}"
+        for c in range(12) for d in range(0, 24, 1 + c % 4)
+    ]
+    (tmp_path / "transactions.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (tmp_path / "customers.csv").write_text(
+        "客户编号,客户名称\n" + "".join(f"C{c},客户{c}号有限公司\n" for c in range(12)), encoding="utf-8")
+    report = build_report_data(open_data(tmp_path), policies=[p for p in DEFAULT_POLICIES if p != "prospect-grade"],
+                               as_of=dt.date(2025, 12, 31), compare=dt.date(2024, 12, 31), lang="zh")
+    path = write_html(report, tmp_path / "report.html")
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    page.wait_for_function("[...document.querySelectorAll('.chart')].every(c => c.dataset.drawn)")
+    assert errors == []
+    assert page.locator(".chart canvas").count() == page.locator(".chart").count() >= 6
+    page.close()
