@@ -188,3 +188,18 @@ def test_policies_fill_their_sections(folder: Path) -> None:
     assert report.migration is not None and report.migration.policy == "china-post"
     assert "class_china-post" in report.customers.column_names
     assert "class_rfm" not in report.customers.column_names
+
+
+@pytest.mark.parametrize("engine", ["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
+def test_the_report_is_the_same_on_every_engine(folder: Path, engine: str) -> None:
+    from tierwise.config import Settings
+
+    if engine == "spark":
+        pytest.importorskip("pyspark", reason="pyspark is not installed (the 'spark' extra)")
+    settings = Settings(engine=engine, spark_master="local[2]")
+    report = build_report_data(open_data(folder, settings=settings), policies=["abc", "china-post"],
+                               as_of=dt.date(2025, 1, 15), engine=engine, settings=settings)
+    assert report.summary.sales_12m == 7_800.0
+    assert report.pareto.gini == 0.5
+    assert [[r.customers for r in d.rows] for d in report.classes] == [[1, 0, 2], [0, 0, 0, 0, 3]]
+    assert report.customers.column("class_abc").to_pylist() == ["a", "c", "c"]
