@@ -134,12 +134,13 @@ def agree(ours: Path, theirs: Path) -> bool:
 NOTES = """Why the target is missed here: the work is DuckDB's two hash aggregations (customer × day, then
 customer) over rows that are nearly all distinct (customer, day) groups. The Ibis expression compiles to
 exactly those two aggregations (no window function: the repeat spend is the total less the first
-day's, taken with an ordered first/arg-min), and it runs as fast as the same plan hand-written in SQL,
-so the Ibis layer costs nothing measurable. What is left is the engine on this machine: two cores
-shared with other work (load 6–10 during the runs), where DuckDB's parallel hash aggregation loses the
-most, its run times varying by a factor of up to five between identical runs, while the single-threaded
-pandas contenders vary little. On an unshared machine the same plan should take a fraction of this;
-we have not been able to measure that here."""
+day's, taken with an ordered first/arg-min) and runs as fast as the same plan hand-written in SQL, so
+the Ibis layer costs nothing measurable; what is left is the engine on this machine. Its two cores were
+shared with other work (1-minute load 6–10 during the runs) and DuckDB's parallel aggregation suffered
+most: identical runs varied by up to 5× (see the runs column), while the single-threaded pandas
+contenders varied by under 15 %. Measured by hand at a quieter moment (load 6), the hand-written plan
+took 4.6 s at 10M rows, which would put lifetimes/tierwise near 15, still short of 25. Not yet tried:
+a single (customer, day) aggregation over a pre-sorted Parquet file, and DuckDB with one thread."""
 
 
 def main() -> None:
