@@ -206,3 +206,15 @@ def test_gamma_gamma_gradient_equals_central_differences(cdnow_summary):
     p = np.array([6.0, 3.5, 14.0])
     numeric = numeric_row_gradient(gammagamma._loglik_rows, p, data)
     assert np.abs(gammagamma._grad_rows(p, data) - numeric).max() < 1e-6 * np.abs(numeric).max()
+
+
+@pytest.mark.parametrize("params", [PARETO, {"r": 0.553, "alpha": 12.578, "s": 0.606, "beta": 3.669}],
+                         ids=["alpha<beta", "alpha>=beta"])
+def test_pareto_purchase_count_distribution_sums_to_one_with_the_cohort_mean(params):
+    model = fitted(ParetoNBDFitter, params)
+    n = np.arange(150)
+    probs = model.probability_of_n_purchases_up_to_time(39, n)
+    assert np.all(probs >= 0)
+    assert probs.sum() == pytest.approx(1.0, abs=1e-12)
+    assert float(probs @ n) == pytest.approx(float(model.expected_number_of_purchases_up_to_time(39)), rel=1e-10)
+    assert model.probability_of_n_purchases_up_to_time(0, [0, 1]).tolist() == [1.0, 0.0]

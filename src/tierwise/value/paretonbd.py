@@ -191,11 +191,44 @@ class ParetoNBDFitter(PurchaseModel):
         rate = (r + x) / (alpha + big_t) * (beta + big_t)
         return rate * _lifetime_factor(s, np.log1p(t / (beta + big_t))) * self.conditional_probability_alive(x, t_x, big_t)
 
+    def probability_of_n_purchases_up_to_time(self, t: Any, n: Any) -> np.ndarray:
+        """P(X(t) = n) for a newly acquired customer. The closed form sums n + 1 hypergeometric terms per
+        (t, n) pair, so it is evaluated pair by pair (meant for charts of a few dozen values, not for
+        every customer)."""
+        r, alpha, s, beta = self._params()
+        t, n = np.broadcast_arrays(np.asarray(t, dtype=float), np.asarray(n, dtype=int))
+        flat = [_probability_of_n(r, alpha, s, beta, float(a), int(b)) for a, b in zip(t.ravel(), n.ravel(), strict=True)]
+        return np.asarray(flat).reshape(t.shape)
+
     def expected_number_of_purchases_up_to_time(self, t: Any) -> np.ndarray:
         """E[X(t)] for a newly acquired customer: rβ/(α(s-1)) · [1 - (β/(β+t))^(s-1)]."""
         r, alpha, s, beta = self._params()
         t = np.asarray(t, dtype=float)
         return r * beta / alpha * _lifetime_factor(s, np.log1p(t / beta))
+
+
+def _probability_of_n(r: float, alpha: float, s: float, beta: float, t: float, n: int) -> float:
+    """P(X(t) = n) for a newly acquired customer (Fader & Hardie 2006, "Deriving an Expression for
+    P(X(t) = x) Under the Pareto/NBD Model"), for one t and one n."""
+    from scipy.special import betaln
+
+    rs = r + s
+    if t <= 0:
+        return float(n == 0)
+    alive = (gammaln(r + n) - gammaln(r) - gammaln(n + 1) + r * (np.log(alpha) - np.log(alpha + t))
+             + n * (np.log(t) - np.log(alpha + t)) + s * (np.log(beta) - np.log(beta + t)))
+    if alpha >= beta:
+        c, m, diff = alpha, s + 1.0, alpha - beta
+    else:
+        c, m, diff = beta, r + n, beta - alpha
+    log_b1 = np.log(hyp2f1(rs, m, rs + n + 1, diff / c)) - rs * np.log(c)
+    i = np.arange(n + 1 if t > 0 else 1)
+    log_terms = (gammaln(rs + i) - gammaln(rs) - gammaln(i + 1) + i * np.log(t if t > 0 else 1.0)
+                 + np.log(hyp2f1(rs + i, m, rs + n + 1, diff / (c + t))) - (rs + i) * np.log(c + t))
+    # B1 - Σ terms, relative to B1: both are of one size, so the difference is formed as 1 - Σ e^(term - B1)
+    rest = -np.expm1(np.logaddexp.reduce(log_terms) - log_b1)
+    died = np.exp(r * np.log(alpha) + s * np.log(beta) + betaln(r + n, s + 1) - betaln(r, s) + log_b1) * max(rest, 0.0)
+    return float(np.exp(alive) + died)
 
 
 def _lifetime_factor(s: float, log_ratio: np.ndarray) -> np.ndarray:
