@@ -108,3 +108,11 @@ def test_unknown_model_and_bad_horizon():
         discounted_value(bg(), 1.0, 1, 1, 2, horizon_days=0)
     with pytest.raises(ModelError, match="needs at least 2 repeat buyers, got 1"):
         GammaGammaFitter().fit([1, 0], [10.0, 0.0])
+
+
+def test_customer_value_is_the_same_on_every_engine(backend, duckdb_engine, cdnow_transactions):
+    as_of = dt.date(1997, 9, 30)
+    here = customer_value(backend.load("cdnow_engines_tx", cdnow_transactions), as_of).sort_values("customer_id")
+    there = customer_value(duckdb_engine.load("cdnow_engines_ref", cdnow_transactions), as_of).sort_values("customer_id")
+    assert len(here) == 2357
+    pd.testing.assert_frame_equal(here.reset_index(drop=True), there.reset_index(drop=True), check_dtype=False)
