@@ -16,7 +16,7 @@ import ibis
 import ibis.expr.types as ir
 
 from tierwise.analytics.classify.abc import Abc
-from tierwise.analytics.classify.criterion import Method, Vocabulary, no_reasons
+from tierwise.analytics.classify.criterion import Method, Vocabulary
 from tierwise.analytics.classify.kmeans import KMeans
 from tierwise.analytics.classify.mapping import Mapping
 from tierwise.analytics.classify.policy import UNCLASSIFIED, Lang, Policy, check_indicators, known_indicators
@@ -98,4 +98,4 @@ def _concat(arrays: list[ir.ArrayValue]) -> ir.ArrayValue:
     return arrays[0].concat(*arrays[1:]) if len(arrays) > 1 else arrays[0]
 
 
-__all__ = ["METHOD_CLASSES", "PolicyClassifier", "build_method", "no_reasons"]
+__all__ = ["METHOD_CLASSES", "PolicyClassifier", "build_method"]
