@@ -119,6 +119,14 @@ def disagreements(reference: Path, other: Path) -> dict[str, int]:
     return {n: v for n, v in zip(names, row, strict=True) if v}
 
 
+def check(folder: Path, results: dict[str, dict]) -> None:
+    """Record, per contender, the cells where its last table differs from tierwise on DuckDB's."""
+    reference = folder / "result-tierwise-duckdb.parquet"
+    for name, result in results.items():
+        if name != "tierwise-duckdb" and reference.exists() and (folder / f"result-{name}.parquet").exists():
+            result["differs"] = disagreements(reference, folder / f"result-{name}.parquet")
+
+
 def versions() -> str:
     """Versions of the engines and libraries measured."""
     found = []
@@ -155,11 +163,12 @@ def table_markdown(sizes: dict[int, dict[str, dict]]) -> str:
                 continue
             r = results[name]
             median = statistics.median(r["times"])
+            rss = "not measured" if r.get("peak_rss") is None else f"{r['peak_rss'] / 2**30:.2f}"
             ratio = f"{median / base:.2f}" if base else "–"
             same = "reference" if name == "tierwise-duckdb" else (
                 "yes" if not r.get("differs") else "differs: " + ", ".join(f"{k} ({v})" for k, v in r["differs"].items()))
             lines.append(f"| {rows:,} | {r['customers']:,} | {name} | {median:.2f} | {r['times'][0]:.2f} | "
-                         f"{r['setup']:.1f} | {r['peak_rss'] / 2**30:.2f} | {ratio} | {same} |")
+                         f"{r['setup']:.1f} | {rss} | {ratio} | {same} |")
     return "\n".join(lines)
 
 
@@ -183,6 +192,7 @@ def main(argv: list[str] | None = None) -> None:
     for rows in (int(float(r)) for r in args.rows.split(",")):
         if args.report_only:
             sizes[rows] = json.loads((DATA / f"indicators-{rows}" / "bench.json").read_text())
+            check(DATA / f"indicators-{rows}", sizes[rows])
             continue
         folder = dataset(rows)
         info = json.loads((folder / "written.json").read_text())
@@ -195,14 +205,10 @@ def main(argv: list[str] | None = None) -> None:
             r["customers"] = info["customers"]
             results[name] = r
             print(f"  {statistics.median(r['times']):.2f} s, {r['peak_rss'] / 2**30:.2f} GB", file=sys.stderr)
-        if "tierwise-duckdb" in results:
-            for name in results:
-                if name != "tierwise-duckdb":
-                    results[name]["differs"] = disagreements(folder / "result-tierwise-duckdb.parquet",
-                                                             folder / f"result-{name}.parquet")
         saved = folder / "bench.json"
         merged = json.loads(saved.read_text()) if saved.exists() else {}  # a run of some contenders keeps the rest
         merged.update(results)
+        check(folder, merged)
         sizes[rows] = merged
         saved.write_text(json.dumps(merged, indent=1))
     body = report(sizes, args)
@@ -225,7 +231,66 @@ def report(sizes: dict[int, dict[str, dict]], args: argparse.Namespace) -> str:
             "`tierwise-validated` adds what the CLI does first: reading the folder through the input contract "
             "(`read_dataset`: validation of every table). \"same table\": every cell equal to tierwise-duckdb "
             "(floats to 1e-9 relative).")
-    return head + "\n\n" + table_markdown(sizes) + "\n"
+    return head + "\n\n" + table_markdown(sizes) + "\n\n" + targets(sizes) + "\n\n" + NOTES.strip() + "\n"
+
+
+def targets(sizes: dict[int, dict[str, dict]]) -> str:
+    """The issue's targets, met or not, per size measured."""
+    lines = ["Targets (issue 4):"]
+    for rows, r in sizes.items():
+        if "tierwise-duckdb" not in r:
+            continue
+        ours = statistics.median(r["tierwise-duckdb"]["times"])
+        for peer, bound in (("polars", 1.0), ("duckdb-sql", 1.2)):
+            if peer in r:
+                ratio = ours / statistics.median(r[peer]["times"])
+                verdict = "met" if ratio <= bound else "missed"
+                lines.append(f"- {rows:,} rows: tierwise / {peer} = {ratio:.2f} (target ≤ {bound}): {verdict}")
+    if not any(rows >= 50_000_000 for rows in sizes):
+        lines.append("- peak RSS ≤ 2 GB at 50M rows: not measured in this run (see below)")
+    return "\n".join(lines)
+
+
+NOTES = """
+Why, and what is ours:
+
+- **tierwise vs raw DuckDB SQL.** The SQL Ibis generates has the same shape as the hand-written query
+  (one grouped scan per table with `FILTER` aggregates, five left joins onto the customers, window
+  functions for share, rank, RFM and ABC). At 1M rows the two queries take the same engine time (4.5 s
+  each under `EXPLAIN ANALYZE`); the difference there is a fixed cost per run: building the Ibis
+  expression (~0.5 s) and compiling it to SQL (~0.5–0.8 s), measured with cProfile. Joining all groups in
+  one join chain instead of one select per join cut the build time by a third. At 10M rows (400k
+  customers) the gap grows. The likely cause, seen in the 1M profile and not yet confirmed at 10M, is the
+  window functions: the Ibis query runs five
+  `WINDOW` operators over the customer table where the hand-written one runs three, because the RFM
+  positions (`classify.quantiles.positions`) order by `(value IS NULL, value, customer_id)` while
+  `sales_rank` orders by `(value, customer_id)`, so DuckDB cannot share one sort, and the ABC running sum
+  sorts again. Not yet fixed: giving the RFM scores, the rank and ABC the same ordering keys (no null
+  prefix where the column cannot be null) should let them share sorts.
+- **DuckDB vs polars.** At 1M rows the raw SQL is itself four times slower than polars, so that gap is
+  the engine's, not the Ibis layer's (at 10M the raw SQL is the faster of the two). `EXPLAIN ANALYZE` of the raw query at 1M rows: the transactions `HASH_GROUP_BY` takes
+  ~45 % of the time — it holds 18 filtered aggregates and four filtered `COUNT(DISTINCT …)` (orders,
+  lifetime orders, purchase days, categories), each of which DuckDB evaluates with its own hash table per
+  group — and the three window sorts over the customer table ~20 %. Alone, the four distinct counts take
+  2.5 s on the 1M transactions, the sums and min/max alone 1.4 s. Counting orders as distinct transaction ids is the definition (an order may span several
+  rows), so we keep it; a pre-aggregation by (customer, transaction) would be a second scan.
+- **Spark local mode** pays a session start (set-up column), planning and a dozen stages per run; the
+  first run also warms the JVM. Its windows over all customers run in one partition. It is the engine for
+  data that does not fit one machine, not for 1M rows on two cores; it was not run at 10M for lack of
+  machine time (each run at 1M took ~40–90 s).
+- **tierwise-validated** includes reading every table through the input contract (type checks, value
+  vocabularies, references between tables) — work none of the hand-written contenders do.
+- **"differs: sales_rank"**: customers whose 12-month sales are equal to the cent but whose float sums
+  differ in the last bit (added in another order), so the tie-break by customer id does not apply; every
+  other cell equals tierwise's.
+- The machine was shared with other work while measuring (load average 5–9 on 2 cores), so single
+  timings vary by ±30 % and more: at 10M rows the first pass of tierwise-duckdb (83.6 s), duckdb-sql
+  (50.6 s) and polars (37.1 s) overlapped a Spark test run and were measured again (the table shows the
+  second pass). Read the ratios as rough.
+- **50M rows** (2M customers) were not run: generating the data set alone takes ~15 min here, and the
+  machine was needed by other work. RSS at 10M (above) is the best estimate of the trend; DuckDB spills
+  to disk beyond its memory limit (`TIERWISE_DUCKDB_MEMORY_LIMIT`).
+"""
 
 
 if __name__ == "__main__":
