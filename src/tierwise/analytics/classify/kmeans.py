@@ -13,7 +13,6 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 import numpy as np
-from sklearn.cluster import KMeans as SkKMeans
 
 from tierwise.analytics.classify.criterion import Method
 from tierwise.analytics.classify.policy import Lang
@@ -52,6 +51,8 @@ class KMeans(Method):
         std = x.std(axis=0)
         self.scales_ = np.where(std > 0, std, 1.0)
         z = (x - self.means_) / self.scales_ * self._signs()
+        from sklearn.cluster import KMeans as SkKMeans  # heavy import, only when a policy clusters
+
         model = SkKMeans(n_clusters=k, n_init=10, random_state=self.spec.seed).fit(z)
         order = np.argsort(-model.cluster_centers_.sum(axis=1), kind="stable")
         self.centroids_ = model.cluster_centers_[order]
