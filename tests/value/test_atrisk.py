@@ -64,8 +64,8 @@ def test_errors():
 
 
 def test_clv_policy_tiers_with_readable_reasons():
-    t = ibis.memtable({"customer_id": ["c1", "c2", "c3"], "clv_12m": [1240.0, 200.0, 199.99]})
+    t = ibis.memtable({"customer_id": ["c1", "c2", "c3"], "clv_12m": [212_400.0, 50_000.0, 49_999.99]})
     out = classify(t, load_policy("clv"), "2025-06-30").execute().sort_values("customer_id")
     assert out["class"].tolist() == ["high", "medium", "low"]
-    assert out["reasons"].tolist()[0] == ["expected 12-month value 1,240.00 ≥ 1,000 → high value"]
-    assert out["reasons"].tolist()[2] == ["expected 12-month value 199.99 < 200 → low value"]
+    assert out["reasons"].tolist()[0] == ["expected 12-month value 212,400.00 ≥ 200,000 → high value"]
+    assert out["reasons"].tolist()[2] == ["expected 12-month value 49,999.99 < 50,000 → low value"]
