@@ -256,40 +256,38 @@ Why, and what is ours:
 
 - **tierwise vs raw DuckDB SQL.** The SQL Ibis generates has the same shape as the hand-written query
   (one grouped scan per table with `FILTER` aggregates, five left joins onto the customers, window
-  functions for share, rank, RFM and ABC). At 1M rows the two queries take the same engine time (4.5 s
-  each under `EXPLAIN ANALYZE`); the difference there is a fixed cost per run: building the Ibis
-  expression (~0.5 s) and compiling it to SQL (~0.5–0.8 s), measured with cProfile. Joining all groups in
-  one join chain instead of one select per join cut the build time by a third. At 10M rows (400k
-  customers) the gap grows. The likely cause, seen in the 1M profile and not yet confirmed at 10M, is the
-  window functions: the Ibis query runs five
-  `WINDOW` operators over the customer table where the hand-written one runs three, because the RFM
-  positions (`classify.quantiles.positions`) order by `(value IS NULL, value, customer_id)` while
-  `sales_rank` orders by `(value, customer_id)`, so DuckDB cannot share one sort, and the ABC running sum
-  sorts again. Not yet fixed: giving the RFM scores, the rank and ABC the same ordering keys (no null
-  prefix where the column cannot be null) should let them share sorts.
-- **DuckDB vs polars.** At 1M rows the raw SQL is itself four times slower than polars, so that gap is
-  the engine's, not the Ibis layer's (at 10M the raw SQL is the faster of the two). `EXPLAIN ANALYZE` of the raw query at 1M rows: the transactions `HASH_GROUP_BY` takes
-  ~45 % of the time — it holds 18 filtered aggregates and four filtered `COUNT(DISTINCT …)` (orders,
-  lifetime orders, purchase days, categories), each of which DuckDB evaluates with its own hash table per
-  group — and the three window sorts over the customer table ~20 %. Alone, the four distinct counts take
-  2.5 s on the 1M transactions, the sums and min/max alone 1.4 s. Counting orders as distinct transaction ids is the definition (an order may span several
-  rows), so we keep it; a pre-aggregation by (customer, transaction) would be a second scan.
+  functions for share, rank, RFM and ABC). Two costs were ours and are fixed: (1) building the Ibis
+  expression and compiling it to SQL is a fixed ~1 s per run (cProfile); joining all groups in one join
+  chain instead of one select per join cut the build by a third — the rest is why the ratio is worse at
+  1M than at 10M; (2) `sales_rank` ordered by `(sales_12m, customer_id)` while the RFM positions
+  (`classify.quantiles`) and ABC order by `(value IS NULL, value, customer_id)`, so DuckDB sorted the
+  customers once more per window (five `WINDOW` operators against three in the hand-written query, seen
+  with `EXPLAIN ANALYZE`). Giving the rank the same keys took tierwise at 10M from 39.7 s to 16.6 s.
+- **DuckDB vs polars.** The raw SQL is itself slower than polars (2× at 1M and 10M), so that gap is the
+  engine's, not the Ibis layer's. `EXPLAIN ANALYZE` of the raw query at 1M rows: the transactions
+  `HASH_GROUP_BY` takes ~45 % of the time — 18 filtered aggregates and four filtered `COUNT(DISTINCT …)`
+  (orders, lifetime orders, purchase days, categories), each with its own hash table per group; alone,
+  the four distinct counts take longer than all the sums and min/max together. Counting orders as
+  distinct transaction ids is the definition (an order may span several rows), so we keep it; a
+  pre-aggregation by (customer, transaction) would be a second scan. Not tried for lack of time: DuckDB
+  settings (threads, `preserve_insertion_order=false`).
 - **Spark local mode** pays a session start (set-up column), planning and a dozen stages per run; the
   first run also warms the JVM. Its windows over all customers run in one partition. It is the engine for
-  data that does not fit one machine, not for 1M rows on two cores; it was not run at 10M for lack of
-  machine time (each run at 1M took ~40–90 s).
+  data that does not fit one machine, not for 1M rows on two cores. Its row was measured in the first
+  pass, under heavy load and before the window fix, and its peak RSS (the JVM) was lost to a bug in that
+  pass; it was not rerun, nor run at 10M, for lack of machine time.
 - **tierwise-validated** includes reading every table through the input contract (type checks, value
   vocabularies, references between tables) — work none of the hand-written contenders do.
 - **"differs: sales_rank"**: customers whose 12-month sales are equal to the cent but whose float sums
-  differ in the last bit (added in another order), so the tie-break by customer id does not apply; every
-  other cell equals tierwise's.
-- The machine was shared with other work while measuring (load average 5–9 on 2 cores), so single
-  timings vary by ±30 % and more: at 10M rows the first pass of tierwise-duckdb (83.6 s), duckdb-sql
-  (50.6 s) and polars (37.1 s) overlapped a Spark test run and were measured again (the table shows the
-  second pass). Read the ratios as rough.
+  differ in the last bit (added in another order), so the tie-break by customer id does not apply (checked
+  at 1M; pandas' 962 at 10M were not examined one by one); every other cell equals tierwise's.
+- The machine was shared with other work (load average 2–9 on 2 cores). Every row except Spark's was
+  measured again in a quieter quarter of an hour, after the window fix; single timings still vary by
+  ±30 %, so read the ratios as rough.
 - **50M rows** (2M customers) were not run: generating the data set alone takes ~15 min here, and the
-  machine was needed by other work. RSS at 10M (above) is the best estimate of the trend; DuckDB spills
-  to disk beyond its memory limit (`TIERWISE_DUCKDB_MEMORY_LIMIT`).
+  machine was needed by other work. Peak RSS at 10M: 1.8 GB for tierwise (DuckDB), 2.3 GB polars,
+  4.2 GB pandas; DuckDB spills to disk beyond its memory limit (`TIERWISE_DUCKDB_MEMORY_LIMIT`), so 50M
+  should be run with a limit set to check the 2 GB target.
 """
 
 

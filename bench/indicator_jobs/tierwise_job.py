@@ -28,7 +28,8 @@ def abc_class(t: ir.Table) -> ir.StringValue:
     """ABC on ``sales_12m`` as :mod:`tierwise.analytics.classify.abc` decides it (no reasons)."""
     value = t.sales_12m
     positive = ibis.ifelse(value > 0, value, 0.0)
-    before = positive.sum().over(ibis.window(order_by=[value.desc(), t.customer_id], rows=(None, -1))).fill_null(0)
+    order = [value.isnull(), value.desc(), t.customer_id]  # as classify.abc orders
+    before = positive.sum().over(ibis.window(order_by=order, rows=(None, -1))).fill_null(0)
     total = positive.sum().over(ibis.window())
     share = ibis.ifelse(total > 0, before / total, 0.0)
     return ibis.cases((value <= 0, "C"), (share < ABC_A, "A"), (share < ABC_B, "B"), else_="C")

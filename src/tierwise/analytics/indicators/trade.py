@@ -125,7 +125,9 @@ def aggregate(transactions: ir.Table, window: Window) -> ir.Table:
 def rank_columns(table: ir.Table) -> dict[str, ir.Value]:
     """``sales_share`` and ``sales_rank`` over every customer of ``table`` (which holds ``sales_12m``)."""
     total = table.sales_12m.sum().over(ibis.window())
-    rank = ibis.row_number().over(order_by=[ibis.desc(table.sales_12m), table.customer_id]) + 1
+    # the same ordering keys as the classifiers' quantile positions, so an engine can share one sort
+    order = [table.sales_12m.isnull(), table.sales_12m.desc(), table.customer_id]
+    rank = ibis.row_number().over(order_by=order) + 1
     return {
         "sales_share": ibis.ifelse(total > 0, table.sales_12m / total, ibis.null("float64")),
         "sales_rank": rank.cast("int64"),
