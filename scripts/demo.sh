@@ -18,9 +18,10 @@ echo "== 3. indicators: one row per customer"
 tw indicators "$OUT/demo" --out "$OUT/results/indicators.parquet"
 
 echo "== 4. classify with every shipped policy"
-for policy in $(tw policies --names); do
-  [ "$policy" = bank-lobby ] && continue
-  tw classify "$OUT/demo" --policy "$policy" --lang zh --out "$OUT/results/$policy.csv"
+policies=$(tw policies --names)
+for policy in $policies; do
+  [ "$policy" = bank-lobby ] && continue   # walk-in triage, step 7
+  tw classify "$OUT/demo" --policy "$policy" --lang zh --rows 5 --out "$OUT/results/$policy.csv"
 done
 
 echo "== 5. the 80/20 picture"
@@ -33,7 +34,7 @@ echo "== 7. a walk-in at the bank lobby"
 tw triage --policy bank-lobby --json '{"business": "deposit", "amount": 8000, "enquiries": ["forex"]}'
 
 echo "== 8. reports"
-tw report "$OUT/demo" --lang zh --out "$OUT/report.html"
-tw report "$OUT/demo" --lang zh --out "$OUT/report.xlsx"
+tw report "$OUT/demo" --lang zh --compare 2024-12-31 --out "$OUT/report.html"
+tw report "$OUT/demo" --lang zh --compare 2024-12-31 --out "$OUT/report.xlsx"
 echo
 echo "Done. Open $OUT/report.html in a browser or $OUT/report.xlsx in Excel; results per policy are in $OUT/results/."

@@ -82,6 +82,9 @@ def test_policies_and_policy_show() -> None:
     assert result.exit_code == 0
     for name in ("abc", "rfm", "china-post", "key-account", "prospect-grade", "value-type", "scorecard", "bank-lobby"):
         assert name in result.output
+    result = invoke("policies", "--names")
+    assert result.output.split() == ["abc", "bank-lobby", "china-post", "clv", "key-account", "prospect-grade",
+                                     "rfm", "scorecard", "value-type"]
     result = invoke("policy", "show", "china-post", "--lang", "zh")
     assert result.exit_code == 0
     assert "钻石" in result.output and "每周一次" in result.output

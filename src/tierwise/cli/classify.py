@@ -129,8 +129,14 @@ def _what_if(data: str, policy: str, edited: str, as_of: dt.datetime | None, lan
 
 
 @app.command("policies")
-def policies_command(lang: Lang = "en") -> None:
+def policies_command(
+    lang: Lang = "en",
+    names: Annotated[bool, typer.Option("--names", help="Print only the names, one a line (for scripts).")] = False,
+) -> None:
     """List the shipped policies: name, version, method and what each does."""
+    if names:
+        typer.echo("\n".join(shipped_policies()))
+        return
     grid = Table(title="shipped policies", title_justify="left")
     for name in ("name", "version", "method", "classes", "description"):
         grid.add_column(name, overflow="fold")
