@@ -8,7 +8,7 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 SYNCED := $(VENV)/.synced-$(shell cat uv.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test bench setup lock clean
+.PHONY: demo test bench bench-peers setup lock clean
 
 setup: $(SYNCED)
 
@@ -27,8 +27,11 @@ demo: setup
 test: setup
 	bash scripts/test.sh
 
-bench: setup
+bench: setup bench-peers
 	$(VENV)/bin/python -m bench
+
+bench-peers: | $(UV)
+	bash bench/peers.sh
 
 lock: | $(UV)
 	$(UV) lock

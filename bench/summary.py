@@ -28,6 +28,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data" / "value"
+PEERS = HERE / ".peers"  # made by bench/peers.sh (make bench-peers)
 END = "2025-12-31"
 
 
@@ -150,8 +151,8 @@ def main() -> None:
     parser.add_argument("--data")
     parser.add_argument("--out")
     parser.add_argument("--rows", default="1e6,1e7")
-    parser.add_argument("--lifetimes-python", default="/tmp/lifetimes-venv/bin/python")
-    parser.add_argument("--pymc-python", default="/tmp/pymc-venv/bin/python")
+    parser.add_argument("--lifetimes-python", default=str(PEERS / "lifetimes" / "bin" / "python"))
+    parser.add_argument("--pymc-python", default=str(PEERS / "pymc" / "bin" / "python"))
     parser.add_argument("--timeout", type=float, default=900)
     parser.add_argument("--repeat", type=int, default=3, help="runs per contender; the median time is reported")
     parser.add_argument("--report-only", action="store_true", help="rewrite RESULTS.md from the saved results")

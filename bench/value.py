@@ -27,6 +27,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data" / "value"
+PEERS = HERE / ".peers"  # made by bench/peers.sh (make bench-peers)
 PUBLISHED = {
     "bgnbd": {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426},
     "pareto": {"r": 0.553, "alpha": 10.578, "s": 0.606, "beta": 11.669},
@@ -179,8 +180,8 @@ def main() -> None:
     parser.add_argument("--worker")
     parser.add_argument("--model")
     parser.add_argument("--data")
-    parser.add_argument("--lifetimes-python", default="/tmp/lifetimes-venv/bin/python")
-    parser.add_argument("--pymc-python", default="/tmp/pymc-venv/bin/python")
+    parser.add_argument("--lifetimes-python", default=str(PEERS / "lifetimes" / "bin" / "python"))
+    parser.add_argument("--pymc-python", default=str(PEERS / "pymc" / "bin" / "python"))
     parser.add_argument("--timeout", type=float, default=900)
     parser.add_argument("--results", default=str(DATA / "results.json"))
     parser.add_argument("--only", help="comma-separated data sets to run (others are kept from --results)")
