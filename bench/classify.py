@@ -136,7 +136,7 @@ def main() -> None:
     lines = [
         f"`python -m bench.classify --customers {args.customers:g}"
         f"{f' --spark --spark-customers {spark_n:g}' if args.spark else ''}` — "
-        f"{platform.machine()}, Python {platform.python_version()}, 2 cores shared with other work (1-minute "
+        f"{platform.machine()}, Python {platform.python_version()}, 2 cores (1-minute "
         f"load average {load:.1f} before). A seeded indicator table; each figure is the median "
         "of three runs of `classify(...)` to an Arrow table (fit, class, score, rank and reasons in the engine).",
         "",

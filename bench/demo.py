@@ -109,7 +109,7 @@ def main() -> None:
     cases = [(2000, None, "csv", "en"), (2000, None, "csv", "zh"), (large, per_customer, "parquet", "en")]
     lines = [
         f"`python -m bench.demo --customers {args.customers} --transactions-per-customer "
-        f"{args.transactions_per_customer}` — {platform.machine()}, {os.cpu_count()} cores shared with other work, "
+        f"{args.transactions_per_customer}` — {platform.machine()}, {os.cpu_count()} cores (1-minute load {os.getloadavg()[0]:.1f}), "
         f"Python {platform.python_version()}. Each case in a fresh process through `write_demo` (what "
         "`tierwise demo` runs); CPU time counts both threads (one generates the next segment of 50,000 "
         "customers while the other writes the last).",

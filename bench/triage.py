@@ -99,7 +99,7 @@ def main() -> None:
     mix = ", ".join(f"{flow} {flows[flow] / n:.1%}" for flow in ("vip", "potential_vip", "ordinary", "assess"))
     body = f"""
 `python -m bench.triage --walk-ins {n:.0e}` — {platform.machine()}, Python {platform.python_version()},
-{os.cpu_count()} cores shared with other work (1-minute load average {load_before:.1f} before,
+{os.cpu_count()} cores (1-minute load average {load_before:.1f} before,
 {load_after:.1f} after), bank-lobby policy, {n:,} seeded walk-ins ({mix}).
 
 | one decision in-process (`triage(dict, policy)`, strict validation included) | wall µs | CPU µs |

@@ -66,7 +66,7 @@ def write_report(results: dict, machine: dict, jobs: list, published: dict) -> s
     """Render the table and notes, write them as the "Value models" section, and return the text."""
     lines = [
         "`python -m bench.value` — fit time of one model on one summary, each fit in a fresh process "
-        f"(BLAS single-threaded), {machine['machine']}, {machine['cores']} cores shared with other work "
+        f"(BLAS single-threaded), {machine['machine']}, {machine['cores']} cores "
         f"(1-minute load {machine['load_before']:.1f} before, {machine['load_after']:.1f} after). "
         "Simulated customers are drawn from the published CDNOW parameters (T uniform on 20–80 weeks, whole "
         "days); Gamma-Gamma runs on the repeat buyers. LL: tierwise's log-likelihood evaluated at each "
