@@ -110,8 +110,8 @@ def test_an_unknown_name_lists_the_shipped_policies() -> None:
     with pytest.raises(PolicyError) as caught:
         load_triage_policy("bank-lobbby")
     assert str(caught.value) == (
-        "no shipped triage policy named 'bank-lobbby' (shipped: bank-lobby); "
-        "pass the path of a YAML file to use your own"
+        "no shipped triage policy named 'bank-lobbby'; shipped: bank-lobby; "
+        "or pass the path of a YAML file"
     )
 
 

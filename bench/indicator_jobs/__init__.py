@@ -51,6 +51,7 @@ class Job:
 
 CONTENDERS = {
     "tierwise-duckdb": "bench.indicator_jobs.tierwise_job:run_duckdb",
+    "tierwise-duckdb-1gb": "bench.indicator_jobs.tierwise_job:run_duckdb_1gb",
     "tierwise-spark": "bench.indicator_jobs.tierwise_job:run_spark",
     "tierwise-validated": "bench.indicator_jobs.tierwise_job:run_validated",
     "duckdb-sql": "bench.indicator_jobs.duckdb_sql:run",

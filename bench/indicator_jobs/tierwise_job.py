@@ -10,18 +10,10 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from bench.indicator_jobs import ABC_A, ABC_B, BINS, TABLES, Job
+from tierwise.analytics.classify.rfm import score as rfm_score
 from tierwise.analytics.engine import Engine
 from tierwise.analytics.indicators import compute_indicators
 from tierwise.config import Settings
-
-try:  # the classifier's own RFM scoring, when the classify package provides it
-    from tierwise.analytics.classify.rfm import score as rfm_score
-except ImportError:  # pragma: no cover - depends on the tree
-    from tierwise.analytics.classify.quantiles import bin_index, positions
-
-    def rfm_score(t: ir.Table, value: ir.Value, bins: int, ascending: bool) -> ir.IntegerValue:
-        pos, n = positions(t, value, ascending)
-        return (bins - bin_index(pos, n, [1 / bins] * bins)).cast("int64")
 
 
 def abc_class(t: ir.Table) -> ir.StringValue:
@@ -35,20 +27,23 @@ def abc_class(t: ir.Table) -> ir.StringValue:
     return ibis.cases((value <= 0, "C"), (share < ABC_A, "A"), (share < ABC_B, "B"), else_="C")
 
 
+def scored(ind: ir.Table) -> ir.Table:
+    """The indicator table with the RFM scores and the ABC class added."""
+    return ind.mutate(
+        r_score=rfm_score(ind, ind.recency_days, BINS, True),
+        f_score=rfm_score(ind, ind.orders, BINS, False),
+        m_score=rfm_score(ind, ind.sales_12m, BINS, False),
+        abc_class=abc_class(ind),
+    )
+
+
 def job_on(engine: Engine) -> Callable[[Job], pa.Table]:
     """The job on ``engine``: Parquet in, indicators + RFM + ABC out as Arrow."""
     importlib.import_module(f"ibis.backends.{engine.backend.name}.converter")  # its import of pandas is set-up
 
     def run(job: Job) -> pa.Table:
         tables = {name: engine.backend.read_parquet(job.path(name), table_name=name) for name in TABLES}
-        ind = compute_indicators(tables, job.as_of)
-        ind = ind.mutate(
-            r_score=rfm_score(ind, ind.recency_days, BINS, True),
-            f_score=rfm_score(ind, ind.orders, BINS, False),
-            m_score=rfm_score(ind, ind.sales_12m, BINS, False),
-            abc_class=abc_class(ind),
-        )
-        return engine.to_pyarrow(ind)
+        return engine.to_pyarrow(scored(compute_indicators(tables, job.as_of)))
 
     return run
 
@@ -56,6 +51,11 @@ def job_on(engine: Engine) -> Callable[[Job], pa.Table]:
 def run_duckdb() -> Callable[[Job], pa.Table]:
     """tierwise on DuckDB (in memory, all cores)."""
     return job_on(Engine.create("duckdb"))
+
+
+def run_duckdb_1gb() -> Callable[[Job], pa.Table]:
+    """tierwise on DuckDB held to 1 GB (TIERWISE_DUCKDB_MEMORY_LIMIT=1GB): it spills to disk beyond."""
+    return job_on(Engine.create("duckdb", Settings(duckdb_memory_limit="1GB")))
 
 
 def run_spark() -> Callable[[Job], pa.Table]:
@@ -70,14 +70,6 @@ def run_validated() -> Callable[[Job], pa.Table]:
     def run(job: Job) -> pa.Table:
         dataset = read_dataset(job.folder)
         engine = Engine.for_dataset(dataset, "duckdb")
-        tables = engine.tables(dataset)
-        ind = compute_indicators(tables, job.as_of)
-        ind = ind.mutate(
-            r_score=rfm_score(ind, ind.recency_days, BINS, True),
-            f_score=rfm_score(ind, ind.orders, BINS, False),
-            m_score=rfm_score(ind, ind.sales_12m, BINS, False),
-            abc_class=abc_class(ind),
-        )
-        return engine.to_pyarrow(ind)
+        return engine.to_pyarrow(scored(compute_indicators(engine.tables(dataset), job.as_of)))
 
     return run

@@ -28,5 +28,8 @@ class Settings(BaseSettings):
     duckdb_temp_directory: Path | None = Field(None, description="Where DuckDB spills when memory is short")
     spark_master: str = Field("local[*]", description="Spark master, e.g. local[*] or spark://host:7077")
     spark_remote: str | None = Field(None, description="Spark Connect URL, e.g. sc://host:15002")
+    spark_driver_memory: str = Field(
+        "4g", description="JVM heap of the Spark driver in local mode (Spark's own 1g runs out at ~400k customers)"
+    )
     lang: Literal["en", "zh"] = "en"
     store_url: str = Field("sqlite:///tierwise.db", description="SQLAlchemy URL of the store")

@@ -111,6 +111,6 @@ def test_exit_code_1_for_an_unknown_policy() -> None:
     done = tierwise("triage", "--json", "{}", "--policy", "no-such-policy")
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr == (
-        "error: no shipped triage policy named 'no-such-policy' (shipped: bank-lobby); "
-        "pass the path of a YAML file to use your own\n"
+        "error: no shipped triage policy named 'no-such-policy'; shipped: bank-lobby; "
+        "or pass the path of a YAML file\n"
     )

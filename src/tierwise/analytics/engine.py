@@ -99,6 +99,7 @@ def spark_session(settings: Settings) -> Any:
     else:
         builder = (
             builder.master(settings.spark_master)
+            .config("spark.driver.memory", settings.spark_driver_memory)  # read when the JVM starts
             .config("spark.ui.enabled", "false")
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.sql.shuffle.partitions", "8")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -10,6 +9,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from tierwise.errors import PolicyError
+from tierwise.policy_files import read_policy_text, shipped_policy_files
 
 Enquiry = Literal["vip_service", "forex", "safe_deposit", "study_abroad", "deposit_certificate", "wealth_product"]
 Business = Literal["deposit", "withdrawal", "remittance", "bill_payment", "early_repayment", "wealth_product", "other"]
@@ -25,9 +25,6 @@ NEXT_STEPS = (
 )
 
 Amount = Annotated[float, Field(gt=0, allow_inf_nan=False)]
-SHIPPED_FOLDER = ("analytics", "policies")
-
-
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -118,17 +115,15 @@ class TriagePolicy(_Strict):
 
 def shipped_triage_policies() -> list[str]:
     """Names of the shipped policies whose method is ``triage``, e.g. ``['bank-lobby']``."""
-    folder = resources.files("tierwise").joinpath(*SHIPPED_FOLDER)
     names = []
-    for entry in folder.iterdir():
-        if entry.name.endswith(".yaml"):
-            try:
-                head = yaml.safe_load(entry.read_text(encoding="utf-8"))
-            except yaml.YAMLError:  # a broken classification policy is reported where it is loaded
-                continue
-            if isinstance(head, dict) and head.get("method") == "triage":
-                names.append(entry.name.removesuffix(".yaml"))
-    return sorted(names)
+    for name, text in shipped_policy_files().items():
+        try:
+            head = yaml.safe_load(text)
+        except yaml.YAMLError:  # a broken classification policy is reported where it is loaded
+            continue
+        if isinstance(head, dict) and head.get("method") == "triage":
+            names.append(name)
+    return names
 
 
 def load_triage_policy(name_or_path: str | Path) -> TriagePolicy:
@@ -139,7 +134,7 @@ def load_triage_policy(name_or_path: str | Path) -> TriagePolicy:
     >>> load_triage_policy("bank-lobby").bounds.small_below.deposit
     20000.0
     """
-    text, source = _policy_text(name_or_path)
+    text, source = read_policy_text(name_or_path, "triage policy", shipped_triage_policies)
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -166,20 +161,3 @@ def _message(err: dict) -> str:
     if err["type"] == "value_error":
         return str(err["ctx"]["error"])
     return f"{err['msg']} (got {err['input']!r})"
-
-
-def _policy_text(name_or_path: str | Path) -> tuple[str, str]:
-    path = Path(name_or_path)
-    if isinstance(name_or_path, Path) or path.suffix in (".yaml", ".yml") or len(path.parts) > 1:
-        try:
-            return path.read_text(encoding="utf-8"), str(path)
-        except OSError as exc:
-            raise PolicyError(f"cannot read triage policy file {path}: {exc.strerror}") from None
-    entry = resources.files("tierwise").joinpath(*SHIPPED_FOLDER, f"{name_or_path}.yaml")
-    if not entry.is_file():
-        shipped = ", ".join(shipped_triage_policies()) or "none"
-        raise PolicyError(
-            f"no shipped triage policy named {str(name_or_path)!r} (shipped: {shipped}); "
-            "pass the path of a YAML file to use your own"
-        )
-    return entry.read_text(encoding="utf-8"), repr(str(name_or_path))

@@ -13,7 +13,6 @@ run by :mod:`tierwise.triage`, not classified here.
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -47,6 +46,7 @@ from tierwise.analytics.classify.sections import (  # noqa: F401  (re-exported: 
 )
 from tierwise.analytics.registry import INDICATORS
 from tierwise.errors import IndicatorError, PolicyError
+from tierwise.policy_files import read_policy_text, shipped_policy_files
 
 
 class Allocation(_Strict):
@@ -171,33 +171,14 @@ def check_indicators(policy: Policy) -> None:
 
 # ----------------------------------------------------------------------------------------------- loading
 
-POLICY_FOLDER = ("analytics", "policies")
-
-
-def _folder():  # noqa: ANN202
-    return resources.files("tierwise").joinpath(*POLICY_FOLDER)
-
-
 def shipped_policies() -> list[str]:
     """Names of every policy shipped with the package (classification and triage), sorted."""
-    return sorted(e.name.removesuffix(".yaml") for e in _folder().iterdir() if e.name.endswith(".yaml"))
+    return list(shipped_policy_files())
 
 
 def policy_text(name_or_path: str | Path) -> tuple[str, str]:
     """The YAML text of a shipped policy or a policy file, and how to name its source in messages."""
-    path = Path(name_or_path)
-    if isinstance(name_or_path, Path) or path.suffix in (".yaml", ".yml") or len(path.parts) > 1:
-        try:
-            return path.read_text(encoding="utf-8"), str(path)
-        except OSError as exc:
-            raise PolicyError(f"cannot read policy file {path}: {exc.strerror}") from None
-    entry = _folder().joinpath(f"{name_or_path}.yaml")
-    if not entry.is_file():
-        raise PolicyError(
-            f"no shipped policy named {str(name_or_path)!r}; shipped: {', '.join(shipped_policies())}; "
-            "or pass the path of a YAML file"
-        )
-    return entry.read_text(encoding="utf-8"), str(name_or_path)
+    return read_policy_text(name_or_path, "policy", shipped_policies)
 
 
 def parse_policy(text: str, source: str = "<text>") -> Policy | TriagePolicyInfo:
