@@ -21,7 +21,8 @@ def extension_directory() -> str | None:
 def duckdb_connection(settings: Settings | None = None, database: str | None = None) -> duckdb.DuckDBPyConnection:
     """A new DuckDB connection with the shipped extension directory, threads and memory limit applied.
 
-    >>> duckdb_connection().sql("select 1").fetchone()
+    >>> con = duckdb_connection()
+    >>> con.sql("select 1").fetchone()
     (1,)
     """
     settings = settings or Settings()
