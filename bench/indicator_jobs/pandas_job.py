@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from bench.indicator_jobs import ABC_A, ABC_B, EPSILON, TRAITS, Job, cumulative_shares
+from bench.indicator_jobs import ABC_A, ABC_B, EPSILON, MONEY, TRAITS, Job, cumulative_shares
 
 
 def read(job: Job, table: str, columns: list[str]) -> pd.DataFrame:
@@ -46,6 +46,8 @@ def trade(job: Job) -> pd.DataFrame:
         oid_w=("oid_w", "nunique"), noid_w=("noid_w", "sum"), oid=("oid", "nunique"), noid=("noid", "sum"),
         purchase_days=("day_w", "nunique"), largest_order=("gross", "max"), ret=("ret", "sum"),
         first_purchase=("pdate", "min"), last_purchase=("pdate", "max"), categories=("cat_w", "nunique"))
+    money = ["sales", "sales_12m", "sales_prev_12m", "profit_all", "profit_w", "gross_12m", "ret"]
+    g[money] = g[money].round(MONEY)
     g["orders"] = g.pop("oid_w") + g.pop("noid_w")
     g["orders_lifetime"] = g.pop("oid") + g.pop("noid")
     g["returns_amount"] = -g.pop("ret")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import polars as pl
 import pyarrow as pa
 
-from bench.indicator_jobs import ABC_A, ABC_B, EPSILON, TRAITS, Job, cumulative_shares
+from bench.indicator_jobs import ABC_A, ABC_B, EPSILON, MONEY, TRAITS, Job, cumulative_shares
 
 c = pl.col
 
@@ -30,17 +30,17 @@ def trade(job: Job) -> pl.LazyFrame:
         rows_12m=c("w").sum(),
         rows_profit=c("row_profit").count(),
         rows_profit_12m=c("row_profit").filter(c("w")).count(),
-        sales=c("amount").sum(),
-        sales_12m=c("amount").filter(c("w")).sum(),
-        sales_prev_12m=c("amount").filter((c("date") > w.prev_start) & ~c("w")).sum(),
-        profit_all=c("row_profit").sum(),
-        profit_w=c("row_profit").filter(c("w")).sum(),
-        gross_12m=c("amount").filter(wp).sum(),
+        sales=c("amount").sum().round(MONEY),
+        sales_12m=c("amount").filter(c("w")).sum().round(MONEY),
+        sales_prev_12m=c("amount").filter((c("date") > w.prev_start) & ~c("w")).sum().round(MONEY),
+        profit_all=c("row_profit").sum().round(MONEY),
+        profit_w=c("row_profit").filter(c("w")).sum().round(MONEY),
+        gross_12m=c("amount").filter(wp).sum().round(MONEY),
         orders=c("transaction_id").filter(wp & ~no_id).n_unique() + (wp & no_id).sum(),
         orders_lifetime=c("transaction_id").filter(c("p") & ~no_id).n_unique() + (c("p") & no_id).sum(),
         purchase_days=c("date").filter(wp).n_unique(),
         largest_order=c("amount").filter(wp).max(),
-        returns_amount=-c("amount").filter(c("w") & (c("amount") < 0)).sum(),
+        returns_amount=(-c("amount").filter(c("w") & (c("amount") < 0)).sum()).round(MONEY),
         first_purchase=c("date").filter(c("p")).min(),
         last_purchase=c("date").filter(c("p")).max(),
         categories=c("category").filter(wp & c("category").is_not_null()).n_unique(),

@@ -259,6 +259,15 @@ def test_without_customers_table_the_customers_are_those_who_transacted_by_as_of
     assert [out[c]["sales_rank"] for c in ("C1", "C2", "C6", "C4")] == [1, 2, 3, 4]
 
 
+def test_equal_sales_added_in_another_order_tie_and_rank_by_customer_id(backend: Engine) -> None:
+    # 0.3 + 0.2 + 0.1 == 0.6 but 0.1 + 0.2 + 0.3 == 0.6000000000000001: equal to the cent, they must tie
+    rows = [{"customer_id": c, "date": D(2024, 6, i), "amount": a}
+            for c, amounts in (("A", (0.3, 0.2, 0.1)), ("B", (0.1, 0.2, 0.3))) for i, a in enumerate(amounts, 1)]
+    out = by_customer(backend, compute_indicators({"transactions": load(backend, "transactions", rows)}, AS_OF))
+    assert out["A"]["sales_12m"] == out["B"]["sales_12m"] == 0.6
+    assert (out["A"]["sales_rank"], out["B"]["sales_rank"]) == (1, 2)
+
+
 def test_months_sets_the_trailing_and_previous_windows(backend: Engine) -> None:
     # one month: 2024-05-31 … 2024-06-30, previous 2024-05-01 … 2024-05-30 (C4's return on 2024-05-01)
     out = by_customer(backend, compute_indicators(load_all(backend, ("transactions",)), AS_OF, months=1))
