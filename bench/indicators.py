@@ -208,7 +208,9 @@ def main(argv: list[str] | None = None) -> None:
             try:
                 r = measure(name, folder, args.repeat, folder / f"result-{name}.parquet")
             except RuntimeError as exc:  # one contender failing (out of memory, say) is a result, not the end
-                results[name] = {"customers": info["customers"], "error": str(exc).splitlines()[-1][:160]}
+                lines = str(exc).splitlines()
+                cause = next((ln for ln in reversed(lines) if "Error" in ln or "Exception" in ln), lines[-1])
+                results[name] = {"customers": info["customers"], "error": cause.strip()[:160]}
                 print(f"  failed: {results[name]['error']}", file=sys.stderr)
                 continue
             r["customers"] = info["customers"]
@@ -268,40 +270,40 @@ def targets(sizes: dict[int, dict[str, dict]]) -> str:
 NOTES = """
 Why, and what is ours:
 
-- **tierwise vs raw DuckDB SQL.** The SQL Ibis generates has the same shape as the hand-written query
-  (one grouped scan per table with `FILTER` aggregates, five left joins onto the customers, window
-  functions for share, rank, RFM and ABC). Two costs were ours and are fixed: (1) building the Ibis
-  expression and compiling it to SQL is a fixed ~1 s per run (cProfile); joining all groups in one join
-  chain instead of one select per join cut the build by a third — the rest is why the ratio is worse at
-  1M than at 10M; (2) `sales_rank` ordered by `(sales_12m, customer_id)` while the RFM positions
-  (`classify.quantiles`) and ABC order by `(value IS NULL, value, customer_id)`, so DuckDB sorted the
-  customers once more per window (five `WINDOW` operators against three in the hand-written query, seen
-  with `EXPLAIN ANALYZE`). Giving the rank the same keys took tierwise at 10M from 39.7 s to 16.6 s.
-- **DuckDB vs polars.** The raw SQL is itself slower than polars (2× at 1M and 10M), so that gap is the
-  engine's, not the Ibis layer's. `EXPLAIN ANALYZE` of the raw query at 1M rows: the transactions
-  `HASH_GROUP_BY` takes ~45 % of the time — 18 filtered aggregates and four filtered `COUNT(DISTINCT …)`
-  (orders, lifetime orders, purchase days, categories), each with its own hash table per group; alone,
-  the four distinct counts take longer than all the sums and min/max together. Counting orders as
-  distinct transaction ids is the definition (an order may span several rows), so we keep it; a
-  pre-aggregation by (customer, transaction) would be a second scan. Not tried for lack of time: DuckDB
-  settings (threads, `preserve_insertion_order=false`).
+- **tierwise vs raw DuckDB SQL** (1.05 at 10M rows, 1.10 at 50M; met). The SQL Ibis generates has the
+  same shape as the hand-written query (one grouped scan per table with `FILTER` aggregates, five left
+  joins onto the customers, window functions for share, rank, RFM and ABC). What is left is a fixed cost:
+  building the Ibis expression (~0.05 s) and compiling it to SQL (~0.1 s, cProfile), 15–25 % of a 0.7 s
+  job at 1M rows, hence 1.41 there (single 1M timings also vary by ±0.1 s: the identical `-1gb` run took
+  0.77 s). Two costs were ours and are fixed: one select per join (now one join chain: a third of the
+  build) and `sales_rank` ordering by other keys than the RFM and ABC windows (DuckDB sorted the
+  customers once more per window; giving the rank the same keys took 10M rows from 39.7 s to 16.6 s on
+  the shared machine of the earlier run).
+- **DuckDB vs polars** (1.49 at 10M, 1.50 at 50M; missed). The hand-written SQL is itself 1.4–1.5× polars,
+  so the gap is the engine's, not the Ibis layer's. `EXPLAIN ANALYZE` of the raw query at 1M rows: the
+  transactions `HASH_GROUP_BY` takes ~45 % of the time — 18 filtered aggregates and four filtered
+  `COUNT(DISTINCT …)` (orders, lifetime orders, purchase days, categories), each distinct count with a
+  hash table of its own per group. Counting orders as distinct transaction ids is the definition (an
+  order may span several rows), so it stays.
+- **Peak RSS ≤ 2 GB at 50M rows: missed.** The result alone — 2,000,000 customers × 44 columns in Arrow —
+  is 0.71 GB. DuckDB's default memory limit is 80 % of RAM and it uses it: 8.2 GB at 50M. Held to 1 GB
+  (`TIERWISE_DUCKDB_MEMORY_LIMIT=1GB`, the `-1gb` rows) it spills and stays at 1.55 GB at 10M rows (1.9×
+  the time), but at 50M the window sorts over 2M customers do not fit and DuckDB stops with out of
+  memory. Measured by hand, once each: a 2 GB limit finishes in 114 s with 3.1 GB peak RSS, 3 GB in 103 s
+  with 3.8 GB. So a 2 GB machine can run 10M-row data sets; 50M rows need about 3 GB.
 - **Spark local mode** pays a session start (set-up column), planning and a dozen stages per run; the
   first run also warms the JVM. Its windows over all customers run in one partition. It is the engine for
-  data that does not fit one machine, not for 1M rows on two cores. Its row was measured in the first
-  pass, under heavy load and before the window fix, and its peak RSS (the JVM) was lost to a bug in that
-  pass; it was not rerun, nor run at 10M, for lack of machine time.
+  data that does not fit one machine, not for 10M rows on two cores. Its driver needs more than Spark's
+  default 1 GB heap to collect 400,000 customers' indicators: tierwise now asks for 4 GB in local mode
+  (`TIERWISE_SPARK_DRIVER_MEMORY`). Not run at 50M (minutes per run on two cores).
+- **pandas** is not run at 50M: 4.2 GB at 10M puts it near 21 GB at 50M, on a 24 GB machine.
 - **tierwise-validated** includes reading every table through the input contract (type checks, value
   vocabularies, references between tables) — work none of the hand-written contenders do.
-- **"differs: sales_rank"**: customers whose 12-month sales are equal to the cent but whose float sums
-  differ in the last bit (added in another order), so the tie-break by customer id does not apply (checked
-  at 1M; pandas' 962 at 10M were not examined one by one); every other cell equals tierwise's.
-- The machine was shared with other work (load average 2–9 on 2 cores). Every row except Spark's was
-  measured again in a quieter quarter of an hour, after the window fix; single timings still vary by
-  ±30 %, so read the ratios as rough.
-- **50M rows** (2M customers) were not run: generating the data set alone takes ~15 min here, and the
-  machine was needed by other work. Peak RSS at 10M: 1.8 GB for tierwise (DuckDB), 2.3 GB polars,
-  4.2 GB pandas; DuckDB spills to disk beyond its memory limit (`TIERWISE_DUCKDB_MEMORY_LIMIT`), so 50M
-  should be run with a limit set to check the 2 GB target.
+- **"same table"**: every contender agrees with tierwise on every cell. Money sums are rounded to 6
+  decimals in tierwise and in each contender: without it, customers whose 12-month sales are equal to
+  the cent but summed in another order differed in the last bit and ranked differently (18 of 400,000 on
+  Spark, 962 in pandas at 10M rows).
+- The machine ran nothing else during this run (1-minute load 1–2 from the benchmark itself).
 """
 
 

@@ -1,12 +1,46 @@
-"""The ``tierwise`` command line, one module per noun: data, demo, classify, value, triage, report."""
+"""The ``tierwise`` command line, one module per noun: data, demo, indicators, classify, value, triage, report.
 
-from tierwise.cli import classify, data, demo, indicators, report, triage, value  # noqa: F401  (register commands)
-from tierwise.cli.app import app, run
+The ``tierwise`` script imports only the module of the command it runs, so that a quick command
+(``tierwise triage``) does not wait for the analytics libraries; ``--help`` and ``tierwise.cli.app``
+load them all.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+# command name → the module that registers it, in the order ``--help`` lists them
+COMMAND_MODULES = {
+    "demo": "demo", "check": "data", "indicators": "indicators", "classify": "classify", "policies": "classify",
+    "policy": "classify", "pareto": "classify", "value": "value", "triage": "triage", "report": "report",
+}
+
+
+def load_commands(name: str | None = None) -> None:
+    """Register the command ``name`` (its module), or every command when ``name`` is not one of them."""
+    modules = [COMMAND_MODULES[name]] if name in COMMAND_MODULES else dict.fromkeys(COMMAND_MODULES.values())
+    for module in modules:
+        importlib.import_module(f"tierwise.cli.{module}")
 
 
 def main() -> None:
     """Entry point of the ``tierwise`` script."""
+    from tierwise.cli.application import run
+
+    words = [w for w in sys.argv[1:] if not w.startswith("-")]
+    load_commands(words[0] if words else None)
     run()
 
 
-__all__ = ["app", "main"]
+def __getattr__(name: str) -> Any:
+    if name == "app":  # the whole application, every command registered (as tests and embedders want it)
+        load_commands()
+        from tierwise.cli.application import app
+
+        return app
+    raise AttributeError(f"module 'tierwise.cli' has no attribute {name!r}")
+
+
+__all__ = ["app", "load_commands", "main"]

@@ -20,7 +20,7 @@ from tierwise.analytics.classify.prospects import PROSPECT_INDICATORS
 from tierwise.analytics.classify.reasons import format_constant, indicator_label
 from tierwise.analytics.engine import ENGINES
 from tierwise.analytics.registry import INDICATORS
-from tierwise.cli.app import app, console
+from tierwise.cli.application import app, console
 from tierwise.config import Settings
 from tierwise.errors import UsageError
 from tierwise.io.writers import write_table

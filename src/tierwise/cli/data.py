@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from tierwise.cli.app import app, console
+from tierwise.cli.application import app, console
 from tierwise.errors import DataValidationError
 from tierwise.io.dataset import describe
 from tierwise.io.readers import open_data

@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tierwise.cli.app import app, console
+from tierwise.cli.application import app, console
 from tierwise.io.demo import write_demo
 
 

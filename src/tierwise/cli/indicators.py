@@ -13,7 +13,7 @@ from rich.table import Table
 from tierwise.analytics.engine import ENGINES, Engine
 from tierwise.analytics.indicators import compute_indicators, resolve_as_of
 from tierwise.analytics.registry import INDICATORS
-from tierwise.cli.app import app, console
+from tierwise.cli.application import app, console
 from tierwise.config import Settings
 from tierwise.errors import UsageError
 from tierwise.io.columns import TABLES

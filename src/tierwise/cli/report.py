@@ -8,7 +8,7 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from tierwise.cli.app import app, console
+from tierwise.cli.application import app, console
 from tierwise.config import Settings
 from tierwise.io.readers import open_data
 from tierwise.reports import check_report_path, write_report

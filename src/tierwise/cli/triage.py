@@ -8,7 +8,7 @@ from typing import Literal
 
 import typer
 
-from tierwise.cli.app import app, console
+from tierwise.cli.application import app, console
 from tierwise.errors import UsageError
 from tierwise.triage import load_triage_policy, triage
 

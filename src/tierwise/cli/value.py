@@ -15,7 +15,7 @@ from rich.table import Table
 
 from tierwise.analytics.engine import ENGINES, Engine
 from tierwise.analytics.summary import PERIOD_DAYS, summary
-from tierwise.cli.app import app, console
+from tierwise.cli.application import app, console
 from tierwise.config import Settings
 from tierwise.errors import ModelError, UsageError
 from tierwise.io.readers import open_data
