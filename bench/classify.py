@@ -32,7 +32,7 @@ NOTES = (
     "The pandas version formats each amount with one Python call per value (`Series.map('{:,.2f}'.format)`): "
     "pandas has no vectorised thousands-separator formatting; tierwise formats in the engine (DuckDB "
     "`format`, Spark `format_number`). RFM is the slowest policy: three global ranks (one per score). On "
-    "Spark (local mode, 2 shared cores) ABC, quantiles and RFM rank all customers in one window without a "
+    "Spark (local mode, 2 cores) ABC, quantiles and RFM rank all customers in one window without a "
     "partition, which Spark runs on one partition; at 100,000 customers most of each run is fixed per-job "
     "cost (planning, stages, Arrow transfer), not per-customer work."
 )
@@ -151,8 +151,8 @@ def main() -> None:
         f"pandas china-post against tierwise on DuckDB: same classes {'yes' if same_class else 'NO'}, same reasons "
         f"{'yes' if same_reasons else 'NO'}, same ranks {'yes' if same_rank else 'NO'}; DuckDB is "
         f"{rows[-1][2] / ours[2]:.1f}× the pandas speed in wall time. CPU seconds are this process's only "
-        "(DuckDB's worker threads count, the Spark JVM's do not); wall time above CPU time is the machine's "
-        "other load.",
+        "(DuckDB's worker threads count, the Spark JVM's do not), so CPU above wall time is DuckDB working "
+        "on both cores.",
         "",
         NOTES,
     ]

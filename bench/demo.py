@@ -123,8 +123,8 @@ def main() -> None:
         lines.append(f"| {label} | {customers:,} | {r['rows']['transactions']:,} | {sum(r['rows'].values()):,} | "
                      f"{r['mb']:,.0f} | {r['seconds']:.1f} | {r['cpu']:.1f} | {r['rss_gb']:.2f} | {r['load']:.1f} |")
         print(lines[-1], flush=True)
-    lines += ["", "CPU seconds are what the work costs; wall seconds above them are time spent waiting for a core "
-              "on this shared machine (load: 1-minute load average during the run). The large case holds about "
+    lines += ["", "CPU seconds are what the work costs; wall seconds above them would be time spent waiting for "
+              "a core (load: 1-minute load average during the run). The large case holds about "
               "two segments in memory whatever the number of customers.", ""]
     lines += shape()
     write_section("Demo data generation", "\n".join(lines))

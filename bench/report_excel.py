@@ -93,7 +93,7 @@ customer sheet's rows are built by Arrow string kernels one chunk of 65,536 rows
 into the workbook's zip, so memory does not grow with the number of cells
 ({n * 13 / max(run['cpu'], 1e-9):,.0f} cells per CPU second). Before this, one XlsxWriter call per cell
 managed about 25,000 cells a second on the same machine: minutes for a million customers. Wall time
-above CPU time is the machine's other load (2 shared cores).
+above CPU time would be time spent waiting for a core (2 cores).
 """
     write_section("Reports", body)
     print(body)

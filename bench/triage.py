@@ -116,8 +116,8 @@ Batch: `decide_many` on the same {n:,} walk-ins as one Arrow table took {batch_s
 decisions for every walk-in: {"yes" if agree else "NO"}.
 The target is p99 < 1 ms for one decision: {"met" if np.percentile(us, 99) < 1000 else "not met"} in wall
 time, {"met" if np.percentile(cpu_us, 99) < 1000 else "not met"} in CPU time. Wall time also counts the
-moments the process waits for a core: under the load above, the wall-time tail is the host's scheduling
-and the CPU column is the decision's own cost. A single decision evaluates the rules on Python scalars;
+moments the process waits for a core: under load, the wall-time tail is the host's scheduling and the
+CPU column is the decision's own cost. A single decision evaluates the rules on Python scalars;
 the batch runs the same rules on numpy arrays.
 """
     write_section("Triage", body)
