@@ -80,7 +80,9 @@ def shape() -> list[str]:
     return [
         "Shape of the default demo (`tierwise demo`: 2,000 customers, seed 7, 2023-01-01 … 2025-12-31):",
         "",
-        f"- top 20 % of customers bring {top[: n // 5].sum() / top.sum():.1%} of 12-month sales;",
+        f"- top 20 % of all {n:,} customers (buyers or not) bring {top[: n // 5].sum() / top.sum():.1%} of "
+        f"12-month sales; of the {(top > 0).sum():,} with 12-month sales (the basis of `tierwise pareto`), "
+        f"{top[: (top > 0).sum() // 5].sum() / top.sum():.1%};",
         f"- {np.mean(profit < 0):.1%} of buying customers lose money after costs; cumulative profit peaks at "
         f"{curve.max() / curve[-1]:.0%} of the total after the top {(curve.argmax() + 1) / len(curve):.0%} of them;",
         f"- china-post classes by 12-month sales: {classes};",
