@@ -274,11 +274,11 @@ Why, and what is ours:
   same shape as the hand-written query (one grouped scan per table with `FILTER` aggregates, five left
   joins onto the customers, window functions for share, rank, RFM and ABC). What is left is a fixed cost:
   building the Ibis expression (~0.05 s) and compiling it to SQL (~0.1 s, cProfile), 15–25 % of a 0.7 s
-  job at 1M rows, hence 1.41 there (single 1M timings also vary by ±0.1 s: the identical `-1gb` run took
-  0.77 s). Two costs were ours and are fixed: one select per join (now one join chain: a third of the
-  build) and `sales_rank` ordering by other keys than the RFM and ABC windows (DuckDB sorted the
-  customers once more per window; giving the rank the same keys took 10M rows from 39.7 s to 16.6 s on
-  the shared machine of the earlier run).
+  job at 1M rows, hence 1.26 there (1.41 in the first full run: single 1M timings vary by ±0.1 s). Two
+  costs were ours and are fixed: one select per join (now one join chain: a third of the build) and
+  `sales_rank` ordering by other keys than the RFM and ABC windows (DuckDB sorted the customers once more
+  per window; giving the rank the same keys took 10M rows from 39.7 s to 16.6 s on the shared machine of
+  the earlier run).
 - **DuckDB vs polars** (1.49 at 10M, 1.50 at 50M; missed). The hand-written SQL is itself 1.4–1.5× polars,
   so the gap is the engine's, not the Ibis layer's. `EXPLAIN ANALYZE` of the raw query at 1M rows: the
   transactions `HASH_GROUP_BY` takes ~45 % of the time — 18 filtered aggregates and four filtered

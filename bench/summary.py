@@ -206,15 +206,14 @@ def main() -> None:
 
 def run_contender(cmd: list[str], env: dict, repeat: int, timeout: float) -> dict:
     """Run one contender ``repeat`` times (fresh processes): median time, largest peak memory, all times."""
+    from bench.workers import run_worker  # the parent's only: workers run in the peers' environments
+
     runs = []
     for _ in range(repeat):
-        try:
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
-        except subprocess.TimeoutExpired:
-            return {"error": f"stopped after {timeout:.0f} s"}
-        if done.returncode != 0:
-            return {"error": (done.stderr.strip().splitlines() or ["failed"])[-1][:120]}
-        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        run = run_worker(cmd, env, timeout)
+        if "error" in run:
+            return run
+        runs.append(run)
     times = sorted(r["seconds"] for r in runs)
     return {"seconds": times[len(times) // 2], "peak_gb": max(r["peak_gb"] for r in runs),
             "customers": runs[0]["customers"], "times": times}

@@ -143,15 +143,11 @@ JOBS = [  # (data set, model, contenders)
 
 def run_job(python: str, name: str, model: str, path: Path, timeout: float) -> dict:
     """One fit in a fresh process; ``{"error": ...}`` when it fails or hits the time limit."""
+    from bench.workers import run_worker  # the parent's only: workers run in the peers' environments
+
     env = dict(os.environ, PYTHONPATH=str(HERE.parent / "src"), OPENBLAS_NUM_THREADS="1")
     cmd = [python, str(HERE / "value.py"), "--worker", name, "--model", model, "--data", str(path)]
-    try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
-    except subprocess.TimeoutExpired:
-        return {"error": f"stopped after {timeout:.0f} s"}
-    if done.returncode != 0:
-        return {"error": (done.stderr.strip().splitlines() or ["failed"])[-1][:120]}
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_worker(cmd, env, timeout)
 
 
 def loglik(model: str, params: dict, path: Path) -> float:

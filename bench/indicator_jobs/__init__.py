@@ -20,7 +20,7 @@ TABLES = ("customers", "transactions", "receivables", "visits", "complaints", "s
 TRAITS = ("name", "kind", "industry", "region", "owner", "org_level", "annual_revenue", "employees")
 BINS = 5
 EPSILON = 1e-9
-MONEY = 6  # money sums rounded to 6 decimals, as tierwise.analytics.indicators.trade.MONEY_DECIMALS
+MONEY = 6  # money sums rounded to 6 decimals, as tierwise.analytics.indicators.money.MONEY_DECIMALS
 ABC_A, ABC_B = 0.8, 0.95
 
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from tierwise.errors import PolicyError
 
@@ -42,3 +45,14 @@ def read_policy_text(name_or_path: str | Path, kind: str, shipped: Callable[[], 
             "or pass the path of a YAML file"
         )
     return entry.read_text(encoding="utf-8"), str(name_or_path)
+
+
+def policy_mapping(text: str, kind: str, source: str) -> dict[str, Any]:
+    """The YAML ``text`` of a policy as a mapping of fields; a clear error when it is not one."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise PolicyError(f"{kind} {source} is not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise PolicyError(f"{kind} {source} must be a mapping of fields, not {type(data).__name__}")
+    return data

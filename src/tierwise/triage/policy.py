@@ -9,7 +9,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from tierwise.errors import PolicyError
-from tierwise.policy_files import read_policy_text, shipped_policy_files
+from tierwise.policy_files import policy_mapping, read_policy_text, shipped_policy_files
 
 Enquiry = Literal["vip_service", "forex", "safe_deposit", "study_abroad", "deposit_certificate", "wealth_product"]
 Business = Literal["deposit", "withdrawal", "remittance", "bill_payment", "early_repayment", "wealth_product", "other"]
@@ -25,6 +25,8 @@ NEXT_STEPS = (
 )
 
 Amount = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -135,12 +137,7 @@ def load_triage_policy(name_or_path: str | Path) -> TriagePolicy:
     20000.0
     """
     text, source = read_policy_text(name_or_path, "triage policy", shipped_triage_policies)
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise PolicyError(f"triage policy {source} is not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise PolicyError(f"triage policy {source} must be a mapping of fields, not {type(data).__name__}")
+    data = policy_mapping(text, "triage policy", source)
     if data.get("method", "triage") != "triage":
         raise PolicyError(
             f"policy {source} has method {data['method']!r}, not 'triage': it is a classification policy"

@@ -16,7 +16,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from tierwise.analytics.classify.prospects import PROSPECT_INDICATORS
@@ -46,7 +45,7 @@ from tierwise.analytics.classify.sections import (  # noqa: F401  (re-exported: 
 )
 from tierwise.analytics.registry import INDICATORS
 from tierwise.errors import IndicatorError, PolicyError
-from tierwise.policy_files import read_policy_text, shipped_policy_files
+from tierwise.policy_files import policy_mapping, read_policy_text, shipped_policy_files
 
 
 class Allocation(_Strict):
@@ -183,12 +182,7 @@ def policy_text(name_or_path: str | Path) -> tuple[str, str]:
 
 def parse_policy(text: str, source: str = "<text>") -> Policy | TriagePolicyInfo:
     """Validate policy YAML text; errors name the source and every offending field."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise PolicyError(f"policy {source} is not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise PolicyError(f"policy {source} must be a mapping of fields, not {type(data).__name__}")
+    data = policy_mapping(text, "policy", source)
     model = TriagePolicyInfo if data.get("method") == "triage" else Policy
     try:
         policy = model.model_validate(data)

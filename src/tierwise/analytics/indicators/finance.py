@@ -3,7 +3,7 @@
 Only invoices issued by ``as_of`` (``invoice_date <= as_of``) are seen. A payment counts when its
 ``paid_date <= as_of``; its amount is ``paid_amount``, or the whole invoice ``amount`` when
 ``paid_amount`` is empty. A payment amount without a payment date is not counted (its date is unknown).
-An invoice's unpaid part at ``as_of`` is ``max(amount - paid, 0)``.
+An invoice's unpaid part at ``as_of`` is ``max(amount - paid, 0)``. Money sums are rounded as in :mod:`.money`.
 
 - ``collection_days``: over invoices with a payment by ``as_of``, the mean of ``paid_date -
   invoice_date`` in days weighted by the amount paid; null when nothing was paid.
@@ -23,6 +23,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from tierwise.analytics.indicators.money import money
 from tierwise.analytics.indicators.window import Window
 
 FILL = {"overdue_amount": 0.0, "max_days_overdue": 0, "open_receivables": 0.0}
@@ -44,13 +45,13 @@ def aggregate(receivables: ir.Table, window: Window) -> ir.Table:
     collection_weight = paid * r.paid_date.delta(r.invoice_date, unit="day")
 
     agg = r.group_by("customer_id").aggregate(
-        _weighted_days=collection_weight.sum(where=paid_by),
-        _paid=paid.sum(where=paid_by),
-        overdue_amount=unpaid.sum(where=past_due).coalesce(zero),
+        _weighted_days=money(collection_weight.sum(where=paid_by)),
+        _paid=money(paid.sum(where=paid_by)),
+        overdue_amount=money(unpaid.sum(where=past_due)).coalesce(zero),
         max_days_overdue=ibis.greatest(days_open_late, days_paid_late).max(),
         _on_time=r.count(where=on_time),
         _due=r.count(where=due),
-        open_receivables=unpaid.sum(),
+        open_receivables=money(unpaid.sum()),
     )
     return agg.select(
         "customer_id",

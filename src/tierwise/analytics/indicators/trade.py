@@ -6,7 +6,7 @@ Definitions (a row is one transaction line; a negative amount is a return; "wind
 
 - ``has_purchases``: the customer has a row with a positive amount in the lifetime.
 - ``sales`` / ``sales_12m`` / ``sales_prev_12m``: sum of amounts, returns netted (can be negative); 0
-  when there are no rows. Every money sum is rounded to 6 decimals (:data:`MONEY_DECIMALS`).
+  when there are no rows. Every money sum is rounded to 6 decimals (:mod:`.money`).
 - ``sales_growth``: ``(sales_12m - sales_prev_12m) / sales_prev_12m``; null when ``sales_prev_12m <= 0``.
 - ``profit`` / ``profit_12m``: sum of each row's profit, where a row's profit is its ``profit`` when
   given, else ``amount - cost``, else unknown (skipped). 0 when the customer has no rows; null when it
@@ -32,6 +32,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from tierwise.analytics.indicators.money import money
 from tierwise.analytics.indicators.window import Window
 
 # computed over the whole customer list after the join (see rank_columns)
@@ -51,15 +52,6 @@ FILL = {
     "returns_amount": 0.0,
     "categories": 0,
 }
-
-
-# Money sums are rounded to this many decimals: a float sum depends on the order rows are added in, so
-# without it two customers with equal sales could rank differently on DuckDB and on Spark.
-MONEY_DECIMALS = 6
-
-
-def _money(total: ir.FloatingValue) -> ir.FloatingValue:
-    return total.round(MONEY_DECIMALS)
 
 
 def _orders(t: ir.Table, where: ir.BooleanValue) -> ir.IntegerScalar:
@@ -85,17 +77,17 @@ def aggregate(transactions: ir.Table, window: Window) -> ir.Table:
         _rows_12m=t.count(where=in_window),
         _rows_profit=row_profit.count(),
         _rows_profit_12m=row_profit.count(where=in_window),
-        sales=_money(t.amount.sum()),
-        sales_12m=_money(t.amount.sum(where=in_window)).coalesce(zero),
-        sales_prev_12m=_money(t.amount.sum(where=in_prev)).coalesce(zero),
-        _profit=_money(row_profit.sum()),
-        _profit_12m=_money(row_profit.sum(where=in_window)),
-        _gross_12m=_money(t.amount.sum(where=in_window & positive)).coalesce(zero),
+        sales=money(t.amount.sum()),
+        sales_12m=money(t.amount.sum(where=in_window)).coalesce(zero),
+        sales_prev_12m=money(t.amount.sum(where=in_prev)).coalesce(zero),
+        _profit=money(row_profit.sum()),
+        _profit_12m=money(row_profit.sum(where=in_window)),
+        _gross_12m=money(t.amount.sum(where=in_window & positive)).coalesce(zero),
         orders=_orders(t, in_window & positive),
         orders_lifetime=_orders(t, positive),
         purchase_days=t.date.nunique(where=in_window & positive),
         largest_order=t.amount.max(where=in_window & positive),
-        returns_amount=_money(-t.amount.sum(where=in_window & (t.amount < 0))).coalesce(zero),
+        returns_amount=money(-t.amount.sum(where=in_window & (t.amount < 0))).coalesce(zero),
         first_purchase=t.date.min(where=positive),
         last_purchase=t.date.max(where=positive),
         categories=t.category.nunique(where=in_window & positive),
