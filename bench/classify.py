@@ -46,26 +46,32 @@ def indicator_table(n: int, seed: int = 7) -> pa.Table:
     public = rng.random(n) < 0.07
     level = np.where(public, LEVELS[rng.integers(0, 4, n)], None)
     orders = rng.poisson(6, n).astype(float) + 1
-    return pa.table({
-        "customer_id": [f"C{i:08d}" for i in range(n)],
-        "sales_12m": sales,
-        "org_level": pa.array(level, pa.string()),
-        "sales_share": sales / sales.sum(),
-        "gross_margin": np.round(rng.normal(0.15, 0.1, n), 4),
-        "orders": orders,
-        "recency_days": rng.integers(0, 365, n).astype(float),
-        "collection_days": np.round(rng.gamma(4, 12, n), 1),
-        "overdue_amount": np.where(rng.random(n) < 0.7, 0.0, np.round(rng.lognormal(8, 2, n), 2)),
-        "tenure_days": rng.integers(0, 2000, n).astype(float),
-        "avg_order_value": np.round(sales / orders, 2),
-        "categories": rng.integers(1, 9, n).astype(float),
-    })
+    return pa.table(
+        {
+            "customer_id": [f"C{i:08d}" for i in range(n)],
+            "sales_12m": sales,
+            "org_level": pa.array(level, pa.string()),
+            "sales_share": sales / sales.sum(),
+            "gross_margin": np.round(rng.normal(0.15, 0.1, n), 4),
+            "orders": orders,
+            "recency_days": rng.integers(0, 365, n).astype(float),
+            "collection_days": np.round(rng.gamma(4, 12, n), 1),
+            "overdue_amount": np.where(rng.random(n) < 0.7, 0.0, np.round(rng.lognormal(8, 2, n), 2)),
+            "tenure_days": rng.integers(0, 2000, n).astype(float),
+            "avg_order_value": np.round(sales / orders, 2),
+            "categories": rng.integers(1, 9, n).astype(float),
+        }
+    )
 
 
 def pandas_china_post(df: pd.DataFrame) -> pd.DataFrame:
     """china-post in pandas, vectorised: classes, the higher-wins combination and the English reasons."""
-    bounds = [(5_000_000, "diamond", "5,000,000"), (1_000_000, "platinum", "1,000,000"), (500_000, "gold", "500,000"),
-              (10_000, "vip", "10,000")]
+    bounds = [
+        (5_000_000, "diamond", "5,000,000"),
+        (1_000_000, "platinum", "1,000,000"),
+        (500_000, "gold", "500,000"),
+        (10_000, "vip", "10,000"),
+    ]
     labels = {"diamond": "diamond", "platinum": "platinum", "gold": "gold", "vip": "VIP", "standard": "standard"}
     order = {c: i for i, c in enumerate(["diamond", "platinum", "gold", "vip", "standard"])}
     s = df["sales_12m"]
@@ -83,15 +89,18 @@ def pandas_china_post(df: pd.DataFrame) -> pd.DataFrame:
     valid = np.stack([text.notna().values, level_text.notna().values], axis=1)
     values = np.stack([text.values, level_text.values], axis=1)[valid]
     offsets = np.concatenate([[0], np.cumsum(valid.sum(axis=1))]).astype(np.int32)
-    out["reasons"] = pd.Series(pa.ListArray.from_arrays(pa.array(offsets), pa.array(values, pa.string())),
-                               dtype=pd.ArrowDtype(pa.list_(pa.string())), index=out.index)
+    out["reasons"] = pd.Series(
+        pa.ListArray.from_arrays(pa.array(offsets), pa.array(values, pa.string())),
+        dtype=pd.ArrowDtype(pa.list_(pa.string())),
+        index=out.index,
+    )
     out["_order"] = pd.Series(cls).map(order).values
     out = out.sort_values(["_order", "score", "customer_id"], ascending=[True, False, True])
     out["rank"] = np.arange(1, len(out) + 1)
     return out.drop(columns="_order")
 
 
-def timed(fn, runs: int = 3):  # noqa: ANN001, ANN201
+def timed(fn, runs: int = 3):
     """Median wall and CPU seconds of ``runs`` calls, and the last result."""
     walls, cpus, result = [], [], None
     for _ in range(runs):
@@ -106,8 +115,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=float, default=1e6)
     parser.add_argument("--spark", action="store_true", help="also time Spark (local mode)")
-    parser.add_argument("--spark-customers", type=float, default=None,
-                        help="customers for the Spark runs (default: --customers)")
+    parser.add_argument(
+        "--spark-customers", type=float, default=None, help="customers for the Spark runs (default: --customers)"
+    )
     args = parser.parse_args()
     n = int(args.customers)
     data = indicator_table(n)

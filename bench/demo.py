@@ -48,9 +48,19 @@ def measure(customers: int, per_customer: float | None, fmt: str, lang: str) -> 
     out = DATA / f"demo-{customers}-{per_customer or 'default'}-{fmt}-{lang}"
     shutil.rmtree(out, ignore_errors=True)
     load_before = os.getloadavg()[0]
-    args = [sys.executable, "-c", CHILD, str(customers), "-" if per_customer is None else str(per_customer), fmt, lang,
-            str(out)]
-    result = json.loads(subprocess.run(args, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
+    args = [
+        sys.executable,
+        "-c",
+        CHILD,
+        str(customers),
+        "-" if per_customer is None else str(per_customer),
+        fmt,
+        lang,
+        str(out),
+    ]
+    result = json.loads(
+        subprocess.run(args, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    )
     result["load"] = (load_before + os.getloadavg()[0]) / 2
     shutil.rmtree(out, ignore_errors=True)
     return result
@@ -74,8 +84,13 @@ def shape() -> list[str]:
     profit = np.bincount(who, weights=amount - cost, minlength=n)[orders > 0]
     top = np.sort(sales_12m)[::-1]
     curve = np.cumsum(np.sort(profit)[::-1])
-    bounds = [("diamond ≥ 5,000,000", 5e6, np.inf), ("platinum ≥ 1,000,000", 1e6, 5e6), ("gold ≥ 500,000", 5e5, 1e6),
-              ("vip ≥ 10,000", 1e4, 5e5), ("standard", -np.inf, 1e4)]
+    bounds = [
+        ("diamond ≥ 5,000,000", 5e6, np.inf),
+        ("platinum ≥ 1,000,000", 1e6, 5e6),
+        ("gold ≥ 500,000", 5e5, 1e6),
+        ("vip ≥ 10,000", 1e4, 5e5),
+        ("standard", -np.inf, 1e4),
+    ]
     classes = ", ".join(f"{label}: {((sales_12m >= lo) & (sales_12m < hi)).sum()}" for label, lo, hi in bounds)
     return [
         "Shape of the default demo (`tierwise demo`: 2,000 customers, seed 7, 2023-01-01 … 2025-12-31):",
@@ -91,7 +106,7 @@ def shape() -> list[str]:
     ]
 
 
-def pa_date(text: str):  # noqa: ANN201
+def pa_date(text: str):
     """A date32 scalar."""
     import datetime as dt
 
@@ -111,7 +126,8 @@ def main() -> None:
     cases = [(2000, None, "csv", "en"), (2000, None, "csv", "zh"), (large, per_customer, "parquet", "en")]
     lines = [
         f"`python -m bench.demo --customers {args.customers} --transactions-per-customer "
-        f"{args.transactions_per_customer}` — {platform.machine()}, {os.cpu_count()} cores (1-minute load {os.getloadavg()[0]:.1f}), "
+        f"{args.transactions_per_customer}` — {platform.machine()}, {os.cpu_count()} cores "
+        f"(1-minute load {os.getloadavg()[0]:.1f}), "
         f"Python {platform.python_version()}. Each case in a fresh process through `write_demo` (what "
         "`tierwise demo` runs); CPU time counts both threads (one generates the next segment of 50,000 "
         "customers while the other writes the last).",
@@ -122,12 +138,18 @@ def main() -> None:
     for customers, per, fmt, lang in cases:
         r = measure(customers, per, fmt, lang)
         label = f"{fmt} {lang}" + ("" if per is None else f", {per:g} transactions per customer")
-        lines.append(f"| {label} | {customers:,} | {r['rows']['transactions']:,} | {sum(r['rows'].values()):,} | "
-                     f"{r['mb']:,.0f} | {r['seconds']:.1f} | {r['cpu']:.1f} | {r['rss_gb']:.2f} | {r['load']:.1f} |")
+        lines.append(
+            f"| {label} | {customers:,} | {r['rows']['transactions']:,} | {sum(r['rows'].values()):,} | "
+            f"{r['mb']:,.0f} | {r['seconds']:.1f} | {r['cpu']:.1f} | {r['rss_gb']:.2f} | {r['load']:.1f} |"
+        )
         print(lines[-1], flush=True)
-    lines += ["", "CPU seconds are what the work costs; wall seconds above them would be time spent waiting for "
-              "a core (load: 1-minute load average during the run). The large case holds about "
-              "two segments in memory whatever the number of customers.", ""]
+    lines += [
+        "",
+        "CPU seconds are what the work costs; wall seconds above them would be time spent waiting for "
+        "a core (load: 1-minute load average during the run). The large case holds about "
+        "two segments in memory whatever the number of customers.",
+        "",
+    ]
     lines += shape()
     write_section("Demo data generation", "\n".join(lines))
 

@@ -17,7 +17,6 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -28,7 +27,15 @@ CUSTOMERS = {1_000_000: 50_000, 10_000_000: 400_000, 50_000_000: 2_000_000}
 SPARK_MAX_ROWS = 10_000_000
 PANDAS_MAX_ROWS = 10_000_000  # pandas needs ~4.2 GB at 10M rows, so ~21 GB of this machine's 24 at 50M
 AS_OF = dt.date(2025, 12, 31)  # the demo's last day: the latest transaction date
-ORDER = ("tierwise-duckdb", "tierwise-duckdb-1gb", "duckdb-sql", "polars", "pandas", "tierwise-spark", "tierwise-validated")
+ORDER = (
+    "tierwise-duckdb",
+    "tierwise-duckdb-1gb",
+    "duckdb-sql",
+    "polars",
+    "pandas",
+    "tierwise-spark",
+    "tierwise-validated",
+)
 
 
 def dataset(rows: int) -> Path:
@@ -41,11 +48,13 @@ def dataset(rows: int) -> Path:
         return folder
     customers = CUSTOMERS.get(rows, max(rows // 25, 1))
     started = time.perf_counter()
-    written = write_demo(folder, customers=customers, transactions_per_customer=rows / customers, format="parquet",
-                         end=AS_OF)
+    written = write_demo(
+        folder, customers=customers, transactions_per_customer=rows / customers, format="parquet", end=AS_OF
+    )
     counts = {name: n for name, (_, n) in written.items()}
-    done.write_text(json.dumps({"customers": customers, "rows": counts,
-                                "seconds": round(time.perf_counter() - started, 1)}))
+    done.write_text(
+        json.dumps({"customers": customers, "rows": counts, "seconds": round(time.perf_counter() - started, 1)})
+    )
     return folder
 
 
@@ -75,9 +84,24 @@ def measure(name: str, folder: Path, repeat: int, result: Path) -> dict:
 
     log = result.with_suffix(".log")
     with open(log, "w") as err, open(result.with_suffix(".json"), "w") as out:
-        proc = psutil.Popen([sys.executable, "-m", "bench.indicators", "--child", name, "--data", str(folder),
-                             "--repeat", str(repeat), "--result", str(result)], stdout=out, stderr=err,
-                            cwd=HERE.parent)
+        proc = psutil.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bench.indicators",
+                "--child",
+                name,
+                "--data",
+                str(folder),
+                "--repeat",
+                str(repeat),
+                "--result",
+                str(result),
+            ],
+            stdout=out,
+            stderr=err,
+            cwd=HERE.parent,
+        )
         peak = 0
         while proc.poll() is None:
             try:
@@ -106,14 +130,14 @@ def disagreements(reference: Path, other: Path) -> dict[str, int]:
         if column == "customer_id":
             continue
         if column not in have:
-            checks.append(f"count(*) AS \"{column}\"")
+            checks.append(f'count(*) AS "{column}"')
             continue
         a, b = f'a."{column}"', f'CAST(b."{column}" AS {kind})'
         if kind == "DOUBLE":
             differ = f"NOT ({a} IS NULL AND {b} IS NULL OR abs({a} - {b}) <= 1e-9 * greatest(abs({a}), 1))"
         else:
             differ = f"{a} IS DISTINCT FROM {b}"
-        checks.append(f"count(*) FILTER (WHERE coalesce({differ}, true)) AS \"{column}\"")
+        checks.append(f'count(*) FILTER (WHERE coalesce({differ}, true)) AS "{column}"')
     row = con.execute(f"""SELECT {", ".join(checks)} FROM read_parquet('{reference}') a
                           FULL JOIN read_parquet('{other}') b USING (customer_id)""").fetchone()
     names = [c[0] for c in ref if c[0] != "customer_id"]
@@ -124,7 +148,12 @@ def check(folder: Path, results: dict[str, dict]) -> None:
     """Record, per contender, the cells where its last table differs from tierwise on DuckDB's."""
     reference = folder / "result-tierwise-duckdb.parquet"
     for name, result in results.items():
-        if name != "tierwise-duckdb" and "error" not in result and reference.exists() and (folder / f"result-{name}.parquet").exists():
+        if (
+            name != "tierwise-duckdb"
+            and "error" not in result
+            and reference.exists()
+            and (folder / f"result-{name}.parquet").exists()
+        ):
             result["differs"] = disagreements(reference, folder / f"result-{name}.parquet")
 
 
@@ -145,18 +174,24 @@ def machine() -> str:
 
     cpu = platform.processor() or platform.machine()
     try:
-        model = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+        cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+        model = next(line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name"))
         cpu = model
     except (OSError, StopIteration):
         pass
-    return (f"{cpu}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GB RAM, "
-            f"{platform.system()} {platform.release()}, Python {platform.python_version()}")
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GB RAM, "
+        f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
+    )
 
 
 def table_markdown(sizes: dict[int, dict[str, dict]]) -> str:
     """One row per size and contender: seconds, first run, setup, peak GB, ratio to tierwise, agreement."""
-    lines = ["| rows | customers | contender | seconds (median of 3) | first run | set-up | peak RSS (GB) "
-             "| ÷ tierwise-duckdb | same table |", "|---:|---:|---|---:|---:|---:|---:|---:|---|"]
+    lines = [
+        "| rows | customers | contender | seconds (median of 3) | first run | set-up | peak RSS (GB) "
+        "| ÷ tierwise-duckdb | same table |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---|",
+    ]
     for rows, results in sizes.items():
         base = statistics.median(results["tierwise-duckdb"]["times"]) if "tierwise-duckdb" in results else None
         for name in ORDER:
@@ -169,10 +204,19 @@ def table_markdown(sizes: dict[int, dict[str, dict]]) -> str:
             median = statistics.median(r["times"])
             rss = "not measured" if r.get("peak_rss") is None else f"{r['peak_rss'] / 2**30:.2f}"
             ratio = f"{median / base:.2f}" if base else "–"
-            same = "reference" if name == "tierwise-duckdb" else (
-                "yes" if not r.get("differs") else "differs: " + ", ".join(f"{k} ({v})" for k, v in r["differs"].items()))
-            lines.append(f"| {rows:,} | {r['customers']:,} | {name} | {median:.2f} | {r['times'][0]:.2f} | "
-                         f"{r['setup']:.1f} | {rss} | {ratio} | {same} |")
+            same = (
+                "reference"
+                if name == "tierwise-duckdb"
+                else (
+                    "yes"
+                    if not r.get("differs")
+                    else "differs: " + ", ".join(f"{k} ({v})" for k, v in r["differs"].items())
+                )
+            )
+            lines.append(
+                f"| {rows:,} | {r['customers']:,} | {name} | {median:.2f} | {r['times'][0]:.2f} | "
+                f"{r['setup']:.1f} | {rss} | {ratio} | {same} |"
+            )
     return "\n".join(lines)
 
 
@@ -234,14 +278,16 @@ def main(argv: list[str] | None = None) -> None:
 def report(sizes: dict[int, dict[str, dict]], args: argparse.Namespace) -> str:
     """The RESULTS.md section: command, machine, versions, the table and the targets."""
     rows_text = ",".join(f"{r:.0e}".replace("+0", "") for r in sizes)
-    head = (f"`python -m bench.indicators --rows {rows_text}` — {machine()}; {versions()}. "
-            f"Demo data as Parquet, as of {AS_OF}; the job: every indicator (trade, finance, traits, engagement: "
-            "40 columns) plus RFM scores and ABC classes, materialised in memory (Arrow). Each contender in its "
-            f"own process, the job run {args.repeat} times there (median shown; the first run and the untimed "
-            "set-up — imports, connection, Spark session — beside it); peak RSS of the process tree. "
-            "`tierwise-validated` adds what the CLI does first: reading the folder through the input contract "
-            "(`read_dataset`: validation of every table). \"same table\": every cell equal to tierwise-duckdb "
-            "(floats to 1e-9 relative).")
+    head = (
+        f"`python -m bench.indicators --rows {rows_text}` — {machine()}; {versions()}. "
+        f"Demo data as Parquet, as of {AS_OF}; the job: every indicator (trade, finance, traits, engagement: "
+        "40 columns) plus RFM scores and ABC classes, materialised in memory (Arrow). Each contender in its "
+        f"own process, the job run {args.repeat} times there (median shown; the first run and the untimed "
+        "set-up — imports, connection, Spark session — beside it); peak RSS of the process tree. "
+        "`tierwise-validated` adds what the CLI does first: reading the folder through the input contract "
+        '(`read_dataset`: validation of every table). "same table": every cell equal to tierwise-duckdb '
+        "(floats to 1e-9 relative)."
+    )
     return head + "\n\n" + table_markdown(sizes) + "\n\n" + targets(sizes) + "\n\n" + NOTES.strip() + "\n"
 
 
@@ -260,8 +306,9 @@ def targets(sizes: dict[int, dict[str, dict]]) -> str:
         for name in ("tierwise-duckdb", "tierwise-duckdb-1gb"):
             if rows >= 50_000_000 and "peak_rss" in r.get(name, {}):
                 gb = r[name]["peak_rss"] / 2**30
-                lines.append(f"- {rows:,} rows: {name} peak RSS {gb:.2f} GB (target ≤ 2 GB): "
-                             f"{'met' if gb <= 2 else 'missed'}")
+                lines.append(
+                    f"- {rows:,} rows: {name} peak RSS {gb:.2f} GB (target ≤ 2 GB): {'met' if gb <= 2 else 'missed'}"
+                )
     if not any(rows >= 50_000_000 for rows in sizes):
         lines.append("- peak RSS ≤ 2 GB at 50M rows: not measured in this run (see below)")
     return "\n".join(lines)

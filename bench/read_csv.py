@@ -11,10 +11,8 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import resource
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import duckdb
@@ -59,7 +57,8 @@ def measure(path: Path) -> dict[str, float]:
         "import time, json, resource; from tierwise.io.readers import read_dataset;"
         f"t = time.perf_counter(); d = read_dataset({str(path)!r}); n = d.row_count('transactions');"
         "s = time.perf_counter() - t;"
-        "print(json.dumps({'seconds': s, 'rows': n, 'rss_gb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6}))"
+        "rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6\n"
+        "print(json.dumps({'seconds': s, 'rows': n, 'rss_gb': rss}))"
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
@@ -83,8 +82,10 @@ def main() -> None:
         runs = sorted((measure(path) for _ in range(3)), key=lambda r: r["seconds"])
         mid = runs[1]
         assert mid["rows"] == rows
-        lines.append(f"| {encoding} CSV, Chinese headers | {rows:,} | {path.stat().st_size / 1e6:,.0f} | "
-                     f"{mid['seconds']:.1f} | {rows / mid['seconds']:,.0f} | {mid['rss_gb']:.2f} |")
+        lines.append(
+            f"| {encoding} CSV, Chinese headers | {rows:,} | {path.stat().st_size / 1e6:,.0f} | "
+            f"{mid['seconds']:.1f} | {rows / mid['seconds']:,.0f} | {mid['rss_gb']:.2f} |"
+        )
         print(lines[-1], flush=True)
     write_section("Reading a CSV", "\n".join(lines))
 

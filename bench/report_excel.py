@@ -63,8 +63,12 @@ print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_gb": peak, "built_gb": b
 
 def measure(customers: int, out: Path, write: bool) -> dict[str, float]:
     """Build the list (and write the workbook when ``write``) in a fresh process; seconds and memory."""
-    done = subprocess.run([sys.executable, "-c", _CHILD, str(customers), str(out), "1" if write else "0"],
-                          check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(customers), str(out), "1" if write else "0"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -85,13 +89,13 @@ customer list of {n:,} rows × 13 columns (Chinese names and labels, numbers, da
 
 | step | wall seconds | CPU seconds | peak RSS (GB) |
 |---|---:|---:|---:|
-| build the customer list (Arrow, {base['arrow_gb']:.2f} GB of columns) | – | – | {base['peak_gb']:.2f} |
-| build it and write the workbook ({size:.0f} MB) | {run['seconds']:.1f} | {run['cpu']:.1f} | {run['peak_gb']:.2f} |
+| build the customer list (Arrow, {base["arrow_gb"]:.2f} GB of columns) | – | – | {base["peak_gb"]:.2f} |
+| build it and write the workbook ({size:.0f} MB) | {run["seconds"]:.1f} | {run["cpu"]:.1f} | {run["peak_gb"]:.2f} |
 
-Writing adds {run['peak_gb'] - base['peak_gb']:.2f} GB of peak memory over holding the list itself: the
+Writing adds {run["peak_gb"] - base["peak_gb"]:.2f} GB of peak memory over holding the list itself: the
 customer sheet's rows are built by Arrow string kernels one chunk of 65,536 rows at a time and streamed
 into the workbook's zip, so memory does not grow with the number of cells
-({n * 13 / max(run['cpu'], 1e-9):,.0f} cells per CPU second). Before this, one XlsxWriter call per cell
+({n * 13 / max(run["cpu"], 1e-9):,.0f} cells per CPU second). Before this, one XlsxWriter call per cell
 managed about 25,000 cells a second on the same machine: minutes for a million customers. Wall time
 above CPU time would be time spent waiting for a core (2 cores).
 """

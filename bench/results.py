@@ -17,6 +17,9 @@ def write_section(title: str, body: str, path: Path = RESULTS) -> None:
         text = path.read_text(encoding="utf-8") if path.exists() else TITLE
         section = f"## {title}\n\n{body.strip()}\n"
         pattern = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
-        text = pattern.sub(lambda _: section + "\n", text, count=1) if pattern.search(text) else \
-            text.rstrip("\n") + "\n\n" + section
+        text = (
+            pattern.sub(lambda _: section + "\n", text, count=1)
+            if pattern.search(text)
+            else text.rstrip("\n") + "\n\n" + section
+        )
         path.write_text(text, encoding="utf-8")

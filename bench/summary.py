@@ -71,11 +71,13 @@ def simulate(rows: int, path: Path, seed: int = 3) -> None:
     days = rng.integers(0, 1095, rows)
     dates = np.datetime64("2023-01-01") + days.astype("timedelta64[D]")
     amount = np.round(rng.lognormal(4.0, 1.0, rows), 2)
-    table = pa.table({
-        "customer_id": pa.array(np.char.add("C", np.char.zfill(ids.astype(str), 7))),
-        "date": pa.array(dates.astype("datetime64[D]")),
-        "amount": amount,
-    })
+    table = pa.table(
+        {
+            "customer_id": pa.array(np.char.add("C", np.char.zfill(ids.astype(str), 7))),
+            "date": pa.array(dates.astype("datetime64[D]")),
+            "amount": amount,
+        }
+    )
     pq.write_table(table, path)
 
 
@@ -106,14 +108,16 @@ def worker(name: str, path: str, out: str) -> dict:
         from lifetimes.utils import summary_data_from_transaction_data
 
         start = time.perf_counter()
-        frame = summary_data_from_transaction_data(pd.read_parquet(path), "customer_id", "date", "amount",
-                                                   observation_period_end=END, freq="D").reset_index()
+        frame = summary_data_from_transaction_data(
+            pd.read_parquet(path), "customer_id", "date", "amount", observation_period_end=END, freq="D"
+        ).reset_index()
     else:
         from pymc_marketing.clv.utils import rfm_summary
 
         start = time.perf_counter()
-        frame = rfm_summary(pd.read_parquet(path), "customer_id", "date", "amount", observation_period_end=END,
-                            time_unit="D")
+        frame = rfm_summary(
+            pd.read_parquet(path), "customer_id", "date", "amount", observation_period_end=END, time_unit="D"
+        )
     seconds = time.perf_counter() - start
     frame[["customer_id", "frequency", "recency", "T", "monetary_value"]].to_parquet(out)
     return {"seconds": seconds, "peak_gb": _peak_gb(), "customers": len(frame)}
@@ -165,8 +169,12 @@ def main() -> None:
         render(json.loads(saved.read_text()))
         return
     DATA.mkdir(parents=True, exist_ok=True)
-    pythons = {"tierwise": sys.executable, "duckdb-sql": sys.executable, "lifetimes": args.lifetimes_python,
-               "pymc-marketing": args.pymc_python}
+    pythons = {
+        "tierwise": sys.executable,
+        "duckdb-sql": sys.executable,
+        "lifetimes": args.lifetimes_python,
+        "pymc-marketing": args.pymc_python,
+    }
     env = dict(os.environ, PYTHONPATH=str(HERE.parent / "src"))
     load_before = os.getloadavg()[0]
     by_rows = {}
@@ -180,8 +188,16 @@ def main() -> None:
                 results[name] = {"error": "interpreter not installed"}
                 continue
             out = DATA / f"summary-{rows}-{name}.parquet"
-            cmd = [python, str(HERE / "summary.py"), "--worker", name if name != "pymc-marketing" else "pymc",
-                   "--data", str(path), "--out", str(out)]
+            cmd = [
+                python,
+                str(HERE / "summary.py"),
+                "--worker",
+                name if name != "pymc-marketing" else "pymc",
+                "--data",
+                str(path),
+                "--out",
+                str(out),
+            ]
             print(f"{rows:,} rows: {name} …", file=sys.stderr, flush=True)
             results[name] = run_contender(cmd, env, args.repeat, args.timeout)
             if "seconds" in results[name] and name != "tierwise" and "seconds" in results.get("tierwise", {}):
@@ -190,16 +206,27 @@ def main() -> None:
     versions = {}
     for name, mod in (("lifetimes", "lifetimes"), ("pymc-marketing", "pymc_marketing")):
         if Path(pythons[name]).exists():
-            done = subprocess.run([pythons[name], "-c", f"import {mod}, pandas; print({mod}.__version__, pandas.__version__)"],
-                                  capture_output=True, text=True)
+            done = subprocess.run(
+                [pythons[name], "-c", f"import {mod}, pandas; print({mod}.__version__, pandas.__version__)"],
+                capture_output=True,
+                text=True,
+            )
             versions[name] = done.stdout.strip()
     import duckdb
     import ibis
 
-    meta = {"command": f"python -m bench.summary --rows {args.rows} --repeat {args.repeat}", "repeat": args.repeat,
-            "machine": platform.machine(), "cores": os.cpu_count(), "load_before": load_before,
-            "load_after": os.getloadavg()[0], "python": platform.python_version(), "duckdb": duckdb.__version__,
-            "ibis": ibis.__version__, "versions": versions}
+    meta = {
+        "command": f"python -m bench.summary --rows {args.rows} --repeat {args.repeat}",
+        "repeat": args.repeat,
+        "machine": platform.machine(),
+        "cores": os.cpu_count(),
+        "load_before": load_before,
+        "load_after": os.getloadavg()[0],
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "ibis": ibis.__version__,
+        "versions": versions,
+    }
     saved.write_text(json.dumps({"meta": meta, "results": by_rows}, indent=1))
     render({"meta": meta, "results": by_rows})
 
@@ -215,8 +242,12 @@ def run_contender(cmd: list[str], env: dict, repeat: int, timeout: float) -> dic
             return run
         runs.append(run)
     times = sorted(r["seconds"] for r in runs)
-    return {"seconds": times[len(times) // 2], "peak_gb": max(r["peak_gb"] for r in runs),
-            "customers": runs[0]["customers"], "times": times}
+    return {
+        "seconds": times[len(times) // 2],
+        "peak_gb": max(r["peak_gb"] for r in runs),
+        "customers": runs[0]["customers"],
+        "times": times,
+    }
 
 
 def render(saved: dict) -> str:
@@ -229,7 +260,7 @@ def render(saved: dict) -> str:
         f"{meta['load_before']:.1f} before, {meta['load_after']:.1f} after), Python {meta['python']}; tierwise on "
         f"DuckDB {meta['duckdb']} through Ibis {meta['ibis']}; "
         + "; ".join(f"{k} {v.split()[0]} (pandas {v.split()[-1]})" for k, v in meta["versions"].items() if v)
-        + ". Time: Parquet file → summary in memory (`freq=\"D\"`, with monetary value), one fresh process per "
+        + '. Time: Parquet file → summary in memory (`freq="D"`, with monetary value), one fresh process per '
         f"run, imports not counted, median of {meta['repeat']} runs (all runs listed). Same: every customer's "
         "frequency, recency, T and monetary value equal tierwise's to 1e-9.",
         "",
@@ -245,15 +276,22 @@ def render(saved: dict) -> str:
             same = "—" if name == "tierwise" else ("yes" if r.get("agrees") else "**no**")
             ratio = f"{r['seconds'] / ours:.1f}" if ours else "–"
             runs = ", ".join(f"{t:.1f}" for t in r.get("times", [r["seconds"]]))
-            lines.append(f"| {int(rows):,} | {name} | {r['customers']:,} | {r['seconds']:.2f} | {ratio} | {runs} | "
-                         f"{r['peak_gb']:.2f} | {same} |")
+            lines.append(
+                f"| {int(rows):,} | {name} | {r['customers']:,} | {r['seconds']:.2f} | {ratio} | {runs} | "
+                f"{r['peak_gb']:.2f} | {same} |"
+            )
     largest = by_rows[max(by_rows, key=int)]
     ours = largest.get("tierwise", {}).get("seconds", float("nan"))
     lifetimes = largest.get("lifetimes", {}).get("seconds", float("nan")) / ours
     floor = ours / largest.get("duckdb-sql", {}).get("seconds", float("nan"))
-    lines += ["", f"Issue 4's target, lifetimes/tierwise ≥ 25 at {int(max(by_rows, key=int)):,} rows: "
-              f"{lifetimes:.1f} — {'met' if lifetimes >= 25 else '**missed**'}; tierwise / hand-written SQL: "
-              f"{floor:.2f}.", "", NOTES]
+    lines += [
+        "",
+        f"Issue 4's target, lifetimes/tierwise ≥ 25 at {int(max(by_rows, key=int)):,} rows: "
+        f"{lifetimes:.1f} — {'met' if lifetimes >= 25 else '**missed**'}; tierwise / hand-written SQL: "
+        f"{floor:.2f}.",
+        "",
+        NOTES,
+    ]
     text = "\n".join(lines)
     write_section("Customer summary", text)
     return text

@@ -23,18 +23,25 @@ from bench.results import write_section
 from tierwise.triage import decide_many, load_triage_policy, triage
 from tierwise.triage.policy import BUSINESSES, ENQUIRIES
 
-SCHEMA = pa.schema([
-    ("vip_card", pa.bool_()), ("asks_priority", pa.bool_()), ("asks_account_manager", pa.bool_()),
-    ("enquiries", pa.list_(pa.string())), ("business", pa.string()), ("amount", pa.float64()),
-    ("local_average_bill", pa.float64()),
-])
+SCHEMA = pa.schema(
+    [
+        ("vip_card", pa.bool_()),
+        ("asks_priority", pa.bool_()),
+        ("asks_account_manager", pa.bool_()),
+        ("enquiries", pa.list_(pa.string())),
+        ("business", pa.string()),
+        ("amount", pa.float64()),
+        ("local_average_bill", pa.float64()),
+    ]
+)
 
 
 def lobby_mix(n: int, seed: int = 7) -> list[dict]:
     """``n`` walk-ins as JSON-like dicts: mostly small business, a few VIPs and potential VIPs."""
     rng = np.random.default_rng(seed)
-    business = rng.choice(np.array([*BUSINESSES, None], dtype=object), n,
-                          p=[0.3, 0.25, 0.12, 0.15, 0.03, 0.05, 0.05, 0.05])
+    business = rng.choice(
+        np.array([*BUSINESSES, None], dtype=object), n, p=[0.3, 0.25, 0.12, 0.15, 0.03, 0.05, 0.05, 0.05]
+    )
     # log-uniform amounts from 10 to 1,000,000 rounded to cents, a fifth of them exactly on a bound
     amount = np.round(10 ** rng.uniform(1, 6, n), 2)
     on_bound = rng.random(n) < 0.2
@@ -85,8 +92,17 @@ def main() -> None:
         triage(record, policy)
         took_gc[i] = clock() - start
 
-    full = [{"vip_card": False, "asks_priority": False, "asks_account_manager": False, "enquiries": [],
-             "local_average_bill": None, **r} for r in records]
+    full = [
+        {
+            "vip_card": False,
+            "asks_priority": False,
+            "asks_account_manager": False,
+            "enquiries": [],
+            "local_average_bill": None,
+            **r,
+        }
+        for r in records
+    ]
     table = pa.Table.from_pylist(full, schema=SCHEMA)
     start = time.perf_counter()
     batch = decide_many(table, policy)

@@ -33,8 +33,11 @@ PUBLISHED = {
     "pareto": {"r": 0.553, "alpha": 10.578, "s": 0.606, "beta": 11.669},
     "gammagamma": {"p": 6.25, "q": 3.74, "v": 15.44},
 }
-NAMES = {"bgnbd": ("BetaGeoFitter", "BetaGeoModel"), "pareto": ("ParetoNBDFitter", "ParetoNBDModel"),
-         "gammagamma": ("GammaGammaFitter", "GammaGammaModel")}
+NAMES = {
+    "bgnbd": ("BetaGeoFitter", "BetaGeoModel"),
+    "pareto": ("ParetoNBDFitter", "ParetoNBDModel"),
+    "gammagamma": ("GammaGammaFitter", "GammaGammaModel"),
+}
 
 
 def _rss_gb(field: str = "VmRSS") -> float:
@@ -121,7 +124,9 @@ def build_data() -> dict[str, Path]:
             path = DATA / f"{model}-{n}.parquet"
             if not path.exists():
                 frame = simulate(n, **PUBLISHED[model], seed=1)
-                frame["monetary_value"] = simulate_spend(frame["frequency"].to_numpy(), **PUBLISHED["gammagamma"], seed=1)
+                frame["monetary_value"] = simulate_spend(
+                    frame["frequency"].to_numpy(), **PUBLISHED["gammagamma"], seed=1
+                )
                 frame.to_parquet(path)
             paths[f"{model}-{n}"] = path
     del np
@@ -217,8 +222,12 @@ def main() -> None:
             results_path.write_text(json.dumps(results, indent=1))
     machine = {
         "holdout": holdout(),
-        "python": platform.python_version(), "machine": platform.machine(), "cores": os.cpu_count(),
-        "load_before": load_before, "load_after": os.getloadavg()[0], "versions": versions(pythons),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cores": os.cpu_count(),
+        "load_before": load_before,
+        "load_after": os.getloadavg()[0],
+        "versions": versions(pythons),
     }
     results["_machine"] = machine
     results_path.write_text(json.dumps(results, indent=1))
@@ -241,16 +250,27 @@ def holdout() -> dict[str, dict]:
     for name, cls in (("BG/NBD", BetaGeoFitter), ("Pareto/NBD", ParetoNBDFitter)):
         model = cls().fit(frame)
         report, curve = holdout_report(model, frame), tracking(model, tx, CALIBRATION_END, OBSERVATION_END)
-        out[name] = {"actual": report.actual_total, "conditional": report.predicted_total, "error": report.error,
-                     "correlation": report.correlation, "cohort": curve.holdout_predicted,
-                     "cohort_error": curve.holdout_error, "cumulative_actual": curve.actual[-1],
-                     "cumulative_predicted": curve.predicted[-1], "cumulative_error": curve.cumulative_error}
+        out[name] = {
+            "actual": report.actual_total,
+            "conditional": report.predicted_total,
+            "error": report.error,
+            "correlation": report.correlation,
+            "cohort": curve.holdout_predicted,
+            "cohort_error": curve.holdout_error,
+            "cumulative_actual": curve.actual[-1],
+            "cumulative_predicted": curve.predicted[-1],
+            "cumulative_error": curve.cumulative_error,
+        }
     return out
 
 
 def versions(pythons: dict[str, str]) -> dict[str, str]:
     """Library versions of each contender's interpreter."""
-    probes = {"tierwise": "numpy scipy", "lifetimes": "lifetimes numpy scipy pandas", "pymc": "pymc_marketing pymc pytensor"}
+    probes = {
+        "tierwise": "numpy scipy",
+        "lifetimes": "lifetimes numpy scipy pandas",
+        "pymc": "pymc_marketing pymc pytensor",
+    }
     out = {}
     for name, modules in probes.items():
         if not Path(pythons[name]).exists():

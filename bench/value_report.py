@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from bench.results import write_section
 
-LABELS = {"cdnow": "CDNOW sample (2,357)", "bgnbd-50000": "simulated BG/NBD, 50,000",
-          "pareto-50000": "simulated Pareto/NBD, 50,000", "bgnbd-1000000": "simulated BG/NBD, 1,000,000",
-          "pareto-1000000": "simulated Pareto/NBD, 1,000,000"}
+LABELS = {
+    "cdnow": "CDNOW sample (2,357)",
+    "bgnbd-50000": "simulated BG/NBD, 50,000",
+    "pareto-50000": "simulated Pareto/NBD, 50,000",
+    "bgnbd-1000000": "simulated BG/NBD, 1,000,000",
+    "pareto-1000000": "simulated Pareto/NBD, 1,000,000",
+}
 MODEL_LABELS = {"bgnbd": "BG/NBD", "pareto": "Pareto/NBD", "gammagamma": "Gamma-Gamma"}
 
 
@@ -47,18 +51,27 @@ def holdout_lines(holdout: dict) -> list[str]:
     """The CDNOW calibration/holdout comparison with the published BG/NBD forecast error (-4 %)."""
     if not holdout:
         return []
-    lines = ["CDNOW holdout (calibration weeks 1–39, holdout weeks 40–78, 1,882 repeat purchases), from "
-             "`tierwise.value.validation`:", "",
-             "| model | Σ conditional E[Y] (error) | cohort forecast, weeks 40–78 (error) | cumulative at week 78: "
-             "actual / forecast (error) | customer-level correlation |", "|---|---:|---:|---:|---:|"]
+    lines = [
+        "CDNOW holdout (calibration weeks 1–39, holdout weeks 40–78, 1,882 repeat purchases), from "
+        "`tierwise.value.validation`:",
+        "",
+        "| model | Σ conditional E[Y] (error) | cohort forecast, weeks 40–78 (error) | cumulative at week 78: "
+        "actual / forecast (error) | customer-level correlation |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for name, h in holdout.items():
-        lines.append(f"| {name} | {h['conditional']:,.0f} ({h['error']:+.1%}) | {h['cohort']:,.0f} "
-                     f"({h['cohort_error']:+.1%}) | {h['cumulative_actual']:,.0f} / {h['cumulative_predicted']:,.0f} "
-                     f"({h['cumulative_error']:+.1%}) | {h['correlation']:.3f} |")
-    lines += ["", "The published BG/NBD figure (−4 %) is the cumulative repeat purchases at week 78, calibration "
-              "and holdout together: we reproduce it. Counted over the holdout weeks alone the same forecast is "
-              "11 % low, and the sum of the customers' conditional expectations 12 % low — the model "
-              "under-forecasts the second half of the CDNOW year."]
+        lines.append(
+            f"| {name} | {h['conditional']:,.0f} ({h['error']:+.1%}) | {h['cohort']:,.0f} "
+            f"({h['cohort_error']:+.1%}) | {h['cumulative_actual']:,.0f} / {h['cumulative_predicted']:,.0f} "
+            f"({h['cumulative_error']:+.1%}) | {h['correlation']:.3f} |"
+        )
+    lines += [
+        "",
+        "The published BG/NBD figure (−4 %) is the cumulative repeat purchases at week 78, calibration "
+        "and holdout together: we reproduce it. Counted over the holdout weeks alone the same forecast is "
+        "11 % low, and the sum of the customers' conditional expectations 12 % low — the model "
+        "under-forecasts the second half of the CDNOW year.",
+    ]
     return lines
 
 
@@ -74,7 +87,8 @@ def write_report(results: dict, machine: dict, jobs: list, published: dict) -> s
         "",
         "Versions: " + "; ".join(f"{k}: {v}" for k, v in machine["versions"].items()) + ".",
         "",
-        "| data | model | contender | fit s | × tierwise | peak RSS GB | fit RSS GB | log-likelihood | Δ LL | parameters |",
+        "| data | model | contender | fit s | × tierwise | peak RSS GB | fit RSS GB "
+        "| log-likelihood | Δ LL | parameters |",
         "|---|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for data_name, model, contenders in jobs:
@@ -88,11 +102,21 @@ def write_report(results: dict, machine: dict, jobs: list, published: dict) -> s
                 lines.append(f"{head} – | – | – | – | – | – | not run: {r['error']} |")
                 continue
             ratio = r["seconds"] / ours["seconds"] if "seconds" in ours else float("nan")
-            delta = (r["loglik"] - ours["loglik"]) / abs(ours["loglik"]) if "loglik" in r and "loglik" in ours else float("nan")
+            delta = (
+                (r["loglik"] - ours["loglik"]) / abs(ours["loglik"])
+                if "loglik" in r and "loglik" in ours
+                else float("nan")
+            )
             ll = f"{r['loglik']:,.2f}" if "loglik" in r else "–"
-            lines.append(f"{head} {r['seconds']:.2f} | {ratio:.1f} | {r['peak_gb']:.2f} | {r['fit_gb']:.3f} | {ll} | "
-                         f"{delta:+.1e} | {_params(r['params'])} |")
-    lines += ["", "Recovery of the simulating parameters by tierwise (estimate ± standard error, and |error| / s.e.):", ""]
+            lines.append(
+                f"{head} {r['seconds']:.2f} | {ratio:.1f} | {r['peak_gb']:.2f} | {r['fit_gb']:.3f} | {ll} | "
+                f"{delta:+.1e} | {_params(r['params'])} |"
+            )
+    lines += [
+        "",
+        "Recovery of the simulating parameters by tierwise (estimate ± standard error, and |error| / s.e.):",
+        "",
+    ]
     for data_name, model, _ in jobs:
         if data_name == "cdnow":
             continue

@@ -8,4 +8,7 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
     || echo "could not install chromium; browser tests will be skipped"
 fi
+echo "== lint: ruff format --check, ruff check"
+.venv/bin/ruff format --check --quiet src tests bench
+.venv/bin/ruff check --quiet src tests bench
 exec .venv/bin/python -m pytest "$@"

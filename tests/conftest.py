@@ -55,7 +55,7 @@ def cdnow_dir() -> Path:
     return path
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config):  # noqa: ANN001
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
     """Say which groups of tests were skipped and why, in one short table."""
     skipped = terminalreporter.stats.get("skipped", [])
     if not skipped:

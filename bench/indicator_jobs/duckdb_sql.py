@@ -114,8 +114,9 @@ FROM ranked
 
 def score_sql(pos: str, n: str) -> str:
     """SQL for a 5-to-1 score from a 1-based position among ``n`` (equal-count bins)."""
-    cases = " ".join(f"WHEN {pos} <= {n} * {share!r} + {EPSILON} THEN {5 - k}"
-                     for k, share in enumerate(cumulative_shares()))
+    cases = " ".join(
+        f"WHEN {pos} <= {n} * {share!r} + {EPSILON} THEN {5 - k}" for k, share in enumerate(cumulative_shares())
+    )
     return f"CASE {cases} ELSE 1 END"
 
 
@@ -123,11 +124,20 @@ def sql(job: Job) -> str:
     """The query for ``job``."""
     w = job.window
     return QUERY.format(
-        as_of=job.as_of, start=w.start, prev_start=w.prev_start, recent=w.recent_start,
-        traits=", ".join(f"c.{t}" for t in TRAITS), abc_a=ABC_A, abc_b=ABC_B,
-        r_score=score_sql("r_pos", "r_n"), f_score=score_sql("f_pos", "n"), m_score=score_sql("m_pos", "n"),
-        **{name: job.path(name) for name in ("customers", "transactions", "receivables", "visits", "complaints",
-                                              "surveys")},
+        as_of=job.as_of,
+        start=w.start,
+        prev_start=w.prev_start,
+        recent=w.recent_start,
+        traits=", ".join(f"c.{t}" for t in TRAITS),
+        abc_a=ABC_A,
+        abc_b=ABC_B,
+        r_score=score_sql("r_pos", "r_n"),
+        f_score=score_sql("f_pos", "n"),
+        m_score=score_sql("m_pos", "n"),
+        **{
+            name: job.path(name)
+            for name in ("customers", "transactions", "receivables", "visits", "complaints", "surveys")
+        },
     )
 
 

@@ -35,17 +35,42 @@ def trade(job: Job) -> pd.DataFrame:
     row_profit = t["profit"].fillna(t["amount"] - t["cost"])
     no_id = t["transaction_id"].isna()
     t = t.assign(
-        w=win, a_w=t["amount"].where(win), a_prev=t["amount"].where((t["date"] > prev) & ~win), rp=row_profit,
-        rp_w=row_profit.where(win), gross=t["amount"].where(wp), ret=t["amount"].where(win & (t["amount"] < 0)),
-        oid_w=t["transaction_id"].where(wp), oid=t["transaction_id"].where(pos), noid_w=wp & no_id, noid=pos & no_id,
-        day_w=t["date"].where(wp), pdate=t["date"].where(pos), cat_w=t["category"].where(wp))
+        w=win,
+        a_w=t["amount"].where(win),
+        a_prev=t["amount"].where((t["date"] > prev) & ~win),
+        rp=row_profit,
+        rp_w=row_profit.where(win),
+        gross=t["amount"].where(wp),
+        ret=t["amount"].where(win & (t["amount"] < 0)),
+        oid_w=t["transaction_id"].where(wp),
+        oid=t["transaction_id"].where(pos),
+        noid_w=wp & no_id,
+        noid=pos & no_id,
+        day_w=t["date"].where(wp),
+        pdate=t["date"].where(pos),
+        cat_w=t["category"].where(wp),
+    )
     g = t.groupby("customer_id", sort=False).agg(
-        rows_12m=("w", "sum"), rows_profit=("rp", "count"), rows_profit_12m=("rp_w", "count"),
-        sales=("amount", "sum"), sales_12m=("a_w", "sum"), sales_prev_12m=("a_prev", "sum"),
-        profit_all=("rp", "sum"), profit_w=("rp_w", "sum"), gross_12m=("gross", "sum"),
-        oid_w=("oid_w", "nunique"), noid_w=("noid_w", "sum"), oid=("oid", "nunique"), noid=("noid", "sum"),
-        purchase_days=("day_w", "nunique"), largest_order=("gross", "max"), ret=("ret", "sum"),
-        first_purchase=("pdate", "min"), last_purchase=("pdate", "max"), categories=("cat_w", "nunique"))
+        rows_12m=("w", "sum"),
+        rows_profit=("rp", "count"),
+        rows_profit_12m=("rp_w", "count"),
+        sales=("amount", "sum"),
+        sales_12m=("a_w", "sum"),
+        sales_prev_12m=("a_prev", "sum"),
+        profit_all=("rp", "sum"),
+        profit_w=("rp_w", "sum"),
+        gross_12m=("gross", "sum"),
+        oid_w=("oid_w", "nunique"),
+        noid_w=("noid_w", "sum"),
+        oid=("oid", "nunique"),
+        noid=("noid", "sum"),
+        purchase_days=("day_w", "nunique"),
+        largest_order=("gross", "max"),
+        ret=("ret", "sum"),
+        first_purchase=("pdate", "min"),
+        last_purchase=("pdate", "max"),
+        categories=("cat_w", "nunique"),
+    )
     money = ["sales", "sales_12m", "sales_prev_12m", "profit_all", "profit_w", "gross_12m", "ret"]
     g[money] = g[money].round(MONEY)
     g["orders"] = g.pop("oid_w") + g.pop("noid_w")
@@ -75,13 +100,23 @@ def finance(job: Job) -> pd.DataFrame:
     open_late = ((as_of - r["due_date"]).dt.days).where(past_due & (unpaid > 0), 0)
     paid_late = ((r["paid_date"] - r["due_date"]).dt.days).where(paid_by & (r["paid_date"] > r["due_date"]), 0)
     r = r.assign(
-        weighted=(paid * (r["paid_date"] - r["invoice_date"]).dt.days).where(paid_by), paid=paid.where(paid_by),
-        overdue=unpaid.where(past_due), late=np.maximum(open_late, paid_late),
-        on_time=due & paid_by & (r["paid_date"] <= r["due_date"]) & (paid >= r["amount"]), due=due, unpaid=unpaid)
+        weighted=(paid * (r["paid_date"] - r["invoice_date"]).dt.days).where(paid_by),
+        paid=paid.where(paid_by),
+        overdue=unpaid.where(past_due),
+        late=np.maximum(open_late, paid_late),
+        on_time=due & paid_by & (r["paid_date"] <= r["due_date"]) & (paid >= r["amount"]),
+        due=due,
+        unpaid=unpaid,
+    )
     g = r.groupby("customer_id", sort=False).agg(
-        weighted=("weighted", "sum"), paid=("paid", "sum"), overdue_amount=("overdue", "sum"),
-        max_days_overdue=("late", "max"), on_time=("on_time", "sum"), due=("due", "sum"),
-        open_receivables=("unpaid", "sum"))
+        weighted=("weighted", "sum"),
+        paid=("paid", "sum"),
+        overdue_amount=("overdue", "sum"),
+        max_days_overdue=("late", "max"),
+        on_time=("on_time", "sum"),
+        due=("due", "sum"),
+        open_receivables=("unpaid", "sum"),
+    )
     g["collection_days"] = (g["weighted"] / g["paid"]).where(g["paid"] > 0)
     g["on_time_share"] = (g["on_time"] / g["due"]).where(g["due"] > 0)
     return g.drop(columns=["weighted", "paid", "on_time", "due"])
@@ -94,10 +129,16 @@ def engagement(job: Job) -> list[pd.DataFrame]:
     visits = (v["date"] > recent).groupby(v["customer_id"]).sum().rename("visits_90d").to_frame()
     k = read(job, "complaints", ["customer_id", "date", "status", "resolved_date"])
     k = k[k["date"] <= as_of]
-    still_open = (k["status"].eq("open") | (k["resolved_date"] > as_of)
-                  | (k["status"].isna() & k["resolved_date"].isna()))
-    complaints = pd.DataFrame({"complaints_90d": k["date"] > recent, "open_complaints": still_open,
-                               "customer_id": k["customer_id"]}).groupby("customer_id").sum()
+    still_open = (
+        k["status"].eq("open") | (k["resolved_date"] > as_of) | (k["status"].isna() & k["resolved_date"].isna())
+    )
+    complaints = (
+        pd.DataFrame(
+            {"complaints_90d": k["date"] > recent, "open_complaints": still_open, "customer_id": k["customer_id"]}
+        )
+        .groupby("customer_id")
+        .sum()
+    )
     s = read(job, "surveys", ["customer_id", "date", "csat", "nps"])
     s = s[s["date"] <= as_of]
     last = []
@@ -118,9 +159,22 @@ def run() -> Callable[[Job], pa.Table]:
         absent = out.pop("_t").isna()
         out["has_purchases"] = out["has_purchases"].fillna(False).astype(bool)
         out.loc[absent, ["profit", "profit_12m"]] = 0.0
-        zero = ["sales", "sales_12m", "sales_prev_12m", "orders", "orders_lifetime", "purchase_days", "returns_amount",
-                "categories", "overdue_amount", "max_days_overdue", "open_receivables", "visits_90d",
-                "complaints_90d", "open_complaints"]
+        zero = [
+            "sales",
+            "sales_12m",
+            "sales_prev_12m",
+            "orders",
+            "orders_lifetime",
+            "purchase_days",
+            "returns_amount",
+            "categories",
+            "overdue_amount",
+            "max_days_overdue",
+            "open_receivables",
+            "visits_90d",
+            "complaints_90d",
+            "open_complaints",
+        ]
         out[zero] = out[zero].fillna(0)
         out = out.reset_index()
         total = out["sales_12m"].sum()

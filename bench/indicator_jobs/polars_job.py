@@ -22,38 +22,51 @@ def score(pos: pl.Expr, n: pl.Expr) -> pl.Expr:
 
 def trade(job: Job) -> pl.LazyFrame:
     w = job.window
-    t = pl.scan_parquet(job.path("transactions")).filter(c("date") <= job.as_of).with_columns(
-        row_profit=pl.coalesce(c("profit"), c("amount") - c("cost")), w=c("date") > w.start, p=c("amount") > 0)
+    t = (
+        pl.scan_parquet(job.path("transactions"))
+        .filter(c("date") <= job.as_of)
+        .with_columns(
+            row_profit=pl.coalesce(c("profit"), c("amount") - c("cost")), w=c("date") > w.start, p=c("amount") > 0
+        )
+    )
     wp = c("w") & c("p")
     no_id = c("transaction_id").is_null()
-    return t.group_by("customer_id").agg(
-        rows_12m=c("w").sum(),
-        rows_profit=c("row_profit").count(),
-        rows_profit_12m=c("row_profit").filter(c("w")).count(),
-        sales=c("amount").sum().round(MONEY),
-        sales_12m=c("amount").filter(c("w")).sum().round(MONEY),
-        sales_prev_12m=c("amount").filter((c("date") > w.prev_start) & ~c("w")).sum().round(MONEY),
-        profit_all=c("row_profit").sum().round(MONEY),
-        profit_w=c("row_profit").filter(c("w")).sum().round(MONEY),
-        gross_12m=c("amount").filter(wp).sum().round(MONEY),
-        orders=c("transaction_id").filter(wp & ~no_id).n_unique() + (wp & no_id).sum(),
-        orders_lifetime=c("transaction_id").filter(c("p") & ~no_id).n_unique() + (c("p") & no_id).sum(),
-        purchase_days=c("date").filter(wp).n_unique(),
-        largest_order=c("amount").filter(wp).max(),
-        returns_amount=(-c("amount").filter(c("w") & (c("amount") < 0)).sum()).round(MONEY),
-        first_purchase=c("date").filter(c("p")).min(),
-        last_purchase=c("date").filter(c("p")).max(),
-        categories=c("category").filter(wp & c("category").is_not_null()).n_unique(),
-    ).with_columns(
-        has_purchases=c("first_purchase").is_not_null(),
-        sales_growth=pl.when(c("sales_prev_12m") > 0).then((c("sales_12m") - c("sales_prev_12m")) / c("sales_prev_12m")),
-        profit=pl.when(c("rows_profit") > 0).then(c("profit_all")),
-        profit_12m=pl.when(c("rows_12m") == 0).then(0.0).when(c("rows_profit_12m") > 0).then(c("profit_w")),
-        gross_margin=pl.when((c("sales_12m") > 0) & (c("rows_profit_12m") > 0)).then(c("profit_w") / c("sales_12m")),
-        avg_order_value=pl.when(c("orders") > 0).then(c("gross_12m") / c("orders")),
-        return_rate=pl.when(c("gross_12m") > 0).then(c("returns_amount") / c("gross_12m")),
-        recency_days=(pl.lit(job.as_of) - c("last_purchase")).dt.total_days(),
-        tenure_days=(pl.lit(job.as_of) - c("first_purchase")).dt.total_days(),
+    return (
+        t.group_by("customer_id")
+        .agg(
+            rows_12m=c("w").sum(),
+            rows_profit=c("row_profit").count(),
+            rows_profit_12m=c("row_profit").filter(c("w")).count(),
+            sales=c("amount").sum().round(MONEY),
+            sales_12m=c("amount").filter(c("w")).sum().round(MONEY),
+            sales_prev_12m=c("amount").filter((c("date") > w.prev_start) & ~c("w")).sum().round(MONEY),
+            profit_all=c("row_profit").sum().round(MONEY),
+            profit_w=c("row_profit").filter(c("w")).sum().round(MONEY),
+            gross_12m=c("amount").filter(wp).sum().round(MONEY),
+            orders=c("transaction_id").filter(wp & ~no_id).n_unique() + (wp & no_id).sum(),
+            orders_lifetime=c("transaction_id").filter(c("p") & ~no_id).n_unique() + (c("p") & no_id).sum(),
+            purchase_days=c("date").filter(wp).n_unique(),
+            largest_order=c("amount").filter(wp).max(),
+            returns_amount=(-c("amount").filter(c("w") & (c("amount") < 0)).sum()).round(MONEY),
+            first_purchase=c("date").filter(c("p")).min(),
+            last_purchase=c("date").filter(c("p")).max(),
+            categories=c("category").filter(wp & c("category").is_not_null()).n_unique(),
+        )
+        .with_columns(
+            has_purchases=c("first_purchase").is_not_null(),
+            sales_growth=pl.when(c("sales_prev_12m") > 0).then(
+                (c("sales_12m") - c("sales_prev_12m")) / c("sales_prev_12m")
+            ),
+            profit=pl.when(c("rows_profit") > 0).then(c("profit_all")),
+            profit_12m=pl.when(c("rows_12m") == 0).then(0.0).when(c("rows_profit_12m") > 0).then(c("profit_w")),
+            gross_margin=pl.when((c("sales_12m") > 0) & (c("rows_profit_12m") > 0)).then(
+                c("profit_w") / c("sales_12m")
+            ),
+            avg_order_value=pl.when(c("orders") > 0).then(c("gross_12m") / c("orders")),
+            return_rate=pl.when(c("gross_12m") > 0).then(c("returns_amount") / c("gross_12m")),
+            recency_days=(pl.lit(job.as_of) - c("last_purchase")).dt.total_days(),
+            tenure_days=(pl.lit(job.as_of) - c("first_purchase")).dt.total_days(),
+        )
     )
 
 
@@ -61,27 +74,40 @@ def finance(job: Job) -> pl.LazyFrame:
     as_of = pl.lit(job.as_of)
     r = pl.scan_parquet(job.path("receivables")).filter(c("invoice_date") <= job.as_of)
     paid_by = c("paid_date").is_not_null() & (c("paid_date") <= job.as_of)
-    r = r.with_columns(paid_by=paid_by, paid=pl.when(paid_by).then(pl.coalesce(c("paid_amount"), c("amount"))).otherwise(0.0))
+    r = r.with_columns(
+        paid_by=paid_by, paid=pl.when(paid_by).then(pl.coalesce(c("paid_amount"), c("amount"))).otherwise(0.0)
+    )
     r = r.with_columns(unpaid=pl.max_horizontal(c("amount") - c("paid"), 0.0))
     late = pl.max_horizontal(
-        pl.when((c("due_date") < job.as_of) & (c("unpaid") > 0)).then((as_of - c("due_date")).dt.total_days()).otherwise(0),
-        pl.when(c("paid_by") & (c("paid_date") > c("due_date"))).then(
-            (c("paid_date") - c("due_date")).dt.total_days()).otherwise(0))
+        pl.when((c("due_date") < job.as_of) & (c("unpaid") > 0))
+        .then((as_of - c("due_date")).dt.total_days())
+        .otherwise(0),
+        pl.when(c("paid_by") & (c("paid_date") > c("due_date")))
+        .then((c("paid_date") - c("due_date")).dt.total_days())
+        .otherwise(0),
+    )
     due = c("due_date") <= job.as_of
     on_time = due & c("paid_by") & (c("paid_date") <= c("due_date")) & (c("paid") >= c("amount"))
     paid_days = c("paid") * (c("paid_date") - c("invoice_date")).dt.total_days()
-    return r.group_by("customer_id").agg(
-        weighted=paid_days.filter(c("paid_by")).sum(),
-        paid_sum=c("paid").filter(c("paid_by")).sum(),
-        overdue_amount=c("unpaid").filter(c("due_date") < job.as_of).sum(),
-        max_days_overdue=late.max(),
-        on_time=on_time.sum(),
-        due=due.sum(),
-        open_receivables=c("unpaid").sum(),
-    ).select(
-        "customer_id", "overdue_amount", "max_days_overdue", "open_receivables",
-        collection_days=pl.when(c("paid_sum") > 0).then(c("weighted") / c("paid_sum")),
-        on_time_share=pl.when(c("due") > 0).then(c("on_time") / c("due")),
+    return (
+        r.group_by("customer_id")
+        .agg(
+            weighted=paid_days.filter(c("paid_by")).sum(),
+            paid_sum=c("paid").filter(c("paid_by")).sum(),
+            overdue_amount=c("unpaid").filter(c("due_date") < job.as_of).sum(),
+            max_days_overdue=late.max(),
+            on_time=on_time.sum(),
+            due=due.sum(),
+            open_receivables=c("unpaid").sum(),
+        )
+        .select(
+            "customer_id",
+            "overdue_amount",
+            "max_days_overdue",
+            "open_receivables",
+            collection_days=pl.when(c("paid_sum") > 0).then(c("weighted") / c("paid_sum")),
+            on_time_share=pl.when(c("due") > 0).then(c("on_time") / c("due")),
+        )
     )
 
 
@@ -90,9 +116,14 @@ def engagement(job: Job) -> list[pl.LazyFrame]:
     v = pl.scan_parquet(job.path("visits")).filter(c("date") <= job.as_of)
     visits = v.group_by("customer_id").agg(visits_90d=(c("date") > recent).sum())
     k = pl.scan_parquet(job.path("complaints")).filter(c("date") <= job.as_of)
-    still_open = ((c("status") == "open").fill_null(False) | (c("resolved_date") > job.as_of).fill_null(False)
-                  | (c("status").is_null() & c("resolved_date").is_null()))
-    complaints = k.group_by("customer_id").agg(complaints_90d=(c("date") > recent).sum(), open_complaints=still_open.sum())
+    still_open = (
+        (c("status") == "open").fill_null(False)
+        | (c("resolved_date") > job.as_of).fill_null(False)
+        | (c("status").is_null() & c("resolved_date").is_null())
+    )
+    complaints = k.group_by("customer_id").agg(
+        complaints_90d=(c("date") > recent).sum(), open_complaints=still_open.sum()
+    )
     s = pl.scan_parquet(job.path("surveys")).filter(c("date") <= job.as_of)
     day = c("date").cast(pl.Int64)
     surveys = s.group_by("customer_id").agg(
@@ -118,10 +149,25 @@ def run() -> Callable[[Job], pa.Table]:
             has_purchases=c("has_purchases").fill_null(False),
             profit=pl.when(absent).then(0.0).otherwise(c("profit")),
             profit_12m=pl.when(absent).then(0.0).otherwise(c("profit_12m")),
-            **{k: c(k).fill_null(0) for k in ("sales", "sales_12m", "sales_prev_12m", "orders", "orders_lifetime",
-                                              "purchase_days", "returns_amount", "categories", "overdue_amount",
-                                              "max_days_overdue", "open_receivables", "visits_90d",
-                                              "complaints_90d", "open_complaints")},
+            **{
+                k: c(k).fill_null(0)
+                for k in (
+                    "sales",
+                    "sales_12m",
+                    "sales_prev_12m",
+                    "orders",
+                    "orders_lifetime",
+                    "purchase_days",
+                    "returns_amount",
+                    "categories",
+                    "overdue_amount",
+                    "max_days_overdue",
+                    "open_receivables",
+                    "visits_90d",
+                    "complaints_90d",
+                    "open_complaints",
+                )
+            },
         )
         total = c("sales_12m").sum()
         positive = pl.max_horizontal(c("sales_12m"), 0.0)
@@ -134,9 +180,12 @@ def run() -> Callable[[Job], pa.Table]:
             abc_total=positive.sum(),
         ).with_columns(
             m_score=score(c("sales_rank"), pl.len()),
-            abc_class=pl.when(c("sales_12m") <= 0).then(pl.lit("C"))
-            .when(pl.when(c("abc_total") > 0).then(c("abc_before") / c("abc_total")).otherwise(0.0) < ABC_A).then(pl.lit("A"))
-            .when(pl.when(c("abc_total") > 0).then(c("abc_before") / c("abc_total")).otherwise(0.0) < ABC_B).then(pl.lit("B"))
+            abc_class=pl.when(c("sales_12m") <= 0)
+            .then(pl.lit("C"))
+            .when(pl.when(c("abc_total") > 0).then(c("abc_before") / c("abc_total")).otherwise(0.0) < ABC_A)
+            .then(pl.lit("A"))
+            .when(pl.when(c("abc_total") > 0).then(c("abc_before") / c("abc_total")).otherwise(0.0) < ABC_B)
+            .then(pl.lit("B"))
             .otherwise(pl.lit("C")),
         )
         out = out.sort(["orders", "customer_id"], descending=[True, False]).with_row_index("f_pos", 1)

@@ -45,8 +45,11 @@ def test_trade_totals_shares_and_ranks(duckdb_engine: Engine, rows: list[tuple],
     ids, days, amounts, orders = zip(*rows, strict=True)
     dates = [START + dt.timedelta(days=d) for d in days]
     as_of = START + dt.timedelta(days=as_of_day)
-    tx = table(duckdb_engine, "transactions",
-               {"customer_id": list(ids), "date": dates, "amount": list(amounts), "transaction_id": list(orders)})
+    tx = table(
+        duckdb_engine,
+        "transactions",
+        {"customer_id": list(ids), "date": dates, "amount": list(amounts), "transaction_id": list(orders)},
+    )
     out = duckdb_engine.to_pyarrow(compute_indicators({"transactions": tx}, as_of, months=months)).to_pylist()
 
     start = months_before(as_of, months)
@@ -63,7 +66,9 @@ def test_trade_totals_shares_and_ranks(duckdb_engine: Engine, rows: list[tuple],
         assert shares == [None] * len(out)
     ranked = sorted(out, key=lambda r: r["sales_rank"])
     assert [r["sales_rank"] for r in ranked] == list(range(1, len(out) + 1))
-    assert [(-r["sales_12m"], r["customer_id"]) for r in ranked] == sorted((-r["sales_12m"], r["customer_id"]) for r in out)
+    assert [(-r["sales_12m"], r["customer_id"]) for r in ranked] == sorted(
+        (-r["sales_12m"], r["customer_id"]) for r in out
+    )
     bought = Counter(i for i, d, a in zip(ids, dates, amounts, strict=True) if start < d <= as_of and a > 0)
     for r in out:
         assert r["orders"] <= r["orders_lifetime"]
@@ -94,18 +99,36 @@ def random_dataset(seed: int, customers: int = 60, rows: int = 2000) -> dict[str
     paid = [d + dt.timedelta(days=int(k)) for d, k in zip(inv_dates, rng.integers(0, 90, invoices), strict=True)]
     return {
         "customers": {"customer_id": ids, "name": ids, "region": maybe(["华东", "华北", "西南"] * 20)},
-        "transactions": {"customer_id": pick(rows), "date": day(rows), "amount": amounts,
-                         "transaction_id": maybe([f"T{i}" for i in rng.integers(0, rows // 2, rows)]),
-                         "cost": maybe((np.asarray(amounts) * 0.5).tolist()),
-                         "category": maybe([f"cat{i}" for i in rng.integers(0, 6, rows)])},
-        "receivables": {"invoice_id": [f"I{i}" for i in range(invoices)], "customer_id": pick(invoices),
-                        "invoice_date": inv_dates, "due_date": due, "amount": inv_amount,
-                        "paid_date": maybe(paid), "paid_amount": maybe([a * 0.5 for a in inv_amount], 0.7)},
+        "transactions": {
+            "customer_id": pick(rows),
+            "date": day(rows),
+            "amount": amounts,
+            "transaction_id": maybe([f"T{i}" for i in rng.integers(0, rows // 2, rows)]),
+            "cost": maybe((np.asarray(amounts) * 0.5).tolist()),
+            "category": maybe([f"cat{i}" for i in rng.integers(0, 6, rows)]),
+        },
+        "receivables": {
+            "invoice_id": [f"I{i}" for i in range(invoices)],
+            "customer_id": pick(invoices),
+            "invoice_date": inv_dates,
+            "due_date": due,
+            "amount": inv_amount,
+            "paid_date": maybe(paid),
+            "paid_amount": maybe([a * 0.5 for a in inv_amount], 0.7),
+        },
         "visits": {"customer_id": pick(200), "date": day(200)},
-        "complaints": {"customer_id": pick(80), "date": day(80),
-                       "status": maybe(["open", "resolved"] * 40), "resolved_date": maybe(day(80), 0.5)},
-        "surveys": {"customer_id": pick(120), "date": day(120), "csat": rng.integers(1, 6, 120).tolist(),
-                    "nps": maybe(rng.integers(0, 11, 120).tolist())},
+        "complaints": {
+            "customer_id": pick(80),
+            "date": day(80),
+            "status": maybe(["open", "resolved"] * 40),
+            "resolved_date": maybe(day(80), 0.5),
+        },
+        "surveys": {
+            "customer_id": pick(120),
+            "date": day(120),
+            "csat": rng.integers(1, 6, 120).tolist(),
+            "nps": maybe(rng.integers(0, 11, 120).tolist()),
+        },
     }
 
 

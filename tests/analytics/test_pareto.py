@@ -8,13 +8,16 @@ import pytest
 from tierwise.analytics.pareto import pareto_curve, pareto_summary
 
 # sales 60, 20, 10, 5, 5 (total 100); profit 30, 5, 2, −2, −5 (total 30); f is inactive (zero both)
-HAND = {"customer_id": ["b", "a", "d", "c", "e", "f"], "sales_12m": [20.0, 60, -3, 10, 5, 0],
-        "profit_12m": [5.0, 30, -2, 2, -5, 0]}
+HAND = {
+    "customer_id": ["b", "a", "d", "c", "e", "f"],
+    "sales_12m": [20.0, 60, -3, 10, 5, 0],
+    "profit_12m": [5.0, 30, -2, 2, -5, 0],
+}
 # d has net returns (−3): it counts with sales 0 but keeps its profit −2
 
 
 @pytest.fixture
-def hand(backend):  # noqa: ANN001, ANN201
+def hand(backend):
     return backend.load("pareto_hand", pa.table(HAND))
 
 
@@ -44,8 +47,10 @@ def test_curve_points(backend, hand) -> None:
 
 def test_curve_keeps_about_the_requested_points(backend) -> None:
     n = 1000
-    table = backend.load("pareto_many", pa.table({"customer_id": [f"c{i:04d}" for i in range(n)],
-                                                  "sales_12m": [float(i + 1) for i in range(n)]}))
+    table = backend.load(
+        "pareto_many",
+        pa.table({"customer_id": [f"c{i:04d}" for i in range(n)], "sales_12m": [float(i + 1) for i in range(n)]}),
+    )
     curve = backend.execute(pareto_curve(table, profit=None, points=50))
     assert len(curve) == 50
     assert curve["customer_share"].iloc[-1] == 1.0 and curve["sales_share"].iloc[-1] == pytest.approx(1.0)

@@ -32,7 +32,7 @@ def folder(tmp_path: Path) -> Path:
     return data
 
 
-def invoke(*args: str):  # noqa: ANN201
+def invoke(*args: str):
     return CliRunner().invoke(app, list(args), catch_exceptions=True)
 
 
@@ -53,14 +53,17 @@ def test_classify_writes_csv_with_reasons_as_json(folder: Path, tmp_path: Path) 
     # C3: 9,999.99 + 1 = 10,000.99 in the window: VIP
     assert [r["class"] for r in rows] == ["diamond", "platinum", "vip"]
     assert json.loads(rows[0]["reasons"]) == ["12-month spend 5,200,000.00 ≥ 5,000,000 → diamond"]
-    assert json.loads(rows[1]["reasons"]) == ["12-month spend 20,000.00 ≥ 10,000 → VIP",
-                                              "organisation level provincial → platinum"]
+    assert json.loads(rows[1]["reasons"]) == [
+        "12-month spend 20,000.00 ≥ 10,000 → VIP",
+        "organisation level provincial → platinum",
+    ]
 
 
 def test_classify_writes_parquet_in_chinese(folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "out.parquet"
-    result = invoke("classify", str(folder), "--policy", "abc", "--lang", "zh", "--as-of", "2025-06-30",
-                    "--out", str(out))
+    result = invoke(
+        "classify", str(folder), "--policy", "abc", "--lang", "zh", "--as-of", "2025-06-30", "--out", str(out)
+    )
     assert result.exit_code == 0, result.output
     table = pq.read_table(out)
     # C1 alone is 99.4 % of sales: A; C2 comes after 99.4 % ≥ 95 %: C
@@ -83,8 +86,17 @@ def test_policies_and_policy_show() -> None:
     for name in ("abc", "rfm", "china-post", "key-account", "prospect-grade", "value-type", "scorecard", "bank-lobby"):
         assert name in result.output
     result = invoke("policies", "--names")
-    assert result.output.split() == ["abc", "bank-lobby", "china-post", "clv", "key-account", "prospect-grade",
-                                     "rfm", "scorecard", "value-type"]
+    assert result.output.split() == [
+        "abc",
+        "bank-lobby",
+        "china-post",
+        "clv",
+        "key-account",
+        "prospect-grade",
+        "rfm",
+        "scorecard",
+        "value-type",
+    ]
     result = invoke("policy", "show", "china-post", "--lang", "zh")
     assert result.exit_code == 0
     assert "钻石" in result.output and "每周一次" in result.output
@@ -106,8 +118,9 @@ def test_what_if_lists_who_would_move(folder: Path, tmp_path: Path) -> None:
     edited = tmp_path / "edited.yaml"
     text = invoke("policy", "show", "china-post", "--yaml").output
     edited.write_text(text.replace("at_least: 10000}", "at_least: 10001}"), encoding="utf-8")
-    result = invoke("classify", str(folder), "--policy", "china-post", "--what-if", str(edited), "--as-of",
-                    "2025-06-30")
+    result = invoke(
+        "classify", str(folder), "--policy", "china-post", "--what-if", str(edited), "--as-of", "2025-06-30"
+    )
     assert result.exit_code == 0, result.output
     # C3 spent 10,000.99: VIP at a bound of 10,000, standard at 10,001
     assert "1 customers would move" in result.output and "(1 down)" in result.output

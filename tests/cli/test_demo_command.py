@@ -15,15 +15,18 @@ runner = CliRunner()
 
 
 def test_writes_parquet_and_prints_each_file_with_its_rows(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["demo", "--out", str(tmp_path), "--customers", "120", "--seed", "3",
-                                 "--format", "parquet"])
+    result = runner.invoke(
+        app, ["demo", "--out", str(tmp_path), "--customers", "120", "--seed", "3", "--format", "parquet"]
+    )
     assert result.exit_code == 0, result.output
     expected = generate(120, seed=3)
     for name in TABLES:
         assert pq.read_table(tmp_path / f"{name}.parquet").equals(expected[name])
         rows = expected[name].num_rows
-        assert any([cell.strip() for cell in line.split("│")[1:4]] == [name, f"{name}.parquet", f"{rows:,}"]
-                   for line in result.output.splitlines()), (name, result.output)
+        assert any(
+            [cell.strip() for cell in line.split("│")[1:4]] == [name, f"{name}.parquet", f"{rows:,}"]
+            for line in result.output.splitlines()
+        ), (name, result.output)
 
 
 def test_chinese_csv_files_carry_chinese_names(tmp_path: Path) -> None:

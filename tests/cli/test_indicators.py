@@ -46,7 +46,12 @@ def test_writes_every_customer_to_csv(folder: Path, tmp_path: Path) -> None:
     assert [r["customer_id"] for r in rows] == ["C1", "C2", "C3"]  # by sales rank
     c1 = rows[0]
     assert (c1["sales_12m"], c1["sales_prev_12m"], c1["profit_12m"], c1["orders"], c1["name"]) == (
-        "1400", "300", "500", "2", "华东机电")
+        "1400",
+        "300",
+        "500",
+        "2",
+        "华东机电",
+    )
     assert (rows[1]["returns_amount"], rows[1]["return_rate"], rows[2]["has_purchases"]) == ("30", "0.3", "false")
 
 
@@ -73,9 +78,11 @@ def test_prints_the_top_rows(folder: Path) -> None:
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(["--engine", "presto"], "unknown engine 'presto': choose one of duckdb, spark"),
-     (["--lang", "fr"], "unknown language 'fr': choose en or zh"),
-     (["--out", "x.json"], "--out x.json: the file must end in .csv, .parquet, .xlsx")],
+    [
+        (["--engine", "presto"], "unknown engine 'presto': choose one of duckdb, spark"),
+        (["--lang", "fr"], "unknown language 'fr': choose en or zh"),
+        (["--out", "x.json"], "--out x.json: the file must end in .csv, .parquet, .xlsx"),
+    ],
 )
 def test_usage_errors(folder: Path, args: list[str], message: str) -> None:
     result = run(str(folder), *args)

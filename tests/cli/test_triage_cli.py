@@ -22,7 +22,11 @@ def tierwise(*args: str, stdin: str | None = None) -> subprocess.CompletedProces
     """Run the real ``tierwise`` entry point in a new process."""
     return subprocess.run(
         [sys.executable, "-c", "from tierwise.cli import main; main()", *args],
-        input=stdin, capture_output=True, text=True, encoding="utf-8", timeout=120,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
     )
 
 
@@ -42,8 +46,9 @@ def test_prints_the_decision_as_json() -> None:
 
 def test_reads_the_walk_in_from_standard_input_in_chinese() -> None:
     walk_in = {"enquiries": ["study_abroad"], "business": "deposit", "amount": 8000}
-    result = runner.invoke(app, ["triage", "--policy", "bank-lobby", "--json", "-", "--lang", "zh"],
-                           input=json.dumps(walk_in))
+    result = runner.invoke(
+        app, ["triage", "--policy", "bank-lobby", "--json", "-", "--lang", "zh"], input=json.dumps(walk_in)
+    )
     assert result.exit_code == 0, result.output
     decision = json.loads(result.stdout)
     assert decision["flow"] == "potential_vip"
@@ -55,18 +60,22 @@ def test_reads_the_walk_in_from_standard_input_in_chinese() -> None:
 
 def test_a_policy_file_path_works_where_a_name_does(tmp_path: Path) -> None:
     from importlib import resources
-    data = yaml.safe_load(resources.files("tierwise").joinpath("analytics", "policies", "bank-lobby.yaml")
-                          .read_text(encoding="utf-8"))
+
+    data = yaml.safe_load(
+        resources.files("tierwise").joinpath("analytics", "policies", "bank-lobby.yaml").read_text(encoding="utf-8")
+    )
     data["name"], data["bounds"]["small_below"]["withdrawal"] = "my-branch", 3000
     path = tmp_path / "my-branch.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    result = runner.invoke(app, ["triage", "--policy", str(path), "--json",
-                                 '{"business": "withdrawal", "amount": 5000}'])
+    result = runner.invoke(
+        app, ["triage", "--policy", str(path), "--json", '{"business": "withdrawal", "amount": 5000}']
+    )
     decision = json.loads(result.stdout)
     assert (decision["policy"], decision["flow"], decision["next_step_code"]) == ("my-branch", "ordinary", "counter")
 
 
 # ---------------------------------------------------------------- the real program: exit codes 0, 1 and 2
+
 
 def test_exit_code_0_with_json_on_stdout() -> None:
     done = tierwise("triage", "--json", '{"vip_card": true, "business": "withdrawal", "amount": 100}')
@@ -86,15 +95,21 @@ def test_exit_code_2_for_a_bad_walk_in() -> None:
     )
 
 
-@pytest.mark.parametrize(("json_text", "stdin", "message"), [
-    ("-", '{"business": "loan"}',
-     "invalid walk-in: 1 problem(s)\n"
-     "  - field 'business': Input should be 'deposit', 'withdrawal', 'remittance', 'bill_payment', "
-     "'early_repayment', 'wealth_product' or 'other' (got 'loan')"),
-    ('{"vip_card": tru}', None, "--json is not valid JSON: Expecting value: line 1 column 14 (char 13)"),
-    ("-", "", "--json is not valid JSON: Expecting value: line 1 column 1 (char 0)"),
-    ("[1, 2]", None, "a walk-in must be a JSON object of fields, not list"),
-])
+@pytest.mark.parametrize(
+    ("json_text", "stdin", "message"),
+    [
+        (
+            "-",
+            '{"business": "loan"}',
+            "invalid walk-in: 1 problem(s)\n"
+            "  - field 'business': Input should be 'deposit', 'withdrawal', 'remittance', 'bill_payment', "
+            "'early_repayment', 'wealth_product' or 'other' (got 'loan')",
+        ),
+        ('{"vip_card": tru}', None, "--json is not valid JSON: Expecting value: line 1 column 14 (char 13)"),
+        ("-", "", "--json is not valid JSON: Expecting value: line 1 column 1 (char 0)"),
+        ("[1, 2]", None, "a walk-in must be a JSON object of fields, not list"),
+    ],
+)
 def test_a_bad_walk_in_is_a_usage_error_naming_the_problem(json_text: str, stdin: str | None, message: str) -> None:
     result = runner.invoke(app, ["triage", "--json", json_text], input=stdin)
     assert isinstance(result.exception, UsageError)
@@ -111,6 +126,5 @@ def test_exit_code_1_for_an_unknown_policy() -> None:
     done = tierwise("triage", "--json", "{}", "--policy", "no-such-policy")
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr == (
-        "error: no shipped triage policy named 'no-such-policy'; shipped: bank-lobby; "
-        "or pass the path of a YAML file\n"
+        "error: no shipped triage policy named 'no-such-policy'; shipped: bank-lobby; or pass the path of a YAML file\n"
     )

@@ -27,8 +27,14 @@ EVENT_DATES = {
     "complaints": ["date", "resolved_date"],
     "surveys": ["date"],
 }
-KEYS = {"customers": "customer_id", "transactions": "transaction_id", "receivables": "invoice_id",
-        "opportunities": "opportunity_id", "visits": "visit_id", "complaints": "complaint_id"}
+KEYS = {
+    "customers": "customer_id",
+    "transactions": "transaction_id",
+    "receivables": "invoice_id",
+    "opportunities": "opportunity_id",
+    "visits": "visit_id",
+    "complaints": "complaint_id",
+}
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +92,8 @@ def test_the_eighty_twenty_shape_holds_for_other_seeds(seed: int) -> None:
 
 
 def test_about_a_third_of_buying_customers_lose_money_and_profit_peaks_before_everyone(
-        demo: dict[str, pa.Table]) -> None:
+    demo: dict[str, pa.Table],
+) -> None:
     totals = per_customer(demo)
     profit = totals["profit"][totals["orders"] > 0]
     assert 0.2 <= (profit < 0).mean() <= 0.4
@@ -127,7 +134,8 @@ def test_no_event_lies_after_the_end_but_plans_may(demo: dict[str, pa.Table]) ->
 
 
 def test_returns_are_a_few_percent_of_transactions_with_costs_and_partly_given_profit(
-        demo: dict[str, pa.Table]) -> None:
+    demo: dict[str, pa.Table],
+) -> None:
     tx = demo["transactions"]
     amount, cost = tx["amount"].to_numpy(), tx["cost"].to_numpy()
     assert 0.01 <= (amount < 0).mean() <= 0.06
@@ -184,8 +192,7 @@ def test_customers_look_like_a_distributors_book(demo: dict[str, pa.Table]) -> N
     assert 0.15 <= person.mean() <= 0.45
     ids = customers["id_number"].filter(pc.is_valid(customers["id_number"])).to_pylist()
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    assert all(len(i) == 18 and i[-1] == "10X98765432"[sum(int(d) * w for d, w in zip(i, weights)) % 11]
-               for i in ids)
+    assert all(len(i) == 18 and i[-1] == "10X98765432"[sum(int(d) * w for d, w in zip(i, weights)) % 11] for i in ids)
     phones = customers["phone"].filter(pc.is_valid(customers["phone"])).to_pylist()
     assert all(len(p) == 11 and p.startswith("1") and p.isdigit() for p in phones)
     assert all("@" in e for e in customers["email"].drop_null().to_pylist())
@@ -194,7 +201,9 @@ def test_customers_look_like_a_distributors_book(demo: dict[str, pa.Table]) -> N
 def test_the_resident_id_check_digit_matches_the_published_example() -> None:
     # GB 11643-1999's worked example: 11010519491231002X
     days = (dt.date(1949, 12, 31) - dt.date(1970, 1, 1)).days
-    assert resident_id_numbers(np.array([110105]), np.array([days]), np.array([2])).to_pylist() == ["11010519491231002X"]
+    assert resident_id_numbers(np.array([110105]), np.array([days]), np.array([2])).to_pylist() == [
+        "11010519491231002X"
+    ]
 
 
 def test_customers_churn_and_some_never_buy(demo: dict[str, pa.Table]) -> None:
@@ -208,8 +217,10 @@ def test_customers_churn_and_some_never_buy(demo: dict[str, pa.Table]) -> None:
 def test_receivables_are_paid_on_time_late_partly_or_not_at_all(demo: dict[str, pa.Table]) -> None:
     r = demo["receivables"]
     paid = r["paid_date"].is_valid().to_numpy(zero_copy_only=False)
-    due, paid_on = r["due_date"].cast(pa.int32()).to_numpy(), r["paid_date"].cast(pa.int32()).to_numpy(
-        zero_copy_only=False)
+    due, paid_on = (
+        r["due_date"].cast(pa.int32()).to_numpy(),
+        r["paid_date"].cast(pa.int32()).to_numpy(zero_copy_only=False),
+    )
     amount, paid_amount = r["amount"].to_numpy(), r["paid_amount"].to_numpy(zero_copy_only=False)
     assert 0.05 <= (~paid).mean() <= 0.4
     assert (paid_on[paid] <= due[paid]).mean() > 0.4
@@ -261,8 +272,12 @@ def test_impossible_sizes_are_refused(bad: dict) -> None:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(customers=st.integers(1, 400), seed=st.integers(0, 2**32 - 1),
-       end=st.dates(dt.date(2001, 1, 1), dt.date(2040, 12, 31)), years=st.integers(1, 5))
+@given(
+    customers=st.integers(1, 400),
+    seed=st.integers(0, 2**32 - 1),
+    end=st.dates(dt.date(2001, 1, 1), dt.date(2040, 12, 31)),
+    years=st.integers(1, 5),
+)
 def test_any_demo_keeps_the_contract(customers: int, seed: int, end: dt.date, years: int) -> None:
     tables = generate(customers, seed=seed, end=end, years=years)
     assert tables["customers"].num_rows == customers

@@ -79,29 +79,57 @@ def typed_tx_parquet(path: Path) -> None:
 
 
 VARIANTS = {
-    "csv-utf8-en": lambda d: (write_csv(d / "customers.csv", CUSTOMERS_EN, CUSTOMER_ROWS, "utf-8"),
-                              write_csv(d / "transactions.csv", TX_EN, TX_ROWS, "utf-8")),
-    "csv-utf8-bom-zh": lambda d: (write_csv(d / "客户.csv", CUSTOMERS_ZH, CUSTOMER_ROWS_ZH, "utf-8-sig"),
-                                  write_csv(d / "交易.csv", TX_ZH, TX_ROWS_ZH, "utf-8-sig")),
-    "csv-gbk-zh": lambda d: (write_csv(d / "客户.csv", CUSTOMERS_ZH, CUSTOMER_ROWS_ZH, "gbk"),
-                             write_csv(d / "交易.csv", TX_ZH, TX_ROWS_ZH, "gbk")),
-    "csv-gb18030-semicolon": lambda d: (write_csv(d / "客户.csv", CUSTOMERS_ZH, CUSTOMER_ROWS_ZH, "gb18030", ";"),
-                                        write_csv(d / "交易.csv", TX_ZH, TX_ROWS_ZH, "gb18030", ";")),
+    "csv-utf8-en": lambda d: (
+        write_csv(d / "customers.csv", CUSTOMERS_EN, CUSTOMER_ROWS, "utf-8"),
+        write_csv(d / "transactions.csv", TX_EN, TX_ROWS, "utf-8"),
+    ),
+    "csv-utf8-bom-zh": lambda d: (
+        write_csv(d / "客户.csv", CUSTOMERS_ZH, CUSTOMER_ROWS_ZH, "utf-8-sig"),
+        write_csv(d / "交易.csv", TX_ZH, TX_ROWS_ZH, "utf-8-sig"),
+    ),
+    "csv-gbk-zh": lambda d: (
+        write_csv(d / "客户.csv", CUSTOMERS_ZH, CUSTOMER_ROWS_ZH, "gbk"),
+        write_csv(d / "交易.csv", TX_ZH, TX_ROWS_ZH, "gbk"),
+    ),
+    "csv-gb18030-semicolon": lambda d: (
+        write_csv(d / "客户.csv", CUSTOMERS_ZH, CUSTOMER_ROWS_ZH, "gb18030", ";"),
+        write_csv(d / "交易.csv", TX_ZH, TX_ROWS_ZH, "gb18030", ";"),
+    ),
     "tsv-utf16-excel-unicode-text": lambda d: (
         write_csv(d / "customers.txt", CUSTOMERS_ZH, CUSTOMER_ROWS_ZH, "utf-16", "\t"),
-        write_csv(d / "transactions.txt", TX_EN, TX_ROWS, "utf-16", "\t")),
+        write_csv(d / "transactions.txt", TX_EN, TX_ROWS, "utf-16", "\t"),
+    ),
     "xlsx-en-typed-cells": lambda d: (
-        write_xlsx(d / "customers.xlsx", CUSTOMERS_EN, [["C001", "华东精密机械有限公司", "company", "provincial", 12000000],
-                                                        ["C002", "Zhang San", "person", "", ""]]),
-        write_xlsx(d / "transactions.xlsx", TX_EN, [["C001", 45322, 1234.5, 1000, "轴承"],  # Excel serial date
-                                                    ["C001", "2024-02-29", -200, -150, "轴承"],
-                                                    ["C002", 45352, 99.9, "", ""]])),
-    "xlsx-zh": lambda d: (write_xlsx(d / "客户档案.xlsx", CUSTOMERS_ZH, CUSTOMER_ROWS_ZH),
-                          write_xlsx(d / "销售记录.xlsx", TX_ZH, TX_ROWS_ZH)),
-    "parquet-text-zh": lambda d: (write_parquet(d / "客户.parquet", CUSTOMERS_ZH, CUSTOMER_ROWS_ZH),
-                                  write_parquet(d / "交易.parquet", TX_ZH, TX_ROWS_ZH)),
-    "parquet-typed-en": lambda d: (write_parquet(d / "customers.parquet", CUSTOMERS_EN, CUSTOMER_ROWS),
-                                   typed_tx_parquet(d / "transactions.parquet")),
+        write_xlsx(
+            d / "customers.xlsx",
+            CUSTOMERS_EN,
+            [
+                ["C001", "华东精密机械有限公司", "company", "provincial", 12000000],
+                ["C002", "Zhang San", "person", "", ""],
+            ],
+        ),
+        write_xlsx(
+            d / "transactions.xlsx",
+            TX_EN,
+            [
+                ["C001", 45322, 1234.5, 1000, "轴承"],  # Excel serial date
+                ["C001", "2024-02-29", -200, -150, "轴承"],
+                ["C002", 45352, 99.9, "", ""],
+            ],
+        ),
+    ),
+    "xlsx-zh": lambda d: (
+        write_xlsx(d / "客户档案.xlsx", CUSTOMERS_ZH, CUSTOMER_ROWS_ZH),
+        write_xlsx(d / "销售记录.xlsx", TX_ZH, TX_ROWS_ZH),
+    ),
+    "parquet-text-zh": lambda d: (
+        write_parquet(d / "客户.parquet", CUSTOMERS_ZH, CUSTOMER_ROWS_ZH),
+        write_parquet(d / "交易.parquet", TX_ZH, TX_ROWS_ZH),
+    ),
+    "parquet-typed-en": lambda d: (
+        write_parquet(d / "customers.parquet", CUSTOMERS_EN, CUSTOMER_ROWS),
+        typed_tx_parquet(d / "transactions.parquet"),
+    ),
 }
 
 

@@ -17,8 +17,11 @@ from hypothesis import strategies as st
 from tierwise.io.readers import read_dataset
 
 ids = st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZ0123456789-", min_size=1, max_size=8)
-names = st.text(alphabet=st.sampled_from(list("张王李赵华东精密机械有限公司abcXYZ ,;\"'")), min_size=1, max_size=12) \
-    .map(str.strip).filter(bool)
+names = (
+    st.text(alphabet=st.sampled_from(list("张王李赵华东精密机械有限公司abcXYZ ,;\"'")), min_size=1, max_size=12)
+    .map(str.strip)
+    .filter(bool)
+)
 amounts = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False).map(lambda x: round(x, 2))
 dates = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2030, 12, 31))
 
@@ -43,7 +46,7 @@ def write(folder: Path, table: dict, fmt: str) -> None:
         sheet = book.add_worksheet()
         date_format = book.add_format({"num_format": "yyyy-mm-dd"})
         sheet.write_row(0, 0, list(table))
-        for j, (col, values) in enumerate(table.items()):
+        for j, values in enumerate(table.values()):
             for i, v in enumerate(values, start=1):
                 if v is None:
                     continue

@@ -22,15 +22,18 @@ from tierwise.io.demo import generate, localize, write_demo
 from tierwise.io.readers import read_dataset
 from tierwise.io.writers import EXCEL_MAX_ROWS, DatasetWriter, TableWriter, write_dataset, write_table
 
-ASSIGNMENTS = pa.table({
-    "customer_id": ["C001", "C002", "C003"],
-    "as_of": pa.array([dt.date(2025, 1, 31), dt.date(2025, 12, 31), None], pa.date32()),
-    "score": [5_200_000.5, 0.25, None],
-    "rank": pa.array([1, 2, None], pa.int64()),
-    "key": [True, False, None],
-    "reasons": pa.array([["年消费 5,200,000 ≥ 5,000,000 → 钻石", 'says "hi", then\nleaves'], [], None],
-                        pa.list_(pa.string())),
-})
+ASSIGNMENTS = pa.table(
+    {
+        "customer_id": ["C001", "C002", "C003"],
+        "as_of": pa.array([dt.date(2025, 1, 31), dt.date(2025, 12, 31), None], pa.date32()),
+        "score": [5_200_000.5, 0.25, None],
+        "rank": pa.array([1, 2, None], pa.int64()),
+        "key": [True, False, None],
+        "reasons": pa.array(
+            [["年消费 5,200,000 ≥ 5,000,000 → 钻石", 'says "hi", then\nleaves'], [], None], pa.list_(pa.string())
+        ),
+    }
+)
 
 
 def files_in(folder: Path) -> list[str]:
@@ -71,8 +74,9 @@ def test_xlsx_has_a_frozen_filtered_header_real_dates_and_json_lists(tmp_path: P
 
 def test_headers_rename_columns_and_gbk_csv_is_really_gbk(tmp_path: Path) -> None:
     table = pa.table({"customer_id": ["C1"], "name": ["华信贸易有限公司"], "amount": [1234.5]})
-    path = write_table(table, tmp_path / "客户.csv", headers={"customer_id": "客户编号", "name": "客户名称"},
-                       encoding="gbk")
+    path = write_table(
+        table, tmp_path / "客户.csv", headers={"customer_id": "客户编号", "name": "客户名称"}, encoding="gbk"
+    )
     raw = path.read_bytes()
     with pytest.raises(UnicodeDecodeError):
         raw.decode("utf-8")
@@ -101,7 +105,7 @@ def test_a_failure_midway_through_a_data_set_leaves_no_files(tmp_path: Path, suf
     tables = generate(50, seed=1)
     bad = {"customers": tables["customers"], "transactions": pa.table({"x": ["😀"]})}
     writer = DatasetWriter(tmp_path / "out", format=suffix, lang="zh")
-    with pytest.raises(UsageError, match=r"交易.%s: every piece needs the columns \['客户编号'" % suffix), writer:
+    with pytest.raises(UsageError, match=rf"交易.{suffix}: every piece needs the columns \['客户编号'"), writer:
         writer.write(tables)
         writer.write(bad)  # a second piece that does not fit the first
     assert files_in(tmp_path / "out") == []
@@ -127,8 +131,10 @@ def test_an_unknown_suffix_or_format_is_a_usage_error(tmp_path: Path) -> None:
 
 def read_gbk_csv(path: Path) -> pa.Table:
     """A GB18030 CSV file read with pyarrow (empty cells are nulls)."""
-    return pa_csv.read_csv(io.BytesIO(path.read_bytes().decode("gb18030").encode()),
-                           convert_options=pa_csv.ConvertOptions(strings_can_be_null=True))
+    return pa_csv.read_csv(
+        io.BytesIO(path.read_bytes().decode("gb18030").encode()),
+        convert_options=pa_csv.ConvertOptions(strings_can_be_null=True),
+    )
 
 
 def test_a_chinese_data_set_has_chinese_names_headers_and_values(tmp_path: Path) -> None:
@@ -141,7 +147,8 @@ def test_a_chinese_data_set_has_chinese_names_headers_and_values(tmp_path: Path)
     assert set(customers["机构级别"].drop_null().to_pylist()) <= {"国家级", "省级", "市级", "县级"}
     assert customers["机构级别"].drop_null().to_pylist() == [
         {"national": "国家级", "provincial": "省级", "municipal": "市级", "county": "县级"}[level]
-        for level in tables["customers"]["org_level"].drop_null().to_pylist()]
+        for level in tables["customers"]["org_level"].drop_null().to_pylist()
+    ]
     chances = read_gbk_csv(tmp_path / "商机.csv")
     assert set(chances["阶段"].to_pylist()) == {"线索", "需求确认", "方案", "谈判", "赢单", "输单"}
     assert set(chances["客观需求"].to_pylist()) == {"有", "无"}
@@ -176,31 +183,44 @@ def test_pieces_written_one_after_another_equal_one_write(tmp_path: Path) -> Non
     with DatasetWriter(tmp_path / "pieces", format="parquet") as writer:
         for start in range(0, 1200, 400):
             writer.write({"transactions": tables["transactions"].slice(start, 400)})
-    assert pq.read_table(tmp_path / "pieces" / "transactions.parquet").equals(
-        tables["transactions"].slice(0, 1200))
+    assert pq.read_table(tmp_path / "pieces" / "transactions.parquet").equals(tables["transactions"].slice(0, 1200))
 
 
 _text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\x00"), max_size=12)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=st.lists(st.tuples(_text | st.none(), st.floats(allow_nan=False, allow_infinity=False) | st.none(),
-                               st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31)) | st.none(),
-                               st.lists(_text, max_size=3) | st.none()), min_size=1, max_size=20))
+@given(
+    rows=st.lists(
+        st.tuples(
+            _text | st.none(),
+            st.floats(allow_nan=False, allow_infinity=False) | st.none(),
+            st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31)) | st.none(),
+            st.lists(_text, max_size=3) | st.none(),
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
 def test_any_table_survives_a_csv_and_parquet_round_trip(tmp_path: Path, rows: list) -> None:
-    table = pa.table({
-        "text": pa.array([r[0] for r in rows], pa.string()),
-        "number": pa.array([r[1] for r in rows], pa.float64()),
-        "day": pa.array([r[2] for r in rows], pa.date32()),
-        "items": pa.array([r[3] for r in rows], pa.list_(pa.string())),
-    })
+    table = pa.table(
+        {
+            "text": pa.array([r[0] for r in rows], pa.string()),
+            "number": pa.array([r[1] for r in rows], pa.float64()),
+            "day": pa.array([r[2] for r in rows], pa.date32()),
+            "items": pa.array([r[3] for r in rows], pa.list_(pa.string())),
+        }
+    )
     assert pq.read_table(write_table(table, tmp_path / "t.parquet")).equals(table)
     path = write_table(table, tmp_path / "t.csv", encoding="gb18030")
     back = pa_csv.read_csv(
         io.BytesIO(path.read_bytes().decode("gb18030").encode()),
         convert_options=pa_csv.ConvertOptions(
             column_types={"text": pa.string(), "number": pa.float64(), "day": pa.date32(), "items": pa.string()},
-            strings_can_be_null=True, quoted_strings_can_be_null=False))
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=False,
+        ),
+    )
     assert back["text"].equals(table["text"])
     assert back["number"].equals(table["number"])
     assert back["day"].equals(table["day"])

@@ -32,18 +32,20 @@ from tierwise.reports.model import (
 def full_report(lang: str = "en") -> ReportData:
     """A report with every section filled with small, exactly known figures."""
     zh = lang == "zh"
-    customers = pa.table({
-        "customer_id": ["C001", "C002", "C003", "C004"],
-        "name": ["华东机电有限公司", "Northwind Traders", "上海邮政速递", "Contoso"],
-        "owner": ["wang", "li", None, "wang"],
-        "class_china-post": ["diamond", "gold", "vip", "standard"],
-        "label_china-post": ["钻石", "金牌", "VIP", "普通"] if zh else ["diamond", "gold", "VIP", "standard"],
-        "sales_12m": [5_200_000.0, 600_000.0, 12_000.0, 0.0],
-        "profit_12m": [1_040_000.0, 90_000.0, -3_000.0, None],
-        "last_purchase": [dt.date(2025, 1, 10), dt.date(2024, 11, 2), dt.date(2024, 3, 5), None],
-        "p_alive": [0.98, 0.41, 0.12, None],
-        "clv_12m": [4_800_000.0, 250_000.0, 1_500.0, None],
-    })
+    customers = pa.table(
+        {
+            "customer_id": ["C001", "C002", "C003", "C004"],
+            "name": ["华东机电有限公司", "Northwind Traders", "上海邮政速递", "Contoso"],
+            "owner": ["wang", "li", None, "wang"],
+            "class_china-post": ["diamond", "gold", "vip", "standard"],
+            "label_china-post": ["钻石", "金牌", "VIP", "普通"] if zh else ["diamond", "gold", "VIP", "standard"],
+            "sales_12m": [5_200_000.0, 600_000.0, 12_000.0, 0.0],
+            "profit_12m": [1_040_000.0, 90_000.0, -3_000.0, None],
+            "last_purchase": [dt.date(2025, 1, 10), dt.date(2024, 11, 2), dt.date(2024, 3, 5), None],
+            "p_alive": [0.98, 0.41, 0.12, None],
+            "clv_12m": [4_800_000.0, 250_000.0, 1_500.0, None],
+        }
+    )
     return ReportData(
         title="客户价值报告" if zh else "Customer value report",
         dataset="demo",
@@ -71,10 +73,26 @@ def full_report(lang: str = "en") -> ReportData:
                 version="1",
                 title="中国邮政大客户分级" if zh else "China Post key-customer tiers",
                 rows=[
-                    ClassRow("diamond", "钻石" if zh else "diamond", 1, 0.25, 5_200_000.0, 5_200_000 / 5_812_000,
-                             1_040_000.0, 1_040_000 / 1_127_000),
-                    ClassRow("gold", "金牌" if zh else "gold", 1, 0.25, 600_000.0, 600_000 / 5_812_000,
-                             90_000.0, 90_000 / 1_127_000),
+                    ClassRow(
+                        "diamond",
+                        "钻石" if zh else "diamond",
+                        1,
+                        0.25,
+                        5_200_000.0,
+                        5_200_000 / 5_812_000,
+                        1_040_000.0,
+                        1_040_000 / 1_127_000,
+                    ),
+                    ClassRow(
+                        "gold",
+                        "金牌" if zh else "gold",
+                        1,
+                        0.25,
+                        600_000.0,
+                        600_000 / 5_812_000,
+                        90_000.0,
+                        90_000 / 1_127_000,
+                    ),
                     ClassRow("vip", "VIP", 1, 0.25, 12_000.0, 12_000 / 5_812_000, -3_000.0, -3_000 / 1_127_000),
                     ClassRow("standard", "普通" if zh else "standard", 1, 0.25, 0.0, 0.0, 0.0, 0.0),
                 ],
@@ -94,17 +112,35 @@ def full_report(lang: str = "en") -> ReportData:
         ),
         rfm=Rfm(
             cells=[RfmCell(5, 5, 1, 5_200_000.0), RfmCell(4, 3, 1, 600_000.0), RfmCell(1, 1, 2, 6_000.0)],
-            segments=[("hibernating", "沉睡" if zh else "hibernating", 2),
-                      ("champions", "冠军" if zh else "champions", 1),
-                      ("loyal", "忠诚" if zh else "loyal", 1)],
+            segments=[
+                ("hibernating", "沉睡" if zh else "hibernating", 2),
+                ("champions", "冠军" if zh else "champions", 1),
+                ("loyal", "忠诚" if zh else "loyal", 1),
+            ],
         ),
         key_accounts=KeyAccounts(
             policy="key-account",
             accounts=[
-                Account("C001", "华东机电有限公司", "key", "大客户" if zh else "key", 5_200_000.0, 1_040_000.0,
-                        ["12-month sales 5,200,000.00 ≥ 1,000,000 → key", "share of sales 89.5% ≥ 5% → key"], "wang"),
-                Account("C002", "Northwind Traders", "key", "大客户" if zh else "key", 600_000.0, 90_000.0,
-                        ["gross margin 15.0% ≥ 12% with sales ≥ 500,000 → key"], "li"),
+                Account(
+                    "C001",
+                    "华东机电有限公司",
+                    "key",
+                    "大客户" if zh else "key",
+                    5_200_000.0,
+                    1_040_000.0,
+                    ["12-month sales 5,200,000.00 ≥ 1,000,000 → key", "share of sales 89.5% ≥ 5% → key"],
+                    "wang",
+                ),
+                Account(
+                    "C002",
+                    "Northwind Traders",
+                    "key",
+                    "大客户" if zh else "key",
+                    600_000.0,
+                    90_000.0,
+                    ["gross margin 15.0% ≥ 12% with sales ≥ 500,000 → key"],
+                    "li",
+                ),
             ],
             total=2,
             sales_share=5_800_000 / 5_812_000,
@@ -121,17 +157,29 @@ def full_report(lang: str = "en") -> ReportData:
         clv=Clv(
             model="bgnbd",
             horizon_days=365,
-            tiers=[ClvTier("high", "高" if zh else "high", 1, 4_800_000.0, 4_800_000 / 5_051_500),
-                   ClvTier("medium", "中" if zh else "medium", 1, 250_000.0, 250_000 / 5_051_500),
-                   ClvTier("low", "低" if zh else "low", 1, 1_500.0, 1_500 / 5_051_500)],
+            tiers=[
+                ClvTier("high", "高" if zh else "high", 1, 4_800_000.0, 4_800_000 / 5_051_500),
+                ClvTier("medium", "中" if zh else "medium", 1, 250_000.0, 250_000 / 5_051_500),
+                ClvTier("low", "低" if zh else "low", 1, 1_500.0, 1_500 / 5_051_500),
+            ],
             total_clv=5_051_500.0,
             p_alive_edges=[i / 10 for i in range(11)],
             p_alive_counts=[0, 1, 0, 0, 1, 0, 0, 0, 0, 1],
         ),
         at_risk=AtRisk(
             threshold=0.5,
-            accounts=[AtRiskAccount("C002", "Northwind Traders", "金牌" if zh else "gold", 0.41, dt.date(2024, 11, 2),
-                                    0.8, 250_000.0, 147_500.0)],
+            accounts=[
+                AtRiskAccount(
+                    "C002",
+                    "Northwind Traders",
+                    "金牌" if zh else "gold",
+                    0.41,
+                    dt.date(2024, 11, 2),
+                    0.8,
+                    250_000.0,
+                    147_500.0,
+                )
+            ],
             total=1,
             value_at_risk=147_500.0,
         ),
@@ -139,8 +187,12 @@ def full_report(lang: str = "en") -> ReportData:
             policy="china-post",
             from_date=dt.date(2024, 1, 15),
             to_date=dt.date(2025, 1, 15),
-            classes=[("diamond", "钻石" if zh else "diamond"), ("gold", "金牌" if zh else "gold"),
-                     ("vip", "VIP"), ("standard", "普通" if zh else "standard")],
+            classes=[
+                ("diamond", "钻石" if zh else "diamond"),
+                ("gold", "金牌" if zh else "gold"),
+                ("vip", "VIP"),
+                ("standard", "普通" if zh else "standard"),
+            ],
             counts=[[1, 0, 0, 0], [0, 0, 1, 0], [0, 1, 0, 0], [0, 0, 0, 1]],
             upgrades=1,
             downgrades=1,

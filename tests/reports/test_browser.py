@@ -9,8 +9,14 @@ import pytest
 from tierwise.reports.html import write_html
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 pytestmark = [
     pytest.mark.browser,
@@ -41,8 +47,16 @@ def test_charts_draw_offline_without_errors(browser, make_report, lang: str, tmp
     page.wait_for_function("document.querySelectorAll('.chart[data-drawn]').length === 8")
     assert errors == []
     assert requests == []  # nothing loaded from a network
-    for chart_id in ("chart-classes-0", "chart-pareto", "chart-rfm", "chart-prospects", "chart-prospect-time",
-                     "chart-clv-tiers", "chart-p-alive", "chart-sankey"):
+    for chart_id in (
+        "chart-classes-0",
+        "chart-pareto",
+        "chart-rfm",
+        "chart-prospects",
+        "chart-prospect-time",
+        "chart-clv-tiers",
+        "chart-p-alive",
+        "chart-sankey",
+    ):
         canvas = page.locator(f"#{chart_id} canvas")
         assert canvas.count() >= 1, chart_id
         box = canvas.first.bounding_box()
@@ -94,13 +108,20 @@ def test_a_report_from_data_draws_every_chart(browser, tmp_path: Path) -> None:
     rows = ["客户编号,交易日期,金额,利润"] + [  # 12 customers buying every 1–4 months over two years
         f"C{c},{2024 + d // 12}-{d % 12 + 1:02d}-{(c * 7 + d) % 27 + 1:02d},{(c + 1) * 1000 + d * 37},"
         f"{(c - 3) * 50 + d}"
-        for c in range(12) for d in range(0, 24, 1 + c % 4)
+        for c in range(12)
+        for d in range(0, 24, 1 + c % 4)
     ]
     (tmp_path / "transactions.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     (tmp_path / "customers.csv").write_text(
-        "客户编号,客户名称\n" + "".join(f"C{c},客户{c}号有限公司\n" for c in range(12)), encoding="utf-8")
-    report = build_report_data(open_data(tmp_path), policies=[p for p in DEFAULT_POLICIES if p != "prospect-grade"],
-                               as_of=dt.date(2025, 12, 31), compare=dt.date(2024, 12, 31), lang="zh")
+        "客户编号,客户名称\n" + "".join(f"C{c},客户{c}号有限公司\n" for c in range(12)), encoding="utf-8"
+    )
+    report = build_report_data(
+        open_data(tmp_path),
+        policies=[p for p in DEFAULT_POLICIES if p != "prospect-grade"],
+        as_of=dt.date(2025, 12, 31),
+        compare=dt.date(2024, 12, 31),
+        lang="zh",
+    )
     path = write_html(report, tmp_path / "report.html")
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     errors: list[str] = []

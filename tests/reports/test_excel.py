@@ -17,13 +17,38 @@ from tierwise.reports.model import ReportData
 from tierwise.reports.workbook import Formats, text_width
 
 SHEETS = {
-    "en": ["README", "Summary", "Classes china-post", "Pareto", "RFM", "Key accounts", "Prospect grades", "CLV",
-           "At risk", "Migration", "Customer list"],
-    "zh": ["说明", "概览", "客户分级 china-post", "帕累托", "RFM", "大客户", "潜在客户等级", "客户终身价值", "流失风险",
-           "等级变动", "客户清单"],
+    "en": [
+        "README",
+        "Summary",
+        "Classes china-post",
+        "Pareto",
+        "RFM",
+        "Key accounts",
+        "Prospect grades",
+        "CLV",
+        "At risk",
+        "Migration",
+        "Customer list",
+    ],
+    "zh": [
+        "说明",
+        "概览",
+        "客户分级 china-post",
+        "帕累托",
+        "RFM",
+        "大客户",
+        "潜在客户等级",
+        "客户终身价值",
+        "流失风险",
+        "等级变动",
+        "客户清单",
+    ],
 }
 CHARTS = {  # sheet index → chart types (openpyxl class names)
-    2: ["BarChart"], 3: ["ScatterChart"], 4: ["BarChart"], 6: ["BarChart", "DoughnutChart"],
+    2: ["BarChart"],
+    3: ["ScatterChart"],
+    4: ["BarChart"],
+    6: ["BarChart", "DoughnutChart"],
     7: ["BarChart", "BarChart"],
 }
 
@@ -133,15 +158,19 @@ def test_streaming_crosses_chunk_boundaries(tmp_path: Path) -> None:
     sales = rng.gamma(0.6, 10_000.0, n)
     sales[[5, 1000]] = np.nan
     names = np.array(["华东机电 <有限> & 公司", " lead space", "plain", ""])[rng.integers(0, 4, n)]
-    table = pa.table({
-        "customer_id": [f"C{i:05d}" for i in range(n)],
-        "name": pa.array(names),
-        "sales_12m": pa.array(sales, from_pandas=True),
-        "orders": pa.array(rng.integers(0, 50, n)),
-        "last_purchase": pa.array([dt.date(2024, 1, 1) + dt.timedelta(days=int(d)) for d in rng.integers(0, 365, n)]),
-        "reasons_abc": pa.array([["a ≥ 1", "b"]] * n),
-        "has_purchases": pa.array(rng.integers(0, 2, n).astype(bool)),
-    })
+    table = pa.table(
+        {
+            "customer_id": [f"C{i:05d}" for i in range(n)],
+            "name": pa.array(names),
+            "sales_12m": pa.array(sales, from_pandas=True),
+            "orders": pa.array(rng.integers(0, 50, n)),
+            "last_purchase": pa.array(
+                [dt.date(2024, 1, 1) + dt.timedelta(days=int(d)) for d in rng.integers(0, 365, n)]
+            ),
+            "reasons_abc": pa.array([["a ≥ 1", "b"]] * n),
+            "has_purchases": pa.array(rng.integers(0, 2, n).astype(bool)),
+        }
+    )
     path = tmp_path / "big.xlsx"
     book = Workbook(str(path), {"constant_memory": True})
     pending = write_customers(book.add_worksheet("客户清单"), Formats(book), table, "en")

@@ -24,8 +24,16 @@ def test_every_chart_has_an_element_and_every_element_a_chart(report: ReportData
     soup, charts = _parse(report)
     elements = {div["id"] for div in soup.select("div.chart")}
     assert elements == set(charts)
-    assert set(charts) == {"chart-classes-0", "chart-pareto", "chart-rfm", "chart-prospects", "chart-prospect-time",
-                           "chart-clv-tiers", "chart-p-alive", "chart-sankey"}
+    assert set(charts) == {
+        "chart-classes-0",
+        "chart-pareto",
+        "chart-rfm",
+        "chart-prospects",
+        "chart-prospect-time",
+        "chart-clv-tiers",
+        "chart-p-alive",
+        "chart-sankey",
+    }
 
 
 def test_chart_data_equal_the_model(report: ReportData) -> None:
@@ -34,7 +42,10 @@ def test_chart_data_equal_the_model(report: ReportData) -> None:
     bars = charts["chart-classes-0"]
     assert bars["xAxis"]["data"] == [r.label for r in dist.rows]
     assert [s["data"] for s in bars["series"]] == [
-        [r.customer_share for r in dist.rows], [r.sales_share for r in dist.rows], [r.profit_share for r in dist.rows]]
+        [r.customer_share for r in dist.rows],
+        [r.sales_share for r in dist.rows],
+        [r.profit_share for r in dist.rows],
+    ]
 
     p = report.pareto
     sales, profit, diagonal = charts["chart-pareto"]["series"]
@@ -52,8 +63,9 @@ def test_chart_data_equal_the_model(report: ReportData) -> None:
 
     grades = report.prospects.grades
     assert charts["chart-prospects"]["series"][0]["data"] == [3, 5, 9, 0]
-    assert charts["chart-prospect-time"]["series"][0]["data"] == [{"name": g.label, "value": g.days_per_month}
-                                                                  for g in grades]
+    assert charts["chart-prospect-time"]["series"][0]["data"] == [
+        {"name": g.label, "value": g.days_per_month} for g in grades
+    ]
 
     clv = report.clv
     value, customers = charts["chart-clv-tiers"]["series"]
@@ -69,8 +81,10 @@ def test_chart_data_equal_the_model(report: ReportData) -> None:
 
 def test_the_sankey_joins_the_right_classes(make_report) -> None:
     _, charts = _parse(make_report("en"))
-    links = {(link["source"].split(" · ")[0], link["target"].split(" · ")[0])
-             for link in charts["chart-sankey"]["series"][0]["links"]}
+    links = {
+        (link["source"].split(" · ")[0], link["target"].split(" · ")[0])
+        for link in charts["chart-sankey"]["series"][0]["links"]
+    }
     assert links == {("diamond", "diamond"), ("gold", "VIP"), ("VIP", "gold"), ("standard", "standard")}
 
 
@@ -102,10 +116,30 @@ def test_tables_hold_the_model_rows_with_sort_keys(report: ReportData) -> None:
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("en", ["Customer value report", "Pareto curve (80/20)", "Jan 15, 2025", "5,200,000", "71.6%", "5.8M",
-                "From Jan 15, 2024 to Jan 15, 2025: 1 up, 1 down, 2 unchanged."]),
-        ("zh", ["客户价值报告", "帕累托曲线（80/20）", "2025年1月15日", "5,200,000", "71.6%", "581.2万",
-                "从 2024年1月15日 到 2025年1月15日：1 个升级，1 个降级，2 个不变。"]),
+        (
+            "en",
+            [
+                "Customer value report",
+                "Pareto curve (80/20)",
+                "Jan 15, 2025",
+                "5,200,000",
+                "71.6%",
+                "5.8M",
+                "From Jan 15, 2024 to Jan 15, 2025: 1 up, 1 down, 2 unchanged.",
+            ],
+        ),
+        (
+            "zh",
+            [
+                "客户价值报告",
+                "帕累托曲线（80/20）",
+                "2025年1月15日",
+                "5,200,000",
+                "71.6%",
+                "581.2万",
+                "从 2024年1月15日 到 2025年1月15日：1 个升级，1 个降级，2 个不变。",
+            ],
+        ),
     ],
 )
 def test_texts_numbers_and_dates_in_the_language(make_report, lang: str, expected: list[str]) -> None:
@@ -132,8 +166,10 @@ def test_a_missing_section_says_why(report: ReportData) -> None:
     assert "chart-pareto" not in charts and "chart-clv-tiers" not in charts
     assert not soup.select("section#pareto, section#clv, nav a[href='#pareto']")
     listed = [[span.get_text() for span in li.select("span")] for li in soup.select("#not-shown li")]
-    reason = {"en": "no transactions table: sales, Pareto, RFM and value not assessed",
-              "zh": "没有交易表：未评估销售额、帕累托、RFM 和客户价值"}[report.lang]
+    reason = {
+        "en": "no transactions table: sales, Pareto, RFM and value not assessed",
+        "zh": "没有交易表：未评估销售额、帕累托、RFM 和客户价值",
+    }[report.lang]
     title = {"en": "Pareto curve (80/20)", "zh": "帕累托曲线（80/20）"}[report.lang]
     assert listed[0] == [title, reason]
     assert len(listed) == 2

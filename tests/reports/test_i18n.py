@@ -20,12 +20,15 @@ KEYWORDS = {"_": None, "N_": None}
 
 def extracted_ids() -> set[str]:
     """Every message id used by the report templates, renderers, report service and command."""
-    ids = {msg for _f, _l, msg, _c, _x in extract_from_dir(
-        str(SRC / "reports"),
-        method_map=[("templates/**.html", "jinja2.ext:babel_extract"), ("**.py", "python")],
-        options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n"}},
-        keywords=KEYWORDS,
-    )}
+    ids = {
+        msg
+        for _f, _l, msg, _c, _x in extract_from_dir(
+            str(SRC / "reports"),
+            method_map=[("templates/**.html", "jinja2.ext:babel_extract"), ("**.py", "python")],
+            options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n"}},
+            keywords=KEYWORDS,
+        )
+    }
     for path in (SRC / "services" / "report.py", SRC / "cli" / "report.py"):
         ids |= {msg for _l, msg, _c, _x in extract_from_file("python", str(path), keywords=KEYWORDS)}
     return ids
@@ -80,8 +83,17 @@ def test_gettext_fills_parameters_in_both_languages() -> None:
 )
 def test_formats(lang: str, expected: list[str]) -> None:
     f = Formats(lang)
-    got = [f.number(5_199_999.6), f.number(0.6446, 3), f.percent(0.7157), f.percent(-0.0027), f.compact(5_812_000),
-           f.compact(147_500), f.compact(9_999), f.date(dt.date(2025, 1, 15)), f.percent(None)]
+    got = [
+        f.number(5_199_999.6),
+        f.number(0.6446, 3),
+        f.percent(0.7157),
+        f.percent(-0.0027),
+        f.compact(5_812_000),
+        f.compact(147_500),
+        f.compact(9_999),
+        f.date(dt.date(2025, 1, 15)),
+        f.percent(None),
+    ]
     assert got == expected
 
 

@@ -64,8 +64,9 @@ def test_customer_list_largest_sales_first(folder: Path) -> None:
 
 
 def test_absent_inputs_are_named(folder: Path) -> None:
-    report = build_report_data(open_data(folder), policies=["key-account", "prospect-grade"],
-                               as_of=dt.date(2025, 1, 15))
+    report = build_report_data(
+        open_data(folder), policies=["key-account", "prospect-grade"], as_of=dt.date(2025, 1, 15)
+    )
     # key accounts are still found on sales; the credit criterion could not be assessed, and the report says so
     assert report.key_accounts is not None
     assert NO_RECEIVABLES in [f.message for f in report.summary.findings]
@@ -95,13 +96,19 @@ def test_migration_matrix_by_hand() -> None:
 
     def run(pairs):
         ids, classes = zip(*pairs, strict=True)
-        return pa.table({"customer_id": list(ids), "class": list(classes),
-                         "reasons": pa.array([[]] * len(ids), pa.list_(pa.string()))})
+        return pa.table(
+            {
+                "customer_id": list(ids),
+                "class": list(classes),
+                "reasons": pa.array([[]] * len(ids), pa.list_(pa.string())),
+            }
+        )
 
     before = run([("C1", "a"), ("C2", "b"), ("C3", "c"), ("C4", "a"), ("C5", "c")])
     after = run([("C1", "a"), ("C2", "a"), ("C3", "b"), ("C4", "c"), ("C6", "c")])
-    m = migration_section(Engine.create("duckdb"), load_policy("abc"), before, after, dt.date(2024, 1, 15),
-                          dt.date(2025, 1, 15), "en")
+    m = migration_section(
+        Engine.create("duckdb"), load_policy("abc"), before, after, dt.date(2024, 1, 15), dt.date(2025, 1, 15), "en"
+    )
     assert [code for code, _ in m.classes] == ["a", "b", "c", "(new)", "(gone)"]
     assert m.counts == [[1, 0, 1, 0, 0], [1, 0, 0, 0, 0], [0, 1, 0, 0, 1], [0, 0, 1, 0, 0], [0, 0, 0, 0, 0]]
     assert (m.upgrades, m.downgrades, m.unchanged) == (2, 1, 1)
@@ -110,8 +117,9 @@ def test_migration_matrix_by_hand() -> None:
 
 
 def test_without_profit_or_cost_no_profit_is_shown(folder: Path) -> None:
-    (folder / "transactions.csv").write_text("\n".join(
-        ",".join(line.split(",")[:3]) for line in TRANSACTIONS.splitlines()) + "\n", encoding="utf-8")
+    (folder / "transactions.csv").write_text(
+        "\n".join(",".join(line.split(",")[:3]) for line in TRANSACTIONS.splitlines()) + "\n", encoding="utf-8"
+    )
     report = build_report_data(open_data(folder), as_of=dt.date(2025, 1, 15))
     assert report.summary.profit_12m is None
     assert NO_PROFIT in [f.message for f in report.summary.findings]
@@ -149,14 +157,19 @@ def test_clv_tiers_and_p_alive_histogram_by_hand() -> None:
 
     from tierwise.services.report import clv_section
 
-    values = pa.table({
-        "customer_id": [f"C{i:02d}" for i in range(10)],
-        "p_alive": [0.05, 0.15, 0.15, 0.95, 1.0, 0.5, 0.49, 0.999, 0.2, None],
-        "clv_12m": [10.0, 9.0, 8.0, 7.0, 6.0, 5.0, 4.0, 3.0, 2.0, 1.0],
-    })
+    values = pa.table(
+        {
+            "customer_id": [f"C{i:02d}" for i in range(10)],
+            "p_alive": [0.05, 0.15, 0.15, 0.95, 1.0, 0.5, 0.49, 0.999, 0.2, None],
+            "clv_12m": [10.0, 9.0, 8.0, 7.0, 6.0, 5.0, 4.0, 3.0, 2.0, 1.0],
+        }
+    )
     clv = clv_section(values, "en")
-    assert [(t.code, t.customers, t.clv) for t in clv.tiers] == [("high", 2, 19.0), ("medium", 3, 21.0),
-                                                                  ("low", 5, 15.0)]
+    assert [(t.code, t.customers, t.clv) for t in clv.tiers] == [
+        ("high", 2, 19.0),
+        ("medium", 3, 21.0),
+        ("low", 5, 15.0),
+    ]
     assert clv.total_clv == 55.0
     assert [t.clv_share for t in clv.tiers] == [19 / 55, 21 / 55, 15 / 55]
     assert clv.p_alive_edges == [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
@@ -170,16 +183,22 @@ def test_clv_tier_sizes_round_half_up() -> None:
 
     from tierwise.services.report import clv_section
 
-    values = pa.table({"customer_id": ["B", "A", "D", "C", "E"], "p_alive": [0.5] * 5,
-                       "clv_12m": [5.0, 5.0, 1.0, 1.0, 1.0]})
+    values = pa.table(
+        {"customer_id": ["B", "A", "D", "C", "E"], "p_alive": [0.5] * 5, "clv_12m": [5.0, 5.0, 1.0, 1.0, 1.0]}
+    )
     # top 20 % of 5 customers is 1; the next 30 % ends at 2.5 customers, rounded half up to 3
     tiers = clv_section(values, "en").tiers
     assert [(t.customers, t.clv) for t in tiers] == [(1, 5.0), (2, 6.0), (2, 2.0)]
 
 
 def test_policies_fill_their_sections(folder: Path) -> None:
-    report = build_report_data(open_data(folder), policies=["china-post", "rfm", "key-account"],
-                               as_of=dt.date(2025, 1, 15), compare=dt.date(2024, 6, 1), lang="zh")
+    report = build_report_data(
+        open_data(folder),
+        policies=["china-post", "rfm", "key-account"],
+        as_of=dt.date(2025, 1, 15),
+        compare=dt.date(2024, 6, 1),
+        lang="zh",
+    )
     assert [d.policy for d in report.classes] == ["china-post", "key-account"]  # rfm has its own map
     dist = report.classes[0]
     assert sum(r.customers for r in dist.rows) + dist.unclassified == 3
@@ -197,8 +216,13 @@ def test_the_report_is_the_same_on_every_engine(folder: Path, engine: str) -> No
     if engine == "spark":
         pytest.importorskip("pyspark", reason="pyspark is not installed (the 'spark' extra)")
     settings = Settings(engine=engine, spark_master="local[2]")
-    report = build_report_data(open_data(folder, settings=settings), policies=["abc", "china-post"],
-                               as_of=dt.date(2025, 1, 15), engine=engine, settings=settings)
+    report = build_report_data(
+        open_data(folder, settings=settings),
+        policies=["abc", "china-post"],
+        as_of=dt.date(2025, 1, 15),
+        engine=engine,
+        settings=settings,
+    )
     assert report.summary.sales_12m == 7_800.0
     assert report.pareto.gini == 0.5
     assert [[r.customers for r in d.rows] for d in report.classes] == [[1, 0, 2], [0, 0, 0, 0, 3]]

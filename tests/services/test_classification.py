@@ -24,10 +24,16 @@ def canonical(table: str, rows: list[dict]) -> pa.Table:
 
 
 @pytest.fixture
-def hand():  # noqa: ANN201
-    customers = [{"customer_id": c, "name": n, "org_level": lvl}
-                 for c, n, lvl in [("c1", "甲公司", None), ("c2", "乙公司", None), ("c3", "某省厅", "provincial"),
-                                   ("c4", "丁", None)]]
+def hand():
+    customers = [
+        {"customer_id": c, "name": n, "org_level": lvl}
+        for c, n, lvl in [
+            ("c1", "甲公司", None),
+            ("c2", "乙公司", None),
+            ("c3", "某省厅", "provincial"),
+            ("c4", "丁", None),
+        ]
+    ]
     transactions = [
         {"customer_id": "c1", "date": D(2024, 6, 30), "amount": 9_000_000.0, "profit": 1.0},  # a year before: out
         {"customer_id": "c1", "date": D(2024, 7, 1), "amount": 5_000_000.0, "profit": 500_000.0},  # first day in
@@ -39,9 +45,13 @@ def hand():  # noqa: ANN201
         {"opportunity_id": "o2", "customer_id": "c2", "stage": "negotiation", "expected_close_date": D(2025, 12, 31)},
         {"opportunity_id": "o3", "customer_id": "c4", "stage": "won", "expected_close_date": D(2025, 3, 1)},
     ]
-    return dataset_from_arrow({"customers": canonical("customers", customers),
-                               "transactions": canonical("transactions", transactions),
-                               "opportunities": canonical("opportunities", opportunities)})
+    return dataset_from_arrow(
+        {
+            "customers": canonical("customers", customers),
+            "transactions": canonical("transactions", transactions),
+            "opportunities": canonical("opportunities", opportunities),
+        }
+    )
 
 
 def test_china_post_on_the_window_bounds(hand) -> None:
@@ -53,7 +63,9 @@ def test_china_post_on_the_window_bounds(hand) -> None:
     assert out.column("rank").to_pylist() == [1, 2, 3, 4]  # ordered by rank: c1, c3, c2, c4
     assert out.column("customer_id").to_pylist() == ["c1", "c3", "c2", "c4"]
     assert out.column("reasons").to_pylist()[1] == [
-        "12-month spend 100.00 < 10,000 → standard", "organisation level provincial → platinum"]
+        "12-month spend 100.00 < 10,000 → standard",
+        "organisation level provincial → platinum",
+    ]
     total = 5_000_000 + 999_999.99 + 100
     summary = {row["class"]: (row["customers"], row["sales"], row["sales_share"]) for row in result.summary}
     assert summary["diamond"] == (1, 5_000_000, pytest.approx(5_000_000 / total))
@@ -76,16 +88,18 @@ def test_a_missing_table_is_a_note_and_its_rules_do_not_fire(hand) -> None:
         "collection_days: the data set has no receivables table; treated as missing",
         "overdue_amount: the data set has no receivables table; treated as missing",
     ]
-    got = dict(zip(result.assignments.column("customer_id").to_pylist(),
-                   result.assignments.column("class").to_pylist()))
+    got = dict(
+        zip(result.assignments.column("customer_id").to_pylist(), result.assignments.column("class").to_pylist())
+    )
     # c1 passes the amount bound; c2's 999,999.99 is 16.7 % of sales: the share criterion
     assert got == {"c1": "key", "c2": "key", "c3": "regular", "c4": "regular"}
 
 
 def test_prospect_grades_from_the_opportunities_table(hand) -> None:
     result = classify_dataset(hand, "prospect-grade", as_of=AS_OF)
-    got = dict(zip(result.assignments.column("customer_id").to_pylist(),
-                   result.assignments.column("class").to_pylist()))
+    got = dict(
+        zip(result.assignments.column("customer_id").to_pylist(), result.assignments.column("class").to_pylist())
+    )
     # 2025-12-30 is within 6 months of 2025-06-30; 2025-12-31 is not; c4 only has a won opportunity
     assert got == {"c1": "a", "c2": "b", "c4": "closed"}
 
@@ -133,13 +147,13 @@ def test_what_if_on_the_data_set(hand, tmp_path) -> None:
     from tierwise.services.classification import what_if_dataset
 
     edited = tmp_path / "edited.yaml"
-    edited.write_text(policy_text("china-post")[0].replace("at_least: 500000}", "at_least: 1000000}"),
-                      encoding="utf-8")
+    edited.write_text(policy_text("china-post")[0].replace("at_least: 500000}", "at_least: 1000000}"), encoding="utf-8")
     moved, day = what_if_dataset(hand, "china-post", edited, as_of=AS_OF)
     rows = moved.to_pylist()
     assert day == AS_OF
     assert [(r["customer_id"], r["from_class"], r["to_class"], r["direction"]) for r in rows] == [
-        ("c2", "gold", "vip", "down")]
+        ("c2", "gold", "vip", "down")
+    ]
     assert rows[0]["to_reasons"] == ["12-month spend 999,999.99 ≥ 10,000 → VIP"]
 
 
@@ -147,11 +161,13 @@ def test_grace_holds_a_downgrade_with_the_saved_runs(hand) -> None:
     from tierwise.analytics.classify.policy import load_policy
 
     policy = load_policy("china-post").model_copy(update={"grace_runs": 2})
-    earlier = pa.table({"customer_id": ["c1", "c2"], "class": ["diamond", "diamond"],
-                        "reasons": [["before"], ["before"]]})
+    earlier = pa.table(
+        {"customer_id": ["c1", "c2"], "class": ["diamond", "diamond"], "reasons": [["before"], ["before"]]}
+    )
     result = classify_dataset(hand, policy, as_of=AS_OF, history=[earlier])
     got = {r["customer_id"]: (r["class"], r["computed_class"]) for r in result.assignments.to_pylist()}
     assert got["c1"] == ("diamond", "diamond")
     assert got["c2"] == ("diamond", "gold")  # the first run below: kept
     assert result.assignments.to_pylist()[1]["reasons"][-1] == (
-        "grace period: computed gold, kept diamond (1 of 2 runs below)")
+        "grace period: computed gold, kept diamond (1 of 2 runs below)"
+    )

@@ -13,22 +13,26 @@ from tierwise.analytics.classify.policy import load_policy
 from tierwise.errors import ModelError, UsageError
 from tierwise.value.atrisk import AT_RISK_COLUMNS, at_risk
 
-VALUES = pd.DataFrame({
-    "customer_id": ["a", "b", "c", "d"],
-    "frequency": [5, 3, 8, 0],
-    "recency": [10.0, 30.0, 20.0, 0.0],
-    "T": [40.0, 40.0, 40.0, 40.0],
-    "monetary_value": [100.0, 50.0, 80.0, 0.0],
-    "p_alive": [0.2, 0.9, 0.4, 1.0],
-    "expected_purchases_12m": [0.5, 3.0, 1.0, 0.2],
-    "clv_12m": [1200.0, 1500.0, 1000.0, 50.0],
-})
-ASSIGNED = pd.DataFrame({
-    "customer_id": ["a", "b", "c", "d"],
-    "class": ["high", "high", "high", "low"],
-    "label": ["high value"] * 3 + ["low value"],
-    "rank": [2, 1, 3, 4],
-})
+VALUES = pd.DataFrame(
+    {
+        "customer_id": ["a", "b", "c", "d"],
+        "frequency": [5, 3, 8, 0],
+        "recency": [10.0, 30.0, 20.0, 0.0],
+        "T": [40.0, 40.0, 40.0, 40.0],
+        "monetary_value": [100.0, 50.0, 80.0, 0.0],
+        "p_alive": [0.2, 0.9, 0.4, 1.0],
+        "expected_purchases_12m": [0.5, 3.0, 1.0, 0.2],
+        "clv_12m": [1200.0, 1500.0, 1000.0, 50.0],
+    }
+)
+ASSIGNED = pd.DataFrame(
+    {
+        "customer_id": ["a", "b", "c", "d"],
+        "class": ["high", "high", "high", "low"],
+        "label": ["high value"] * 3 + ["low value"],
+        "rank": [2, 1, 3, 4],
+    }
+)
 
 
 def test_high_class_customers_under_the_bound_worst_loss_first():
@@ -46,7 +50,11 @@ def test_high_class_customers_under_the_bound_worst_loss_first():
 def test_the_bound_is_strict_and_classes_can_be_named():
     assert at_risk(ASSIGNED, VALUES, p_alive_below=0.4)["customer_id"].tolist() == ["a"]
     assert at_risk(ASSIGNED, VALUES, p_alive_below=1.0, classes=["low"]).empty
-    assert at_risk(ASSIGNED, VALUES, p_alive_below=1.0, classes=["high", "low"])["customer_id"].tolist() == ["a", "c", "b"]
+    assert at_risk(ASSIGNED, VALUES, p_alive_below=1.0, classes=["high", "low"])["customer_id"].tolist() == [
+        "a",
+        "c",
+        "b",
+    ]
 
 
 def test_a_last_purchase_column_is_used_when_given():

@@ -26,7 +26,9 @@ def bg():
 def test_undiscounted_value_is_spend_times_expected_purchases():
     model = bg()
     got = discounted_value(model, 20.0, 2, 30.43, 38.86, horizon_days=364, discount_rate=0.0, period_days=7)
-    assert float(got) == pytest.approx(20.0 * float(model.conditional_expected_number_of_purchases_up_to_time(52, 2, 30.43, 38.86)))
+    assert float(got) == pytest.approx(
+        20.0 * float(model.conditional_expected_number_of_purchases_up_to_time(52, 2, 30.43, 38.86))
+    )
 
 
 def test_discounting_month_by_month():
@@ -42,8 +44,9 @@ def test_discounting_month_by_month():
     gg.params_ = {"p": 6.249572, "q": 3.744225, "v": 15.443521}
     fitted = BetaGeoFitter()
     fitted.params_ = {"r": 0.2425945, "alpha": 4.4136027, "a": 0.7929218, "b": 2.4259057}
-    value = gg.customer_lifetime_value(fitted, 2, 30.428571, 38.857143, 22.345, time=12, discount_rate=0.01,
-                                       period_days=30.436875 / 4.345)
+    value = gg.customer_lifetime_value(
+        fitted, 2, 30.428571, 38.857143, 22.345, time=12, discount_rate=0.01, period_days=30.436875 / 4.345
+    )
     assert float(value) == pytest.approx(36.27, abs=0.01)
 
 
@@ -67,14 +70,20 @@ def test_customer_value_on_a_data_set(duckdb_engine):
     end = start + pd.Timedelta(days=7 * 80)
     ids = np.repeat(np.arange(len(summary_frame)), summary_frame["frequency"].to_numpy() + 1)
     first = end - pd.to_timedelta(np.round(summary_frame["T"].to_numpy() * 7), unit="D")
-    offsets = rng.uniform(0, 1, len(ids)) * np.repeat(summary_frame["recency"].to_numpy() * 7, summary_frame["frequency"].to_numpy() + 1)
+    offsets = rng.uniform(0, 1, len(ids)) * np.repeat(
+        summary_frame["recency"].to_numpy() * 7, summary_frame["frequency"].to_numpy() + 1
+    )
     is_first = np.r_[True, ids[1:] != ids[:-1]]
     days = np.where(is_first, 0, np.round(offsets))
-    rows = pd.DataFrame({
-        "customer_id": [f"C{i:05d}" for i in ids],
-        "date": (first[ids] + pd.to_timedelta(days, unit="D")).date,
-        "amount": np.where(is_first, 30.0, np.repeat(np.maximum(spend, 1.0), summary_frame["frequency"].to_numpy() + 1)),
-    })
+    rows = pd.DataFrame(
+        {
+            "customer_id": [f"C{i:05d}" for i in ids],
+            "date": (first[ids] + pd.to_timedelta(days, unit="D")).date,
+            "amount": np.where(
+                is_first, 30.0, np.repeat(np.maximum(spend, 1.0), summary_frame["frequency"].to_numpy() + 1)
+            ),
+        }
+    )
     t = duckdb_engine.load("clv_tx", rows)
     out = customer_value(t, end.date(), model="bgnbd", horizon_days=365, discount_rate=0.01)
     assert list(out.columns) == list(VALUE_COLUMNS)
@@ -113,6 +122,8 @@ def test_unknown_model_and_bad_horizon():
 def test_customer_value_is_the_same_on_every_engine(backend, duckdb_engine, cdnow_transactions):
     as_of = dt.date(1997, 9, 30)
     here = customer_value(backend.load("cdnow_engines_tx", cdnow_transactions), as_of).sort_values("customer_id")
-    there = customer_value(duckdb_engine.load("cdnow_engines_ref", cdnow_transactions), as_of).sort_values("customer_id")
+    there = customer_value(duckdb_engine.load("cdnow_engines_ref", cdnow_transactions), as_of).sort_values(
+        "customer_id"
+    )
     assert len(here) == 2357
     pd.testing.assert_frame_equal(here.reset_index(drop=True), there.reset_index(drop=True), check_dtype=False)

@@ -13,7 +13,8 @@ from scipy.special import gammaln
 from tierwise.errors import ModelError
 from tierwise.value.bgnbd import BetaGeoFitter
 from tierwise.value.mbgnbd import ModifiedBetaGeoFitter
-from tierwise.value.paretonbd import ParetoNBDFitter, _loglik_rows as pareto_loglik
+from tierwise.value.paretonbd import ParetoNBDFitter
+from tierwise.value.paretonbd import _loglik_rows as pareto_loglik
 from tierwise.value.simulation import simulate_bgnbd, simulate_paretonbd
 
 MODELS = [BetaGeoFitter, ModifiedBetaGeoFitter, ParetoNBDFitter]
@@ -103,9 +104,17 @@ def test_pareto_likelihood_equals_the_integral_it_stands_for():
             integrand = lambda tau: np.exp(scale - k * np.log(alpha_ + tau) - (s + 1) * np.log(beta_ + tau))  # noqa: B023,E731
             integral, _ = quad(integrand, t_x, big_t, epsabs=0, epsrel=1e-12)
             alive = np.exp(scale - k * np.log(alpha_ + big_t) - s * np.log(beta_ + big_t))
-            expected = (gammaln(r + x) - gammaln(r) + r * np.log(alpha_) + s * np.log(beta_)
-                        + np.log(alive + s * integral) - scale)
-            got = pareto_loglik(np.array([r, alpha_, s, beta_]), (np.array([x], float), np.array([t_x]), np.array([big_t])))
+            expected = (
+                gammaln(r + x)
+                - gammaln(r)
+                + r * np.log(alpha_)
+                + s * np.log(beta_)
+                + np.log(alive + s * integral)
+                - scale
+            )
+            got = pareto_loglik(
+                np.array([r, alpha_, s, beta_]), (np.array([x], float), np.array([t_x]), np.array([big_t]))
+            )
             assert got[0] == pytest.approx(expected, rel=1e-9, abs=1e-9), (alpha_, x)
 
 
@@ -118,9 +127,11 @@ def test_pareto_likelihood_equals_the_integral_it_stands_for():
     which=st.sampled_from(["bgnbd", "mbgnbd", "pareto"]),
 )
 def test_probability_alive_in_unit_interval_and_expectation_monotone(x, share, big_t, t, which):
-    model = {"bgnbd": fitted(BetaGeoFitter, {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}),
-             "mbgnbd": fitted(ModifiedBetaGeoFitter, {"r": 0.525, "alpha": 6.183, "a": 0.891, "b": 1.614}),
-             "pareto": fitted(ParetoNBDFitter, {"r": 0.553, "alpha": 10.578, "s": 0.606, "beta": 11.669})}[which]
+    model = {
+        "bgnbd": fitted(BetaGeoFitter, {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}),
+        "mbgnbd": fitted(ModifiedBetaGeoFitter, {"r": 0.525, "alpha": 6.183, "a": 0.891, "b": 1.614}),
+        "pareto": fitted(ParetoNBDFitter, {"r": 0.553, "alpha": 10.578, "s": 0.606, "beta": 11.669}),
+    }[which]
     t_x = share * big_t if x > 0 else 0.0
     alive = float(model.conditional_probability_alive(x, t_x, big_t))
     assert 0.0 <= alive <= 1.0
@@ -135,10 +146,14 @@ def test_probability_alive_in_unit_interval_and_expectation_monotone(x, share, b
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (pd.DataFrame({"frequency": [1], "recency": [5.0], "T": [4.0]}),
-         "recency must be between 0 and T: 1 row.s. break it, first at position.s. \\[0\\]"),
-        (pd.DataFrame({"frequency": [0, -1], "recency": [0.0, 0.0], "T": [4.0, 4.0]}),
-         "frequency must be a whole number ≥ 0: 1 row.s. break it, first at position.s. \\[1\\]"),
+        (
+            pd.DataFrame({"frequency": [1], "recency": [5.0], "T": [4.0]}),
+            "recency must be between 0 and T: 1 row.s. break it, first at position.s. \\[0\\]",
+        ),
+        (
+            pd.DataFrame({"frequency": [0, -1], "recency": [0.0, 0.0], "T": [4.0, 4.0]}),
+            "frequency must be a whole number ≥ 0: 1 row.s. break it, first at position.s. \\[1\\]",
+        ),
         (pd.DataFrame({"frequency": [0], "recency": [2.0], "T": [4.0]}), "recency must be 0 when frequency is 0"),
         (pd.DataFrame({"frequency": [0], "recency": [np.nan], "T": [4.0]}), "must be finite numbers"),
         (pd.DataFrame({"frequency": [0], "T": [4.0]}), "the summary lacks column.s. recency; it has frequency, T"),
@@ -208,8 +223,9 @@ def test_gamma_gamma_gradient_equals_central_differences(cdnow_summary):
     assert np.abs(gammagamma._grad_rows(p, data) - numeric).max() < 1e-6 * np.abs(numeric).max()
 
 
-@pytest.mark.parametrize("params", [PARETO, {"r": 0.553, "alpha": 12.578, "s": 0.606, "beta": 3.669}],
-                         ids=["alpha<beta", "alpha>=beta"])
+@pytest.mark.parametrize(
+    "params", [PARETO, {"r": 0.553, "alpha": 12.578, "s": 0.606, "beta": 3.669}], ids=["alpha<beta", "alpha>=beta"]
+)
 def test_pareto_purchase_count_distribution_sums_to_one_with_the_cohort_mean(params):
     model = fitted(ParetoNBDFitter, params)
     n = np.arange(150)

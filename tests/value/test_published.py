@@ -50,7 +50,12 @@ def test_bgnbd_cohort_curve_matches_the_sum_of_purchase_probabilities(bgnbd):
 
 def test_pareto_nbd_parameters_and_loglikelihood(cdnow_summary):
     model = ParetoNBDFitter().fit(cdnow_summary)
-    assert {k: round(v, 3) for k, v in model.params_.items()} == {"r": 0.553, "alpha": 10.578, "s": 0.606, "beta": 11.669}
+    assert {k: round(v, 3) for k, v in model.params_.items()} == {
+        "r": 0.553,
+        "alpha": 10.578,
+        "s": 0.606,
+        "beta": 11.669,
+    }
     assert round(model.loglik_, 1) == -9595.0
     assert model.fit_info_.converged
 

@@ -30,7 +30,8 @@ def test_holdout_report_by_calibration_frequency(model, cdnow_summary):
     # the conditional expectations rise with calibration frequency, as the actual means do
     assert np.all(np.diff(report.predicted) > 0)
     assert report.predicted_total == pytest.approx(
-        model.conditional_expected_number_of_purchases_up_to_time(39, s.frequency, s.recency, s["T"]).sum())
+        model.conditional_expected_number_of_purchases_up_to_time(39, s.frequency, s.recency, s["T"]).sum()
+    )
     assert -0.2 < report.error < 0 and 0.5 < report.correlation < 1
     json.dumps(report.chart_data())  # plain data for the web UI
 

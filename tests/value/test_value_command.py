@@ -27,8 +27,19 @@ def run(*args: str):
 def test_fit_holdout_and_predictions(folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "value.parquet"
     charts = tmp_path / "charts"
-    result = run(str(folder), "--freq", "D", "--calibration-end", "1997-09-30", "--as-of", "1998-06-30",
-                 "--out", str(out), "--charts", str(charts))
+    result = run(
+        str(folder),
+        "--freq",
+        "D",
+        "--calibration-end",
+        "1997-09-30",
+        "--as-of",
+        "1998-06-30",
+        "--out",
+        str(out),
+        "--charts",
+        str(charts),
+    )
     assert result.exit_code == 0, result.output
     text = result.output
     # the calibration fit is the published BG/NBD in days: r 0.2426, α 4.414 × 7 = 30.895

@@ -68,7 +68,9 @@ class Engine:
             if self.name == "duckdb" and self.backend.con is dataset.con:
                 out[table] = self.backend.table(table).select(*cols)
             else:
-                out[table] = self.load(table, dataset.relation(table).select(*[f'"{c}"' for c in cols]).fetch_arrow_table())
+                out[table] = self.load(
+                    table, dataset.relation(table).select(*[f'"{c}"' for c in cols]).fetch_arrow_table()
+                )
         return out
 
     def load(self, name: str, data: Any) -> ir.Table:

@@ -45,8 +45,11 @@ def _active(indicators: ir.Table, sales: str, profit: str | None) -> ir.Table:
     t = indicators
     s = t[sales].fill_null(0)
     p = t[profit].fill_null(0) if profit else ibis.literal(0.0)
-    cols = {"customer_id": t.customer_id, "sales": ibis.ifelse(s > 0, s, 0).cast("float64"),
-            "profit": (t[profit] if profit else ibis.null("float64")).cast("float64")}
+    cols = {
+        "customer_id": t.customer_id,
+        "sales": ibis.ifelse(s > 0, s, 0).cast("float64"),
+        "profit": (t[profit] if profit else ibis.null("float64")).cast("float64"),
+    }
     return t.filter((s != 0) | (p != 0)).select(**cols)
 
 
@@ -70,8 +73,9 @@ def _ranked(indicators: ir.Table, sales: str, profit: str | None) -> ir.Table:
     )
 
 
-def pareto_curve(indicators: ir.Table, sales: str = "sales_12m", profit: str | None = "profit_12m",
-                 points: int = 100) -> ir.Table:
+def pareto_curve(
+    indicators: ir.Table, sales: str = "sales_12m", profit: str | None = "profit_12m", points: int = 100
+) -> ir.Table:
     """Curve data at about ``points`` steps of the customer share (all customers when fewer).
 
     Columns: ``customer_share``; by sales descending ``sales_share`` and ``profit_share`` (Lorenz);
@@ -81,7 +85,8 @@ def pareto_curve(indicators: ir.Table, sales: str = "sales_12m", profit: str | N
     total_profit = ibis.ifelse(r.total_profit != 0, r.total_profit, ibis.null("float64"))
     total_sales = ibis.ifelse(r.total_sales != 0, r.total_sales, ibis.null("float64"))
     by_sales = r.select(
-        pos=r.sales_pos, n=r.n,
+        pos=r.sales_pos,
+        n=r.n,
         customer_share=r.sales_pos / r.n,
         sales_share=r.cum_sales / total_sales,
         profit_share=r.cum_profit_by_sales / total_profit,
@@ -89,8 +94,11 @@ def pareto_curve(indicators: ir.Table, sales: str = "sales_12m", profit: str | N
     by_profit = r.select(pos_p=r.profit_pos, whale_profit_share=r.cum_profit / total_profit)
     joined = by_sales.join(by_profit, by_sales.pos == by_profit.pos_p)
     step = ((joined.pos * points) // joined.n) > (((joined.pos - 1) * points) // joined.n)
-    return joined.filter(step).select("customer_share", "sales_share", "profit_share",
-                                      "whale_profit_share").order_by("customer_share")
+    return (
+        joined.filter(step)
+        .select("customer_share", "sales_share", "profit_share", "whale_profit_share")
+        .order_by("customer_share")
+    )
 
 
 def pareto_summary(indicators: ir.Table, sales: str = "sales_12m", profit: str | None = "profit_12m") -> ParetoSummary:
@@ -101,11 +109,21 @@ def pareto_summary(indicators: ir.Table, sales: str = "sales_12m", profit: str |
     top_profit = ibis.ifelse(r.profit_pos <= r.n * TOP + 1e-9, r.profit, 0)
     bottom_profit = ibis.ifelse(r.profit_pos > r.n * (1 - BOTTOM) + 1e-9, r.profit, 0)
     crossed = ibis.ifelse(r.cum_sales >= r.total_sales * PARETO - 1e-9, r.sales_pos, ibis.null("int64"))
-    agg = r.aggregate(
-        customers=r.count(), total_sales=r.sales.sum(), total_profit=r.profit.sum(),
-        gini_sum=gini_term.sum(), top_sales=top_sales.sum(), top_profit=top_profit.sum(),
-        bottom_profit=bottom_profit.sum(), first_80=crossed.min(), peak=r.cum_profit.max(),
-    ).execute().iloc[0]
+    agg = (
+        r.aggregate(
+            customers=r.count(),
+            total_sales=r.sales.sum(),
+            total_profit=r.profit.sum(),
+            gini_sum=gini_term.sum(),
+            top_sales=top_sales.sum(),
+            top_profit=top_profit.sum(),
+            bottom_profit=bottom_profit.sum(),
+            first_80=crossed.min(),
+            peak=r.cum_profit.max(),
+        )
+        .execute()
+        .iloc[0]
+    )
     n = int(agg.customers)
     if n == 0:
         return ParetoSummary(0, 0.0, 0.0, 0.0, 0.0, None, None, None, None, None)
@@ -116,7 +134,7 @@ def pareto_summary(indicators: ir.Table, sales: str = "sales_12m", profit: str |
     peak_at = None
     if has_profit:
         peak_at = float(r.filter(r.cum_profit == float(agg.peak)).profit_pos.min().execute()) / n
-    share = (lambda v: float(v) / total_profit) if has_profit and total_profit else (lambda v: None)  # noqa: E731
+    share = (lambda v: float(v) / total_profit) if has_profit and total_profit else (lambda v: None)
     return ParetoSummary(
         customers=n,
         total_sales=total,

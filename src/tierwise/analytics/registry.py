@@ -31,7 +31,7 @@ class Indicator:
         return self.zh if lang == "zh" else self.en
 
 
-I = Indicator
+I = Indicator  # noqa: E741 - a one-letter alias keeps the table below readable
 INDICATORS: dict[str, Indicator] = {
     i.name: i
     for i in (
@@ -47,7 +47,14 @@ INDICATORS: dict[str, Indicator] = {
         I("orders", "12-month orders", "近12个月订单数", "count", "trade", "transactions"),
         I("orders_lifetime", "lifetime orders", "累计订单数", "count", "trade", "transactions"),
         I("purchase_days", "12-month purchase days", "近12个月购买天数", "count", "trade", "transactions"),
-        I("avg_order_value", "12-month average order value", "近12个月平均订单金额", "currency", "trade", "transactions"),
+        I(
+            "avg_order_value",
+            "12-month average order value",
+            "近12个月平均订单金额",
+            "currency",
+            "trade",
+            "transactions",
+        ),
         I("largest_order", "12-month largest order", "近12个月最大单笔金额", "currency", "trade", "transactions"),
         I("returns_amount", "12-month returns", "近12个月退货金额", "currency", "trade", "transactions"),
         I("return_rate", "12-month return rate", "近12个月退货率", "ratio", "trade", "transactions"),
@@ -81,7 +88,14 @@ INDICATORS: dict[str, Indicator] = {
         I("last_nps", "last NPS", "最近推荐度", "score", "engagement", "surveys"),
         # value models (tierwise.value; computed by the services layer when a policy asks for them)
         I("p_alive", "probability alive", "存活概率", "ratio", "value", "transactions"),
-        I("expected_purchases_12m", "expected purchases in 12 months", "未来12个月预期购买次数", "count", "value", "transactions"),
+        I(
+            "expected_purchases_12m",
+            "expected purchases in 12 months",
+            "未来12个月预期购买次数",
+            "count",
+            "value",
+            "transactions",
+        ),
         I("clv_12m", "expected 12-month value", "未来12个月预期价值", "currency", "value", "transactions"),
     )
 }

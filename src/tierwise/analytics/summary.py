@@ -127,7 +127,9 @@ def summary(
     return out.rename(**{customer_id_col: "cid"}).order_by(customer_id_col)
 
 
-def _calibration_summary(tx: ir.Table, freq: str, end_period: ir.DateValue, scale: float, *, with_money: bool) -> ir.Table:
+def _calibration_summary(
+    tx: ir.Table, freq: str, end_period: ir.DateValue, scale: float, *, with_money: bool
+) -> ir.Table:
     tx = tx.mutate(period=period_start(tx.day, freq))
     per_period = tx.group_by("cid", "period").agg(
         **({"amount": tx.amount.sum()} if with_money else {"n": tx.cid.count()})

@@ -13,8 +13,16 @@ from typing import Any
 
 # command name → the module that registers it, in the order ``--help`` lists them
 COMMAND_MODULES = {
-    "demo": "demo", "check": "data", "indicators": "indicators", "classify": "classify", "policies": "classify",
-    "policy": "classify", "pareto": "classify", "value": "value", "triage": "triage", "report": "report",
+    "demo": "demo",
+    "check": "data",
+    "indicators": "indicators",
+    "classify": "classify",
+    "policies": "classify",
+    "policy": "classify",
+    "pareto": "classify",
+    "value": "value",
+    "triage": "triage",
+    "report": "report",
 }
 
 

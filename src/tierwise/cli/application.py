@@ -22,7 +22,6 @@ console = Console()
 err_console = Console(stderr=True)
 
 
-
 @app.callback()
 def _root() -> None:
     """Which customers matter most, why, and what to do about each of them."""

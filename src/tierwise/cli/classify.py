@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -30,8 +30,12 @@ OUT_SUFFIXES = (".csv", ".parquet", ".xlsx")
 policy_app = typer.Typer(help="Show one policy.", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
 
-AsOf = Annotated[Optional[dt.datetime], typer.Option(
-    "--as-of", formats=["%Y-%m-%d"], help="As-of date, YYYY-MM-DD (default: the latest transaction date).")]
+AsOf = Annotated[
+    dt.datetime | None,
+    typer.Option(
+        "--as-of", formats=["%Y-%m-%d"], help="As-of date, YYYY-MM-DD (default: the latest transaction date)."
+    ),
+]
 EngineName = Annotated[str, typer.Option("--engine", help="Analytics engine: duckdb or spark.")]
 Lang = Annotated[str, typer.Option("--lang", help="Labels and reasons: en or zh.")]
 
@@ -54,16 +58,20 @@ def _share(value: float | None) -> str:
 @app.command("classify")
 def classify_command(
     data: Annotated[str, typer.Argument(help="A data set folder, one table file, or 'demo'.")],
-    policy: Annotated[str, typer.Option("--policy", help="A shipped policy name (see `tierwise policies`) or a "
-                                                         "YAML file.")],
+    policy: Annotated[
+        str, typer.Option("--policy", help="A shipped policy name (see `tierwise policies`) or a YAML file.")
+    ],
     as_of: AsOf = None,
     lang: Lang = "en",
     engine: EngineName = "duckdb",
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write the assignments to FILE.csv, .parquet or "
-                                                               ".xlsx.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the assignments to FILE.csv, .parquet or .xlsx.")
+    ] = None,
     rows: Annotated[int, typer.Option("--rows", help="Customers to show with their reasons.")] = 10,
-    what_if: Annotated[Optional[str], typer.Option(
-        "--what-if", help="An edited copy of the policy (YAML file): list who would move, save nothing.")] = None,
+    what_if: Annotated[
+        str | None,
+        typer.Option("--what-if", help="An edited copy of the policy (YAML file): list who would move, save nothing."),
+    ] = None,
 ) -> None:
     """Classify every customer by a policy: class, score, rank and the reasons, as of a date.
 
@@ -76,23 +84,40 @@ def classify_command(
     if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
         raise UsageError(f"--out {out}: the file must end in {', '.join(OUT_SUFFIXES)}")
     with console.status(f"classifying by {policy}…"):
-        result = classify_dataset(data, policy, as_of=as_of.date() if as_of else None, lang=lang, engine=engine,
-                                  settings=Settings(engine=engine, lang=lang))
+        result = classify_dataset(
+            data,
+            policy,
+            as_of=as_of.date() if as_of else None,
+            lang=lang,
+            engine=engine,
+            settings=Settings(engine=engine, lang=lang),
+        )
         if out is not None:
             encoding = "gb18030" if lang == "zh" and out.suffix.lower() == ".csv" else "utf-8"
             write_table(result.assignments, out, encoding=encoding)
     p = result.policy
     zh = lang == "zh"
     grid = Table(title=f"{p.name} v{p.version} · {p.description[lang]}", title_justify="left")
-    for name, right in (("类别" if zh else "class", False), ("客户数" if zh else "customers", True),
-                        ("占比" if zh else "share", True), ("近12个月销售额" if zh else "12-month sales", True),
-                        ("销售额占比" if zh else "share of sales", True), ("维护频率" if zh else "cadence", False)):
+    for name, right in (
+        ("类别" if zh else "class", False),
+        ("客户数" if zh else "customers", True),
+        ("占比" if zh else "share", True),
+        ("近12个月销售额" if zh else "12-month sales", True),
+        ("销售额占比" if zh else "share of sales", True),
+        ("维护频率" if zh else "cadence", False),
+    ):
         grid.add_column(name, justify="right" if right else "left")
     for row in result.summary:
         spec = next((c for c in p.classes if c.code == row["class"]), None)
         cadence = spec.cadence.text[lang] if spec and spec.cadence else "—"
-        grid.add_row(row["label"], f"{row['customers']:,}", _share(row["customer_share"]), _money(row["sales"]),
-                     _share(row["sales_share"]), cadence)
+        grid.add_row(
+            row["label"],
+            f"{row['customers']:,}",
+            _share(row["customer_share"]),
+            _money(row["sales"]),
+            _share(row["sales_share"]),
+            cadence,
+        )
     console.print(grid)
     console.print(f"{result.assignments.num_rows:,} customers as of {result.as_of} ({result.engine})")
     for note in result.notes:
@@ -109,21 +134,28 @@ def classify_command(
     console.print(top)
 
 
-def _what_if(data: str, policy: str, edited: str, as_of: dt.datetime | None, lang: str, engine: str,
-             rows: int) -> None:
+def _what_if(data: str, policy: str, edited: str, as_of: dt.datetime | None, lang: str, engine: str, rows: int) -> None:
     with console.status(f"comparing {policy} with {edited}…"):
-        moved, day = what_if_dataset(data, policy, edited, as_of=as_of.date() if as_of else None, lang=lang,
-                                     engine=engine)
+        moved, day = what_if_dataset(
+            data, policy, edited, as_of=as_of.date() if as_of else None, lang=lang, engine=engine
+        )
     directions = moved.column("direction").to_pylist()
     counts = ", ".join(f"{directions.count(d)} {d}" for d in ("up", "down", "new", "gone") if d in directions)
-    console.print(f"as of {day}: {moved.num_rows:,} customers would move if {edited} replaced {policy}"
-                  + (f" ({counts})" if counts else ""))
+    console.print(
+        f"as of {day}: {moved.num_rows:,} customers would move if {edited} replaced {policy}"
+        + (f" ({counts})" if counts else "")
+    )
     grid = Table(title="who would move", title_justify="left")
     for name in ("customer_id", "from", "to", "why now", "why then"):
         grid.add_column(name, overflow="fold")
     for r in moved.slice(0, rows).to_pylist():
-        grid.add_row(r["customer_id"], r["from_label"], r["to_label"], "\n".join(r["from_reasons"] or []),
-                     "\n".join(r["to_reasons"] or []))
+        grid.add_row(
+            r["customer_id"],
+            r["from_label"],
+            r["to_label"],
+            "\n".join(r["from_reasons"] or []),
+            "\n".join(r["to_reasons"] or []),
+        )
     if moved.num_rows:
         console.print(grid)
 
@@ -143,8 +175,7 @@ def policies_command(
     for name in shipped_policies():
         p = load_policy(name)
         if isinstance(p, TriagePolicyInfo):
-            grid.add_row(p.name, str(p.version), "triage", "vip, potential_vip, ordinary, assess",
-                         p.description[lang])
+            grid.add_row(p.name, str(p.version), "triage", "vip, potential_vip, ordinary, assess", p.description[lang])
             continue
         grid.add_row(p.name, str(p.version), p.summary_method, ", ".join(p.class_codes), p.description[lang])
     console.print(grid)
@@ -166,15 +197,18 @@ def show_command(
         return
     console.print(f"[bold]{p.name}[/] v{p.version} · {p.description[lang]}", soft_wrap=True)
     if isinstance(p, TriagePolicyInfo):
-        console.print(f"walk-in triage: run it with `tierwise triage --policy {p.name} --json '{{…}}'`; "
-                      f"`tierwise policy show {p.name} --yaml` prints every bound")
+        console.print(
+            f"walk-in triage: run it with `tierwise triage --policy {p.name} --json '{{…}}'`; "
+            f"`tierwise policy show {p.name} --yaml` prints every bound"
+        )
         return
     classes = Table(title="classes (best first)", title_justify="left")
     for col in ("code", "label", "cadence", "note"):
         classes.add_column(col, overflow="fold")
     for c in p.classes:
-        classes.add_row(c.code, c.label[lang], c.cadence.text[lang] if c.cadence else "—",
-                        c.note[lang] if c.note else "")
+        classes.add_row(
+            c.code, c.label[lang], c.cadence.text[lang] if c.cadence else "—", c.note[lang] if c.note else ""
+        )
     console.print(classes)
     console.print("criteria (the highest class any grants wins):")
     for crit in p.criteria:
@@ -195,9 +229,9 @@ def show_command(
 SYMBOLS = {"at_least": "≥", "above": ">", "at_most": "≤", "below": "<"}
 
 
-def describe_criterion(crit, policy: Policy, lang: str) -> str:  # noqa: ANN001
+def describe_criterion(crit, policy: Policy, lang: str) -> str:
     """One line describing a criterion for people (``thresholds on 12-month spend: diamond ≥ 5,000,000; …``)."""
-    label = (lambda code: policy.class_spec(code).label[lang])  # noqa: E731
+    label = lambda code: policy.class_spec(code).label[lang]  # noqa: E731
     method = crit.method
     if method == "thresholds":
         name = indicator_label(crit.indicator, lang, crit.label)
@@ -206,19 +240,23 @@ def describe_criterion(crit, policy: Policy, lang: str) -> str:  # noqa: ANN001
         return f"thresholds on {name}: " + "; ".join(parts) + tail
     if method == "mapping":
         return f"{indicator_label(crit.indicator, lang)}: " + "; ".join(
-            f"{e.label[lang] if e.label else e.value} → {label(e.class_)}" for e in crit.map)
+            f"{e.label[lang] if e.label else e.value} → {label(e.class_)}" for e in crit.map
+        )
     if method == "rules":
         conds = f" {crit.match} of: " + "; ".join(_condition(c, lang) for c in crit.conditions)
         return f"{label(crit.class_)} when{conds}"
     if method == "abc":
-        return (f"ABC on {indicator_label(crit.indicator, lang)}: A while the cumulative share before the "
-                f"customer < {crit.a:.0%}, B < {crit.b:.0%}, else C")
+        return (
+            f"ABC on {indicator_label(crit.indicator, lang)}: A while the cumulative share before the "
+            f"customer < {crit.a:.0%}, B < {crit.b:.0%}, else C"
+        )
     if method == "rfm":
         names = ", ".join(indicator_label(n, lang) for n in (crit.recency, crit.frequency, crit.monetary))
         return f"RFM quintile scores on {names}; {len(crit.segments)} segments, else {label(crit.otherwise)}"
     if method == "quantiles":
         return f"quantiles of {indicator_label(crit.indicator, lang)}: " + "; ".join(
-            f"{label(b.class_)} {b.share:.0%}" for b in crit.bins)
+            f"{label(b.class_)} {b.share:.0%}" for b in crit.bins
+        )
     names = ", ".join(indicator_label(w.indicator, lang) for w in crit.indicators)
     if method == "scorecard":
         how = "TOPSIS closeness" if crit.topsis else "weighted score"
@@ -234,13 +272,19 @@ def _unit(name: str) -> str:
 OPS = {">=": "≥", "<=": "≤", "==": "=", "!=": "≠", "not_in": "not in"}
 
 
-def _condition(cond, lang: str) -> str:  # noqa: ANN001
+def _condition(cond, lang: str) -> str:
     name = indicator_label(cond.indicator, lang)
     if cond.value is None:
         return f"{name} {cond.op}"
-    value = ", ".join(cond.value) if isinstance(cond.value, list) else (
-        str(cond.value).lower() if isinstance(cond.value, bool) else format_constant(cond.value, _unit(cond.indicator),
-                                                                                        lang))
+    value = (
+        ", ".join(cond.value)
+        if isinstance(cond.value, list)
+        else (
+            str(cond.value).lower()
+            if isinstance(cond.value, bool)
+            else format_constant(cond.value, _unit(cond.indicator), lang)
+        )
+    )
     return f"{name} {OPS.get(cond.op, cond.op)} {value}"
 
 
@@ -264,10 +308,14 @@ def pareto_command(
     if s.total_profit is not None:
         grid.add_row("12-month profit", _money(s.total_profit))
         grid.add_row("share of profit from the most profitable 20 %", _share(s.top20_profit_share))
-        grid.add_row("profit peak on the whale curve", f"{_share(s.profit_peak_share)} of profit with "
-                                                       f"{_share(s.profit_peak_at)} of customers")
+        grid.add_row(
+            "profit peak on the whale curve",
+            f"{_share(s.profit_peak_share)} of profit with {_share(s.profit_peak_at)} of customers",
+        )
         grid.add_row("profit of the least profitable 30 %", _money(s.bottom30_profit))
     console.print(grid)
     if s.total_profit is not None and s.bottom30_profit is not None and s.bottom30_profit < 0:
-        console.print(f"80/20/30: the top 20 % of customers bring {_share(s.top20_profit_share)} of profit; the "
-                      f"bottom 30 % cost {_money(-s.bottom30_profit)} of it.")
+        console.print(
+            f"80/20/30: the top 20 % of customers bring {_share(s.top20_profit_share)} of profit; the "
+            f"bottom 30 % cost {_money(-s.bottom30_profit)} of it."
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -16,7 +16,9 @@ from tierwise.io.dataset import describe
 from tierwise.io.readers import open_data
 
 DataArg = Annotated[str, typer.Argument(help="A data set folder, one table file, or 'demo'.")]
-AsOfOption = Annotated[Optional[dt.datetime], typer.Option("--as-of", formats=["%Y-%m-%d"], help="As-of date, YYYY-MM-DD.")]
+AsOfOption = Annotated[
+    dt.datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="As-of date, YYYY-MM-DD.")
+]
 
 
 @app.command()
@@ -32,9 +34,17 @@ def check(
     except DataValidationError as exc:
         if not as_json:
             raise
-        typer.echo(json.dumps({"valid": False, "problem_count": exc.total,
-                               "problems": [p.__dict__ for p in exc.problems[: exc.shown]]},
-                              ensure_ascii=False, indent=2))
+        typer.echo(
+            json.dumps(
+                {
+                    "valid": False,
+                    "problem_count": exc.total,
+                    "problems": [p.__dict__ for p in exc.problems[: exc.shown]],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         raise typer.Exit(1) from exc
     tables = describe(dataset)
     if as_json:
@@ -45,6 +55,12 @@ def check(
         grid.add_column(header, justify="right" if header in ("rows", "customers") else "left")
     for t in tables:
         span = f"{t['first_date']} … {t['last_date']}" if t["first_date"] else "—"
-        grid.add_row(t["table"], Path(str(t["file"])).name, f"{t['rows']:,}", f"{t['customers']:,}", span,
-                     ", ".join(t["unknown_columns"]) or "—")
+        grid.add_row(
+            t["table"],
+            Path(str(t["file"])).name,
+            f"{t['rows']:,}",
+            f"{t['customers']:,}",
+            span,
+            ", ".join(t["unknown_columns"]) or "—",
+        )
     console.print(grid)

@@ -35,20 +35,37 @@ def demo(
     customers: int = typer.Option(2000, "--customers", min=1, help="Number of customers."),
     seed: int = typer.Option(7, "--seed", help="Random seed: the same seed gives the same data."),
     format: Format = typer.Option(Format.csv, "--format", help="File format."),  # noqa: A002
-    lang: Lang = typer.Option(Lang.en, "--lang", help="en: English names, UTF-8; zh: Chinese names and headers, GBK CSV."),
+    lang: Lang = typer.Option(
+        Lang.en, "--lang", help="en: English names, UTF-8; zh: Chinese names and headers, GBK CSV."
+    ),
     end: dt.datetime = typer.Option("2025-12-31", "--end", formats=["%Y-%m-%d"], help="Last day of the history."),
     years: int = typer.Option(3, "--years", min=1, help="Years of history."),
     transactions_per_customer: float = typer.Option(
-        None, "--transactions-per-customer", min=0.01, help="Mean transactions per customer (default: about 19)."),
+        None, "--transactions-per-customer", min=0.01, help="Mean transactions per customer (default: about 19)."
+    ),
 ) -> None:
     """Generate a realistic demo data set (customers, transactions, receivables, opportunities, visits,
     complaints, surveys) and write it to a folder."""
-    with Progress(TextColumn("generating customers"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as progress:
+    with Progress(
+        TextColumn("generating customers"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
         task = progress.add_task("demo", total=customers)
-        written = write_demo(out, customers=customers, seed=seed, end=end.date(), years=years,
-                             transactions_per_customer=transactions_per_customer, format=format.value, lang=lang.value,
-                             on_segment=lambda done, total: progress.update(task, completed=done))
+        written = write_demo(
+            out,
+            customers=customers,
+            seed=seed,
+            end=end.date(),
+            years=years,
+            transactions_per_customer=transactions_per_customer,
+            format=format.value,
+            lang=lang.value,
+            on_segment=lambda done, total: progress.update(task, completed=done),
+        )
     summary = Table(title=f"demo data set in {out}")
     summary.add_column("table")
     summary.add_column("file")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import pyarrow as pa
 import typer
@@ -22,8 +22,17 @@ from tierwise.io.writers import write_table
 
 OUT_SUFFIXES = (".csv", ".parquet", ".xlsx")
 # the columns shown on screen (those present); --out writes them all
-PREVIEW = ("customer_id", "name", "sales_rank", "sales_12m", "sales_share", "gross_margin", "orders", "recency_days",
-           "overdue_amount")
+PREVIEW = (
+    "customer_id",
+    "name",
+    "sales_rank",
+    "sales_12m",
+    "sales_share",
+    "gross_margin",
+    "orders",
+    "recency_days",
+    "overdue_amount",
+)
 
 
 def headers(columns: list[str], lang: str) -> dict[str, str]:
@@ -54,22 +63,28 @@ def preview(result: pa.Table, names: dict[str, str], rows: int, title: str) -> T
     result = result.select([c for c in PREVIEW if c in result.column_names])
     for column in result.column_names:
         numeric = pa.types.is_integer(result.schema.field(column).type) or pa.types.is_floating(
-            result.schema.field(column).type)
+            result.schema.field(column).type
+        )
         grid.add_column(names[column], justify="right" if numeric else "left", overflow="fold")
     for record in result.slice(0, rows).to_pylist():
-        grid.add_row(*[_cell(record[c], INDICATORS[c].unit if c in INDICATORS else "label")
-                       for c in result.column_names])
+        grid.add_row(
+            *[_cell(record[c], INDICATORS[c].unit if c in INDICATORS else "label") for c in result.column_names]
+        )
     return grid
 
 
 @app.command()
 def indicators(
     data: Annotated[str, typer.Argument(help="A data set folder, one table file, or 'demo'.")],
-    as_of: Annotated[Optional[dt.datetime], typer.Option(
-        "--as-of", formats=["%Y-%m-%d"], help="As-of date, YYYY-MM-DD (default: the latest transaction date).")] = None,
+    as_of: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            "--as-of", formats=["%Y-%m-%d"], help="As-of date, YYYY-MM-DD (default: the latest transaction date)."
+        ),
+    ] = None,
     engine: Annotated[str, typer.Option("--engine", help="Analytics engine: duckdb or spark.")] = "duckdb",
     months: Annotated[int, typer.Option("--months", help="Length of the trailing window in months.")] = 12,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write the table to FILE.csv, .parquet or .xlsx.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the table to FILE.csv, .parquet or .xlsx.")] = None,
     lang: Annotated[str, typer.Option("--lang", help="Headers: en (indicator names) or zh (Chinese labels).")] = "en",
     rows: Annotated[int, typer.Option("--rows", help="Rows to show when not writing a file.")] = 20,
 ) -> None:
@@ -102,5 +117,7 @@ def indicators(
         return
     console.print(preview(result, headers(result.column_names, lang), rows, summary))
     if result.num_rows > rows or result.num_columns > len(PREVIEW):
-        console.print(f"{min(rows, result.num_rows):,} rows and the main columns shown; "
-                      "write every row and column with --out FILE.csv")
+        console.print(
+            f"{min(rows, result.num_rows):,} rows and the main columns shown; "
+            "write every row and column with --out FILE.csv"
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Literal
 
 import typer
 
@@ -14,19 +14,25 @@ from tierwise.io.readers import open_data
 from tierwise.reports import check_report_path, write_report
 from tierwise.services.report import DEFAULT_POLICIES, build_report_data
 
-DateOption = Optional[dt.datetime]
+DateOption = dt.datetime | None
 
 
 @app.command("report")
 def report_command(
     data: Annotated[str, typer.Argument(help="A data set folder, one table file, or 'demo'.")],
     out: Annotated[Path, typer.Option("--out", help="report.html (one self-contained page) or report.xlsx.")],
-    policy: Annotated[Optional[list[str]], typer.Option(
-        "--policy", help="A policy to show (repeat for several): a shipped name or a YAML file.")] = None,
-    as_of: Annotated[DateOption, typer.Option("--as-of", formats=["%Y-%m-%d"],
-                                              help="As-of date, YYYY-MM-DD (default: the last transaction).")] = None,
-    compare: Annotated[DateOption, typer.Option("--compare", formats=["%Y-%m-%d"],
-                                                help="An earlier as-of date: show class moves since then.")] = None,
+    policy: Annotated[
+        list[str] | None,
+        typer.Option("--policy", help="A policy to show (repeat for several): a shipped name or a YAML file."),
+    ] = None,
+    as_of: Annotated[
+        DateOption,
+        typer.Option("--as-of", formats=["%Y-%m-%d"], help="As-of date, YYYY-MM-DD (default: the last transaction)."),
+    ] = None,
+    compare: Annotated[
+        DateOption,
+        typer.Option("--compare", formats=["%Y-%m-%d"], help="An earlier as-of date: show class moves since then."),
+    ] = None,
     lang: Annotated[Literal["en", "zh"], typer.Option("--lang", help="Report language.")] = "en",
     engine: Annotated[Literal["duckdb", "spark"], typer.Option("--engine", help="Analytics engine.")] = "duckdb",
 ) -> None:
@@ -52,11 +58,16 @@ def report_command(
         )
     with console.status(f"writing {out.name}…"):
         path = write_report(report, out)
-    shown = [s for s in ("summary", "pareto", "rfm", "key_accounts", "prospects", "clv", "at_risk", "migration")
-             if report.present(s)]
-    console.print(f"[green]wrote[/] {path} · as of {report.as_of.isoformat()} · "
-                  f"{len(report.classes)} polic{'y' if len(report.classes) == 1 else 'ies'} · "
-                  f"sections: {', '.join(shown) or '—'}")
+    shown = [
+        s
+        for s in ("summary", "pareto", "rfm", "key_accounts", "prospects", "clv", "at_risk", "migration")
+        if report.present(s)
+    ]
+    console.print(
+        f"[green]wrote[/] {path} · as of {report.as_of.isoformat()} · "
+        f"{len(report.classes)} polic{'y' if len(report.classes) == 1 else 'ies'} · "
+        f"sections: {', '.join(shown) or '—'}"
+    )
     for section, reasons in report.missing.items():
         for reason in reasons:
             console.print(f"  [dim]{section}: {reason.msgid % reason.params}[/]", highlight=False)

@@ -16,7 +16,9 @@ from tierwise.triage import load_triage_policy, triage
 @app.command("triage")
 def triage_command(
     walk_in_json: str = typer.Option(
-        ..., "--json", help="The walk-in as a JSON object, or '-' to read it from standard input.",
+        ...,
+        "--json",
+        help="The walk-in as a JSON object, or '-' to read it from standard input.",
     ),
     policy: str = typer.Option("bank-lobby", "--policy", help="A shipped triage policy name or a YAML file path."),
     lang: Literal["en", "zh"] = typer.Option("en", "--lang", help="Language of the reasons and next step."),

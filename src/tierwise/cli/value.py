@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import ibis
 import numpy as np
@@ -38,8 +38,10 @@ def _parameter_table(title: str, model: Any) -> Table:
 def _fit_line(model: Any) -> str:
     info = model.fit_info_
     state = "converged" if info.converged else f"[red]not converged[/] ({info.message})"
-    return (f"log-likelihood {model.loglik_:,.2f} · {state} in {info.iterations} iterations · "
-            f"{info.n_rows:,} customers ({info.n_unique:,} distinct rows) · {len(info.starts)} starts")
+    return (
+        f"log-likelihood {model.loglik_:,.2f} · {state} in {info.iterations} iterations · "
+        f"{info.n_rows:,} customers ({info.n_unique:,} distinct rows) · {len(info.starts)} starts"
+    )
 
 
 @app.command()
@@ -48,14 +50,26 @@ def value(
     model: Annotated[str, typer.Option("--model", help="Purchase model: bgnbd, pareto or mbgnbd.")] = "bgnbd",
     horizon: Annotated[float, typer.Option("--horizon", help="Forecast horizon in days.")] = 365,
     discount: Annotated[float, typer.Option("--discount", help="Monthly discount rate, e.g. 0.01.")] = 0.01,
-    calibration_end: Annotated[Optional[dt.datetime], typer.Option(
-        "--calibration-end", formats=["%Y-%m-%d"], help="Also fit up to this date and test on what follows.")] = None,
-    as_of: Annotated[Optional[dt.datetime], typer.Option(
-        "--as-of", formats=["%Y-%m-%d"], help="As-of date, YYYY-MM-DD (default: the latest transaction date).")] = None,
+    calibration_end: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            "--calibration-end", formats=["%Y-%m-%d"], help="Also fit up to this date and test on what follows."
+        ),
+    ] = None,
+    as_of: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            "--as-of", formats=["%Y-%m-%d"], help="As-of date, YYYY-MM-DD (default: the latest transaction date)."
+        ),
+    ] = None,
     freq: Annotated[str, typer.Option("--freq", help="Time unit and purchase period: D, W or M.")] = "W",
     engine: Annotated[str, typer.Option("--engine", help="Analytics engine: duckdb or spark.")] = "duckdb",
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write per-customer predictions to FILE.csv, .parquet or .xlsx.")] = None,
-    charts: Annotated[Optional[Path], typer.Option("--charts", help="With --calibration-end: write the holdout charts (PNG) here.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write per-customer predictions to FILE.csv, .parquet or .xlsx.")
+    ] = None,
+    charts: Annotated[
+        Path | None, typer.Option("--charts", help="With --calibration-end: write the holdout charts (PNG) here.")
+    ] = None,
     rows: Annotated[int, typer.Option("--rows", help="Customers to show when not writing a file.")] = 10,
 ) -> None:
     """Fit a customer-value model (BG/NBD, Pareto/NBD or MBG/NBD with Gamma-Gamma spend): parameters with
@@ -86,16 +100,21 @@ def value(
         progress.update(task, description=f"summarising customers as of {day}…")
         frame = eng.execute(summary(tx, observation_end=day, freq=freq))
         progress.update(task, description=f"fitting {model} and Gamma-Gamma on {len(frame):,} customers…")
-        fitted = fit_value(frame, model=model, horizon_days=horizon, discount_rate=discount,
-                           period_days=PERIOD_DAYS[freq])
+        fitted = fit_value(
+            frame, model=model, horizon_days=horizon, discount_rate=discount, period_days=PERIOD_DAYS[freq]
+        )
         holdout = None
         if calibration_end is not None:
             cal = calibration_end.date()
             progress.update(task, description=f"holdout validation: calibration to {cal}…")
             cal_frame = eng.execute(summary(tx, cal, day, freq=freq))
             cal_model = purchase_model(model).fit(cal_frame)
-            holdout = (cal, cal_model, holdout_report(cal_model, cal_frame),
-                       tracking(cal_model, tx, cal, day, freq=freq, unit_days=PERIOD_DAYS[freq]))
+            holdout = (
+                cal,
+                cal_model,
+                holdout_report(cal_model, cal_frame),
+                tracking(cal_model, tx, cal, day, freq=freq, unit_days=PERIOD_DAYS[freq]),
+            )
         predictions = fitted.predictions
         if out is not None:
             progress.update(task, description=f"writing {out}…")
@@ -105,10 +124,13 @@ def value(
     console.print(_fit_line(fitted.purchases))
     if fitted.spend is not None:
         console.print(_parameter_table("Gamma-Gamma spend (repeat buyers)", fitted.spend))
-        console.print(_fit_line(fitted.spend) + " · frequency–spend correlation "
-                      f"{fitted.spend.frequency_monetary_correlation_:.2f}")
-    console.print(f"mean spend per purchase {fitted.mean_spend:,.2f} · horizon {horizon:g} days · "
-                  f"monthly discount {discount:.2%}")
+        console.print(
+            _fit_line(fitted.spend) + " · frequency–spend correlation "
+            f"{fitted.spend.frequency_monetary_correlation_:.2f}"
+        )
+    console.print(
+        f"mean spend per purchase {fitted.mean_spend:,.2f} · horizon {horizon:g} days · monthly discount {discount:.2%}"
+    )
     if holdout is not None:
         _print_holdout(*holdout)
     if out is not None:
@@ -119,8 +141,13 @@ def value(
         for column in ("customer_id", "frequency", "p_alive", "expected_purchases_12m", "clv_12m"):
             grid.add_column(column, justify="left" if column == "customer_id" else "right")
         for r in top.itertuples(index=False):
-            grid.add_row(str(r.customer_id), f"{r.frequency:,}", f"{r.p_alive:.1%}",
-                         f"{r.expected_purchases_12m:,.2f}", f"{r.clv_12m:,.2f}")
+            grid.add_row(
+                str(r.customer_id),
+                f"{r.frequency:,}",
+                f"{r.p_alive:.1%}",
+                f"{r.expected_purchases_12m:,.2f}",
+                f"{r.clv_12m:,.2f}",
+            )
         console.print(grid)
     if charts is not None and holdout is not None:
         _, _, report, curve = holdout

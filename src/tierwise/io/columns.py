@@ -46,7 +46,13 @@ class TableSpec:
 
 
 C = Column
-_CUSTOMER_ID = C("customer_id", "string", True, "客户编号", ("客户id", "客户代码", "客户号", "customer", "customerid", "cust_id", "client_id"))
+_CUSTOMER_ID = C(
+    "customer_id",
+    "string",
+    True,
+    "客户编号",
+    ("客户id", "客户代码", "客户号", "customer", "customerid", "cust_id", "client_id"),
+)
 
 TABLES: dict[str, TableSpec] = {
     t.name: t
@@ -60,7 +66,13 @@ TABLES: dict[str, TableSpec] = {
                 C("kind", "string", False, "客户类型", ("类型", "客户性质", "type", "customer_type")),
                 C("industry", "string", False, "行业", ("所属行业", "sector")),
                 C("region", "string", False, "地区", ("区域", "所在地区", "省份", "area")),
-                C("owner", "string", False, "客户经理", ("负责人", "销售代表", "业务员", "account_manager", "sales_rep")),
+                C(
+                    "owner",
+                    "string",
+                    False,
+                    "客户经理",
+                    ("负责人", "销售代表", "业务员", "account_manager", "sales_rep"),
+                ),
                 C("org_level", "string", False, "机构级别", ("行政级别", "单位级别", "level")),
                 C("id_number", "string", False, "身份证号", ("证件号码", "身份证号码", "证件号", "id_no")),
                 C("phone", "string", False, "手机", ("电话", "联系电话", "手机号", "mobile", "tel")),
@@ -78,8 +90,20 @@ TABLES: dict[str, TableSpec] = {
             "交易",
             (
                 _CUSTOMER_ID,
-                C("date", "date", True, "交易日期", ("日期", "下单日期", "订单日期", "销售日期", "order_date", "transaction_date")),
-                C("amount", "float", True, "金额", ("交易金额", "销售额", "销售金额", "订单金额", "sales", "value", "revenue")),
+                C(
+                    "date",
+                    "date",
+                    True,
+                    "交易日期",
+                    ("日期", "下单日期", "订单日期", "销售日期", "order_date", "transaction_date"),
+                ),
+                C(
+                    "amount",
+                    "float",
+                    True,
+                    "金额",
+                    ("交易金额", "销售额", "销售金额", "订单金额", "sales", "value", "revenue"),
+                ),
                 C("transaction_id", "string", False, "交易编号", ("订单号", "订单编号", "单号", "order_id", "invoice")),
                 C("cost", "float", False, "成本", ("销售成本", "成本金额", "cogs")),
                 C("profit", "float", False, "利润", ("毛利", "毛利润", "毛利额", "margin", "gross_profit")),
@@ -176,21 +200,72 @@ ORG_LEVELS = ("national", "provincial", "municipal", "county")
 # Canonical values of coded columns, and the Chinese (or other) spellings the reader maps onto them.
 # A value outside a column's vocabulary is an error only where ``STRICT_VOCABULARY`` says so.
 VALUE_MAPS: dict[tuple[str, str], dict[str, str]] = {
-    ("customers", "kind"): {"person": "person", "company": "company", "个人": "person", "企业": "company",
-                            "公司": "company", "单位": "company", "机构": "company"},
-    ("customers", "org_level"): {"national": "national", "provincial": "provincial", "municipal": "municipal",
-                                 "county": "county", "国家级": "national", "中央": "national", "省级": "provincial",
-                                 "市级": "municipal", "地市级": "municipal", "县级": "county", "区县级": "county"},
-    ("opportunities", "stage"): {"lead": "lead", "qualified": "qualified", "proposal": "proposal",
-                                 "negotiation": "negotiation", "won": "won", "lost": "lost", "线索": "lead",
-                                 "需求确认": "qualified", "方案": "proposal", "谈判": "negotiation", "赢单": "won",
-                                 "成交": "won", "输单": "lost", "丢单": "lost"},
+    ("customers", "kind"): {
+        "person": "person",
+        "company": "company",
+        "个人": "person",
+        "企业": "company",
+        "公司": "company",
+        "单位": "company",
+        "机构": "company",
+    },
+    ("customers", "org_level"): {
+        "national": "national",
+        "provincial": "provincial",
+        "municipal": "municipal",
+        "county": "county",
+        "国家级": "national",
+        "中央": "national",
+        "省级": "provincial",
+        "市级": "municipal",
+        "地市级": "municipal",
+        "县级": "county",
+        "区县级": "county",
+    },
+    ("opportunities", "stage"): {
+        "lead": "lead",
+        "qualified": "qualified",
+        "proposal": "proposal",
+        "negotiation": "negotiation",
+        "won": "won",
+        "lost": "lost",
+        "线索": "lead",
+        "需求确认": "qualified",
+        "方案": "proposal",
+        "谈判": "negotiation",
+        "赢单": "won",
+        "成交": "won",
+        "输单": "lost",
+        "丢单": "lost",
+    },
     ("opportunities", "objective_need"): {"yes": "yes", "no": "no", "有": "yes", "无": "no", "是": "yes", "否": "no"},
-    ("opportunities", "subjective_need"): {"high": "high", "mid": "mid", "low": "low", "高": "high", "中": "mid", "低": "low"},
-    ("opportunities", "resolve"): {"high": "high", "mid": "mid", "low": "low", "强": "high", "高": "high",
-                                   "中": "mid", "弱": "low", "低": "low"},
-    ("complaints", "status"): {"open": "open", "resolved": "resolved", "未解决": "open", "处理中": "open",
-                               "待处理": "open", "已解决": "resolved", "已关闭": "resolved"},
+    ("opportunities", "subjective_need"): {
+        "high": "high",
+        "mid": "mid",
+        "low": "low",
+        "高": "high",
+        "中": "mid",
+        "低": "low",
+    },
+    ("opportunities", "resolve"): {
+        "high": "high",
+        "mid": "mid",
+        "low": "low",
+        "强": "high",
+        "高": "high",
+        "中": "mid",
+        "弱": "low",
+        "低": "low",
+    },
+    ("complaints", "status"): {
+        "open": "open",
+        "resolved": "resolved",
+        "未解决": "open",
+        "处理中": "open",
+        "待处理": "open",
+        "已解决": "resolved",
+        "已关闭": "resolved",
+    },
 }
 STRICT_VOCABULARY = {("customers", "org_level"), ("customers", "kind"), ("opportunities", "stage")}
 OPEN_STAGES = ("lead", "qualified", "proposal", "negotiation")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -49,8 +48,15 @@ class Dataset:
         return self.con.sql(f'select count(*) from "{table}"').fetchone()[0]
 
 
-MAIN_DATE = {"transactions": "date", "receivables": "invoice_date", "opportunities": "expected_close_date",
-             "visits": "date", "complaints": "date", "surveys": "date", "customers": "created_at"}
+MAIN_DATE = {
+    "transactions": "date",
+    "receivables": "invoice_date",
+    "opportunities": "expected_close_date",
+    "visits": "date",
+    "complaints": "date",
+    "surveys": "date",
+    "customers": "created_at",
+}
 
 
 def describe(dataset: Dataset) -> list[dict[str, object]]:
@@ -61,14 +67,16 @@ def describe(dataset: Dataset) -> list[dict[str, object]]:
         rows, customers, first, last = dataset.con.execute(
             f'SELECT count(*), count(DISTINCT customer_id), min("{date_col}"), max("{date_col}") FROM "{table}"'
         ).fetchone()
-        out.append({
-            "table": table,
-            "file": dataset.sources.get(table, ""),
-            "rows": rows,
-            "customers": customers,
-            "date_column": date_col,
-            "first_date": first.isoformat() if first else None,
-            "last_date": last.isoformat() if last else None,
-            "unknown_columns": dataset.unknown_columns.get(table, []),
-        })
+        out.append(
+            {
+                "table": table,
+                "file": dataset.sources.get(table, ""),
+                "rows": rows,
+                "customers": customers,
+                "date_column": date_col,
+                "first_date": first.isoformat() if first else None,
+                "last_date": last.isoformat() if last else None,
+                "unknown_columns": dataset.unknown_columns.get(table, []),
+            }
+        )
     return out

@@ -13,9 +13,18 @@ FULL_WIDTH = "０１２３４５６７８９，．－＋／：　"
 HALF_WIDTH = "0123456789,.-+/: "
 
 DATE_FORMATS = (
-    "%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y年%m月%d日", "%Y.%m.%d",
-    "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M",
-    "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y%m%d",
+    "%Y年%m月%d日",
+    "%Y.%m.%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S.%f",
 )
 EXCEL_EPOCH = "DATE '1899-12-30'"
 
@@ -38,8 +47,10 @@ def is_blank(raw: str) -> str:
 def clean_text(raw: str) -> str:
     """Trimmed text with full-width digits and punctuation made half-width; blank becomes NULL."""
     # translate() is slow on multi-byte text: only run it where a full-width character is present
-    widened = (f"CASE WHEN regexp_matches({raw}, '[{FULL_WIDTH}]') "
-               f"THEN translate({raw}, '{FULL_WIDTH}', '{HALF_WIDTH}') ELSE {raw} END")
+    widened = (
+        f"CASE WHEN regexp_matches({raw}, '[{FULL_WIDTH}]') "
+        f"THEN translate({raw}, '{FULL_WIDTH}', '{HALF_WIDTH}') ELSE {raw} END"
+    )
     return f"nullif(trim({widened}), '')"
 
 
@@ -60,8 +71,10 @@ def number_expr(raw: str) -> str:
     """
     text = f"regexp_replace({clean_text(raw)}, '\\s|¥|￥|\\$|元|RMB|CNY', '', 'g')"
     european = "'\\(?-?[0-9]{1,3}(\\.[0-9]{3})+(,[0-9]+)?\\)?|\\(?-?[0-9]+,[0-9]{1,2}\\)?'"
-    plain = (f"CASE WHEN regexp_full_match(s, {european}) THEN replace(replace(s, '.', ''), ',', '.') "
-             "ELSE replace(s, ',', '') END")
+    plain = (
+        f"CASE WHEN regexp_full_match(s, {european}) THEN replace(replace(s, '.', ''), ',', '.') "
+        "ELSE replace(s, ',', '') END"
+    )
     signed = "CASE WHEN starts_with(p, '(') AND ends_with(p, ')') THEN '-' || trim(p, '()') ELSE p END"
     number = f"try_cast({signed} AS DOUBLE)"
     slow = _let(_let(text, "s", plain), "p", f"CASE WHEN isfinite({number}) THEN {number} END")

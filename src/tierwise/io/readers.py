@@ -41,15 +41,25 @@ def read_dataset(path: str | Path, as_of: dt.date | None = None, settings: Setti
         if ignored:
             log.info("ignored files that hold no known table: %s", ", ".join(ignored))
         if not sources and not problems:
-            raise DataValidationError([Problem(
-                path.name, None, None, None,
-                "no table files found (expected e.g. customers.csv, transactions.xlsx, 交易.csv)",
-                "未找到数据表文件（例如 customers.csv、transactions.xlsx、交易.csv）")])
+            raise DataValidationError(
+                [
+                    Problem(
+                        path.name,
+                        None,
+                        None,
+                        None,
+                        "no table files found (expected e.g. customers.csv, transactions.xlsx, 交易.csv)",
+                        "未找到数据表文件（例如 customers.csv、transactions.xlsx、交易.csv）",
+                    )
+                ]
+            )
     elif path.is_file():
         table = table_for_file_stem(path.stem)
         if table is None or path.suffix.lower() not in SUFFIXES:
-            raise UsageError(f"{path.name}: the file name does not say which table it holds "
-                             f"(use one of: {', '.join(TABLES)} or their Chinese names, as .csv/.xlsx/.parquet)")
+            raise UsageError(
+                f"{path.name}: the file name does not say which table it holds "
+                f"(use one of: {', '.join(TABLES)} or their Chinese names, as .csv/.xlsx/.parquet)"
+            )
         sources, problems = [SourceFile(table, path)], []
     else:
         raise UsageError(f"no such folder or file: {path}")
@@ -62,10 +72,12 @@ def read_dataset(path: str | Path, as_of: dt.date | None = None, settings: Setti
         except SourceError as exc:
             problems.append(exc.problem)
             continue
-        checked[source.table] = check_file(con, source.table, source.table + "__raw", source.path.name, as_of,
-                                           materialize=source.kind != "parquet")
-    headers = {t: next((h for h in _headers(con, t + "__raw") if _is_customer_id(t, h)), "customer_id")
-               for t in checked}
+        checked[source.table] = check_file(
+            con, source.table, source.table + "__raw", source.path.name, as_of, materialize=source.kind != "parquet"
+        )
+    headers = {
+        t: next((h for h in _headers(con, t + "__raw") if _is_customer_id(t, h)), "customer_id") for t in checked
+    }
     check_customer_references(con, checked, headers)
 
     total = len(problems) + sum(c.problem_count for c in checked.values())
@@ -73,8 +85,9 @@ def read_dataset(path: str | Path, as_of: dt.date | None = None, settings: Setti
         con.close()
         order = {name: i for i, name in enumerate(TABLES)}
         by_file = {c.file: order[t] for t, c in checked.items()}
-        listed = problems + sorted((p for c in checked.values() for p in c.problems),
-                                   key=lambda p: (by_file.get(p.file, -1), p.row or 0))
+        listed = problems + sorted(
+            (p for c in checked.values() for p in c.problems), key=lambda p: (by_file.get(p.file, -1), p.row or 0)
+        )
         raise DataValidationError(listed, total=total)
 
     for table, result in checked.items():
@@ -95,7 +108,7 @@ def read_dataset(path: str | Path, as_of: dt.date | None = None, settings: Setti
     )
 
 
-def _headers(con, view: str) -> list[str]:  # noqa: ANN001
+def _headers(con, view: str) -> list[str]:
     return [r[0] for r in con.execute(f"DESCRIBE {quote_ident(view)}").fetchall() if r[0] != ROW]
 
 

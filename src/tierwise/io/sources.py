@@ -55,8 +55,9 @@ class SourceError(Exception):
         self.problem = problem
 
 
-def file_problem(path: Path, reason: str, reason_zh: str, row: int | None = None, column: str | None = None,
-                 value: str | None = None) -> Problem:
+def file_problem(
+    path: Path, reason: str, reason_zh: str, row: int | None = None, column: str | None = None, value: str | None = None
+) -> Problem:
     """A problem about a file (or one place in it)."""
     return Problem(path.name, row, column, value, reason, reason_zh)
 
@@ -72,9 +73,13 @@ def discover(folder: Path) -> tuple[list[SourceFile], list[Problem], list[str]]:
             ignored.append(path.name)
             continue
         if table in found:
-            problems.append(file_problem(
-                path, f"a second file for the {table} table (first: {found[table].path.name})",
-                f"{table} 表有第二个文件（第一个：{found[table].path.name}）"))
+            problems.append(
+                file_problem(
+                    path,
+                    f"a second file for the {table} table (first: {found[table].path.name})",
+                    f"{table} 表有第二个文件（第一个：{found[table].path.name}）",
+                )
+            )
             continue
         found[table] = SourceFile(table, path)
     return list(found.values()), problems, ignored
@@ -97,11 +102,19 @@ def detect_encoding(path: Path) -> str:
     bad = first_undecodable_line(path, encoding)
     if bad:
         line, hexbytes = bad
-        hint = ("the file starts with a UTF-8 mark but is not UTF-8" if encoding == "utf-8-sig"
-                else f"the text is neither UTF-8 nor GBK ({encoding})")
-        raise SourceError(file_problem(
-            path, f"cannot decode bytes {hexbytes}: {hint}; save it as UTF-8 or GBK",
-            f"无法解码字节 {hexbytes}：文件编码既不是所标记的编码，也不是 UTF-8 或 GBK；请另存为 UTF-8 或 GBK", row=line))
+        hint = (
+            "the file starts with a UTF-8 mark but is not UTF-8"
+            if encoding == "utf-8-sig"
+            else f"the text is neither UTF-8 nor GBK ({encoding})"
+        )
+        raise SourceError(
+            file_problem(
+                path,
+                f"cannot decode bytes {hexbytes}: {hint}; save it as UTF-8 or GBK",
+                f"无法解码字节 {hexbytes}：文件编码既不是所标记的编码，也不是 UTF-8 或 GBK；请另存为 UTF-8 或 GBK",
+                row=line,
+            )
+        )
     return encoding
 
 
@@ -157,8 +170,14 @@ def load_csv(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str) -> N
         with readable.open("r", encoding="utf-8-sig", newline="") as fh:
             header = fh.readline().rstrip("\r\n")
         if not header.strip():
-            raise SourceError(file_problem(path, "the first line is empty; it must hold the column headers",
-                                           "第一行为空；第一行必须是列标题", row=1))
+            raise SourceError(
+                file_problem(
+                    path,
+                    "the first line is empty; it must hold the column headers",
+                    "第一行为空；第一行必须是列标题",
+                    row=1,
+                )
+            )
         delim = detect_delimiter(header)
         try:
             con.execute(
@@ -215,10 +234,13 @@ def load_xlsx(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str) -> 
         sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
         rows = sheet.to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises its own error types
-        raise SourceError(file_problem(path, f"cannot be read as an Excel workbook: {exc}",
-                                       "无法作为 Excel 工作簿读取")) from exc
+        raise SourceError(
+            file_problem(path, f"cannot be read as an Excel workbook: {exc}", "无法作为 Excel 工作簿读取")
+        ) from exc
     if not rows or not any(str(v).strip() for v in rows[0]):
-        raise SourceError(file_problem(path, "the first sheet is empty (no header row)", "第一个工作表为空（没有表头行）"))
+        raise SourceError(
+            file_problem(path, "the first sheet is empty (no header row)", "第一个工作表为空（没有表头行）")
+        )
     headers = unique_headers([str(v).strip() for v in rows[0]])
     body = rows[1:]
     columns = {h: [_cell_text(r[i]) if i < len(r) else None for r in body] for i, h in enumerate(headers)}
@@ -251,8 +273,9 @@ def load_parquet(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str) 
         )
         con.execute(f"SELECT * FROM {quote_ident(name)} LIMIT 0")
     except duckdb.Error as exc:
-        raise SourceError(file_problem(path, f"cannot be read as Parquet: {exc}".splitlines()[0],
-                                       "无法作为 Parquet 文件读取")) from exc
+        raise SourceError(
+            file_problem(path, f"cannot be read as Parquet: {exc}".splitlines()[0], "无法作为 Parquet 文件读取")
+        ) from exc
 
 
 def _add_row_numbers(con: duckdb.DuckDBPyConnection, name: str) -> None:

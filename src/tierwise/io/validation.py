@@ -32,7 +32,18 @@ RANGES = {("surveys", "csat"): (1, 5), ("surveys", "nps"): (0, 10)}
 MUST_HAVE_ROWS = ("customers", "transactions")
 
 _NATIVE = {  # DuckDB types that need no parsing for a canonical type
-    "float": ("DOUBLE", "FLOAT", "INTEGER", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "DECIMAL", "UBIGINT", "UINTEGER"),
+    "float": (
+        "DOUBLE",
+        "FLOAT",
+        "INTEGER",
+        "BIGINT",
+        "SMALLINT",
+        "TINYINT",
+        "HUGEINT",
+        "DECIMAL",
+        "UBIGINT",
+        "UINTEGER",
+    ),
     "int": ("INTEGER", "BIGINT", "SMALLINT", "TINYINT", "UBIGINT", "UINTEGER", "USMALLINT", "UTINYINT"),
     "date": ("DATE", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S"),
     "bool": ("BOOLEAN",),
@@ -74,9 +85,16 @@ def map_headers(table: str, headers: list[str], file: str) -> tuple[dict[str, st
         if name is None:
             unknown.append(header)
         elif name in mapping:
-            problems.append(Problem(file, 1, header, None,
-                                    f"a second column for {name} (first: {mapping[name]!r})",
-                                    f"{name} 列重复（第一个：{mapping[name]!r}）"))
+            problems.append(
+                Problem(
+                    file,
+                    1,
+                    header,
+                    None,
+                    f"a second column for {name} (first: {mapping[name]!r})",
+                    f"{name} 列重复（第一个：{mapping[name]!r}）",
+                )
+            )
         else:
             mapping[name] = header
     return mapping, unknown, problems
@@ -91,8 +109,14 @@ def _column_expr(col: Column, header: str | None, duck_type: str | None, table: 
     return typed_expr(col.type, ident, VALUE_MAPS.get((table, col.name)))
 
 
-def check_file(con: duckdb.DuckDBPyConnection, table: str, view: str, file: str,
-               as_of: dt.date | None = None, materialize: bool = True) -> Checked:
+def check_file(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    view: str,
+    file: str,
+    as_of: dt.date | None = None,
+    materialize: bool = True,
+) -> Checked:
     """Map, parse and check one loaded file (view ``view``); returns its canonical SELECT and problems.
 
     The parsed values are computed once into ``<view>__typed`` (a table, or a view when ``materialize`` is
@@ -107,21 +131,35 @@ def check_file(con: duckdb.DuckDBPyConnection, table: str, view: str, file: str,
     missing = [c for c in spec.required if c not in mapping]
     for name in missing:
         col = spec.column(name)
-        result.add([Problem(file, None, f"{name} ({col.zh})", None,
-                            f"required column missing (accepted headers: {', '.join((name, col.zh, *col.aliases))})",
-                            f"缺少必填列（可用列名：{col.zh}、{name}）")])
+        result.add(
+            [
+                Problem(
+                    file,
+                    None,
+                    f"{name} ({col.zh})",
+                    None,
+                    f"required column missing (accepted headers: {', '.join((name, col.zh, *col.aliases))})",
+                    f"缺少必填列（可用列名：{col.zh}、{name}）",
+                )
+            ]
+        )
     if missing or problems:
         return result
-    exprs = {c.name: _column_expr(c, mapping.get(c.name), types.get(mapping.get(c.name, "")), table)
-             for c in spec.columns}
+    exprs = {
+        c.name: _column_expr(c, mapping.get(c.name), types.get(mapping.get(c.name, "")), table) for c in spec.columns
+    }
     rows = con.execute(f"SELECT count(*) FROM {quote_ident(view)}").fetchone()[0]
     if rows == 0 and table in MUST_HAVE_ROWS:
-        result.add([Problem(file, None, None, None, "the file has a header but no data rows", "文件只有表头，没有数据行")])
+        result.add(
+            [Problem(file, None, None, None, "the file has a header but no data rows", "文件只有表头，没有数据行")]
+        )
         return result
     typed = view + TYPED
     parsed = ", ".join(f"{expr} AS {quote_ident(TYPED + name)}" for name, expr in exprs.items())
-    con.execute(f"CREATE {'TEMP TABLE' if materialize else 'TEMP VIEW'} {quote_ident(typed)} AS "
-                f"SELECT *, {parsed} FROM {quote_ident(view)}")
+    con.execute(
+        f"CREATE {'TEMP TABLE' if materialize else 'TEMP VIEW'} {quote_ident(typed)} AS "
+        f"SELECT *, {parsed} FROM {quote_ident(view)}"
+    )
     for col in spec.columns:
         header = mapping.get(col.name)
         if header is None:
@@ -141,32 +179,47 @@ def check_file(con: duckdb.DuckDBPyConnection, table: str, view: str, file: str,
             checks.append((f"NOT ({blank}) AND {value} IS NULL", *reason))
         if (table, col.name) in RANGES:
             lo, hi = RANGES[(table, col.name)]
-            checks.append((f"{value} NOT BETWEEN {lo} AND {hi}",
-                           f"out of range {lo}–{hi}", f"超出范围 {lo}–{hi}"))
+            checks.append((f"{value} NOT BETWEEN {lo} AND {hi}", f"out of range {lo}–{hi}", f"超出范围 {lo}–{hi}"))
         if as_of is not None and col.name in EVENT_DATES.get(table, ()):
-            checks.append((f"{value} > DATE '{as_of.isoformat()}'",
-                           f"date after the as-of date {as_of.isoformat()}", f"日期晚于评估日 {as_of.isoformat()}"))
+            checks.append(
+                (
+                    f"{value} > DATE '{as_of.isoformat()}'",
+                    f"date after the as-of date {as_of.isoformat()}",
+                    f"日期晚于评估日 {as_of.isoformat()}",
+                )
+            )
         for condition, reason, reason_zh in checks:
             _collect(con, result, typed, header, raw, condition, reason, reason_zh)
     if spec.key and spec.key in mapping:
         _check_duplicates(con, result, typed, mapping[spec.key], quote_ident(TYPED + spec.key))
     others = ", ".join(quote_ident(h) for h in unknown)
     result.select_sql = (
-        "SELECT " + ", ".join(f"{quote_ident(TYPED + name)} AS {quote_ident(name)}" for name in exprs)
-        + (", " + others if others else "") + f", {ROW} FROM {quote_ident(typed)}"
+        "SELECT "
+        + ", ".join(f"{quote_ident(TYPED + name)} AS {quote_ident(name)}" for name in exprs)
+        + (", " + others if others else "")
+        + f", {ROW} FROM {quote_ident(typed)}"
     )
     return result
 
 
-def _collect(con: duckdb.DuckDBPyConnection, result: Checked, view: str, header: str, raw: str,
-             condition: str, reason: str, reason_zh: str) -> None:
+def _collect(
+    con: duckdb.DuckDBPyConnection,
+    result: Checked,
+    view: str,
+    header: str,
+    raw: str,
+    condition: str,
+    reason: str,
+    reason_zh: str,
+) -> None:
     rows = con.execute(
-        f"SELECT {ROW}, {raw}, count(*) OVER () FROM {quote_ident(view)} WHERE {condition} "
-        f"ORDER BY {ROW} LIMIT {LIMIT}"
+        f"SELECT {ROW}, {raw}, count(*) OVER () FROM {quote_ident(view)} WHERE {condition} ORDER BY {ROW} LIMIT {LIMIT}"
     ).fetchall()
     if rows:
-        result.add([Problem(result.file, r[0], header, r[1] if r[1] is not None else "", reason, reason_zh)
-                    for r in rows], rows[0][2])
+        result.add(
+            [Problem(result.file, r[0], header, r[1] if r[1] is not None else "", reason, reason_zh) for r in rows],
+            rows[0][2],
+        )
 
 
 def _check_duplicates(con: duckdb.DuckDBPyConnection, result: Checked, view: str, header: str, key: str) -> None:
@@ -177,12 +230,25 @@ def _check_duplicates(con: duckdb.DuckDBPyConnection, result: Checked, view: str
         f") WHERE {ROW} > first_row ORDER BY {ROW} LIMIT {LIMIT}"
     ).fetchall()
     if rows:
-        result.add([Problem(result.file, r[0], header, r[1], f"duplicate id (first at row {r[2]})",
-                            f"编号重复（首次出现在第 {r[2]} 行）") for r in rows], rows[0][3])
+        result.add(
+            [
+                Problem(
+                    result.file,
+                    r[0],
+                    header,
+                    r[1],
+                    f"duplicate id (first at row {r[2]})",
+                    f"编号重复（首次出现在第 {r[2]} 行）",
+                )
+                for r in rows
+            ],
+            rows[0][3],
+        )
 
 
-def check_customer_references(con: duckdb.DuckDBPyConnection, checked: dict[str, Checked],
-                              headers: dict[str, str]) -> None:
+def check_customer_references(
+    con: duckdb.DuckDBPyConnection, checked: dict[str, Checked], headers: dict[str, str]
+) -> None:
     """Every ``customer_id`` in another table must exist in the customers table (when one is given)."""
     if "customers" not in checked or checked["customers"].select_sql is None:
         return
@@ -195,9 +261,20 @@ def check_customer_references(con: duckdb.DuckDBPyConnection, checked: dict[str,
             f"WHERE t.customer_id IS NOT NULL ORDER BY t.{ROW} LIMIT {LIMIT}"
         ).fetchall()
         if rows:
-            result.add([Problem(result.file, r[0], headers[table], r[1],
-                                f"unknown customer (not in {checked['customers'].file})",
-                                f"客户编号在 {checked['customers'].file} 中不存在") for r in rows], rows[0][2])
+            result.add(
+                [
+                    Problem(
+                        result.file,
+                        r[0],
+                        headers[table],
+                        r[1],
+                        f"unknown customer (not in {checked['customers'].file})",
+                        f"客户编号在 {checked['customers'].file} 中不存在",
+                    )
+                    for r in rows
+                ],
+                rows[0][2],
+            )
 
 
 __all__ = ["Checked", "check_file", "check_customer_references", "map_headers"]

@@ -35,8 +35,13 @@ ZH_TRUE, ZH_FALSE = "是", "否"
 
 
 def _is_nested(field: pa.Field) -> bool:
-    return pa.types.is_list(field.type) or pa.types.is_large_list(field.type) or pa.types.is_struct(field.type) \
-        or pa.types.is_map(field.type) or pa.types.is_fixed_size_list(field.type)
+    return (
+        pa.types.is_list(field.type)
+        or pa.types.is_large_list(field.type)
+        or pa.types.is_struct(field.type)
+        or pa.types.is_map(field.type)
+        or pa.types.is_fixed_size_list(field.type)
+    )
 
 
 def nested_as_json(table: pa.Table) -> pa.Table:
@@ -78,8 +83,14 @@ class TableWriter:
     ...     writer.write(pa.table({"a": [1, 2]}))
     """
 
-    def __init__(self, path: Path, *, headers: Mapping[str, str] | None = None, encoding: str = "utf-8",
-                 unique: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        headers: Mapping[str, str] | None = None,
+        encoding: str = "utf-8",
+        unique: Sequence[str] = (),
+    ) -> None:
         self.path = Path(path)
         self.format = self.path.suffix.lower().lstrip(".")
         if self.format not in FORMATS:
@@ -109,8 +120,9 @@ class TableWriter:
             self._open()
         elif table.schema != self._schema:
             if table.column_names != self._schema.names:
-                raise UsageError(f"{self.path.name}: every piece needs the columns {self._schema.names}, "
-                                 f"not {table.column_names}")
+                raise UsageError(
+                    f"{self.path.name}: every piece needs the columns {self._schema.names}, not {table.column_names}"
+                )
             table = table.cast(self._schema)
         if self.format == "csv":
             self._write_csv(table)
@@ -175,10 +187,17 @@ class TableWriter:
         else:
             import xlsxwriter
 
-            self._book = xlsxwriter.Workbook(str(self._tmp), {
-                "constant_memory": True, "default_date_format": "yyyy-mm-dd", "nan_inf_to_errors": True,
-                "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False,
-            })
+            self._book = xlsxwriter.Workbook(
+                str(self._tmp),
+                {
+                    "constant_memory": True,
+                    "default_date_format": "yyyy-mm-dd",
+                    "nan_inf_to_errors": True,
+                    "strings_to_numbers": False,
+                    "strings_to_formulas": False,
+                    "strings_to_urls": False,
+                },
+            )
             self._sink = self._book
             self._sheet = self._book.add_worksheet(self.path.stem[:31])
             bold = self._book.add_format({"bold": True})
@@ -195,13 +214,17 @@ class TableWriter:
         try:
             self._sink.write(buffer.getvalue().decode("utf-8").encode(self.encoding))
         except UnicodeEncodeError as exc:
-            raise UsageError(f"{self.path.name}: {exc.object[exc.start:exc.end]!r} cannot be written in "
-                             f"{self.encoding}; choose another encoding such as gb18030 or utf-8") from None
+            raise UsageError(
+                f"{self.path.name}: {exc.object[exc.start : exc.end]!r} cannot be written in "
+                f"{self.encoding}; choose another encoding such as gb18030 or utf-8"
+            ) from None
 
     def _write_xlsx(self, table: pa.Table) -> None:
         if self.rows + table.num_rows >= EXCEL_MAX_ROWS:
-            raise UsageError(f"{self.path.name}: {self.rows + table.num_rows} rows do not fit an Excel sheet "
-                             f"({EXCEL_MAX_ROWS - 1} at most); write CSV or Parquet instead")
+            raise UsageError(
+                f"{self.path.name}: {self.rows + table.num_rows} rows do not fit an Excel sheet "
+                f"({EXCEL_MAX_ROWS - 1} at most); write CSV or Parquet instead"
+            )
         columns = [column.to_pylist() for column in table.columns]
         write_row = self._sheet.write_row
         for offset, row in enumerate(zip(*columns, strict=True)):  # Excel output is row by row by nature
@@ -297,8 +320,7 @@ class DatasetWriter:
             self.abort()
 
 
-def write_table(table: pa.Table, path: Path, *, headers: dict[str, str] | None = None,
-                encoding: str = "utf-8") -> Path:
+def write_table(table: pa.Table, path: Path, *, headers: dict[str, str] | None = None, encoding: str = "utf-8") -> Path:
     """Write ``table`` to ``path`` (.csv, .parquet or .xlsx by suffix), atomically; returns the path.
 
     ``headers`` renames columns on the way out (e.g. to Chinese headers); ``encoding`` applies to CSV.
@@ -317,8 +339,13 @@ def write_table(table: pa.Table, path: Path, *, headers: dict[str, str] | None =
     return writer.close()
 
 
-def write_dataset(tables: dict[str, pa.Table], out_dir: Path, *, format: str = "csv",  # noqa: A002
-                  lang: str = "en") -> list[Path]:
+def write_dataset(
+    tables: dict[str, pa.Table],
+    out_dir: Path,
+    *,
+    format: str = "csv",  # noqa: A002
+    lang: str = "en",
+) -> list[Path]:
     """Write a data set: one file per table in ``out_dir``; returns the paths written.
 
     ``lang="en"``: canonical names and UTF-8; ``lang="zh"``: Chinese file names (``交易.csv``), headers and

@@ -70,8 +70,11 @@ def pareto_chart(pareto: Pareto, lang: str) -> dict[str, Any]:
                 "silent": True,
                 "symbol": "none",
                 "lineStyle": {"type": "dashed", "color": "#8c9aa8"},
-                "label": {"formatter": _("top 20%% of customers: %(share)s of sales",
-                                         share=fmt.percent(pareto.top20_sales_share))},
+                "label": {
+                    "formatter": _(
+                        "top 20%% of customers: %(share)s of sales", share=fmt.percent(pareto.top20_sales_share)
+                    )
+                },
                 "data": [{"xAxis": 0.2}],
             },
         },
@@ -89,26 +92,40 @@ def pareto_chart(pareto: Pareto, lang: str) -> dict[str, Any]:
                 "symbol": "pin",
                 "symbolSize": 46,
                 "label": {"formatter": _("peak"), "fontSize": 11},
-                "data": [{"name": _("Profit peak"),
-                          "coord": [pareto.profit_peak_customer_share, pareto.profit_peak_share],
-                          "value": pareto.profit_peak_share}],
+                "data": [
+                    {
+                        "name": _("Profit peak"),
+                        "coord": [pareto.profit_peak_customer_share, pareto.profit_peak_share],
+                        "value": pareto.profit_peak_share,
+                    }
+                ],
             }
         series.append(profit)
-    series.append({
-        "name": _("Equal shares"),
-        "type": "line",
-        "showSymbol": False,
-        "silent": True,
-        "lineStyle": {"type": "dotted", "color": "#b8c2cc", "width": 1},
-        "itemStyle": {"color": "#b8c2cc"},
-        "data": [[0, 0], [1, 1]],
-    })
+    series.append(
+        {
+            "name": _("Equal shares"),
+            "type": "line",
+            "showSymbol": False,
+            "silent": True,
+            "lineStyle": {"type": "dotted", "color": "#b8c2cc", "width": 1},
+            "itemStyle": {"color": "#b8c2cc"},
+            "data": [[0, 0], [1, 1]],
+        }
+    )
     return _base(
         tooltip={"trigger": "axis", "valueFormatter": "fmt:percent"},
         legend={"top": 0},
         grid=_GRID,
-        xAxis={"type": "value", "min": 0, "max": 1, "name": _("Share of customers"), "nameLocation": "middle",
-               "nameGap": 28, "axisLabel": {"formatter": "fmt:percent0"}, **_AXIS},
+        xAxis={
+            "type": "value",
+            "min": 0,
+            "max": 1,
+            "name": _("Share of customers"),
+            "nameLocation": "middle",
+            "nameGap": 28,
+            "axisLabel": {"formatter": "fmt:percent0"},
+            **_AXIS,
+        },
         yAxis={"type": "value", "min": 0, "axisLabel": {"formatter": "fmt:percent0"}, **_AXIS},
         series=series,
     )
@@ -123,18 +140,49 @@ def rfm_chart(rfm: Rfm, lang: str) -> dict[str, Any]:
     return _base(
         tooltip={"trigger": "item", "formatter": "fmt:rfm"},
         grid={"left": 64, "right": 24, "top": 16, "bottom": 72, "containLabel": True},
-        xAxis={"type": "category", "data": scores, "name": _("Frequency score"), "nameLocation": "middle",
-               "nameGap": 28, "splitArea": {"show": True}},
-        yAxis={"type": "category", "data": scores, "name": _("Recency score"), "nameLocation": "middle",
-               "nameGap": 32, "splitArea": {"show": True}},
-        visualMap={"min": 0, "max": top, "dimension": 2, "calculable": False, "orient": "horizontal", "left": "center",
-                   "bottom": 0, "itemHeight": 160, "inRange": {"color": ["#eef4fa", "#2e86c1", "#1f4e79"]}},
-        series=[{"name": _("Customers"), "type": "heatmap", "data": data,
-                 "label": {"show": True, "formatter": "fmt:heatcount"},
-                 "dimensions": ["frequency", "recency", "customers", "monetary"],
-                 "encode": {"x": 0, "y": 1, "value": 2}}],
-        rfmNames={"customers": _("Customers"), "monetary": _("Average 12-month sales"),
-                  "recency": _("Recency score"), "frequency": _("Frequency score")},
+        xAxis={
+            "type": "category",
+            "data": scores,
+            "name": _("Frequency score"),
+            "nameLocation": "middle",
+            "nameGap": 28,
+            "splitArea": {"show": True},
+        },
+        yAxis={
+            "type": "category",
+            "data": scores,
+            "name": _("Recency score"),
+            "nameLocation": "middle",
+            "nameGap": 32,
+            "splitArea": {"show": True},
+        },
+        visualMap={
+            "min": 0,
+            "max": top,
+            "dimension": 2,
+            "calculable": False,
+            "orient": "horizontal",
+            "left": "center",
+            "bottom": 0,
+            "itemHeight": 160,
+            "inRange": {"color": ["#eef4fa", "#2e86c1", "#1f4e79"]},
+        },
+        series=[
+            {
+                "name": _("Customers"),
+                "type": "heatmap",
+                "data": data,
+                "label": {"show": True, "formatter": "fmt:heatcount"},
+                "dimensions": ["frequency", "recency", "customers", "monetary"],
+                "encode": {"x": 0, "y": 1, "value": 2},
+            }
+        ],
+        rfmNames={
+            "customers": _("Customers"),
+            "monetary": _("Average 12-month sales"),
+            "recency": _("Recency score"),
+            "frequency": _("Frequency score"),
+        },
     )
 
 
@@ -145,8 +193,15 @@ def prospect_charts(prospects: Prospects, lang: str) -> tuple[dict[str, Any], di
         grid=_GRID,
         xAxis={"type": "category", "data": [g.label for g in prospects.grades], **_AXIS},
         yAxis={"type": "value", "minInterval": 1, **_AXIS},
-        series=[{"name": _("Prospects"), "type": "bar", "barMaxWidth": 56,
-                 "data": [g.prospects for g in prospects.grades], "label": {"show": True, "position": "top"}}],
+        series=[
+            {
+                "name": _("Prospects"),
+                "type": "bar",
+                "barMaxWidth": 56,
+                "data": [g.prospects for g in prospects.grades],
+                "label": {"show": True, "position": "top"},
+            }
+        ],
     )
     timed = [g for g in prospects.grades if g.days_per_month]
     if not timed:
@@ -154,9 +209,16 @@ def prospect_charts(prospects: Prospects, lang: str) -> tuple[dict[str, Any], di
     pie = _base(
         tooltip={"trigger": "item", "valueFormatter": "fmt:number1"},
         legend={"bottom": 0},
-        series=[{"name": _("Days per month"), "type": "pie", "radius": ["42%", "70%"], "center": ["50%", "45%"],
-                 "label": {"formatter": "{b}\n{c}"},
-                 "data": [{"name": g.label, "value": g.days_per_month} for g in timed]}],
+        series=[
+            {
+                "name": _("Days per month"),
+                "type": "pie",
+                "radius": ["42%", "70%"],
+                "center": ["50%", "45%"],
+                "label": {"formatter": "{b}\n{c}"},
+                "data": [{"name": g.label, "value": g.days_per_month} for g in timed],
+            }
+        ],
     )
     return bars, pie
 
@@ -169,11 +231,17 @@ def clv_charts(clv: Clv, lang: str) -> tuple[dict[str, Any], dict[str, Any]]:
         grid=_GRID,
         legend={"top": 0},
         xAxis={"type": "category", "data": [t.label for t in clv.tiers], **_AXIS},
-        yAxis=[{"type": "value", "axisLabel": {"formatter": "fmt:compact"}, **_AXIS},
-               {"type": "value", "minInterval": 1, "splitLine": {"show": False}}],
+        yAxis=[
+            {"type": "value", "axisLabel": {"formatter": "fmt:compact"}, **_AXIS},
+            {"type": "value", "minInterval": 1, "splitLine": {"show": False}},
+        ],
         series=[
-            {"name": _("Expected 12-month value"), "type": "bar", "barMaxWidth": 56,
-             "data": [t.clv for t in clv.tiers]},
+            {
+                "name": _("Expected 12-month value"),
+                "type": "bar",
+                "barMaxWidth": 56,
+                "data": [t.clv for t in clv.tiers],
+            },
             {"name": _("Customers"), "type": "line", "yAxisIndex": 1, "data": [t.customers for t in clv.tiers]},
         ],
     )
@@ -181,11 +249,24 @@ def clv_charts(clv: Clv, lang: str) -> tuple[dict[str, Any], dict[str, Any]]:
     bins = [f"{fmt.percent(a, 0)}–{fmt.percent(b, 0)}" for a, b in zip(edges[:-1], edges[1:], strict=True)]
     hist = _base(
         grid=_GRID,
-        xAxis={"type": "category", "data": bins, "name": _("Probability alive"), "nameLocation": "middle",
-               "nameGap": 28, **_AXIS},
+        xAxis={
+            "type": "category",
+            "data": bins,
+            "name": _("Probability alive"),
+            "nameLocation": "middle",
+            "nameGap": 28,
+            **_AXIS,
+        },
         yAxis={"type": "value", "minInterval": 1, **_AXIS},
-        series=[{"name": _("Customers"), "type": "bar", "barCategoryGap": "8%", "data": list(clv.p_alive_counts),
-                 "itemStyle": {"color": PALETTE[2]}}],
+        series=[
+            {
+                "name": _("Customers"),
+                "type": "bar",
+                "barCategoryGap": "8%",
+                "data": list(clv.p_alive_counts),
+                "itemStyle": {"color": PALETTE[2]},
+            }
+        ],
     )
     return tiers, hist
 
@@ -203,10 +284,23 @@ def sankey_chart(migration: Migration, lang: str) -> dict[str, Any]:
     links = [{"source": left[i], "target": right[j], "value": n} for i, j, n in migration.links()]
     return _base(
         tooltip={"trigger": "item", "valueFormatter": "fmt:number"},
-        series=[{"type": "sankey", "data": nodes, "links": links, "nodeAlign": "justify",
-                 "left": 8, "right": 150, "top": 8, "bottom": 8,
-                 "emphasis": {"focus": "adjacency"}, "nodeWidth": 14, "nodeGap": 12, "label": {"fontSize": 12},
-                 "lineStyle": {"color": "source", "opacity": 0.35, "curveness": 0.5}}],
+        series=[
+            {
+                "type": "sankey",
+                "data": nodes,
+                "links": links,
+                "nodeAlign": "justify",
+                "left": 8,
+                "right": 150,
+                "top": 8,
+                "bottom": 8,
+                "emphasis": {"focus": "adjacency"},
+                "nodeWidth": 14,
+                "nodeGap": 12,
+                "label": {"fontSize": 12},
+                "lineStyle": {"color": "source", "opacity": 0.35, "curveness": 0.5},
+            }
+        ],
     )
 
 

@@ -27,8 +27,15 @@ from tierwise.reports.workbook import MAX_WIDTH, Formats, text_width
 
 CHUNK_ROWS = 65_536
 _EXCEL_EPOCH_OFFSET = 25_569  # days from 1899-12-30 (Excel's day 0) to 1970-01-01
-_UNIT_STYLE = {"currency": "money", "ratio": "ratio", "count": "int", "days": "int", "rank": "int",
-               "score": "float", "date": "date"}
+_UNIT_STYLE = {
+    "currency": "money",
+    "ratio": "ratio",
+    "count": "int",
+    "days": "int",
+    "rank": "int",
+    "score": "float",
+    "date": "date",
+}
 _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
@@ -37,8 +44,12 @@ def column_label(name: str, lang: str) -> str:
     _ = gettext_for(lang)
     if name in INDICATORS:
         return INDICATORS[name].label(lang)
-    for prefix, msgid in (("class_", N_("%(policy)s: class")), ("label_", N_("%(policy)s: label")),
-                          ("score_", N_("%(policy)s: score")), ("reasons_", N_("%(policy)s: reasons"))):
+    for prefix, msgid in (
+        ("class_", N_("%(policy)s: class")),
+        ("label_", N_("%(policy)s: label")),
+        ("score_", N_("%(policy)s: score")),
+        ("reasons_", N_("%(policy)s: reasons")),
+    ):
         if name.startswith(prefix):
             return _(msgid, policy=name.removeprefix(prefix))
     fixed = {"customer_id": _("Customer ID"), "value_at_risk": _("Value at risk")}
@@ -68,8 +79,14 @@ def _style(name: str, type_: pa.DataType) -> str:
 
 
 def _is_text(type_: pa.DataType) -> bool:
-    return not (pa.types.is_date(type_) or pa.types.is_timestamp(type_) or pa.types.is_integer(type_)
-                or pa.types.is_floating(type_) or pa.types.is_decimal(type_) or pa.types.is_boolean(type_))
+    return not (
+        pa.types.is_date(type_)
+        or pa.types.is_timestamp(type_)
+        or pa.types.is_integer(type_)
+        or pa.types.is_floating(type_)
+        or pa.types.is_decimal(type_)
+        or pa.types.is_boolean(type_)
+    )
 
 
 def _width(column: pa.ChunkedArray, header: str) -> int:
@@ -147,7 +164,7 @@ def _row_xml(batch: pa.RecordBatch, first_row: int, styles: list[str]) -> memory
     xml = pc.binary_join_element_wise('<row r="', rows, '">', *cells, "</row>", "")
     # the values of a string array lie back to back in its data buffer: one copy for the whole chunk
     offsets = np.frombuffer(xml.buffers()[1], dtype=np.int32, count=len(xml) + 1, offset=xml.offset * 4)
-    return memoryview(xml.buffers()[2])[offsets[0]:offsets[-1]]
+    return memoryview(xml.buffers()[2])[offsets[0] : offsets[-1]]
 
 
 def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str:

@@ -106,8 +106,9 @@ def _readme(buf: SheetBuffer, report: ReportData, written: list[tuple[str, str]]
 class _Sheets:
     """Writes the small sheets of one report, each through its own row-ordered buffer."""
 
-    def __init__(self, book: Workbook, fmt: Formats, report: ReportData, names: dict[str, str],
-                 written: list[tuple[str, str]]) -> None:
+    def __init__(
+        self, book: Workbook, fmt: Formats, report: ReportData, names: dict[str, str], written: list[tuple[str, str]]
+    ) -> None:
         self.book, self.fmt, self.report, self.names, self.written = book, fmt, report, names, written
         self._ = gettext_for(report.lang)
 
@@ -141,8 +142,10 @@ class _Sheets:
             (_("Last transaction"), m.last_date, "bigdate"),
         ]
         if self.report.pareto is not None:
-            rows += [(_("Gini coefficient"), self.report.pareto.gini, "bigfloat"),
-                     (_("Sales share of the top 20%% of customers"), self.report.pareto.top20_sales_share, "bigratio")]
+            rows += [
+                (_("Gini coefficient"), self.report.pareto.gini, "bigfloat"),
+                (_("Sales share of the top 20%% of customers"), self.report.pareto.top20_sales_share, "bigratio"),
+            ]
         buf.table(2, 0, [_("Figure"), _("Value")], [[a, b] for a, b, _s in rows], ["label", "big"])
         for i, (_a, _b, style) in enumerate(rows, start=3):
             buf.put(i, 1, _b, style, measure=False)
@@ -161,14 +164,23 @@ class _Sheets:
             buf = self._sheet("classes", name)
             buf.put(0, 0, f"{dist.policy} v{dist.version} · {dist.title}", "title")
             with_profit = bool(dist.rows) and dist.rows[0].profit is not None
-            headers = [_("Class"), _("Label"), _("Customers"), _("Share of customers"), _("12-month sales"),
-                       _("Share of sales")]
+            headers = [
+                _("Class"),
+                _("Label"),
+                _("Customers"),
+                _("Share of customers"),
+                _("12-month sales"),
+                _("Share of sales"),
+            ]
             styles = ["text", "text", "int", "ratio", "money", "ratio"]
             if with_profit:
                 headers += [_("12-month profit"), _("Share of profit")]
                 styles += ["money", "ratio"]
-            rows = [[r.code, r.label, r.customers, r.customer_share, r.sales, r.sales_share]
-                    + ([r.profit, r.profit_share] if with_profit else []) for r in dist.rows]
+            rows = [
+                [r.code, r.label, r.customers, r.customer_share, r.sales, r.sales_share]
+                + ([r.profit, r.profit_share] if with_profit else [])
+                for r in dist.rows
+            ]
             end = buf.table(2, 0, headers, rows, styles)
             if dist.unclassified:
                 buf.put(end + 1, 0, _("%(n)s customers could not be classified:", n=dist.unclassified), "label")
@@ -181,10 +193,16 @@ class _Sheets:
                 chart = self._chart("column", _("Share of customers, sales and profit by class"))
                 n = len(rows)
                 for col in [3, 5] + ([7] if with_profit else []):
-                    chart.add_series({"name": [name, 2, col], "categories": [name, 3, 1, 2 + n, 1],
-                                      "values": [name, 3, col, 2 + n, col]})
-                chart.set_y_axis({"num_format": "0%", "major_gridlines": {"visible": True,
-                                                                          "line": {"color": "#E8EDF2"}}})
+                    chart.add_series(
+                        {
+                            "name": [name, 2, col],
+                            "categories": [name, 3, 1, 2 + n, 1],
+                            "values": [name, 3, col, 2 + n, col],
+                        }
+                    )
+                chart.set_y_axis(
+                    {"num_format": "0%", "major_gridlines": {"visible": True, "line": {"color": "#E8EDF2"}}}
+                )
                 chart.set_legend({"position": "top"})
                 buf.sheet.insert_chart(end + 4 + len(dist.unclassified_reasons), 0, chart)
             buf.flush()
@@ -221,11 +239,19 @@ class _Sheets:
         n = len(rows)
         chart = self._chart("scatter", _("Pareto curve (80/20)"), "straight")
         for c in range(1, len(headers)):
-            chart.add_series({"name": [name, 0, c], "categories": [name, 1, 0, n, 0], "values": [name, 1, c, n, c],
-                              "line": {"width": 2.25}, "marker": {"type": "none"}})
+            chart.add_series(
+                {
+                    "name": [name, 0, c],
+                    "categories": [name, 1, 0, n, 0],
+                    "values": [name, 1, c, n, c],
+                    "line": {"width": 2.25},
+                    "marker": {"type": "none"},
+                }
+            )
         chart.set_x_axis({"min": 0, "max": 1, "num_format": "0%", "name": _("Share of customers")})
-        chart.set_y_axis({"min": 0, "num_format": "0%", "major_gridlines": {"visible": True,
-                                                                            "line": {"color": "#E8EDF2"}}})
+        chart.set_y_axis(
+            {"min": 0, "num_format": "0%", "major_gridlines": {"visible": True, "line": {"color": "#E8EDF2"}}}
+        )
         chart.set_legend({"position": "top"})
         chart.set_size({"width": 720, "height": 420})
         buf.sheet.insert_chart(len(stats) + 2, col, chart)
@@ -249,15 +275,31 @@ class _Sheets:
                 buf.put(i, f, cell.customers if cell else 0, "int")
                 buf.put(i, 7 + f, cell.monetary_mean if cell else None, "int")
         for first in (1, 8):
-            buf.sheet.conditional_format(2, first, 6, first + 4, {
-                "type": "3_color_scale", "min_color": "#EEF4FA", "mid_color": "#5DADE2", "max_color": "#1F4E79"})
-        end = buf.table(8, 0, [_("Segment"), _("Label"), _("Customers")],
-                        [[code, label, n] for code, label, n in r.segments], ["text", "text", "int"])
+            buf.sheet.conditional_format(
+                2,
+                first,
+                6,
+                first + 4,
+                {"type": "3_color_scale", "min_color": "#EEF4FA", "mid_color": "#5DADE2", "max_color": "#1F4E79"},
+            )
+        end = buf.table(
+            8,
+            0,
+            [_("Segment"), _("Label"), _("Customers")],
+            [[code, label, n] for code, label, n in r.segments],
+            ["text", "text", "int"],
+        )
         if r.segments:
             name = self.names["rfm"]
             chart = self._chart("bar", _("Customers per RFM segment"))
-            chart.add_series({"name": [name, 8, 2], "categories": [name, 9, 1, end - 1, 1],
-                              "values": [name, 9, 2, end - 1, 2], "data_labels": {"value": True}})
+            chart.add_series(
+                {
+                    "name": [name, 8, 2],
+                    "categories": [name, 9, 1, end - 1, 1],
+                    "values": [name, 9, 2, end - 1, 2],
+                    "data_labels": {"value": True},
+                }
+            )
             chart.set_legend({"none": True})
             chart.set_y_axis({"reverse": True})
             buf.sheet.insert_chart(end + 1, 0, chart)
@@ -268,10 +310,19 @@ class _Sheets:
         if k is None:
             return
         buf = self._sheet("key_accounts")
-        headers = [_("Customer ID"), _("Customer"), _("Class"), _("12-month sales"), _("12-month profit"),
-                   _("Account manager"), _("Reasons")]
-        rows = [[a.customer_id, a.name, a.class_label, a.sales_12m, a.profit_12m, a.owner, "\n".join(a.reasons)]
-                for a in k.accounts]
+        headers = [
+            _("Customer ID"),
+            _("Customer"),
+            _("Class"),
+            _("12-month sales"),
+            _("12-month profit"),
+            _("Account manager"),
+            _("Reasons"),
+        ]
+        rows = [
+            [a.customer_id, a.name, a.class_label, a.sales_12m, a.profit_12m, a.owner, "\n".join(a.reasons)]
+            for a in k.accounts
+        ]
         buf.table(0, 0, headers, rows, ["text", "text", "text", "money", "money", "text", "wrap"])
         buf.width(6, 70)
         buf.sheet.freeze_panes(1, 2)
@@ -284,21 +335,39 @@ class _Sheets:
             return
         name = self.names["prospects"]
         buf = self._sheet("prospects")
-        headers = [_("Grade"), _("Label"), _("Prospects"), _("Accounts per salesperson"), _("Days per month"),
-                   _("Contact cadence")]
+        headers = [
+            _("Grade"),
+            _("Label"),
+            _("Prospects"),
+            _("Accounts per salesperson"),
+            _("Days per month"),
+            _("Contact cadence"),
+        ]
         rows = [[g.code, g.label, g.prospects, g.accounts_per_rep, g.days_per_month, g.cadence] for g in p.grades]
         end = buf.table(0, 0, headers, rows, ["text", "text", "int", "int", "float", "text"])
         buf.sheet.freeze_panes(1, 0)
         n = len(rows)
         bars = self._chart("column", _("Prospects per grade"))
-        bars.add_series({"name": [name, 0, 2], "categories": [name, 1, 1, n, 1], "values": [name, 1, 2, n, 2],
-                         "data_labels": {"value": True}})
+        bars.add_series(
+            {
+                "name": [name, 0, 2],
+                "categories": [name, 1, 1, n, 1],
+                "values": [name, 1, 2, n, 2],
+                "data_labels": {"value": True},
+            }
+        )
         bars.set_legend({"none": True})
         buf.sheet.insert_chart(end + 1, 0, bars)
         if any(g.days_per_month for g in p.grades):
             pie = self._chart("doughnut", _("Days per month"))
-            pie.add_series({"name": [name, 0, 4], "categories": [name, 1, 1, n, 1], "values": [name, 1, 4, n, 4],
-                            "data_labels": {"value": True, "category": True}})
+            pie.add_series(
+                {
+                    "name": [name, 0, 4],
+                    "categories": [name, 1, 1, n, 1],
+                    "values": [name, 1, 4, n, 4],
+                    "data_labels": {"value": True, "category": True},
+                }
+            )
             buf.sheet.insert_chart(end + 1, 5, pie)
         buf.flush()
 
@@ -314,19 +383,25 @@ class _Sheets:
         hist_col = len(headers) + 1
         edges = c.p_alive_edges
         hist = [[a, b, n] for a, b, n in zip(edges[:-1], edges[1:], c.p_alive_counts, strict=True)]
-        buf.table(0, hist_col, [_("P(alive) from"), _("P(alive) to"), _("Customers")], hist,
-                  ["ratio", "ratio", "int"])
+        buf.table(0, hist_col, [_("P(alive) from"), _("P(alive) to"), _("Customers")], hist, ["ratio", "ratio", "int"])
         buf.sheet.freeze_panes(1, 0)
         start = max(len(rows), len(hist)) + 2
         tiers = self._chart("column", _("Expected 12-month value by tier"))
-        tiers.add_series({"name": [name, 0, 3], "categories": [name, 1, 1, len(rows), 1],
-                          "values": [name, 1, 3, len(rows), 3]})
+        tiers.add_series(
+            {"name": [name, 0, 3], "categories": [name, 1, 1, len(rows), 1], "values": [name, 1, 3, len(rows), 3]}
+        )
         tiers.set_legend({"none": True})
         tiers.set_y_axis({"num_format": "#,##0"})
         buf.sheet.insert_chart(start, 0, tiers)
         chart = self._chart("column", _("Probability alive"))
-        chart.add_series({"name": [name, 0, hist_col + 2], "categories": [name, 1, hist_col, len(hist), hist_col],
-                          "values": [name, 1, hist_col + 2, len(hist), hist_col + 2], "gap": 10})
+        chart.add_series(
+            {
+                "name": [name, 0, hist_col + 2],
+                "categories": [name, 1, hist_col, len(hist), hist_col],
+                "values": [name, 1, hist_col + 2, len(hist), hist_col + 2],
+                "gap": 10,
+            }
+        )
         chart.set_legend({"none": True})
         chart.set_x_axis({"num_format": "0%"})
         buf.sheet.insert_chart(start, hist_col, chart)
@@ -337,10 +412,29 @@ class _Sheets:
         if a is None:
             return
         buf = self._sheet("at_risk")
-        headers = [_("Customer ID"), _("Customer"), _("Class"), _("Probability alive"), _("Last purchase"),
-                   _("Expected purchases"), _("Expected 12-month value"), _("Value at risk")]
-        rows = [[r.customer_id, r.name, r.class_label, r.p_alive, r.last_purchase, r.expected_purchases, r.clv,
-                 r.value_at_risk] for r in a.accounts]
+        headers = [
+            _("Customer ID"),
+            _("Customer"),
+            _("Class"),
+            _("Probability alive"),
+            _("Last purchase"),
+            _("Expected purchases"),
+            _("Expected 12-month value"),
+            _("Value at risk"),
+        ]
+        rows = [
+            [
+                r.customer_id,
+                r.name,
+                r.class_label,
+                r.p_alive,
+                r.last_purchase,
+                r.expected_purchases,
+                r.clv,
+                r.value_at_risk,
+            ]
+            for r in a.accounts
+        ]
         buf.table(0, 0, headers, rows, ["text", "text", "text", "ratio", "date", "float", "money", "money"])
         buf.sheet.freeze_panes(1, 2)
         buf.sheet.autofilter(0, 0, len(rows), len(headers) - 1)
@@ -352,16 +446,27 @@ class _Sheets:
             return
         buf = self._sheet("migration")
         labels = [label for _c, label in g.classes]
-        buf.put(0, 0, _("From %(a)s (rows) to %(b)s (columns)", a=g.from_date.isoformat(), b=g.to_date.isoformat()),
-                "label", measure=False)
+        buf.put(
+            0,
+            0,
+            _("From %(a)s (rows) to %(b)s (columns)", a=g.from_date.isoformat(), b=g.to_date.isoformat()),
+            "label",
+            measure=False,
+        )
         buf.put_row(1, 0, [_("From \\ to"), *labels], "header")
         for i, (label, counts) in enumerate(zip(labels, g.counts, strict=True), start=2):
             buf.put(i, 0, label, "header")
             buf.put_row(i, 1, list(counts), "int")
         n = len(labels)
-        buf.sheet.conditional_format(2, 1, 1 + n, n, {"type": "2_color_scale", "min_color": "#FFFFFF",
-                                                      "max_color": "#5DADE2"})
-        buf.table(3 + n, 0, [_("Upgrades"), _("Downgrades"), _("Unchanged")],
-                  [[g.upgrades, g.downgrades, g.unchanged]], ["int", "int", "int"])
+        buf.sheet.conditional_format(
+            2, 1, 1 + n, n, {"type": "2_color_scale", "min_color": "#FFFFFF", "max_color": "#5DADE2"}
+        )
+        buf.table(
+            3 + n,
+            0,
+            [_("Upgrades"), _("Downgrades"), _("Unchanged")],
+            [[g.upgrades, g.downgrades, g.unchanged]],
+            ["int", "int", "int"],
+        )
         buf.sheet.freeze_panes(2, 1)
         buf.flush()

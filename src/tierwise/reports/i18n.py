@@ -33,7 +33,7 @@ LOCALES = {"en": "en_US", "zh": "zh_CN"}
 DOMAIN = "messages"
 
 
-def N_(msgid: str) -> str:
+def N_(msgid: str) -> str:  # noqa: N802 - gettext's conventional name
     """Mark an English text for the catalogue without translating it yet (translated at render time)."""
     return msgid
 

@@ -48,8 +48,9 @@ def _with(assignments: pa.Table, indicators: pa.Table, columns: list[str]) -> pa
     return assignments
 
 
-def class_distribution(assignments: pa.Table, policy: Policy, indicators: pa.Table, lang: str, *,
-                       with_profit: bool) -> ClassDistribution:
+def class_distribution(
+    assignments: pa.Table, policy: Policy, indicators: pa.Table, lang: str, *, with_profit: bool
+) -> ClassDistribution:
     """Customers, 12-month sales and profit per class, in the policy's class order, and the unclassified."""
     t = _with(assignments, indicators, ["sales_12m", "profit_12m"])
     metrics = [("customer_id", "count")] + [(c, "sum") for c in ("sales_12m", "profit_12m") if c in t.column_names]
@@ -59,22 +60,35 @@ def class_distribution(assignments: pa.Table, policy: Policy, indicators: pa.Tab
     for spec in policy.classes:
         g = grouped.get(spec.code, {})
         count, s, p = g.get("customer_id_count", 0), g.get("sales_12m_sum") or 0.0, g.get("profit_12m_sum") or 0.0
-        rows.append(ClassRow(
-            code=spec.code, label=spec.label[lang], customers=int(count),
-            customer_share=count / n if n else 0.0, sales=float(s), sales_share=s / sales if sales else 0.0,
-            profit=float(p) if with_profit else None,
-            profit_share=(p / profit if profit else 0.0) if with_profit else None,
-        ))
+        rows.append(
+            ClassRow(
+                code=spec.code,
+                label=spec.label[lang],
+                customers=int(count),
+                customer_share=count / n if n else 0.0,
+                sales=float(s),
+                sales_share=s / sales if sales else 0.0,
+                profit=float(p) if with_profit else None,
+                profit_share=(p / profit if profit else 0.0) if with_profit else None,
+            )
+        )
     unclassified = t.filter(pc.equal(t.column("class"), UNCLASSIFIED))
     reasons: list[Finding] = []
     if unclassified.num_rows:
         text = pc.binary_join(pc.cast(unclassified.column("reasons"), pa.list_(pa.string())), "; ")
         counts = pc.value_counts(text).to_pylist()
         counts.sort(key=lambda c: (-c["counts"], c["values"] or ""))
-        reasons = [Finding(Message("%(reason)s", {"reason": c["values"] or "–"}), c["counts"], "warning")
-                   for c in counts[:5]]
-    return ClassDistribution(policy=policy.name, version=str(policy.version), title=policy.description[lang],
-                             rows=rows, unclassified=unclassified.num_rows, unclassified_reasons=reasons)
+        reasons = [
+            Finding(Message("%(reason)s", {"reason": c["values"] or "–"}), c["counts"], "warning") for c in counts[:5]
+        ]
+    return ClassDistribution(
+        policy=policy.name,
+        version=str(policy.version),
+        title=policy.description[lang],
+        rows=rows,
+        unclassified=unclassified.num_rows,
+        unclassified_reasons=reasons,
+    )
 
 
 def class_columns(customers: pa.Table, assignments: pa.Table, policy: str) -> pa.Table:
@@ -86,13 +100,24 @@ def class_columns(customers: pa.Table, assignments: pa.Table, policy: str) -> pa
 
 def _accounts(t: pa.Table, limit: int) -> list[Account]:
     rows = t.slice(0, limit).to_pylist()
-    return [Account(customer_id=r["customer_id"], name=r.get("name") or r["customer_id"], class_code=r["class"],
-                    class_label=r["label"], sales_12m=r.get("sales_12m"), profit_12m=r.get("profit_12m"),
-                    reasons=list(r.get("reasons") or []), owner=r.get("owner")) for r in rows]
+    return [
+        Account(
+            customer_id=r["customer_id"],
+            name=r.get("name") or r["customer_id"],
+            class_code=r["class"],
+            class_label=r["label"],
+            sales_12m=r.get("sales_12m"),
+            profit_12m=r.get("profit_12m"),
+            reasons=list(r.get("reasons") or []),
+            owner=r.get("owner"),
+        )
+        for r in rows
+    ]
 
 
-def key_accounts(assignments: pa.Table, policy: Policy, indicators: pa.Table, *,
-                 limit: int = LIST_LIMIT) -> KeyAccounts:
+def key_accounts(
+    assignments: pa.Table, policy: Policy, indicators: pa.Table, *, limit: int = LIST_LIMIT
+) -> KeyAccounts:
     """Customers in the policy's best class (largest 12-month sales first) and their share of sales."""
     t = _with(assignments, indicators, ["name", "owner", "sales_12m", "profit_12m"])
     total_sales = _sum(t, "sales_12m")
@@ -107,9 +132,13 @@ def rfm_map(assignments: pa.Table, indicators: pa.Table) -> Rfm:
     """The recency × frequency map (score ``100·R + 10·F + M``) with mean 12-month sales, and segment sizes."""
     t = _with(assignments.filter(pc.is_valid(assignments.column("score"))), indicators, ["sales_12m"])
     score = np.asarray(t.column("score").to_numpy(zero_copy_only=False), dtype=np.int64)
-    scored = pa.table({"r": score // 100, "f": (score // 10) % 10,
-                       "sales": t.column("sales_12m") if "sales_12m" in t.column_names else pa.nulls(t.num_rows,
-                                                                                                    pa.float64())})
+    scored = pa.table(
+        {
+            "r": score // 100,
+            "f": (score // 10) % 10,
+            "sales": t.column("sales_12m") if "sales_12m" in t.column_names else pa.nulls(t.num_rows, pa.float64()),
+        }
+    )
     cells = scored.group_by(["r", "f"]).aggregate([([], "count_all"), ("sales", "mean")])
     cells = cells.sort_by([("r", "descending"), ("f", "ascending")]).to_pylist()
     sizes = assignments.group_by(["class", "label"]).aggregate([("customer_id", "count")]).to_pylist()
@@ -122,17 +151,25 @@ def rfm_map(assignments: pa.Table, indicators: pa.Table) -> Rfm:
 
 def prospect_grades(assignments: pa.Table, policy: Policy, lang: str) -> Prospects:
     """Prospects per grade with the policy's monthly time allocation (and groups with no grade, e.g. new accounts)."""
-    counts = {r["class"]: r["customer_id_count"]
-              for r in assignments.group_by("class").aggregate([("customer_id", "count")]).to_pylist()}
+    counts = {
+        r["class"]: r["customer_id_count"]
+        for r in assignments.group_by("class").aggregate([("customer_id", "count")]).to_pylist()
+    }
     codes = set(policy.class_codes)
     grades = []
     for alloc in policy.time_allocation or []:
         spec = policy.class_spec(alloc.group) if alloc.group in codes else None
         cadence = spec.cadence.text[lang] if spec is not None and spec.cadence is not None else None
-        grades.append(ProspectGrade(code=alloc.group, label=spec.label[lang] if spec else alloc.label[lang],
-                                    prospects=int(counts.get(alloc.group, 0)) if spec else None,
-                                    accounts_per_rep=alloc.accounts,
-                                    days_per_month=float(alloc.days_per_month), cadence=cadence))
+        grades.append(
+            ProspectGrade(
+                code=alloc.group,
+                label=spec.label[lang] if spec else alloc.label[lang],
+                prospects=int(counts.get(alloc.group, 0)) if spec else None,
+                accounts_per_rep=alloc.accounts,
+                days_per_month=float(alloc.days_per_month),
+                cadence=cadence,
+            )
+        )
     allocated = {g.code for g in grades}
     for spec in policy.classes:  # grades the allocation does not mention still show their count
         if spec.code not in allocated and counts.get(spec.code):
@@ -144,15 +181,22 @@ def prospect_grades(assignments: pa.Table, policy: Policy, lang: str) -> Prospec
 def at_risk_list(frame: Any, indicators: pa.Table, threshold: float, *, limit: int = LIST_LIMIT) -> AtRisk:
     """The at-risk section from :func:`tierwise.value.atrisk.at_risk` output (worst loss first)."""
     t = pa.Table.from_pandas(frame, preserve_index=False)
-    t = t.set_column(t.column_names.index("customer_id"), "customer_id",
-                     pc.cast(t.column("customer_id"), pa.string()))
+    t = t.set_column(t.column_names.index("customer_id"), "customer_id", pc.cast(t.column("customer_id"), pa.string()))
     t = _with(t, indicators, ["name"]).sort_by([("value_at_risk", "descending"), ("customer_id", "ascending")])
     rows = t.slice(0, limit).to_pylist()
-    accounts = [AtRiskAccount(
-        customer_id=r["customer_id"], name=r.get("name") or r["customer_id"], class_label=r["label"],
-        p_alive=float(r["p_alive"]), last_purchase=_day(r.get("last_purchase")),
-        expected_purchases=float(r["expected_purchases_12m"]), clv=float(r["clv_12m"]),
-        value_at_risk=float(r["value_at_risk"])) for r in rows]
+    accounts = [
+        AtRiskAccount(
+            customer_id=r["customer_id"],
+            name=r.get("name") or r["customer_id"],
+            class_label=r["label"],
+            p_alive=float(r["p_alive"]),
+            last_purchase=_day(r.get("last_purchase")),
+            expected_purchases=float(r["expected_purchases_12m"]),
+            clv=float(r["clv_12m"]),
+            value_at_risk=float(r["value_at_risk"]),
+        )
+        for r in rows
+    ]
     return AtRisk(threshold=threshold, accounts=accounts, total=t.num_rows, value_at_risk=_sum(t, "value_at_risk"))
 
 

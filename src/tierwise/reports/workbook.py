@@ -45,8 +45,18 @@ class Formats:
         self.styles = {
             "text": add(base),
             "wrap": add({**base, "text_wrap": True}),
-            "header": add({**base, "bold": True, "font_color": "#FFFFFF", "bg_color": BRAND, "text_wrap": True,
-                           "valign": "vcenter", "border": 1, "border_color": "#D5DBE2"}),
+            "header": add(
+                {
+                    **base,
+                    "bold": True,
+                    "font_color": "#FFFFFF",
+                    "bg_color": BRAND,
+                    "text_wrap": True,
+                    "valign": "vcenter",
+                    "border": 1,
+                    "border_color": "#D5DBE2",
+                }
+            ),
             "title": add({**base, "bold": True, "font_size": 16, "font_color": BRAND}),
             "subtitle": add({**base, "italic": True, "font_color": "#5D6D7E"}),
             "label": add({**base, "bold": True}),

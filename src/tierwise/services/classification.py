@@ -73,18 +73,29 @@ def _null_column(name: str) -> ir.Value:
     return ibis.null("string" if unit in ("label",) else "boolean" if unit == "flag" else "float64")
 
 
-def policy_input(tables: dict[str, ir.Table], policy: Policy, as_of: dt.date, engine: Engine,
-                 notes: list[str]) -> tuple[ir.Table, ir.Table | None]:
+def policy_input(
+    tables: dict[str, ir.Table], policy: Policy, as_of: dt.date, engine: Engine, notes: list[str]
+) -> tuple[ir.Table, ir.Table | None]:
     """The table a policy classifies (indicators or prospects) and the 12-month sales per customer."""
     with_sales = "transactions" in tables
     if policy.input == "prospects":
         if "opportunities" not in tables:
-            raise DataValidationError([Problem("opportunities", None, None, None,
-                                               f"policy {policy.name!r} grades prospects from the opportunities "
-                                               "table, which the data set lacks",
-                                               f"方案 {policy.name} 需要商机表（opportunities），数据集中没有")])
-        sales = (compute_indicators(tables, as_of, names=[SALES]).select("customer_id", sales=SALES)
-                 if with_sales else None)
+            raise DataValidationError(
+                [
+                    Problem(
+                        "opportunities",
+                        None,
+                        None,
+                        None,
+                        f"policy {policy.name!r} grades prospects from the opportunities "
+                        "table, which the data set lacks",
+                        f"方案 {policy.name} 需要商机表（opportunities），数据集中没有",
+                    )
+                ]
+            )
+        sales = (
+            compute_indicators(tables, as_of, names=[SALES]).select("customer_id", sales=SALES) if with_sales else None
+        )
         return prospect_indicators(tables["opportunities"], as_of), sales
     needed = [n for n in policy.indicators() if INDICATORS[n].group != "value"]
     present = [n for n in needed if INDICATORS[n].source in tables]
@@ -102,13 +113,15 @@ def policy_input(tables: dict[str, ir.Table], policy: Policy, as_of: dt.date, en
     return table, sales
 
 
-def _with_value_indicators(table: ir.Table, tables: dict[str, ir.Table], names: list[str], as_of: dt.date,
-                           engine: Engine) -> ir.Table:
+def _with_value_indicators(
+    table: ir.Table, tables: dict[str, ir.Table], names: list[str], as_of: dt.date, engine: Engine
+) -> ir.Table:
     from tierwise.value.clv import customer_value  # the value models load scipy; only when a policy asks
 
     frame = customer_value(tables["transactions"], as_of)
-    values = engine.load("__value_indicators", pa.Table.from_pandas(frame[["customer_id", *names]],
-                                                                    preserve_index=False))
+    values = engine.load(
+        "__value_indicators", pa.Table.from_pandas(frame[["customer_id", *names]], preserve_index=False)
+    )
     values = values.rename({f"__v_{n}": n for n in names}).rename(vid="customer_id")
     joined = table.left_join(values, table.customer_id == values.vid)
     return joined.select(*[c for c in table.columns], **{n: joined[f"__v_{n}"] for n in names})
@@ -198,19 +211,27 @@ def class_summary(assignments: pa.Table, sales: pa.ChunkedArray | None, policy: 
         if code == "unclassified" and n == 0:
             continue
         amount = sales_by.get(code, 0.0) if sales is not None else None
-        rows.append({
-            "class": code,
-            "label": labels.get(code, "无法分级" if lang == "zh" else "unclassified"),
-            "customers": n,
-            "customer_share": n / total_customers,
-            "sales": amount,
-            "sales_share": (amount / total_sales) if amount is not None and total_sales else None,
-        })
+        rows.append(
+            {
+                "class": code,
+                "label": labels.get(code, "无法分级" if lang == "zh" else "unclassified"),
+                "customers": n,
+                "customer_share": n / total_customers,
+                "sales": amount,
+                "sales_share": (amount / total_sales) if amount is not None and total_sales else None,
+            }
+        )
     return rows
 
 
-def pareto_dataset(data: str | Path | Dataset, *, as_of: dt.date | None = None, engine: str = "duckdb",
-                   settings: Settings | None = None, points: int = 100) -> tuple[ParetoSummary, pa.Table, dt.date]:
+def pareto_dataset(
+    data: str | Path | Dataset,
+    *,
+    as_of: dt.date | None = None,
+    engine: str = "duckdb",
+    settings: Settings | None = None,
+    points: int = 100,
+) -> tuple[ParetoSummary, pa.Table, dt.date]:
     """The Pareto figures and curve of a data set's 12-month sales and profit, and the as-of date used."""
     settings = settings or Settings(engine=engine)
     dataset = _dataset(data, settings)

@@ -47,8 +47,22 @@ from tierwise.value.clv import customer_value
 log = logging.getLogger(__name__)
 
 #: indicator columns of the customer list, in order (those the data set has)
-CUSTOMER_COLUMNS = ("customer_id", "name", "owner", "region", "industry", "sales_12m", "profit_12m", "gross_margin",
-                    "orders", "avg_order_value", "last_purchase", "recency_days", "sales_rank", "overdue_amount")
+CUSTOMER_COLUMNS = (
+    "customer_id",
+    "name",
+    "owner",
+    "region",
+    "industry",
+    "sales_12m",
+    "profit_12m",
+    "gross_margin",
+    "orders",
+    "avg_order_value",
+    "last_purchase",
+    "recency_days",
+    "sales_rank",
+    "overdue_amount",
+)
 
 NO_TRANSACTIONS = Message(N_("no transactions table: sales, Pareto, RFM and value not assessed"))
 NO_RECEIVABLES = Message(N_("no receivables table: financial credit not assessed"))
@@ -143,12 +157,17 @@ def build_report_data(
 
 def _note_lacking(report: ReportData, policy: Policy, tables: dict) -> None:
     """Say which criteria a policy could not assess because a table is missing (their indicators are null)."""
-    lacking = sorted({INDICATORS[n].source for n in policy.indicators()
-                      if n in INDICATORS and INDICATORS[n].group != "value"} - set(tables))
+    lacking = sorted(
+        {INDICATORS[n].source for n in policy.indicators() if n in INDICATORS and INDICATORS[n].group != "value"}
+        - set(tables)
+    )
     if not lacking or report.summary is None:
         return
-    message = NO_RECEIVABLES if lacking == ["receivables"] else Message(
-        NEEDS_TABLE, {"policy": policy.name, "what": ", ".join(lacking)})
+    message = (
+        NO_RECEIVABLES
+        if lacking == ["receivables"]
+        else Message(NEEDS_TABLE, {"policy": policy.name, "what": ", ".join(lacking)})
+    )
     if message not in [f.message for f in report.summary.findings]:
         report.summary.findings.append(Finding(message, 0, "warning"))
 
@@ -169,49 +188,65 @@ def pareto_section(indicators: ibis.Table, eng: Engine, *, with_profit: bool) ->
     whale = [0.0, *[v or 0.0 for v in curve.column("whale_profit_share").to_pylist()]] if with_profit else None
     total_profit = figures.total_profit
     return Pareto(
-        customer_share=share, sales_share=sales, profit_share=whale, gini=figures.gini,
-        top20_sales_share=figures.top20_sales_share, customers_for_80=figures.point_80_20,
-        top20_profit_share=figures.top20_profit_share, profit_peak_customer_share=figures.profit_peak_at,
+        customer_share=share,
+        sales_share=sales,
+        profit_share=whale,
+        gini=figures.gini,
+        top20_sales_share=figures.top20_sales_share,
+        customers_for_80=figures.point_80_20,
+        top20_profit_share=figures.top20_profit_share,
+        profit_peak_customer_share=figures.profit_peak_at,
         profit_peak_share=figures.profit_peak_share,
-        bottom30_profit_share=(figures.bottom30_profit / total_profit
-                               if figures.bottom30_profit is not None and total_profit else None),
+        bottom30_profit_share=(
+            figures.bottom30_profit / total_profit if figures.bottom30_profit is not None and total_profit else None
+        ),
     )
 
 
-def migration_section(eng: Engine, policy: Policy, before: pa.Table, after: pa.Table, from_date: dt.date,
-                      to_date: dt.date, lang: str) -> Migration:
+def migration_section(
+    eng: Engine, policy: Policy, before: pa.Table, after: pa.Table, from_date: dt.date, to_date: dt.date, lang: str
+) -> Migration:
     """Moves between the classes of ``policy`` from one run to the next (``(new)`` / ``(gone)`` kept)."""
     _ = gettext_for(lang)
     keep = ["customer_id", "class", "reasons"]
-    matrix = eng.execute(migration_matrix(eng.load("report_before", before.select(keep)),
-                                          eng.load("report_after", after.select(keep))))
+    matrix = eng.execute(
+        migration_matrix(eng.load("report_before", before.select(keep)), eng.load("report_after", after.select(keep)))
+    )
     labels = {c.code: c.label[lang] for c in policy.classes}
     labels |= {UNCLASSIFIED: _("unclassified"), NEW: _("new customer"), GONE: _("no longer a customer")}
     present = set(matrix.from_class) | set(matrix.to_class)
     order = [c for c in [*policy.class_codes, UNCLASSIFIED, NEW, GONE] if c in present or c in policy.class_codes]
     index = {c: i for i, c in enumerate(order)}
     counts = np.zeros((len(order), len(order)), dtype=np.int64)
-    np.add.at(counts, (matrix.from_class.map(index).to_numpy(int), matrix.to_class.map(index).to_numpy(int)),
-              matrix.customers.to_numpy(np.int64))
+    np.add.at(
+        counts,
+        (matrix.from_class.map(index).to_numpy(int), matrix.to_class.map(index).to_numpy(int)),
+        matrix.customers.to_numpy(np.int64),
+    )
     ranked = len(policy.class_codes)  # moves among real classes: a lower index is a better class
     real = counts[:ranked, :ranked]
     return Migration(
-        policy=policy.name, from_date=from_date, to_date=to_date, classes=[(c, labels[c]) for c in order],
-        counts=counts.tolist(), upgrades=int(np.tril(real, -1).sum()), downgrades=int(np.triu(real, 1).sum()),
+        policy=policy.name,
+        from_date=from_date,
+        to_date=to_date,
+        classes=[(c, labels[c]) for c in order],
+        counts=counts.tolist(),
+        upgrades=int(np.tril(real, -1).sum()),
+        downgrades=int(np.triu(real, 1).sum()),
         unchanged=int(np.trace(counts)),
     )
 
 
-def _add_policy(report: ReportData, policy: Policy, assignments: pa.Table, indicators: pa.Table, lang: str,
-                with_profit: bool) -> None:
+def _add_policy(
+    report: ReportData, policy: Policy, assignments: pa.Table, indicators: pa.Table, lang: str, with_profit: bool
+) -> None:
     """Fill the sections ``policy`` feeds: its class table, and the RFM map, key accounts or prospects."""
     if _is_rfm(policy):
         report.rfm = build.rfm_map(assignments, indicators)
     elif policy.input == "prospects":
         report.prospects = build.prospect_grades(assignments, policy, lang)
     else:
-        report.classes.append(build.class_distribution(assignments, policy, indicators, lang,
-                                                       with_profit=with_profit))
+        report.classes.append(build.class_distribution(assignments, policy, indicators, lang, with_profit=with_profit))
         if policy.name == "key-account":
             report.key_accounts = build.key_accounts(assignments, policy, indicators)
 
@@ -235,8 +270,9 @@ def _values(report: ReportData, transactions: ibis.Table, as_of: dt.date) -> pa.
     except ModelError as exc:
         report.mark_missing("clv", Message(NO_REPEAT_BUYERS, {"reason": str(exc)}))
         return None
-    values = pa.Table.from_pandas(frame[["customer_id", "p_alive", "expected_purchases_12m", "clv_12m"]],
-                                  preserve_index=False)
+    values = pa.Table.from_pandas(
+        frame[["customer_id", "p_alive", "expected_purchases_12m", "clv_12m"]], preserve_index=False
+    )
     values = values.set_column(0, "customer_id", pc.cast(values.column("customer_id"), pa.string()))
     report.clv = clv_section(values, report.lang)
     return values
@@ -256,13 +292,20 @@ def clv_section(values: pa.Table, lang: str) -> Clv:
     tiers, start = [], 0
     for (code, label, _share), end in zip(CLV_TIERS, bounds, strict=True):
         part = clv[order[start:end]]
-        tiers.append(ClvTier(code, _(label), int(part.size), float(part.sum()),
-                             float(part.sum() / total) if total else 0.0))
+        tiers.append(
+            ClvTier(code, _(label), int(part.size), float(part.sum()), float(part.sum() / total) if total else 0.0)
+        )
         start = end
     p_alive = np.asarray(values.column("p_alive").to_numpy(zero_copy_only=False), dtype=float)
     counts, edges = np.histogram(p_alive[~np.isnan(p_alive)], bins=P_ALIVE_BINS, range=(0.0, 1.0))
-    return Clv(model="BG/NBD", horizon_days=365, tiers=tiers, total_clv=total,
-               p_alive_edges=[round(float(e), 10) for e in edges], p_alive_counts=[int(c) for c in counts])
+    return Clv(
+        model="BG/NBD",
+        horizon_days=365,
+        tiers=tiers,
+        total_clv=total,
+        p_alive_edges=[round(float(e), 10) for e in edges],
+        p_alive_counts=[int(c) for c in counts],
+    )
 
 
 def _mark_not_computed(report: ReportData, policies: Sequence[str], tables: dict, compare: dt.date | None) -> None:
@@ -297,18 +340,21 @@ def _mark_not_computed(report: ReportData, policies: Sequence[str], tables: dict
                 report.mark_missing(section, NOT_AVAILABLE)
 
 
-def summary(eng: Engine, transactions: ibis.Table, indicators: pa.Table, as_of: dt.date, *,
-            with_profit: bool) -> Summary:
+def summary(
+    eng: Engine, transactions: ibis.Table, indicators: pa.Table, as_of: dt.date, *, with_profit: bool
+) -> Summary:
     """Headline figures: customers, 12-month sales and profit, transaction count and dates, findings."""
     tx = transactions.filter(transactions.date <= as_of)
     window_start = _year_before(as_of)
-    stats = eng.execute(tx.aggregate(
-        transactions=tx.count(),
-        first=tx.date.min(),
-        last=tx.date.max(),
-        returns=(tx.amount < 0).ifelse(1, 0).sum(),
-        returns_12m=((tx.amount < 0) & (tx.date > window_start)).ifelse(1, 0).sum(),
-    )).iloc[0]
+    stats = eng.execute(
+        tx.aggregate(
+            transactions=tx.count(),
+            first=tx.date.min(),
+            last=tx.date.max(),
+            returns=(tx.amount < 0).ifelse(1, 0).sum(),
+            returns_12m=((tx.amount < 0) & (tx.date > window_start)).ifelse(1, 0).sum(),
+        )
+    ).iloc[0]
     sales = _column(indicators, "sales_12m")
     orders = _column(indicators, "orders")
     findings = []
@@ -319,8 +365,9 @@ def summary(eng: Engine, transactions: ibis.Table, indicators: pa.Table, as_of: 
     if lapsed:
         findings.append(Finding(Message(N_("customers with no purchase in the last 12 months")), lapsed))
     if int(stats["returns_12m"] or 0):
-        findings.append(Finding(Message(N_("returns (negative amounts) in the last 12 months")),
-                                int(stats["returns_12m"])))
+        findings.append(
+            Finding(Message(N_("returns (negative amounts) in the last 12 months")), int(stats["returns_12m"]))
+        )
     return Summary(
         customers=indicators.num_rows,
         active_customers=int(np.count_nonzero(orders > 0)),
@@ -335,8 +382,11 @@ def summary(eng: Engine, transactions: ibis.Table, indicators: pa.Table, as_of: 
 
 def customer_list(indicators: pa.Table, *, with_profit: bool, values: pa.Table | None = None) -> pa.Table:
     """The customer list of the workbook: identity, trade and value columns, largest 12-month sales first."""
-    keep = [c for c in CUSTOMER_COLUMNS if c in indicators.column_names
-            and (with_profit or c not in ("profit_12m", "gross_margin"))]
+    keep = [
+        c
+        for c in CUSTOMER_COLUMNS
+        if c in indicators.column_names and (with_profit or c not in ("profit_12m", "gross_margin"))
+    ]
     table = indicators.select(keep)
     if values is not None:
         table = table.join(values, "customer_id", join_type="left outer")

@@ -12,7 +12,13 @@ from tierwise.triage.policy import TriagePolicy, load_triage_policy, shipped_tri
 from tierwise.triage.walk_in import Decision, WalkIn
 
 __all__ = [
-    "Decision", "TriagePolicy", "WalkIn", "decide_many", "load_triage_policy", "shipped_triage_policies", "triage",
+    "Decision",
+    "TriagePolicy",
+    "WalkIn",
+    "decide_many",
+    "load_triage_policy",
+    "shipped_triage_policies",
+    "triage",
 ]
 
 

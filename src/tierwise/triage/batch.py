@@ -33,15 +33,17 @@ def decide_many(records: pd.DataFrame | pa.Table, policy: TriagePolicy, *, lang:
     result = decide_columns(cols, policy, lang)
     flow = pd.Series(result.flow)
     step = pd.Series(result.next_step_code)
-    return pd.DataFrame({
-        "flow": flow,
-        "label": flow.map({code: text.in_lang(lang) for code, text in policy.flows.items()}),
-        "reasons": result.reasons.to_pylist(),
-        "next_step_code": step,
-        "next_step": step.map({code: text.in_lang(lang) for code, text in policy.next_steps.items()}),
-        "policy": policy.name,
-        "policy_version": policy.version,
-    })
+    return pd.DataFrame(
+        {
+            "flow": flow,
+            "label": flow.map({code: text.in_lang(lang) for code, text in policy.flows.items()}),
+            "reasons": result.reasons.to_pylist(),
+            "next_step_code": step,
+            "next_step": step.map({code: text.in_lang(lang) for code, text in policy.next_steps.items()}),
+            "policy": policy.name,
+            "policy_version": policy.version,
+        }
+    )
 
 
 def walk_in_columns(table: pa.Table) -> WalkInColumns:
@@ -110,8 +112,12 @@ def _amount(table: pa.Table, name: str, n: int) -> np.ndarray:
         raise UsageError(f"walk-in column {name!r} must hold numbers, not {column.type}")
     # a null (or pandas' NaN) is an unknown amount
     values = pc.fill_null(column.cast(pa.float64()), np.nan).to_numpy(zero_copy_only=False)
-    _refuse(name, np.isinf(values) | (values < 0) | (values > MAX_AMOUNT), values,
-            f"an amount must be between 0 and {MAX_AMOUNT:,.0f}")
+    _refuse(
+        name,
+        np.isinf(values) | (values < 0) | (values > MAX_AMOUNT),
+        values,
+        f"an amount must be between 0 and {MAX_AMOUNT:,.0f}",
+    )
     return values
 
 
@@ -130,8 +136,9 @@ def _enquiries(table: pa.Table, n: int) -> dict[str, np.ndarray]:
     if bad.any():
         first = np.flatnonzero(bad)[:SHOWN]
         shown = ", ".join(f"{parent[i]} ({flat[i]!r})" for i in first)
-        raise UsageError(f"walk-in column 'enquiries', rows (from 0) {shown}: unknown enquiry "
-                         f"(allowed: {', '.join(ENQUIRIES)})")
+        raise UsageError(
+            f"walk-in column 'enquiries', rows (from 0) {shown}: unknown enquiry (allowed: {', '.join(ENQUIRIES)})"
+        )
     for kind in ENQUIRIES:
         found[kind][parent[flat == kind]] = True
     return found
@@ -165,8 +172,7 @@ def _reasons(rules: list[Fired], cols: WalkInColumns, policy: TriagePolicy, lang
         if hit.size == 0:
             continue
         template = rule.template(lang)
-        fields = {name: format_money(values[hit]) for name, values in per_row.items()
-                  if "{" + name + "}" in template}
+        fields = {name: format_money(values[hit]) for name, values in per_row.items() if "{" + name + "}" in template}
         rows.append(hit)
         order.append(np.full(hit.size, position))
         texts.append(fill(template, fields, hit.size))

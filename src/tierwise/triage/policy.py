@@ -20,7 +20,13 @@ ENQUIRIES: tuple[str, ...] = Enquiry.__args__
 BUSINESSES: tuple[str, ...] = Business.__args__
 FLOWS: tuple[str, ...] = Flow.__args__
 NEXT_STEPS = (
-    "vip_area", "wealth_manager", "confirm_at_counter", "self_service", "counter", "ask_amount", "ask_business",
+    "vip_area",
+    "wealth_manager",
+    "confirm_at_counter",
+    "self_service",
+    "counter",
+    "ask_amount",
+    "ask_business",
     "check_bill",
 )
 
@@ -139,9 +145,7 @@ def load_triage_policy(name_or_path: str | Path) -> TriagePolicy:
     text, source = read_policy_text(name_or_path, "triage policy", shipped_triage_policies)
     data = policy_mapping(text, "triage policy", source)
     if data.get("method", "triage") != "triage":
-        raise PolicyError(
-            f"policy {source} has method {data['method']!r}, not 'triage': it is a classification policy"
-        )
+        raise PolicyError(f"policy {source} has method {data['method']!r}, not 'triage': it is a classification policy")
     try:
         return TriagePolicy.model_validate(data)
     except ValidationError as exc:

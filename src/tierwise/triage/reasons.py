@@ -103,8 +103,9 @@ def money_text(value: float) -> str:
     return f"{cents // 100:,}.{cents % 100:02d}"
 
 
-def reason_template(kind: str, lang: Lang, *, business: str | None = None, enquiry: str | None = None,
-                    **bounds: float) -> str:
+def reason_template(
+    kind: str, lang: Lang, *, business: str | None = None, enquiry: str | None = None, **bounds: float
+) -> str:
     """The reason text of a rule kind with the policy constants filled in; ``{amount}``/``{average}`` stay.
 
     >>> reason_template("small", "en", business="deposit", bound=20000)

@@ -106,15 +106,28 @@ def evaluate(cols: WalkInColumns, policy: TriagePolicy) -> list[Fired]:
 
     for enquiry in policy.potential_vip_enquiries:
         add("potential_vip", cols.enquiries[enquiry], "enquiry", enquiry=enquiry)
-    add("potential_vip", is_["early_repayment"] & amount_at(b.large_early_repayment_at), "large_early_repayment",
-        bound=b.large_early_repayment_at)
+    add(
+        "potential_vip",
+        is_["early_repayment"] & amount_at(b.large_early_repayment_at),
+        "large_early_repayment",
+        bound=b.large_early_repayment_at,
+    )
     at = b.potential_vip_at
-    for code, bound in (("deposit", at.deposit), ("withdrawal", at.withdrawal), ("remittance", at.remittance),
-                        ("other", at.other), ("", at.other)):
+    for code, bound in (
+        ("deposit", at.deposit),
+        ("withdrawal", at.withdrawal),
+        ("remittance", at.remittance),
+        ("other", at.other),
+        ("", at.other),
+    ):
         add("potential_vip", is_[code] & amount_at(bound), "potential_vip_amount", business=code, bound=bound)
     wealth_interest = is_["wealth_product"] | cols.enquiries["wealth_product"]
-    add("potential_vip", wealth_interest & amount_at(b.product_minimum), "wealth_product_amount",
-        bound=b.product_minimum)
+    add(
+        "potential_vip",
+        wealth_interest & amount_at(b.product_minimum),
+        "wealth_product_amount",
+        bound=b.product_minimum,
+    )
 
     bill = is_["bill_payment"] & known
     average, average_known = effective_average(cols, policy)
@@ -131,12 +144,26 @@ def evaluate(cols: WalkInColumns, policy: TriagePolicy) -> list[Fired]:
 
     for code in ("deposit", "withdrawal", "remittance"):
         small, bound = getattr(b.small_below, code), getattr(at, code)
-        add("counter", is_[code] & known & (amount >= small) & (amount < bound), "counter_amount",
-            business=code, small=small, bound=bound)
-    add("counter", is_["early_repayment"] & amount_below(b.large_early_repayment_at), "early_repayment_below",
-        bound=b.large_early_repayment_at)
-    add("counter", is_["wealth_product"] & amount_below(b.product_minimum), "wealth_below_minimum",
-        bound=b.product_minimum)
+        add(
+            "counter",
+            is_[code] & known & (amount >= small) & (amount < bound),
+            "counter_amount",
+            business=code,
+            small=small,
+            bound=bound,
+        )
+    add(
+        "counter",
+        is_["early_repayment"] & amount_below(b.large_early_repayment_at),
+        "early_repayment_below",
+        bound=b.large_early_repayment_at,
+    )
+    add(
+        "counter",
+        is_["wealth_product"] & amount_below(b.product_minimum),
+        "wealth_below_minimum",
+        bound=b.product_minimum,
+    )
     add("counter", is_["other"] & (unknown | (amount < at.other)), "other_business")
 
     signal = known & False
@@ -146,8 +173,12 @@ def evaluate(cols: WalkInColumns, policy: TriagePolicy) -> list[Fired]:
     quiet = signal ^ True
     for code in NEEDS_AMOUNT:
         add("assess", is_[code] & unknown & quiet, "amount_unknown", business=code)
-    add("assess", wealth_interest & unknown & (is_["other"] | is_[""]) & quiet, "wealth_amount_unknown",
-        bound=b.product_minimum)
+    add(
+        "assess",
+        wealth_interest & unknown & (is_["other"] | is_[""]) & quiet,
+        "wealth_amount_unknown",
+        bound=b.product_minimum,
+    )
 
     # the fallback: nothing else fired (no business, no signal, no usable amount)
     anything = known & False

@@ -14,8 +14,18 @@ import pandas as pd
 
 from tierwise.errors import ModelError, UsageError
 
-AT_RISK_COLUMNS = ("customer_id", "class", "label", "p_alive", "last_purchase", "days_since_last_purchase",
-                   "expected_purchases_12m", "clv_12m", "value_if_alive", "value_at_risk")
+AT_RISK_COLUMNS = (
+    "customer_id",
+    "class",
+    "label",
+    "p_alive",
+    "last_purchase",
+    "days_since_last_purchase",
+    "expected_purchases_12m",
+    "clv_12m",
+    "value_if_alive",
+    "value_at_risk",
+)
 
 
 def _frame(table: Any) -> pd.DataFrame:
@@ -44,8 +54,10 @@ def at_risk(
     if not 0 < p_alive_below <= 1:
         raise UsageError(f"p_alive_below must be in (0, 1], not {p_alive_below}")
     assigned, value = _frame(assignments), _frame(values)
-    for name, frame, needed in (("assignments", assigned, ("customer_id", "class")),
-                                ("values", value, ("customer_id", "p_alive", "expected_purchases_12m", "clv_12m"))):
+    for name, frame, needed in (
+        ("assignments", assigned, ("customer_id", "class")),
+        ("values", value, ("customer_id", "p_alive", "expected_purchases_12m", "clv_12m")),
+    ):
         missing = [c for c in needed if c not in frame.columns]
         if missing:
             raise ModelError(f"the {name} table lacks column(s) {', '.join(missing)}")
@@ -53,8 +65,9 @@ def at_risk(
         ranked = assigned.sort_values("rank") if "rank" in assigned else assigned
         classes = ranked["class"].iloc[:1].tolist()
     keep = [c for c in ("customer_id", "class", "label", "last_purchase") if c in assigned]
-    merged = assigned.loc[assigned["class"].isin(list(classes)), keep].merge(value, on="customer_id", how="inner",
-                                                                              suffixes=("", "_value"))
+    merged = assigned.loc[assigned["class"].isin(list(classes)), keep].merge(
+        value, on="customer_id", how="inner", suffixes=("", "_value")
+    )
     merged = merged[merged["p_alive"] < p_alive_below].copy()
     if "label" not in merged:
         merged["label"] = merged["class"]
@@ -65,9 +78,7 @@ def at_risk(
     elif {"T", "recency"} <= set(merged.columns):
         days = np.round((merged["T"] - merged["recency"]).to_numpy(float) * period_days)
         merged["days_since_last_purchase"] = days
-        merged["last_purchase"] = (
-            (pd.Timestamp(as_of) - pd.to_timedelta(days, unit="D")).date if as_of else None
-        )
+        merged["last_purchase"] = (pd.Timestamp(as_of) - pd.to_timedelta(days, unit="D")).date if as_of else None
     else:
         merged["days_since_last_purchase"] = np.nan
         merged["last_purchase"] = None

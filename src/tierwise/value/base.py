@@ -19,9 +19,7 @@ from tierwise.value.fitting import FitInfo, compress, maximize, standard_errors
 Arrays = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
-def summary_arrays(
-    data: Any, recency: Any = None, T: Any = None, *, min_rows: int = 1
-) -> Arrays:  # noqa: N803
+def summary_arrays(data: Any, recency: Any = None, T: Any = None, *, min_rows: int = 1) -> Arrays:
     """``(frequency, recency, T)`` as float arrays from a summary frame or three array-likes, validated.
 
     Invalid rows raise :class:`ModelError` naming the rule, how many rows break it and the first ones.
@@ -31,7 +29,9 @@ def summary_arrays(
             raise ModelError("pass a summary frame with frequency, recency and T, or the three arrays")
         missing = [c for c in ("frequency", "recency", "T") if c not in data.columns]
         if missing:
-            raise ModelError(f"the summary lacks column(s) {', '.join(missing)}; it has {', '.join(map(str, data.columns))}")
+            raise ModelError(
+                f"the summary lacks column(s) {', '.join(missing)}; it has {', '.join(map(str, data.columns))}"
+            )
         x, t_x, big_t = data["frequency"], data["recency"], data["T"]
     else:
         x, t_x, big_t = data, recency, T
@@ -95,7 +95,7 @@ class PurchaseModel:
         raise NotImplementedError
 
     # -- the contract ---------------------------------------------------------------------------
-    def fit(self, data: Any, recency: Any = None, T: Any = None, *, starts: Sequence[Sequence[float]] | None = None):  # noqa: N803
+    def fit(self, data: Any, recency: Any = None, T: Any = None, *, starts: Sequence[Sequence[float]] | None = None):
         """Fit by maximum likelihood to a summary (frame or three arrays); returns ``self``."""
         if self.penalizer_coef < 0:
             raise ModelError(f"penalizer_coef must be ≥ 0, not {self.penalizer_coef}")
@@ -105,7 +105,13 @@ class PurchaseModel:
         tried = list(starts) if starts is not None else self._starts(unique, weights)
         try:
             params, loglik, info = maximize(
-                self._loglik_rows, self._grad_rows, unique, weights, tried, self.penalizer_coef, n_rows=len(arrays[0]),
+                self._loglik_rows,
+                self._grad_rows,
+                unique,
+                weights,
+                tried,
+                self.penalizer_coef,
+                n_rows=len(arrays[0]),
                 loglik_and_grad=self._loglik_and_grad,
             )
         except FloatingPointError as exc:
@@ -124,7 +130,7 @@ class PurchaseModel:
             raise ModelError(f"{type(self).__name__} is not fitted yet: call fit() first")
         return tuple(self.params_[n] for n in self.PARAM_NAMES)
 
-    def loglik_rows(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:  # noqa: N803
+    def loglik_rows(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:
         """Each customer's log-likelihood under the fitted parameters."""
         data = summary_arrays(frequency, recency, T)
         return self._loglik_rows(np.array(self._params()), data)

@@ -87,12 +87,14 @@ class BetaGeoFitter(PurchaseModel):
         value = np.log(a) - np.log(b + xs - 1) + (r + x) * (np.log(alpha + big_t) - np.log(alpha + t_x))
         return np.where(repeat, value, -np.inf)
 
-    def conditional_probability_alive(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:  # noqa: N803
+    def conditional_probability_alive(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:
         """P(alive at T | x, t_x, T) (eq. 8 of the paper)."""
         x, t_x, big_t = (np.asarray(v, dtype=float) for v in np.broadcast_arrays(frequency, recency, T))
         return np.exp(-np.logaddexp(0.0, self._log_ratio(x, t_x, big_t)))
 
-    def conditional_expected_number_of_purchases_up_to_time(self, t: Any, frequency: Any, recency: Any, T: Any) -> np.ndarray:  # noqa: N803
+    def conditional_expected_number_of_purchases_up_to_time(
+        self, t: Any, frequency: Any, recency: Any, T: Any
+    ) -> np.ndarray:
         """E[Y(t) | x, t_x, T]: expected purchases in the next ``t`` periods (eq. 10).
 
         The hypergeometric is Euler-transformed so that large frequencies neither overflow nor cancel.
@@ -120,14 +122,22 @@ class BetaGeoFitter(PurchaseModel):
         return _probability_of_n(r, alpha, a, b, t, n, b_shift=0.0, always=False)
 
 
-def _probability_of_n(r: float, alpha: float, a: float, b: float, t: np.ndarray, n: np.ndarray, *,
-                      b_shift: float, always: bool) -> np.ndarray:
+def _probability_of_n(
+    r: float, alpha: float, a: float, b: float, t: np.ndarray, n: np.ndarray, *, b_shift: float, always: bool
+) -> np.ndarray:
     """P(X(t) = n) for the BG/NBD (``b_shift`` 0) and the MBG/NBD (``b_shift`` 1, ``always`` True)."""
     log_q = np.log(alpha) - np.log(alpha + t)  # log α/(α+t)
     with np.errstate(divide="ignore"):
         log_p = np.log(t) - np.log(alpha + t)  # log t/(α+t); -inf at t = 0
-    first = (betaln(a, b + n + b_shift) - betaln(a, b) + gammaln(r + n) - gammaln(r) - gammaln(n + 1)
-             + r * log_q + np.where(n > 0, n * log_p, 0.0))
+    first = (
+        betaln(a, b + n + b_shift)
+        - betaln(a, b)
+        + gammaln(r + n)
+        - gammaln(r)
+        - gammaln(n + 1)
+        + r * log_q
+        + np.where(n > 0, n * log_p, 0.0)
+    )
     # Σ_{j<n} Γ(r+j)/(Γ(r) j!) p^j, vectorised over a grid of j up to the largest n
     top = int(np.max(n)) if n.size else 0
     j = np.arange(max(top, 1))[:, None]

@@ -30,8 +30,16 @@ log = logging.getLogger(__name__)
 
 MONTH_DAYS = 30.436875  # the mean Gregorian month: the discounting period
 MODELS = {"bgnbd": BetaGeoFitter, "mbgnbd": ModifiedBetaGeoFitter, "pareto": ParetoNBDFitter}
-VALUE_COLUMNS = ("customer_id", "frequency", "recency", "T", "monetary_value", "p_alive",
-                 "expected_purchases_12m", "clv_12m")
+VALUE_COLUMNS = (
+    "customer_id",
+    "frequency",
+    "recency",
+    "T",
+    "monetary_value",
+    "p_alive",
+    "expected_purchases_12m",
+    "clv_12m",
+)
 
 
 def purchase_model(name: str, penalizer_coef: float = 0.0) -> Any:
@@ -42,8 +50,17 @@ def purchase_model(name: str, penalizer_coef: float = 0.0) -> Any:
         raise UsageError(f"unknown model {name!r}; choose one of {', '.join(MODELS)}") from None
 
 
-def discounted_value(model: Any, spend: Any, frequency: Any, recency: Any, T: Any, *,  # noqa: N803
-                     horizon_days: float = 365.0, discount_rate: float = 0.01, period_days: float = 7.0) -> np.ndarray:
+def discounted_value(
+    model: Any,
+    spend: Any,
+    frequency: Any,
+    recency: Any,
+    T: Any,
+    *,
+    horizon_days: float = 365.0,
+    discount_rate: float = 0.01,
+    period_days: float = 7.0,
+) -> np.ndarray:
     """Σ over months m of spend · (E[Y(m)] - E[Y(m-1)]) / (1 + discount_rate)^m (discounted cash flow).
 
     Months are 30.436875 days; a horizon that is not a whole number of months ends with a part month,
@@ -57,8 +74,9 @@ def discounted_value(model: Any, spend: Any, frequency: Any, recency: Any, T: An
     months = max(1, math.ceil(horizon_days / MONTH_DAYS - 1e-9))
     ends_days = np.minimum(np.arange(1, months + 1) * MONTH_DAYS, horizon_days)
     scalar = np.ndim(frequency) == np.ndim(recency) == np.ndim(T) == np.ndim(spend) == 0
-    x, t_x, big_t, spend = (np.atleast_1d(np.asarray(v, dtype=float))
-                            for v in np.broadcast_arrays(frequency, recency, T, spend))
+    x, t_x, big_t, spend = (
+        np.atleast_1d(np.asarray(v, dtype=float)) for v in np.broadcast_arrays(frequency, recency, T, spend)
+    )
     cumulative = model.conditional_expected_number_of_purchases_up_to_time(
         (ends_days / period_days)[:, None], x[None, :], t_x[None, :], big_t[None, :]
     )
@@ -78,8 +96,15 @@ class ValueFit:
     predictions: pd.DataFrame
 
 
-def fit_value(frame: pd.DataFrame, *, model: str = "bgnbd", horizon_days: float = 365.0,
-              discount_rate: float = 0.01, period_days: float = 7.0, penalizer_coef: float = 0.0) -> ValueFit:
+def fit_value(
+    frame: pd.DataFrame,
+    *,
+    model: str = "bgnbd",
+    horizon_days: float = 365.0,
+    discount_rate: float = 0.01,
+    period_days: float = 7.0,
+    penalizer_coef: float = 0.0,
+) -> ValueFit:
     """Fit a purchase model and Gamma-Gamma to a summary frame and predict every customer's value.
 
     Spend per purchase is Gamma-Gamma's conditional expectation; for customers without a repeat
@@ -98,16 +123,21 @@ def fit_value(frame: pd.DataFrame, *, model: str = "bgnbd", horizon_days: float 
         spend = spend_model.conditional_expected_average_profit(x, np.maximum(m, 0.0))
     except ModelError as exc:
         mean_spend = float(m[usable].mean()) if usable.any() else 0.0
-        warnings.warn(f"spend model not used ({exc}); every customer gets the mean spend {mean_spend:.2f}",
-                      UserWarning, stacklevel=2)
+        warnings.warn(
+            f"spend model not used ({exc}); every customer gets the mean spend {mean_spend:.2f}",
+            UserWarning,
+            stacklevel=2,
+        )
         spend_model, spend = None, np.full(len(x), mean_spend)
     t_x, big_t = frame["recency"].to_numpy(float), frame["T"].to_numpy(float)
     out = frame[[c for c in ("customer_id", "frequency", "recency", "T", "monetary_value") if c in frame]].copy()
     out["p_alive"] = purchases.conditional_probability_alive(x, t_x, big_t)
     out["expected_purchases_12m"] = purchases.conditional_expected_number_of_purchases_up_to_time(
-        horizon_days / period_days, x, t_x, big_t)
-    out["clv_12m"] = discounted_value(purchases, spend, x, t_x, big_t, horizon_days=horizon_days,
-                                      discount_rate=discount_rate, period_days=period_days)
+        horizon_days / period_days, x, t_x, big_t
+    )
+    out["clv_12m"] = discounted_value(
+        purchases, spend, x, t_x, big_t, horizon_days=horizon_days, discount_rate=discount_rate, period_days=period_days
+    )
     return ValueFit(purchases, spend_model, mean_spend, out.reset_index(drop=True))
 
 
@@ -134,7 +164,8 @@ def customer_value(
     frame = summary(transactions, observation_end=as_of, freq=freq).to_pandas()
     if frame.empty:
         raise ModelError("no transactions on or before the as-of date: nothing to fit")
-    fitted = fit_value(frame, model=model, horizon_days=horizon_days, discount_rate=discount_rate,
-                       period_days=PERIOD_DAYS[freq])
+    fitted = fit_value(
+        frame, model=model, horizon_days=horizon_days, discount_rate=discount_rate, period_days=PERIOD_DAYS[freq]
+    )
     log.info("value model %s fitted: %s", model, fitted.purchases)
     return fitted.predictions[list(VALUE_COLUMNS)]

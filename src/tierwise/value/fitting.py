@@ -113,8 +113,14 @@ def maximize(
     def run(theta0: np.ndarray, ftol: float, gtol: float):
         # L-BFGS-B works on vectors of 3-4 numbers: BLAS threads only cost time there
         with threadpool_limits(1, user_api="blas"):
-            return minimize(objective, theta0, jac=True, method="L-BFGS-B", bounds=bounds,
-                            options={"maxiter": 2000, "ftol": ftol, "gtol": gtol, "maxcor": 20})
+            return minimize(
+                objective,
+                theta0,
+                jac=True,
+                method="L-BFGS-B",
+                bounds=bounds,
+                options={"maxiter": 2000, "ftol": ftol, "gtol": gtol, "maxcor": 20},
+            )
 
     # every start to a loose optimum, then only the best one polished to full precision
     best = None

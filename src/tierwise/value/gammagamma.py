@@ -37,16 +37,24 @@ def _loglik_and_grad(params: np.ndarray, data: tuple[np.ndarray, ...], *, grad: 
     pux = p * ux
     px = p * x
     log_vmx = np.log(v + m * x)
-    ll = ((gammaln(pux + q) - gammaln(pux))[inv] - gammaln(q) + q * np.log(v)
-          + (px - 1) * log_m + px * log_x - (px + q) * log_vmx)
+    ll = (
+        (gammaln(pux + q) - gammaln(pux))[inv]
+        - gammaln(q)
+        + q * np.log(v)
+        + (px - 1) * log_m
+        + px * log_x
+        - (px + q) * log_vmx
+    )
     if not grad:
         return ll, None
     d_pxq = digamma(pux + q)[inv]
-    g = np.column_stack([
-        x * (d_pxq - digamma(pux)[inv] + log_m + log_x - log_vmx),
-        d_pxq - digamma(q) + np.log(v) - log_vmx,
-        q / v - (px + q) / (v + m * x),
-    ])
+    g = np.column_stack(
+        [
+            x * (d_pxq - digamma(pux)[inv] + log_m + log_x - log_vmx),
+            d_pxq - digamma(q) + np.log(v) - log_vmx,
+            q / v - (px + q) / (v + m * x),
+        ]
+    )
     return ll, g
 
 
@@ -100,11 +108,21 @@ class GammaGammaFitter:
         mean_m = float(weights @ unique[1] / weights.sum())
         starts = [[1.0, 1.0, 1.0], [2.0, 3.0, mean_m]]
         try:
-            params, loglik, info = maximize(_loglik_rows, _grad_rows, unique, weights, starts,
-                                            self.penalizer_coef, n_rows=len(x), loglik_and_grad=_loglik_and_grad)
+            params, loglik, info = maximize(
+                _loglik_rows,
+                _grad_rows,
+                unique,
+                weights,
+                starts,
+                self.penalizer_coef,
+                n_rows=len(x),
+                loglik_and_grad=_loglik_and_grad,
+            )
         except FloatingPointError as exc:
             raise ModelError(f"GammaGammaFitter cannot be fitted to this data: {exc}") from None
-        stderr, info.hessian_ok = standard_errors(_loglik_rows, _grad_rows, params, unique, weights, self.penalizer_coef)
+        stderr, info.hessian_ok = standard_errors(
+            _loglik_rows, _grad_rows, params, unique, weights, self.penalizer_coef
+        )
         self.params_ = dict(zip(self.PARAM_NAMES, map(float, params), strict=True))
         self.stderr_ = dict(zip(self.PARAM_NAMES, map(float, stderr), strict=True))
         self.loglik_ = loglik
@@ -132,14 +150,30 @@ class GammaGammaFitter:
         m = np.where(x > 0, m, 0.0)
         return p * (v + m * x) / (p * x + q - 1)
 
-    def customer_lifetime_value(self, transaction_prediction_model: Any, frequency: Any, recency: Any, T: Any,  # noqa: N803
-                                monetary_value: Any, time: float = 12, discount_rate: float = 0.01,
-                                period_days: float = 7.0) -> np.ndarray:
+    def customer_lifetime_value(
+        self,
+        transaction_prediction_model: Any,
+        frequency: Any,
+        recency: Any,
+        T: Any,
+        monetary_value: Any,
+        time: float = 12,
+        discount_rate: float = 0.01,
+        period_days: float = 7.0,
+    ) -> np.ndarray:
         """Discounted expected value over ``time`` months, as lifetimes names it; see
         :func:`tierwise.value.clv.discounted_value` (``period_days``: days in one time unit of the summary).
         """
         from tierwise.value.clv import discounted_value
 
         spend = self.conditional_expected_average_profit(frequency, monetary_value)
-        return discounted_value(transaction_prediction_model, spend, frequency, recency, T,
-                                horizon_days=time * 30.436875, discount_rate=discount_rate, period_days=period_days)
+        return discounted_value(
+            transaction_prediction_model,
+            spend,
+            frequency,
+            recency,
+            T,
+            horizon_days=time * 30.436875,
+            discount_rate=discount_rate,
+            period_days=period_days,
+        )

@@ -74,12 +74,14 @@ class ModifiedBetaGeoFitter(PurchaseModel):
         r, alpha, a, b = self._params()
         return np.log(a) - np.log(b + x) + (r + x) * (np.log(alpha + big_t) - np.log(alpha + t_x))
 
-    def conditional_probability_alive(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:  # noqa: N803
+    def conditional_probability_alive(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:
         """P(alive at T | x, t_x, T) = 1 / (1 + a/(b+x) · ((α+T)/(α+t_x))^(r+x))."""
         x, t_x, big_t = (np.asarray(v, dtype=float) for v in np.broadcast_arrays(frequency, recency, T))
         return np.exp(-np.logaddexp(0.0, self._log_ratio(x, t_x, big_t)))
 
-    def conditional_expected_number_of_purchases_up_to_time(self, t: Any, frequency: Any, recency: Any, T: Any) -> np.ndarray:  # noqa: N803
+    def conditional_expected_number_of_purchases_up_to_time(
+        self, t: Any, frequency: Any, recency: Any, T: Any
+    ) -> np.ndarray:
         """E[Y(t) | x, t_x, T] (Euler-transformed hypergeometric, no overflow for large x)."""
         r, alpha, a, b = self._params()
         t, x, t_x, big_t = (np.asarray(v, dtype=float) for v in np.broadcast_arrays(t, frequency, recency, T))

@@ -81,8 +81,9 @@ def _log_tail_integral(r: float, alpha: float, s: float, beta: float, x: np.ndar
     return -k * np.log(c + t) + (1.0 - m) * np.log1p(-z) + np.log(f) - np.log(k)
 
 
-def _log_tail_integral_grad(r: float, alpha: float, s: float, beta: float, x: np.ndarray,
-                            t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _log_tail_integral_grad(
+    r: float, alpha: float, s: float, beta: float, x: np.ndarray, t: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """log I(t) and its gradient in (r, α, s, β), shape (rows, 4), from the series (z <= 0.98 rows)."""
     k = r + s + x
     c, m, diff = _branch(r, alpha, s, beta, x)
@@ -155,13 +156,25 @@ def _loglik_and_grad(params: np.ndarray, data: Arrays) -> tuple[np.ndarray, np.n
         g_died = (g_tx - ratio[:, None] * g_t) / (1.0 - ratio)[:, None]
     g_died[:, 2] += 1.0 / s
     alive = -(r + x) * np.log(alpha + big_t) - s * np.log(beta + big_t)
-    g_alive = np.column_stack([-np.log(alpha + big_t), -(r + x) / (alpha + big_t), -np.log(beta + big_t),
-                               np.full_like(x, -s) / (beta + big_t)])
+    g_alive = np.column_stack(
+        [
+            -np.log(alpha + big_t),
+            -(r + x) / (alpha + big_t),
+            -np.log(beta + big_t),
+            np.full_like(x, -s) / (beta + big_t),
+        ]
+    )
     total = np.logaddexp(alive, died)
     w_alive, w_died = np.exp(alive - total), np.exp(died - total)
     g_died = np.where(w_died[:, None] > 0, g_died, 0.0)
-    head = np.column_stack([(digamma(r + ux) - digamma(r) + np.log(alpha))[inv][series],
-                            np.full_like(x, r / alpha), np.full_like(x, np.log(beta)), np.full_like(x, s / beta)])
+    head = np.column_stack(
+        [
+            (digamma(r + ux) - digamma(r) + np.log(alpha))[inv][series],
+            np.full_like(x, r / alpha),
+            np.full_like(x, np.log(beta)),
+            np.full_like(x, s / beta),
+        ]
+    )
     grad[series] = head + w_alive[:, None] * g_alive + w_died[:, None] * g_died
     ll[series] = (gammaln(r + ux) - gammaln(r) + r * np.log(alpha) + s * np.log(beta))[inv][series] + total
     return ll, grad
@@ -178,18 +191,22 @@ class ParetoNBDFitter(PurchaseModel):
     def _scaled_start(self, rate: float) -> list[float]:
         return [0.5, 0.5 / rate, 0.5, 10.0]
 
-    def conditional_probability_alive(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:  # noqa: N803
+    def conditional_probability_alive(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:
         """P(alive at T | x, t_x, T): the share of the likelihood from 'still alive at T'."""
         data = tuple(np.asarray(v, dtype=float) for v in np.broadcast_arrays(frequency, recency, T))
         _, alive, died = _log_parts(np.array(self._params()), with_x_index(data))
         return np.exp(alive - np.logaddexp(alive, died))
 
-    def conditional_expected_number_of_purchases_up_to_time(self, t: Any, frequency: Any, recency: Any, T: Any) -> np.ndarray:  # noqa: N803
+    def conditional_expected_number_of_purchases_up_to_time(
+        self, t: Any, frequency: Any, recency: Any, T: Any
+    ) -> np.ndarray:
         """E[Y(t) | x, t_x, T] = (r+x)(β+T)/((α+T)(s-1)) · [1 - ((β+T)/(β+T+t))^(s-1)] · P(alive)."""
         r, alpha, s, beta = self._params()
         t, x, t_x, big_t = (np.asarray(v, dtype=float) for v in np.broadcast_arrays(t, frequency, recency, T))
         rate = (r + x) / (alpha + big_t) * (beta + big_t)
-        return rate * _lifetime_factor(s, np.log1p(t / (beta + big_t))) * self.conditional_probability_alive(x, t_x, big_t)
+        return (
+            rate * _lifetime_factor(s, np.log1p(t / (beta + big_t))) * self.conditional_probability_alive(x, t_x, big_t)
+        )
 
     def probability_of_n_purchases_up_to_time(self, t: Any, n: Any) -> np.ndarray:
         """P(X(t) = n) for a newly acquired customer. The closed form sums n + 1 hypergeometric terms per
@@ -197,7 +214,9 @@ class ParetoNBDFitter(PurchaseModel):
         every customer)."""
         r, alpha, s, beta = self._params()
         t, n = np.broadcast_arrays(np.asarray(t, dtype=float), np.asarray(n, dtype=int))
-        flat = [_probability_of_n(r, alpha, s, beta, float(a), int(b)) for a, b in zip(t.ravel(), n.ravel(), strict=True)]
+        flat = [
+            _probability_of_n(r, alpha, s, beta, float(a), int(b)) for a, b in zip(t.ravel(), n.ravel(), strict=True)
+        ]
         return np.asarray(flat).reshape(t.shape)
 
     def expected_number_of_purchases_up_to_time(self, t: Any) -> np.ndarray:
@@ -215,16 +234,28 @@ def _probability_of_n(r: float, alpha: float, s: float, beta: float, t: float, n
     rs = r + s
     if t <= 0:
         return float(n == 0)
-    alive = (gammaln(r + n) - gammaln(r) - gammaln(n + 1) + r * (np.log(alpha) - np.log(alpha + t))
-             + n * (np.log(t) - np.log(alpha + t)) + s * (np.log(beta) - np.log(beta + t)))
+    alive = (
+        gammaln(r + n)
+        - gammaln(r)
+        - gammaln(n + 1)
+        + r * (np.log(alpha) - np.log(alpha + t))
+        + n * (np.log(t) - np.log(alpha + t))
+        + s * (np.log(beta) - np.log(beta + t))
+    )
     if alpha >= beta:
         c, m, diff = alpha, s + 1.0, alpha - beta
     else:
         c, m, diff = beta, r + n, beta - alpha
     log_b1 = np.log(hyp2f1(rs, m, rs + n + 1, diff / c)) - rs * np.log(c)
     i = np.arange(n + 1 if t > 0 else 1)
-    log_terms = (gammaln(rs + i) - gammaln(rs) - gammaln(i + 1) + i * np.log(t if t > 0 else 1.0)
-                 + np.log(hyp2f1(rs + i, m, rs + n + 1, diff / (c + t))) - (rs + i) * np.log(c + t))
+    log_terms = (
+        gammaln(rs + i)
+        - gammaln(rs)
+        - gammaln(i + 1)
+        + i * np.log(t if t > 0 else 1.0)
+        + np.log(hyp2f1(rs + i, m, rs + n + 1, diff / (c + t)))
+        - (rs + i) * np.log(c + t)
+    )
     # B1 - Σ terms, relative to B1: both are of one size, so the difference is formed as 1 - Σ e^(term - B1)
     rest = -np.expm1(np.logaddexp.reduce(log_terms) - log_b1)
     died = np.exp(r * np.log(alpha) + s * np.log(beta) + betaln(r + n, s + 1) - betaln(r, s) + log_b1) * max(rest, 0.0)

@@ -22,8 +22,9 @@ def _to_days(weeks: np.ndarray) -> np.ndarray:
     return np.round(weeks * 7) / 7
 
 
-def simulate_bgnbd(n: int, r: float, alpha: float, a: float, b: float, *, seed: int = 0,
-                   t_min: float = 20.0, t_max: float = 80.0) -> pd.DataFrame:
+def simulate_bgnbd(
+    n: int, r: float, alpha: float, a: float, b: float, *, seed: int = 0, t_min: float = 20.0, t_max: float = 80.0
+) -> pd.DataFrame:
     """BG/NBD summary: λ ~ Gamma(r, α), p ~ Beta(a, b); after each repeat purchase the customer
     drops out with probability p. ``T`` is uniform on [t_min, t_max].
     """
@@ -40,8 +41,9 @@ def simulate_bgnbd(n: int, r: float, alpha: float, a: float, b: float, *, seed: 
     return pd.DataFrame({"frequency": x.astype(np.int64), "recency": t_x, "T": big_t})
 
 
-def simulate_paretonbd(n: int, r: float, alpha: float, s: float, beta: float, *, seed: int = 0,
-                       t_min: float = 20.0, t_max: float = 80.0) -> pd.DataFrame:
+def simulate_paretonbd(
+    n: int, r: float, alpha: float, s: float, beta: float, *, seed: int = 0, t_min: float = 20.0, t_max: float = 80.0
+) -> pd.DataFrame:
     """Pareto/NBD summary: λ ~ Gamma(r, α), μ ~ Gamma(s, β), lifetime ~ Exponential(μ)."""
     rng = np.random.default_rng(seed)
     big_t = _observation_lengths(n, rng, t_min, t_max)

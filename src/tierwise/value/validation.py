@@ -146,8 +146,9 @@ def tracking(
     day = day.date() if day.type().is_timestamp() else day
     purchases = transactions.select(cid=transactions[customer_id_col], period=period_start(day, freq)).distinct()
     purchases = purchases.mutate(first=purchases.period.min().over(group_by=purchases.cid))
-    purchases = purchases.filter((purchases.first <= ibis.date(calibration_end))
-                                 & (purchases.period <= ibis.date(observation_end)))
+    purchases = purchases.filter(
+        (purchases.first <= ibis.date(calibration_end)) & (purchases.period <= ibis.date(observation_end))
+    )
     births = purchases.filter(purchases.period == purchases.first).group_by("first").agg(n=ibis._.count()).to_pandas()
     repeats = purchases.filter(purchases.period > purchases.first).group_by("period").agg(n=ibis._.count()).to_pandas()
     if births.empty:

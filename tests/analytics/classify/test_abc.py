@@ -21,8 +21,11 @@ def test_the_abc_hand_table(run_policy) -> None:
 
 
 def test_the_top_customer_is_always_a_and_ties_follow_customer_id(run_policy) -> None:
-    rows = [{"customer_id": "z", "sales_12m": 900}, {"customer_id": "m", "sales_12m": 50},
-            {"customer_id": "k", "sales_12m": 50}]
+    rows = [
+        {"customer_id": "z", "sales_12m": 900},
+        {"customer_id": "m", "sales_12m": 50},
+        {"customer_id": "k", "sales_12m": 50},
+    ]
     out = run_policy("abc", rows, "zh")
     # z alone is 90 % of sales: A. k and m tie at 50; k comes first (95 % before m).
     assert out["class"].to_dict() == {"z": "a", "k": "b", "m": "c"}

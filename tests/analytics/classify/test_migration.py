@@ -15,10 +15,14 @@ RUN_2 = [("a", "diamond"), ("b", "platinum"), ("c", "vip"), ("d", "vip"), ("f", 
 SALES_2 = {"a": 6e6, "b": 1.2e6, "c": 20_000, "d": 15_000, "f": 700_000}
 
 
-def run_table(backend, rows, computed=None):  # noqa: ANN001, ANN201
+def run_table(backend, rows, computed=None):
     """An assignment table (customer_id, class, label, reasons) on the engine under test."""
-    data = {"customer_id": [c for c, _ in rows], "class": [k for _, k in rows], "label": [k for _, k in rows],
-            "reasons": [[f"{c} is {k}"] for c, k in rows]}
+    data = {
+        "customer_id": [c for c, _ in rows],
+        "class": [k for _, k in rows],
+        "label": [k for _, k in rows],
+        "reasons": [[f"{c} is {k}"] for c, k in rows],
+    }
     if computed is not None:
         data["computed_class"] = computed
     return backend.load(f"run_{next(_n)}", pa.table(data))
@@ -30,8 +34,12 @@ def test_migration_matrix_counts_and_sales(backend) -> None:
     out = backend.execute(migration_matrix(before, after, sales))
     got = {(r.from_class, r.to_class): (r.customers, r.sales) for r in out.itertuples()}
     assert got == {
-        ("diamond", "diamond"): (1, 6e6), ("gold", "platinum"): (1, 1.2e6), ("gold", "vip"): (1, 20_000),
-        ("vip", "vip"): (1, 15_000), ("standard", "(gone)"): (1, 0), ("(new)", "gold"): (1, 700_000),
+        ("diamond", "diamond"): (1, 6e6),
+        ("gold", "platinum"): (1, 1.2e6),
+        ("gold", "vip"): (1, 20_000),
+        ("vip", "vip"): (1, 15_000),
+        ("standard", "(gone)"): (1, 0),
+        ("(new)", "gold"): (1, 700_000),
     }
 
 
@@ -47,13 +55,13 @@ def test_movers_with_both_reasons(backend) -> None:
 
 
 def test_what_if_lists_who_would_move(backend, indicators) -> None:
-    rows = [{"customer_id": cid, "sales_12m": s, "org_level": None}
-            for cid, s in [("p", 5_500_000), ("q", 900_000), ("r", 450_000), ("s", 8_000)]]
+    rows = [
+        {"customer_id": cid, "sales_12m": s, "org_level": None}
+        for cid, s in [("p", 5_500_000), ("q", 900_000), ("r", 450_000), ("s", 8_000)]
+    ]
     table = indicators(rows)
     policy = load_policy("china-post")
-    edited = parse_policy(
-        policy.model_dump_json(by_alias=True).replace('"at_least":500000.0', '"at_least":400000.0')
-    )
+    edited = parse_policy(policy.model_dump_json(by_alias=True).replace('"at_least":500000.0', '"at_least":400000.0'))
     out = backend.execute(what_if(table, policy, edited, "2025-06-30"))
     assert [(r.customer_id, r.from_class, r.to_class, r.direction) for r in out.itertuples()] == [
         ("r", "vip", "gold", "up")
@@ -71,9 +79,7 @@ def test_a_downgrade_waits_for_two_runs_below(backend) -> None:
     out2 = backend.execute(run2).set_index("customer_id")
     assert out2["class"].to_dict() == {"x": "gold", "y": "gold"}  # y's upgrade is at once
     assert out2.loc["x", "computed_class"] == "vip"
-    assert list(out2.loc["x", "reasons"]) == [
-        "x is vip", "grace period: computed VIP, kept gold (1 of 2 runs below)"
-    ]
+    assert list(out2.loc["x", "reasons"]) == ["x is vip", "grace period: computed VIP, kept gold (1 of 2 runs below)"]
     run2_saved = backend.load("run2_saved", backend.to_pyarrow(run2))
     run3 = apply_grace(run_table(backend, [("x", "vip"), ("y", "gold")]), [run1, run2_saved], GRACE_POLICY)
     out3 = backend.execute(run3).set_index("customer_id")

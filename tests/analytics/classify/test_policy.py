@@ -28,8 +28,16 @@ criteria:
 
 
 def test_every_shipped_policy_loads() -> None:
-    assert {"abc", "bank-lobby", "china-post", "key-account", "prospect-grade", "rfm", "scorecard",
-            "value-type"} <= set(shipped_policies())
+    assert {
+        "abc",
+        "bank-lobby",
+        "china-post",
+        "key-account",
+        "prospect-grade",
+        "rfm",
+        "scorecard",
+        "value-type",
+    } <= set(shipped_policies())
     for name in shipped_policies():
         policy = load_policy(name)
         assert policy.name == name
@@ -70,8 +78,10 @@ def test_a_bad_policy_names_the_field(change: tuple[str, str], message: str) -> 
 
 
 def test_bounds_must_be_best_first() -> None:
-    text = GOOD.replace("      - {class: big, at_least: 100}",
-                        "      - {class: small, at_least: 10}\n      - {class: big, at_least: 100}")
+    text = GOOD.replace(
+        "      - {class: big, at_least: 100}",
+        "      - {class: small, at_least: 10}\n      - {class: big, at_least: 100}",
+    )
     with pytest.raises(PolicyError, match="criteria.0: bounds must be listed best first"):
         parse_policy(text)
 

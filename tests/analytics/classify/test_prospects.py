@@ -27,15 +27,34 @@ OPPORTUNITIES = [
     ("o11", "most", "lead", D(2025, 2, 1), None, None, None, None, None),  # lead soon, but …
     ("o12", "most", "negotiation", D(2026, 6, 1), None, None, None, None, None),  # … the most advanced decides
 ]
-EXPECTED = {"a6": "a", "b7": "b", "b12": "b", "c13": "c", "past": "a", "tA": "a", "tB": "b", "tC": "c",
-            "done": "closed", "most": "c"}
+EXPECTED = {
+    "a6": "a",
+    "b7": "b",
+    "b12": "b",
+    "c13": "c",
+    "past": "a",
+    "tA": "a",
+    "tB": "b",
+    "tC": "c",
+    "done": "closed",
+    "most": "c",
+}
 
 
-def opportunities_table(backend):  # noqa: ANN001, ANN201
+def opportunities_table(backend):
     """The hand opportunities on the engine under test, in the canonical schema."""
     schema = canonical_schema("opportunities").to_pyarrow()
-    cols = ["opportunity_id", "customer_id", "stage", "expected_close_date", "objective_need", "subjective_need",
-            "resolve", "feasibility_started", "selection_started"]
+    cols = [
+        "opportunity_id",
+        "customer_id",
+        "stage",
+        "expected_close_date",
+        "objective_need",
+        "subjective_need",
+        "resolve",
+        "feasibility_started",
+        "selection_started",
+    ]
     data = {c: [row[i] for row in OPPORTUNITIES] for i, c in enumerate(cols)}
     data["amount"] = [None] * len(OPPORTUNITIES)
     return backend.load("opportunities_hand", pa.table({f.name: data[f.name] for f in schema}, schema=schema))
@@ -49,8 +68,10 @@ def test_prospect_grades_at_every_bound(backend) -> None:
     reasons = {c: list(r) for c, r in zip(out.customer_id, out.reasons)}
     assert reasons["a6"] == ["months to expected close 6 ≤ 6 → A"]
     assert reasons["c13"] == ["months to expected close 13 > 12 → C"]
-    assert reasons["tA"][0] == ("months to expected close missing and objective need yes and subjective need high "
-                                "and resolve high and vendor selection started → A")
+    assert reasons["tA"][0] == (
+        "months to expected close missing and objective need yes and subjective need high "
+        "and resolve high and vendor selection started → A"
+    )
     assert reasons["tC"] == ["open opportunities 1 ≥ 1 and months to expected close missing → C"]
     assert reasons["done"] == ["open opportunities 0 = 0 → closed"]
 

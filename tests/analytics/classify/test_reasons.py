@@ -14,8 +14,13 @@ from tierwise.analytics.classify.reasons import format_constant, format_number, 
 
 rng = np.random.default_rng(20250630)
 # cents exactly: k / 100 for k across 15 orders of magnitude, both signs, plus the edges
-CENTS = np.concatenate([[0, 1, -1, 99, 100, 999, 1000, 99_999, 100_000, 123_456_789],
-                        rng.integers(-10**15, 10**15, 200), rng.integers(-10**6, 10**6, 100)])
+CENTS = np.concatenate(
+    [
+        [0, 1, -1, 99, 100, 999, 1000, 99_999, 100_000, 123_456_789],
+        rng.integers(-(10**15), 10**15, 200),
+        rng.integers(-(10**6), 10**6, 100),
+    ]
+)
 
 
 def python_text(value: float, decimals: int) -> str:
@@ -60,8 +65,9 @@ def test_abc_invariants(values: list[int]) -> None:
     from tierwise.analytics.classify.assign import classify
     from tierwise.analytics.classify.policy import load_policy
 
-    table = ibis.memtable({"customer_id": [f"c{i:03d}" for i in range(len(values))],
-                           "sales_12m": [float(v) for v in values]})
+    table = ibis.memtable(
+        {"customer_id": [f"c{i:03d}" for i in range(len(values))], "sales_12m": [float(v) for v in values]}
+    )
     out = classify(table, load_policy("abc"), "2025-06-30").execute().sort_values("rank")
     classes = out["class"].tolist()
     assert classes == sorted(classes)  # a < b < c, in rank order

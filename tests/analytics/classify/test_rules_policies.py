@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-BASE = {"sales_12m": 100_000.0, "sales_share": 0.01, "gross_margin": 0.10, "collection_days": None,
-        "overdue_amount": None}
+BASE = {
+    "sales_12m": 100_000.0,
+    "sales_share": 0.01,
+    "gross_margin": 0.10,
+    "collection_days": None,
+    "overdue_amount": None,
+}
 KEY_CASES = [
     # (changes to BASE, expected class)
-    ({"sales_12m": 1_000_000.01}, "key"), ({"sales_12m": 1_000_000}, "regular"),  # amount: above (exclusive)
-    ({"sales_share": 0.050001}, "key"), ({"sales_share": 0.05}, "regular"),  # share: above 5 %
+    ({"sales_12m": 1_000_000.01}, "key"),
+    ({"sales_12m": 1_000_000}, "regular"),  # amount: above (exclusive)
+    ({"sales_share": 0.050001}, "key"),
+    ({"sales_share": 0.05}, "regular"),  # share: above 5 %
     ({"gross_margin": 0.300001, "sales_12m": 200_000}, "key"),  # margin above 30 % with the floor reached
     ({"gross_margin": 0.30, "sales_12m": 200_000}, "regular"),
     ({"gross_margin": 0.35, "sales_12m": 199_999.99}, "regular"),  # floor (inclusive) missed
@@ -31,8 +38,14 @@ def test_key_account_every_bound(run_policy) -> None:
 
 
 def test_key_account_lists_every_criterion_that_fired_in_chinese(run_policy) -> None:
-    row = {"customer_id": "big", "sales_12m": 2_000_000, "sales_share": 0.2, "gross_margin": 0.4,
-           "collection_days": 30, "overdue_amount": 0}
+    row = {
+        "customer_id": "big",
+        "sales_12m": 2_000_000,
+        "sales_share": 0.2,
+        "gross_margin": 0.4,
+        "collection_days": 30,
+        "overdue_amount": 0,
+    }
     out = run_policy("key-account", [row], "zh")
     assert out.loc["big", "reasons"] == [
         "近12个月销售额 2,000,000.00 > 1,000,000 → 大客户",
@@ -42,14 +55,22 @@ def test_key_account_lists_every_criterion_that_fired_in_chinese(run_policy) -> 
     ]
 
 
-VALUE_BASE = {"sales_12m": 100_000.0, "sales_share": 0.005, "tenure_days": 100, "avg_order_value": 1_000,
-              "categories": 1, "orders": 1}
+VALUE_BASE = {
+    "sales_12m": 100_000.0,
+    "sales_share": 0.005,
+    "tenure_days": 100,
+    "avg_order_value": 1_000,
+    "categories": 1,
+    "orders": 1,
+}
 VALUE_CASES = [
     ({"sales_share": 0.010001, "tenure_days": 730}, "strategic"),
     ({"sales_share": 0.01, "tenure_days": 730}, "intrinsic"),  # share: above 1 % (exclusive)
     ({"sales_share": 0.5, "tenure_days": 729}, "intrinsic"),  # tenure: at least 2 years (inclusive)
-    ({"avg_order_value": 50_000}, "extrinsic"), ({"avg_order_value": 49_999.99}, "intrinsic"),
-    ({"categories": 3, "orders": 6}, "extrinsic"), ({"categories": 2, "orders": 6}, "intrinsic"),
+    ({"avg_order_value": 50_000}, "extrinsic"),
+    ({"avg_order_value": 49_999.99}, "intrinsic"),
+    ({"categories": 3, "orders": 6}, "extrinsic"),
+    ({"categories": 2, "orders": 6}, "intrinsic"),
     ({"categories": 3, "orders": 5}, "intrinsic"),
     ({"sales_share": 0.04, "tenure_days": 2000, "avg_order_value": 60_000}, "strategic"),  # highest wins
 ]

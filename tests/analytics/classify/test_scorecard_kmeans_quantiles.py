@@ -10,8 +10,13 @@ from tierwise.analytics.classify.policy import load_policy, parse_policy
 
 def _row(cid: str, level: float) -> dict:
     """A customer whose four scorecard indicators all sit at ``level`` (0 worst … 1 best) of their range."""
-    return {"customer_id": cid, "sales_12m": 1000 * level, "gross_margin": 0.5 * level, "orders": 10 * level,
-            "recency_days": 100 - 100 * level}
+    return {
+        "customer_id": cid,
+        "sales_12m": 1000 * level,
+        "gross_margin": 0.5 * level,
+        "orders": 10 * level,
+        "recency_days": 100 - 100 * level,
+    }
 
 
 def test_scorecard_tiers_at_the_quantile_bounds(run_policy) -> None:
@@ -62,10 +67,12 @@ criteria:
 
 
 def test_given_weights_with_score_bounds(run_policy) -> None:
-    rows = [{"customer_id": "a", "sales_12m": 100, "recency_days": 0},
-            {"customer_id": "b", "sales_12m": 25, "recency_days": 25},  # 100·(2·0.25 + 1·0.75)/3 = 41.67
-            {"customer_id": "c", "sales_12m": 62.5, "recency_days": 25},  # 100·(2·0.625 + 0.75)/3 = 66.67
-            {"customer_id": "d", "sales_12m": 0, "recency_days": 100}]
+    rows = [
+        {"customer_id": "a", "sales_12m": 100, "recency_days": 0},
+        {"customer_id": "b", "sales_12m": 25, "recency_days": 25},  # 100·(2·0.25 + 1·0.75)/3 = 41.67
+        {"customer_id": "c", "sales_12m": 62.5, "recency_days": 25},  # 100·(2·0.625 + 0.75)/3 = 66.67
+        {"customer_id": "d", "sales_12m": 0, "recency_days": 100},
+    ]
     out = run_policy(SCORED.format(weights="given", topsis="false"), rows)
     assert out["score"].round(2).tolist() == [100.0, 41.67, 66.67, 0.0]
     assert out["class"].tolist() == ["top", "low", "top", "low"]
@@ -73,8 +80,10 @@ def test_given_weights_with_score_bounds(run_policy) -> None:
 
 
 def test_topsis_scorecard_matches_the_fitted_closeness(backend, indicators) -> None:
-    rows = [{"customer_id": c, "sales_12m": s, "recency_days": r}
-            for c, s, r in [("a", 100, 5), ("b", 50, 50), ("c", 10, 90), ("d", 80, 20)]]
+    rows = [
+        {"customer_id": c, "sales_12m": s, "recency_days": r}
+        for c, s, r in [("a", 100, 5), ("b", 50, 50), ("c", 10, 90), ("d", 80, 20)]
+    ]
     table = indicators(rows)
     policy = parse_policy(SCORED.format(weights="entropy", topsis="true"))
     classifier = PolicyClassifier(policy).fit(table)
@@ -109,11 +118,15 @@ criteria:
 
 def test_kmeans_orders_clusters_by_centroid(run_policy) -> None:
     groups = {"g": (1000, 5), "s": (500, 40), "b": (50, 200)}
-    rows = [{"customer_id": f"{k}{i}", "sales_12m": s + 10 * i, "recency_days": r + i}
-            for k, (s, r) in groups.items() for i in range(3)]
+    rows = [
+        {"customer_id": f"{k}{i}", "sales_12m": s + 10 * i, "recency_days": r + i}
+        for k, (s, r) in groups.items()
+        for i in range(3)
+    ]
     out = run_policy(KMEANS, rows)
-    assert out["class"].to_dict() == {f"{k}{i}": {"g": "gold", "s": "silver", "b": "bronze"}[k]
-                                      for k in groups for i in range(3)}
+    assert out["class"].to_dict() == {
+        f"{k}{i}": {"g": "gold", "s": "silver", "b": "bronze"}[k] for k in groups for i in range(3)
+    }
     assert out.loc["g0", "reasons"][0].startswith("nearest to cluster 1 of 3 (centre +")
     assert out.loc["g0", "reasons"][0].endswith("12-month sales 1,000.00, days since last purchase 5 days → gold")
 
@@ -141,6 +154,16 @@ def test_quantile_bins_break_ties_by_customer_id(run_policy) -> None:
     # values: two ties straddle the bin edges (positions 2|3 and 5|6)
     values = {"a": 90, "b": 80, "c": 80, "d": 70, "e": 60, "f": 60, "g": 50, "h": 40, "i": 30, "j": 20}
     out = run_policy(QUANTILES, [{"customer_id": c, "sales_12m": v} for c, v in values.items()])
-    assert out["class"].to_dict() == {"a": "q1", "b": "q1", "c": "q2", "d": "q2", "e": "q2", "f": "q3", "g": "q3",
-                                      "h": "q3", "i": "q3", "j": "q3"}
+    assert out["class"].to_dict() == {
+        "a": "q1",
+        "b": "q1",
+        "c": "q2",
+        "d": "q2",
+        "e": "q2",
+        "f": "q3",
+        "g": "q3",
+        "h": "q3",
+        "i": "q3",
+        "j": "q3",
+    }
     assert out.loc["c", "reasons"] == ["12-month sales 80.00, rank 3 of 10, within the top 50% → middle"]

@@ -12,7 +12,19 @@ from tierwise.analytics.classify.policy import Policy, TriagePolicyInfo, load_po
 from tierwise.analytics.classify.prospects import prospect_indicators
 
 __all__ = [
-    "ASSIGNMENT_COLUMNS", "METHOD_CLASSES", "Policy", "PolicyClassifier", "TriagePolicyInfo", "apply_grace",
-    "classify", "load_policy", "migration_matrix", "movers", "parse_policy", "prospect_indicators",
-    "shipped_policies", "to_assignments", "what_if",
+    "ASSIGNMENT_COLUMNS",
+    "METHOD_CLASSES",
+    "Policy",
+    "PolicyClassifier",
+    "TriagePolicyInfo",
+    "apply_grace",
+    "classify",
+    "load_policy",
+    "migration_matrix",
+    "movers",
+    "parse_policy",
+    "prospect_indicators",
+    "shipped_policies",
+    "to_assignments",
+    "what_if",
 ]

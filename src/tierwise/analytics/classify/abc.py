@@ -44,7 +44,7 @@ class Abc(Method):
         share = before / self.total_ if self.total_ > 0 else ibis.literal(0.0)
         return t.mutate(**{self.column("share"): share.cast("float64")})
 
-    def decide(self, t: ir.Table, lang: Lang):  # noqa: ANN201
+    def decide(self, t: ir.Table, lang: Lang):
         """Class A/B/C, score (the value) and the reason naming the cumulative share before the customer."""
         spec = self.spec
         a_code, b_code, c_code = spec.classes
@@ -58,7 +58,10 @@ class Abc(Method):
         cls = ibis.cases((value <= 0, c_code), (share < spec.a, a_code), (share < spec.b, b_code), else_=c_code)
         tail = ibis.cases(
             (value <= 0, ibis.literal(" ≤ 0" + grants(c_code, lang))),
-            else_=BEFORE[lang] + format_number(share * 100, 1) + "%" + ibis.cases(
+            else_=BEFORE[lang]
+            + format_number(share * 100, 1)
+            + "%"
+            + ibis.cases(
                 (share < spec.a, ibis.literal(" < " + a_text + grants(a_code, lang))),
                 (share < spec.b, ibis.literal(" < " + b_text + grants(b_code, lang))),
                 else_=ibis.literal(" ≥ " + b_text + grants(c_code, lang)),

@@ -23,8 +23,7 @@ from tierwise.analytics.classify.combine import PolicyClassifier
 from tierwise.analytics.classify.criterion import UNCLASSIFIED_LABEL
 from tierwise.analytics.classify.policy import UNCLASSIFIED, Lang, Policy
 
-ASSIGNMENT_COLUMNS = ("customer_id", "policy", "policy_version", "as_of", "class", "label", "score", "rank",
-                      "reasons")
+ASSIGNMENT_COLUMNS = ("customer_id", "policy", "policy_version", "as_of", "class", "label", "score", "rank", "reasons")
 
 
 def as_date(value: dt.date | str) -> dt.date:
@@ -42,14 +41,12 @@ def class_order(policy: Policy, column: ir.StringValue) -> ir.IntegerValue:
 def label_of(policy: Policy, column: ir.StringValue, lang: Lang) -> ir.StringValue:
     """The class label in ``lang`` for each class code."""
     branches = [(column == c.code, ibis.literal(c.label[lang])) for c in policy.classes]
-    return ibis.cases(*branches, (column == UNCLASSIFIED, ibis.literal(UNCLASSIFIED_LABEL[lang])),
-                      else_=column)
+    return ibis.cases(*branches, (column == UNCLASSIFIED, ibis.literal(UNCLASSIFIED_LABEL[lang])), else_=column)
 
 
 def rank_of(t: ir.Table, policy: Policy) -> ir.IntegerValue:
     """1-based rank within the policy: class order, then score descending (missing last), then customer id."""
-    window = ibis.window(order_by=[class_order(policy, t["class"]), t.score.isnull(), t.score.desc(),
-                                   t.customer_id])
+    window = ibis.window(order_by=[class_order(policy, t["class"]), t.score.isnull(), t.score.desc(), t.customer_id])
     return (ibis.row_number().over(window) + 1).cast("int64")
 
 

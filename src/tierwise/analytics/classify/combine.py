@@ -28,14 +28,20 @@ from tierwise.analytics.classify.thresholds import Thresholds
 from tierwise.errors import PolicyError
 
 METHOD_CLASSES: dict[str, type[Method]] = {
-    "thresholds": Thresholds, "quantiles": Quantiles, "abc": Abc, "rfm": Rfm, "rules": Rules, "mapping": Mapping,
-    "scorecard": Scorecard, "kmeans": KMeans,
+    "thresholds": Thresholds,
+    "quantiles": Quantiles,
+    "abc": Abc,
+    "rfm": Rfm,
+    "rules": Rules,
+    "mapping": Mapping,
+    "scorecard": Scorecard,
+    "kmeans": KMeans,
 }
 NONE_MET = {"en": "no criterion met", "zh": "未满足任何条件"}
 _NOT_GRANTED = 1_000_000
 
 
-def build_method(spec, policy: Policy) -> Method:  # noqa: ANN001
+def build_method(spec, policy: Policy) -> Method:
     """The method object for one criterion of ``policy``."""
     vocabulary = Vocabulary({c.code: c.label for c in policy.classes}, known_indicators(policy))
     return METHOD_CLASSES[spec.method](spec, vocabulary)
@@ -74,8 +80,9 @@ class PolicyClassifier:
         s1 = t.select(t.customer_id, **columns)
 
         n = len(verdicts)
-        ranks = [ibis.cases(*[(s1[f"_c{i}"] == c, r) for r, c in enumerate(codes)], else_=_NOT_GRANTED)
-                 for i in range(n)]
+        ranks = [
+            ibis.cases(*[(s1[f"_c{i}"] == c, r) for r, c in enumerate(codes)], else_=_NOT_GRANTED) for i in range(n)
+        ]
         gating = [i for i, m in enumerate(self.methods_) if m.spec.when_missing == "unclassified"]
         missing = ibis.or_(*[s1[f"_m{i}"] for i in gating]) if gating else ibis.literal(False)
         s2 = s1.mutate(_best=ranks[0] if n == 1 else ibis.least(*ranks), _missing=missing)
@@ -86,8 +93,14 @@ class PolicyClassifier:
         none_met = ibis.array([ibis.literal(NONE_MET[lang] + self.methods_[0].vocabulary.grants(fallback, lang))])
         fired = ibis.ifelse(s2._best == _NOT_GRANTED, fired.concat(none_met), fired)
         reasons = ibis.ifelse(s2._missing, _concat([s2[f"_mr{i}"] for i in gating]), fired) if gating else fired
-        return s2.select(s2.customer_id, **{"class": ibis.ifelse(s2._missing, ibis.literal(UNCLASSIFIED), granted),
-                                            "score": s2._score, "reasons": reasons})
+        return s2.select(
+            s2.customer_id,
+            **{
+                "class": ibis.ifelse(s2._missing, ibis.literal(UNCLASSIFIED), granted),
+                "score": s2._score,
+                "reasons": reasons,
+            },
+        )
 
     def _score_index(self) -> int:
         names = [c.name for c in self.policy.criteria]

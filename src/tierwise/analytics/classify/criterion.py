@@ -88,10 +88,14 @@ class Method:
         cls, score, reasons = self.decide(t, lang)
         label = self.spec.label
         missing_items = [
-            ibis.ifelse(t[name].isnull(),
-                        MISSING[lang].format(label=indicator_label(name, lang, label if len(self.needed()) == 1
-                                                                   and label else None))
-                        + self.vocabulary.grants(UNCLASSIFIED, lang), ibis.null("string"))
+            ibis.ifelse(
+                t[name].isnull(),
+                MISSING[lang].format(
+                    label=indicator_label(name, lang, label if len(self.needed()) == 1 and label else None)
+                )
+                + self.vocabulary.grants(UNCLASSIFIED, lang),
+                ibis.null("string"),
+            )
             for name in self.needed()
         ]
         missing = ibis.or_(*[t[name].isnull() for name in self.needed()])
@@ -116,11 +120,22 @@ class Method:
         self._check_columns(indicators)
         t = self.prepare(indicators)
         v = self.verdict(t, lang)
-        staged = t.select(t.customer_id, _cls=v.cls, _score=v.score.cast("float64"), _reasons=v.reasons,
-                          _missing=v.missing, _missing_reasons=v.missing_reasons)
-        return staged.select(staged.customer_id, **{
-            "class": staged._cls, "score": staged._score,
-            "reasons": ibis.ifelse(staged._missing, staged._missing_reasons, staged._reasons)})
+        staged = t.select(
+            t.customer_id,
+            _cls=v.cls,
+            _score=v.score.cast("float64"),
+            _reasons=v.reasons,
+            _missing=v.missing,
+            _missing_reasons=v.missing_reasons,
+        )
+        return staged.select(
+            staged.customer_id,
+            **{
+                "class": staged._cls,
+                "score": staged._score,
+                "reasons": ibis.ifelse(staged._missing, staged._missing_reasons, staged._reasons),
+            },
+        )
 
     def _check_columns(self, t: ir.Table) -> None:
         absent = [name for name in self.needed() if name not in t.columns]

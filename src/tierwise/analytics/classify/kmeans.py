@@ -45,8 +45,10 @@ class KMeans(Method):
         complete = indicators.select(*names).drop_null()
         x = np.column_stack([complete[n].cast("float64").to_pyarrow().to_numpy(zero_copy_only=False) for n in names])
         if x.shape[0] < k:
-            raise PolicyError(f"criterion {self.spec.name!r}: k-means with {k} classes needs at least {k} customers "
-                              f"with {', '.join(names)}; found {x.shape[0]}")
+            raise PolicyError(
+                f"criterion {self.spec.name!r}: k-means with {k} classes needs at least {k} customers "
+                f"with {', '.join(names)}; found {x.shape[0]}"
+            )
         self.means_ = x.mean(axis=0)
         std = x.std(axis=0)
         self.scales_ = np.where(std > 0, std, 1.0)
@@ -61,8 +63,10 @@ class KMeans(Method):
 
     def _standardised(self, t: ir.Table) -> list[ir.NumericValue]:
         signs = self._signs()
-        return [(t[n].cast("float64") - float(self.means_[j])) / float(self.scales_[j]) * float(signs[j])
-                for j, n in enumerate(self.needed())]
+        return [
+            (t[n].cast("float64") - float(self.means_[j])) / float(self.scales_[j]) * float(signs[j])
+            for j, n in enumerate(self.needed())
+        ]
 
     def prepare(self, t: ir.Table) -> ir.Table:
         """Add the index of the nearest centroid (ties to the better cluster) and the composite score."""
@@ -73,24 +77,27 @@ class KMeans(Method):
             for j, zj in enumerate(z):
                 d = d + (zj - float(centre[j])) ** 2
             distances.append(d)
-        staged = t.mutate(**{self.column(f"d{i}"): d for i, d in enumerate(distances)},
-                          **{self.column("composite"): sum(z[1:], z[0])})
+        staged = t.mutate(
+            **{self.column(f"d{i}"): d for i, d in enumerate(distances)}, **{self.column("composite"): sum(z[1:], z[0])}
+        )
         ds = [staged[self.column(f"d{i}")] for i in range(len(distances))]
         nearest = ibis.least(*ds) if len(ds) > 1 else ds[0]
         return staged.mutate(**{self.column("k"): ibis.cases(*[(d == nearest, i) for i, d in enumerate(ds)])})
 
-    def decide(self, t: ir.Table, lang: Lang):  # noqa: ANN201
+    def decide(self, t: ir.Table, lang: Lang):
         """Class of the nearest centroid, score (sum of standardised values) and reason."""
         classes = self.spec.classes
         k = t[self.column("k")]
-        values = [indicator_label(n, lang) + " " + format_value(t[n], self.vocabulary.unit(n), lang)
-                  for n in self.needed()]
+        values = [
+            indicator_label(n, lang) + " " + format_value(t[n], self.vocabulary.unit(n), lang) for n in self.needed()
+        ]
         detail = values[0]
         for v in values[1:]:
             detail = detail + SEP[lang] + v
-        heads = [(k == i, ibis.literal(NEAREST[lang].format(k=i + 1, n=len(classes),
-                                                            c=f"{self.centroids_[i].sum():+.2f}")))
-                 for i in range(len(classes))]
+        heads = [
+            (k == i, ibis.literal(NEAREST[lang].format(k=i + 1, n=len(classes), c=f"{self.centroids_[i].sum():+.2f}")))
+            for i in range(len(classes))
+        ]
         tails = [(k == i, ibis.literal(self.vocabulary.grants(code, lang))) for i, code in enumerate(classes)]
         cls = ibis.cases(*[(k == i, ibis.literal(code)) for i, code in enumerate(classes)])
         return cls, t[self.column("composite")], reason_list([ibis.cases(*heads) + detail + ibis.cases(*tails)])

@@ -66,22 +66,29 @@ def movers(before: ir.Table, after: ir.Table, policy: Policy, lang: Lang = "en")
     direction = ibis.cases(
         (moved.from_class == NEW, "new"), (moved.to_class == GONE, "gone"), (to < frm, "up"), else_="down"
     )
-    return moved.select(
-        "customer_id", "from_class", "to_class",
-        from_label=label_of(policy, moved.from_class, lang), to_label=label_of(policy, moved.to_class, lang),
-        direction=direction, from_reasons=moved.from_reasons, to_reasons=moved.to_reasons,
-        _steps=ibis.ifelse((moved.from_class == NEW) | (moved.to_class == GONE), -1, (to - frm).abs()),
-    ).order_by(ibis.desc("_steps"), "customer_id").drop("_steps")
+    return (
+        moved.select(
+            "customer_id",
+            "from_class",
+            "to_class",
+            from_label=label_of(policy, moved.from_class, lang),
+            to_label=label_of(policy, moved.to_class, lang),
+            direction=direction,
+            from_reasons=moved.from_reasons,
+            to_reasons=moved.to_reasons,
+            _steps=ibis.ifelse((moved.from_class == NEW) | (moved.to_class == GONE), -1, (to - frm).abs()),
+        )
+        .order_by(ibis.desc("_steps"), "customer_id")
+        .drop("_steps")
+    )
 
 
-def what_if(indicators: ir.Table, policy: Policy, edited: Policy, as_of: dt.date | str,
-            lang: Lang = "en") -> ir.Table:
+def what_if(indicators: ir.Table, policy: Policy, edited: Policy, as_of: dt.date | str, lang: Lang = "en") -> ir.Table:
     """The customers who would move if ``edited`` replaced ``policy`` (nothing is saved): see :func:`movers`.
 
     Class codes are compared as they are, so an edited policy should keep the codes it shares.
     """
-    return movers(classify(indicators, policy, as_of, lang), classify(indicators, edited, as_of, lang), edited,
-                  lang)
+    return movers(classify(indicators, policy, as_of, lang), classify(indicators, edited, as_of, lang), edited, lang)
 
 
 def apply_grace(current: ir.Table, history: list[ir.Table], policy: Policy, lang: Lang = "en") -> ir.Table:
@@ -101,7 +108,7 @@ def apply_grace(current: ir.Table, history: list[ir.Table], policy: Policy, lang
     joined = out.left_join(prev, out.customer_id == prev.pid).drop("pid")
     kept_rank = class_order(policy, joined.kept)
     below = [(class_order(policy, joined.computed_class) > kept_rank).fill_null(False)]
-    earlier = list(reversed(history[-(n - 1):]))  # newest first
+    earlier = list(reversed(history[-(n - 1) :]))  # newest first
     for i, run in enumerate(earlier):
         col = "computed_class" if "computed_class" in run.columns else "class"
         h = run.select(**{f"hid{i}": run.customer_id, f"h{i}": run[col]})
@@ -109,10 +116,17 @@ def apply_grace(current: ir.Table, history: list[ir.Table], policy: Policy, lang
         below.append((class_order(policy, joined[f"h{i}"]) > kept_rank).fill_null(False))
     streak = _consecutive(below)
     hold = joined.kept.notnull() & below[0] & (streak < n)
-    note = (ibis.literal(GRACE[lang].split("{computed}")[0]) + label_of(policy, joined.computed_class, lang)
-            + _between(GRACE[lang], "{computed}", "{kept}") + label_of(policy, joined.kept, lang)
-            + _between(GRACE[lang], "{kept}", "{n}") + streak.cast("string")
-            + _between(GRACE[lang], "{n}", "{total}") + str(n) + GRACE[lang].split("{total}")[1])
+    note = (
+        ibis.literal(GRACE[lang].split("{computed}")[0])
+        + label_of(policy, joined.computed_class, lang)
+        + _between(GRACE[lang], "{computed}", "{kept}")
+        + label_of(policy, joined.kept, lang)
+        + _between(GRACE[lang], "{kept}", "{n}")
+        + streak.cast("string")
+        + _between(GRACE[lang], "{n}", "{total}")
+        + str(n)
+        + GRACE[lang].split("{total}")[1]
+    )
     result = joined.mutate(
         **{"class": ibis.ifelse(hold, joined.kept, joined.computed_class)},
         reasons=ibis.ifelse(hold, joined.reasons.concat(ibis.array([note])), joined.reasons),

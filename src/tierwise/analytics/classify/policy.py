@@ -170,6 +170,7 @@ def check_indicators(policy: Policy) -> None:
 
 # ----------------------------------------------------------------------------------------------- loading
 
+
 def shipped_policies() -> list[str]:
     """Names of every policy shipped with the package (classification and triage), sorted."""
     return list(shipped_policy_files())

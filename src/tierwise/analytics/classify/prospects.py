@@ -38,8 +38,18 @@ PROSPECT_INDICATORS: dict[str, Indicator] = {
     )
 }
 
-_OPEN_DETAIL = ("opportunity_id", "stage", "expected_close_date", "close_in_months", "amount", "objective_need",
-                "subjective_need", "resolve", "feasibility_started", "selection_started")
+_OPEN_DETAIL = (
+    "opportunity_id",
+    "stage",
+    "expected_close_date",
+    "close_in_months",
+    "amount",
+    "objective_need",
+    "subjective_need",
+    "resolve",
+    "feasibility_started",
+    "selection_started",
+)
 
 
 def months_until(as_of: dt.date, day: ir.DateValue) -> ir.IntegerValue:
@@ -56,8 +66,13 @@ def prospect_indicators(opportunities: ir.Table, as_of: dt.date) -> ir.Table:
     stage_rank = ibis.cases(*[(t.stage == s, i) for i, s in enumerate(OPEN_STAGES)], else_=-1)
     window = ibis.window(
         group_by=t.customer_id,
-        order_by=[is_open.desc(), stage_rank.desc(), t.expected_close_date.isnull(), t.expected_close_date,
-                  t.opportunity_id],
+        order_by=[
+            is_open.desc(),
+            stage_rank.desc(),
+            t.expected_close_date.isnull(),
+            t.expected_close_date,
+            t.opportunity_id,
+        ],
     )
     ranked = t.mutate(
         _is_open=is_open,

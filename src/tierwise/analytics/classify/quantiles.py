@@ -51,20 +51,26 @@ class Quantiles(Method):
         pos, n = positions(t, t[self.spec.indicator], self.spec.ascending)
         return t.mutate(**{self.column("pos"): pos, self.column("n"): n})
 
-    def decide(self, t: ir.Table, lang: Lang):  # noqa: ANN201
+    def decide(self, t: ir.Table, lang: Lang):
         """Class of the bin, score (the value) and the reason naming the rank."""
         spec = self.spec
         value = t[spec.indicator]
         pos, n = t[self.column("pos")], t[self.column("n")]
         cls, tail = bin_choice(pos, n, spec.bins, self.vocabulary.grants, lang)
         unit = self.vocabulary.unit(spec.indicator)
-        text = (indicator_label(spec.indicator, lang, spec.label) + " " + format_value(value, unit, lang)
-                + rank_text(pos, n, lang) + tail)
+        text = (
+            indicator_label(spec.indicator, lang, spec.label)
+            + " "
+            + format_value(value, unit, lang)
+            + rank_text(pos, n, lang)
+            + tail
+        )
         return cls, value.cast("float64"), reason_list([text])
 
 
-def bin_choice(pos: ir.IntegerValue, n: ir.IntegerValue, bins: list[Share], grants,  # noqa: ANN001
-               lang: Lang) -> tuple[ir.StringValue, ir.StringValue]:
+def bin_choice(
+    pos: ir.IntegerValue, n: ir.IntegerValue, bins: list[Share], grants, lang: Lang
+) -> tuple[ir.StringValue, ir.StringValue]:
     """Class of each position's bin and the reason tail (``, within the top 20% → gold``)."""
     k = bin_index(pos, n, [b.share for b in bins])
     cls_branches, tails, cumulative = [], [], 0.0

@@ -38,13 +38,15 @@ class Rfm(Method):
     def prepare(self, t: ir.Table) -> ir.Table:
         """Add the R, F and M scores (1–``bins``) of every row."""
         s = self.spec
-        return t.mutate(**{
-            self.column("r"): score(t, t[s.recency], s.bins, ascending=True),
-            self.column("f"): score(t, t[s.frequency], s.bins, ascending=False),
-            self.column("m"): score(t, t[s.monetary], s.bins, ascending=False),
-        })
+        return t.mutate(
+            **{
+                self.column("r"): score(t, t[s.recency], s.bins, ascending=True),
+                self.column("f"): score(t, t[s.frequency], s.bins, ascending=False),
+                self.column("m"): score(t, t[s.monetary], s.bins, ascending=False),
+            }
+        )
 
-    def decide(self, t: ir.Table, lang: Lang):  # noqa: ANN201
+    def decide(self, t: ir.Table, lang: Lang):
         """Segment, score ``100·R + 10·F + M`` and the reason showing the scores and the values."""
         spec = self.spec
         r, f, m = (t[self.column(x)] for x in "rfm")
@@ -55,12 +57,23 @@ class Rfm(Method):
             tails.append((inside, ibis.literal(self.vocabulary.grants(seg.class_, lang))))
         cls = ibis.cases(*branches, else_=ibis.literal(spec.otherwise))
         tail = ibis.cases(*tails, else_=ibis.literal(self.vocabulary.grants(spec.otherwise, lang)))
-        values = [indicator_label(name, lang) + " " + format_value(t[name], self.vocabulary.unit(name), lang)
-                  for name in self.needed()]
+        values = [
+            indicator_label(name, lang) + " " + format_value(t[name], self.vocabulary.unit(name), lang)
+            for name in self.needed()
+        ]
         detail = values[0]
         for v in values[1:]:
             detail = detail + SEP[lang] + v
-        head = ("R " + r.cast("string") + " · F " + f.cast("string") + " · M " + m.cast("string") + OPEN[lang]
-                + detail + CLOSE[lang])
+        head = (
+            "R "
+            + r.cast("string")
+            + " · F "
+            + f.cast("string")
+            + " · M "
+            + m.cast("string")
+            + OPEN[lang]
+            + detail
+            + CLOSE[lang]
+        )
         text = head + tail
         return cls, (r * 100 + f * 10 + m).cast("float64"), reason_list([text])

@@ -36,8 +36,9 @@ def holds(value: ir.Value, cond: Condition) -> ir.BooleanValue:
     elif op == "not_in":
         test = value.cast("string").notin(list(v))
     else:
-        test = {">=": value >= v, ">": value > v, "<=": value <= v, "<": value < v, "==": value == v,
-                "!=": value != v}[op]
+        test = {">=": value >= v, ">": value > v, "<=": value <= v, "<": value < v, "==": value == v, "!=": value != v}[
+            op
+        ]
     return test.fill_null(False)
 
 
@@ -66,12 +67,14 @@ class Rules(Method):
         """Every indicator a condition reads."""
         return list(dict.fromkeys(c.indicator for c in self.spec.conditions))
 
-    def decide(self, t: ir.Table, lang: Lang):  # noqa: ANN201
+    def decide(self, t: ir.Table, lang: Lang):
         """The class when the rule fires, the number of conditions held, and the reason."""
         spec = self.spec
         tests = [holds(t[c.indicator], c) for c in spec.conditions]
-        texts = [condition_text(t[c.indicator], c, self.vocabulary.indicators.get(c.indicator), lang)
-                 for c in spec.conditions]
+        texts = [
+            condition_text(t[c.indicator], c, self.vocabulary.indicators.get(c.indicator), lang)
+            for c in spec.conditions
+        ]
         grants = self.vocabulary.grants(spec.class_, lang)
         if spec.match == "all":
             fired = ibis.and_(*tests)

@@ -42,8 +42,11 @@ class Scorecard(Method):
         names = self.needed()
         benefit = [w.direction == "benefit" for w in spec.indicators]
         complete = indicators.select(*names).drop_null()
-        x = np.column_stack([complete[n].cast("float64").to_pyarrow().to_numpy(zero_copy_only=False)
-                             for n in names]) if names else np.empty((0, 0))
+        x = (
+            np.column_stack([complete[n].cast("float64").to_pyarrow().to_numpy(zero_copy_only=False) for n in names])
+            if names
+            else np.empty((0, 0))
+        )
         if x.shape[0] == 0:
             raise_empty(spec.name, names)
         z, self.mins_, self.maxs_ = minmax(x, benefit)
@@ -90,14 +93,13 @@ class Scorecard(Method):
         pos, n = positions(scored, scored[self.column("score")], ascending=False)
         return scored.mutate(**{self.column("pos"): pos, self.column("n"): n})
 
-    def decide(self, t: ir.Table, lang: Lang):  # noqa: ANN201
+    def decide(self, t: ir.Table, lang: Lang):
         """Tier, score and the reason naming the score and the bound (or rank) reached."""
         spec = self.spec
         score = t[self.column("score")]
         head = ibis.literal((spec.label[lang] if spec.label else SCORE[lang]) + " ") + format_number(score, 2)
         if spec.tiers is not None:
-            cls, text = tier_expressions(score, spec.tiers, spec.otherwise, head, "score", self.vocabulary.grants,
-                                         lang)
+            cls, text = tier_expressions(score, spec.tiers, spec.otherwise, head, "score", self.vocabulary.grants, lang)
             return cls, score, reason_list([text])
         pos, n = t[self.column("pos")], t[self.column("n")]
         cls, tail = bin_choice(pos, n, spec.quantiles, self.vocabulary.grants, lang)

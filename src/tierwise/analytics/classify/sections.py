@@ -5,7 +5,7 @@ Validated data only (pydantic); :mod:`tierwise.analytics.classify.policy` assemb
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -87,8 +87,9 @@ def check_bound_order(bounds: list[Bound]) -> None:
         raise ValueError("mix of at_least/above and at_most/below bounds: use one direction")
     values = [b.value for b in bounds]
     if values != sorted(values, reverse=bounds[0].higher_is_better):
-        raise ValueError("bounds must be listed best first (highest first for at_least/above, lowest first "
-                         "for at_most/below)")
+        raise ValueError(
+            "bounds must be listed best first (highest first for at_least/above, lowest first for at_most/below)"
+        )
 
 
 class Share(_Strict):
@@ -242,9 +243,10 @@ class Scorecard(_Criterion):
         n = len(self.indicators)
         if self.weights == "given" and any(w.weight is None for w in self.indicators):
             raise ValueError("weights: given needs a weight on every indicator")
-        if self.weights == "ahp":
-            if self.pairwise is None or len(self.pairwise) != n or any(len(row) != n for row in self.pairwise):
-                raise ValueError(f"weights: ahp needs an {n}×{n} pairwise matrix (one row per indicator)")
+        if self.weights == "ahp" and (
+            self.pairwise is None or len(self.pairwise) != n or any(len(row) != n for row in self.pairwise)
+        ):
+            raise ValueError(f"weights: ahp needs an {n}×{n} pairwise matrix (one row per indicator)")
         if (self.tiers is None) == (self.quantiles is None):
             raise ValueError("give exactly one of tiers (score bounds) or quantiles")
         if self.tiers is not None:
@@ -262,8 +264,6 @@ class KMeans(_Criterion):
 
 
 Criterion = Annotated[
-    Union[Thresholds, Quantiles, Abc, Rfm, Rules, Mapping, Scorecard, KMeans], Field(discriminator="method")
+    Thresholds | Quantiles | Abc | Rfm | Rules | Mapping | Scorecard | KMeans, Field(discriminator="method")
 ]
 METHODS = ("thresholds", "quantiles", "abc", "rfm", "rules", "mapping", "scorecard", "kmeans")
-
-

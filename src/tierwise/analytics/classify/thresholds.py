@@ -24,8 +24,15 @@ def reaches(value: ir.NumericValue, bound: Bound) -> ir.BooleanValue:
     return {"at_least": value >= b, "above": value > b, "at_most": value <= b, "below": value < b}[bound.kind]
 
 
-def tier_expressions(value: ir.NumericValue, bounds: list[Bound], otherwise: str | None, prefix: ir.StringValue,
-                     unit: str, grants, lang: Lang) -> tuple[ir.StringValue, ir.StringValue]:  # noqa: ANN001
+def tier_expressions(
+    value: ir.NumericValue,
+    bounds: list[Bound],
+    otherwise: str | None,
+    prefix: ir.StringValue,
+    unit: str,
+    grants,
+    lang: Lang,
+) -> tuple[ir.StringValue, ir.StringValue]:
     """Class and reason text of a value against best-first bounds; ``prefix`` is ``label value``.
 
     The prefix appears once in the text expression (the bound part is a choice among literals), so the
@@ -35,8 +42,14 @@ def tier_expressions(value: ir.NumericValue, bounds: list[Bound], otherwise: str
     for bound in bounds:
         hit = reaches(value, bound)
         cls_branches.append((hit, ibis.literal(bound.class_)))
-        tails.append((hit, ibis.literal(SYMBOL[bound.kind] + format_constant(bound.value, unit, lang)
-                                        + grants(bound.class_, lang))))
+        tails.append(
+            (
+                hit,
+                ibis.literal(
+                    SYMBOL[bound.kind] + format_constant(bound.value, unit, lang) + grants(bound.class_, lang)
+                ),
+            )
+        )
     last = bounds[-1]
     if otherwise is None:
         else_cls, else_tail = ibis.null("string"), ibis.null("string")
@@ -49,12 +62,13 @@ def tier_expressions(value: ir.NumericValue, bounds: list[Bound], otherwise: str
 class Thresholds(Method):
     """Thresholds on one indicator (policy section ``method: thresholds``). No learned state."""
 
-    def decide(self, t: ir.Table, lang: Lang):  # noqa: ANN201
+    def decide(self, t: ir.Table, lang: Lang):
         """Class, score (the indicator value) and the reason of the bound reached."""
         spec = self.spec
         value = t[spec.indicator]
         unit = self.vocabulary.unit(spec.indicator)
         prefix = indicator_label(spec.indicator, lang, spec.label) + " " + format_value(value, unit, lang)
-        cls, text = tier_expressions(value, spec.bounds, spec.otherwise, ibis.literal("") + prefix, unit,
-                                     self.vocabulary.grants, lang)
+        cls, text = tier_expressions(
+            value, spec.bounds, spec.otherwise, ibis.literal("") + prefix, unit, self.vocabulary.grants, lang
+        )
         return cls, value.cast("float64"), reason_list([text])

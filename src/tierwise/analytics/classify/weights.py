@@ -18,7 +18,7 @@ RANDOM_INDEX = (0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49)
 CR_LIMIT = 0.10
 
 
-def ahp_weights(pairwise, names: list[str] | None = None) -> tuple[np.ndarray, float, float, float]:  # noqa: ANN001
+def ahp_weights(pairwise, names: list[str] | None = None) -> tuple[np.ndarray, float, float, float]:
     """Weights from an AHP pairwise-comparison matrix: the principal eigenvector, normalised to sum 1.
 
     Returns ``(weights, lambda_max, CI, CR)`` with ``CI = (λmax − n)/(n − 1)`` and ``CR = CI / RI(n)``.
@@ -55,7 +55,7 @@ def ahp_weights(pairwise, names: list[str] | None = None) -> tuple[np.ndarray, f
     return weights, lambda_max, ci, cr
 
 
-def entropy_weights(matrix) -> np.ndarray:  # noqa: ANN001
+def entropy_weights(matrix) -> np.ndarray:
     """Entropy-weight method: indicators whose values vary more across customers weigh more.
 
     ``matrix`` (customers × indicators) must be non-negative, larger meaning better (normalise cost
@@ -78,7 +78,7 @@ def entropy_weights(matrix) -> np.ndarray:  # noqa: ANN001
     return divergence / divergence.sum()
 
 
-def minmax(matrix, benefit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # noqa: ANN001
+def minmax(matrix, benefit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Min–max normalised matrix (benefit: ``(x−min)/(max−min)``, cost: ``(max−x)/(max−min)``), mins, maxs.
 
     A column with one value everywhere normalises to 1.
@@ -92,7 +92,7 @@ def minmax(matrix, benefit) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # noq
     return z, lo, hi
 
 
-def topsis(matrix, weights, benefit) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # noqa: ANN001
+def topsis(matrix, weights, benefit) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """TOPSIS closeness (Hwang & Yoon 1981) with vector normalisation.
 
     Returns ``(closeness, norms, ideal, anti_ideal)``: ``v = w · x / ‖x‖`` per column, the ideal takes the

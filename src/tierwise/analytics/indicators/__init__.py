@@ -36,8 +36,13 @@ __all__ = ["DEPENDS", "Window", "compute_indicators", "computable", "months_befo
 DEPENDS: dict[str, tuple[str, ...]] = {"sales_share": ("sales_12m",), "sales_rank": ("sales_12m",)}
 
 # the date column that places a row of each table in time
-_DATE_COLUMN = {"transactions": "date", "receivables": "invoice_date", "visits": "date", "complaints": "date",
-                "surveys": "date"}
+_DATE_COLUMN = {
+    "transactions": "date",
+    "receivables": "invoice_date",
+    "visits": "date",
+    "complaints": "date",
+    "surveys": "date",
+}
 
 
 def resolve_as_of(tables: Mapping[str, ir.Table], as_of: dt.date | None = None) -> dt.date:
@@ -69,8 +74,9 @@ def _wanted(tables: Mapping[str, ir.Table], names: Sequence[str] | None) -> list
     for name in names:
         ind = indicator(name)
         if ind.group == "value":
-            raise IndicatorError(f"indicator {name!r} comes from the value models (tierwise.value), "
-                                 "not from the indicator engine")
+            raise IndicatorError(
+                f"indicator {name!r} comes from the value models (tierwise.value), not from the indicator engine"
+            )
         if ind.source not in tables:
             raise IndicatorError(f"indicator {name!r} needs the {ind.source} table, which the data set lacks")
         asked.add(name)

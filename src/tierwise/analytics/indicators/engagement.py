@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import ibis
 import ibis.expr.types as ir
 
 from tierwise.analytics.indicators.window import Window

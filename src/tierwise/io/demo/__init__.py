@@ -28,7 +28,13 @@ from tierwise.io.writers import DatasetWriter
 
 SEGMENT_SIZE = 50_000
 _EPOCH = date(1970, 1, 1)
-_ARROW_TYPES = {"string": pa.string(), "date": pa.date32(), "float": pa.float64(), "int": pa.int64(), "bool": pa.bool_()}
+_ARROW_TYPES = {
+    "string": pa.string(),
+    "date": pa.date32(),
+    "float": pa.float64(),
+    "int": pa.int64(),
+    "bool": pa.bool_(),
+}
 
 
 def schema(table: str) -> pa.Schema:
@@ -45,9 +51,15 @@ def window(end: date, years: int) -> Window:
     return Window(start=(first - _EPOCH).days + 1, end=(end - _EPOCH).days)
 
 
-def generate_segments(customers: int = 2000, seed: int = 7, end: date = date(2025, 12, 31), years: int = 3,
-                      transactions_per_customer: float | None = None, *, segment_size: int = SEGMENT_SIZE
-                      ) -> Iterator[dict[str, pa.Table]]:
+def generate_segments(
+    customers: int = 2000,
+    seed: int = 7,
+    end: date = date(2025, 12, 31),
+    years: int = 3,
+    transactions_per_customer: float | None = None,
+    *,
+    segment_size: int = SEGMENT_SIZE,
+) -> Iterator[dict[str, pa.Table]]:
     """The demo data set in pieces: for each segment of customers, all seven tables for those customers.
 
     Identifiers run on across segments; concatenating the pieces gives :func:`generate`'s tables
@@ -67,14 +79,16 @@ def generate_segments(customers: int = 2000, seed: int = 7, end: date = date(202
         streams = [np.random.default_rng(s) for s in np.random.SeedSequence([seed, index]).spawn(4)]
         pop = population.draw_population(streams[0], first, count, win, digits, transactions_per_customer)
         bought = purchases.draw_transactions(streams[1], pop, win, next_row["transactions"])
-        complaints, complained = activity.draw_complaints(streams[3], pop, bought.orders_per_customer, win,
-                                                          next_row["complaints"])
+        complaints, complained = activity.draw_complaints(
+            streams[3], pop, bought.orders_per_customer, win, next_row["complaints"]
+        )
         piece = {
             "customers": population.customers_table(streams[0], pop),
             "transactions": bought.table,
             "receivables": purchases.draw_receivables(streams[1], pop, bought, win, next_row["receivables"]),
-            "opportunities": activity.draw_opportunities(streams[2], pop, bought.orders_per_customer, win,
-                                                         next_row["opportunities"]),
+            "opportunities": activity.draw_opportunities(
+                streams[2], pop, bought.orders_per_customer, win, next_row["opportunities"]
+            ),
             "visits": activity.draw_visits(streams[2], pop, win, next_row["visits"]),
             "complaints": complaints,
             "surveys": activity.draw_surveys(streams[3], pop, bought.orders_per_customer, complained, win),
@@ -84,8 +98,13 @@ def generate_segments(customers: int = 2000, seed: int = 7, end: date = date(202
         yield {name: piece[name].cast(schema(name)) for name in TABLES}
 
 
-def generate(customers: int = 2000, seed: int = 7, end: date = date(2025, 12, 31), years: int = 3,
-             transactions_per_customer: float | None = None) -> dict[str, pa.Table]:
+def generate(
+    customers: int = 2000,
+    seed: int = 7,
+    end: date = date(2025, 12, 31),
+    years: int = 3,
+    transactions_per_customer: float | None = None,
+) -> dict[str, pa.Table]:
     """All seven contract tables of a synthetic distributor's customer base, as Arrow tables.
 
     ``end`` is the last day of the history and ``years`` its length; no event falls after ``end``
@@ -97,14 +116,24 @@ def generate(customers: int = 2000, seed: int = 7, end: date = date(2025, 12, 31
     return {name: pa.concat_tables([p[name] for p in pieces]).combine_chunks() for name in TABLES}
 
 
-def write_demo(out_dir: Path, *, customers: int = 2000, seed: int = 7, end: date = date(2025, 12, 31),
-               years: int = 3, transactions_per_customer: float | None = None, format: str = "csv",  # noqa: A002
-               lang: str = "en", on_segment: Callable[[int, int], None] | None = None) -> dict[str, tuple[Path, int]]:
+def write_demo(
+    out_dir: Path,
+    *,
+    customers: int = 2000,
+    seed: int = 7,
+    end: date = date(2025, 12, 31),
+    years: int = 3,
+    transactions_per_customer: float | None = None,
+    format: str = "csv",  # noqa: A002
+    lang: str = "en",
+    on_segment: Callable[[int, int], None] | None = None,
+) -> dict[str, tuple[Path, int]]:
     """Generate the demo data set and write it to ``out_dir``, one segment at a time.
 
     ``lang="zh"``: Chinese free text (:func:`localize`), file names, headers and coded values, CSV in
-    GB18030 with receivables' amounts spelled as Excel exports them (``￥1,234.50``). Memory stays at about two segments whatever the size: while one segment is written (in a
-    second thread), the next is generated. ``on_segment(done, total)`` reports customers done.
+    GB18030 with receivables' amounts spelled as Excel exports them (``￥1,234.50``). Memory stays at about
+    two segments whatever the size: while one segment is written (in a second thread), the next is
+    generated. ``on_segment(done, total)`` reports customers done.
     Returns, per table, the file written and its row count.
     """
     writer = DatasetWriter(Path(out_dir), format=format, lang=lang)

@@ -17,7 +17,7 @@ from tierwise.io.demo.population import name_vocabularies
 EXCEL_AMOUNTS = {"receivables": ("amount", "paid_amount")}
 
 
-def _pairs(pairs) -> tuple[list[str], list[str]]:  # noqa: ANN001
+def _pairs(pairs) -> tuple[list[str], list[str]]:
     return [p[0] for p in pairs], [p[1] for p in pairs]
 
 
@@ -76,13 +76,16 @@ def excel_amounts(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
             if table not in out:
                 continue
             con.register("amounts", out[table].select(list(columns)))
-            selects = ", ".join(f"CASE WHEN {c} IS NOT NULL THEN format('￥{{:,.2f}}', {c}) END AS {c}" for c in columns)
+            selects = ", ".join(
+                f"CASE WHEN {c} IS NOT NULL THEN format('￥{{:,.2f}}', {c}) END AS {c}" for c in columns
+            )
             formatted = con.sql(f"SELECT {selects} FROM amounts").fetch_arrow_table()
             con.unregister("amounts")
             for column in columns:
                 index = out[table].schema.get_field_index(column)
-                out[table] = out[table].set_column(index, pa.field(column, pa.string()),
-                                                   formatted[column].cast(pa.string()))
+                out[table] = out[table].set_column(
+                    index, pa.field(column, pa.string()), formatted[column].cast(pa.string())
+                )
     finally:
         con.close()
     return out

@@ -15,7 +15,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tierwise.io.demo import text, vocabulary as vocab
+from tierwise.io.demo import text
+from tierwise.io.demo import vocabulary as vocab
 
 DAYS_PER_YEAR = 365.25
 
@@ -79,8 +80,14 @@ def stratified_uniform(rng: np.random.Generator, count: int) -> np.ndarray:
     return (rng.permutation(count) + rng.random(count)) / count
 
 
-def draw_population(rng: np.random.Generator, first: int, count: int, window: Window, id_digits: int,
-                    orders_per_customer: float | None = None) -> Population:
+def draw_population(
+    rng: np.random.Generator,
+    first: int,
+    count: int,
+    window: Window,
+    id_digits: int,
+    orders_per_customer: float | None = None,
+) -> Population:
     """Draw the traits of customers ``first`` … ``first + count - 1``.
 
     ``orders_per_customer`` scales purchase rates so the expected number of transactions (orders and
@@ -129,12 +136,24 @@ def draw_population(rng: np.random.Generator, first: int, count: int, window: Wi
     return Population(
         first=first,
         ids=text.sequential_ids("C", first + 1, n, id_digits),
-        company=company, org_level=org_level, spend=spend, rate=rate * scale, created=created,
-        active_from=active_from, active_to=active_to, first_order=first_order, margin=margin,
-        serve_cost=serve_cost, return_rate=return_rate,
-        category=rng.integers(0, len(vocab.CATEGORIES), n, dtype=np.int8), channel=np.minimum(channel, 3).astype(np.int8),
+        company=company,
+        org_level=org_level,
+        spend=spend,
+        rate=rate * scale,
+        created=created,
+        active_from=active_from,
+        active_to=active_to,
+        first_order=first_order,
+        margin=margin,
+        serve_cost=serve_cost,
+        return_rate=return_rate,
+        category=rng.integers(0, len(vocab.CATEGORIES), n, dtype=np.int8),
+        channel=np.minimum(channel, 3).astype(np.int8),
         region=rng.choice(len(vocab.REGIONS), n, p=_weights(vocab.REGION_WEIGHTS)),
-        industry=industry, owner=rng.integers(0, len(vocab.OWNERS), n), terms=terms, payer=payer,
+        industry=industry,
+        owner=rng.integers(0, len(vocab.OWNERS), n),
+        terms=terms,
+        payer=payer,
     )
 
 
@@ -153,18 +172,28 @@ def customers_table(rng: np.random.Generator, pop: Population) -> pa.Table:
     suffix = rng.integers(0, len(vocab.COMPANY_SUFFIXES), n)
     body = rng.integers(0, len(vocab.PUBLIC_BODIES), n)
     public = pop.org_level >= 0
-    name_code = np.where(person, surname * len(vocab.GIVEN_NAMES) + given,
-                         np.where(public, prefix * len(vocab.PUBLIC_BODIES) + body,
-                                  (prefix * len(vocab.INDUSTRIES) + pop.industry) * len(vocab.COMPANY_SUFFIXES) + suffix))
+    name_code = np.where(
+        person,
+        surname * len(vocab.GIVEN_NAMES) + given,
+        np.where(
+            public,
+            prefix * len(vocab.PUBLIC_BODIES) + body,
+            (prefix * len(vocab.INDUSTRIES) + pop.industry) * len(vocab.COMPANY_SUFFIXES) + suffix,
+        ),
+    )
     names = _customer_names(person, public, name_code)
 
     birth = rng.integers(-40 * 365, 2 * 365, n)  # born 1960–1971
     area = np.asarray(vocab.ID_AREA_CODES)[pop.region]
     id_number = text.resident_id_numbers(area, birth, rng.integers(0, 1000, n), mask=~person | (rng.random(n) < 0.1))
-    phone = text.mobile_numbers(rng.choice(vocab.MOBILE_PREFIXES, n), rng.integers(0, 10**8, n),
-                                mask=rng.random(n) < 0.08)
-    handle = text.join(text.words([g.lower() for g, _ in vocab.GIVEN_NAMES], given), ".",
-                       text.words([s.lower() for s, _ in vocab.SURNAMES], surname))
+    phone = text.mobile_numbers(
+        rng.choice(vocab.MOBILE_PREFIXES, n), rng.integers(0, 10**8, n), mask=rng.random(n) < 0.08
+    )
+    handle = text.join(
+        text.words([g.lower() for g, _ in vocab.GIVEN_NAMES], given),
+        ".",
+        text.words([s.lower() for s, _ in vocab.SURNAMES], surname),
+    )
     domain = text.join(text.words([p.lower() for p, _ in vocab.NAME_PREFIXES], prefix), ".example.cn")
     mailbox = text.join(text.words(["sales", "info", "purchasing", "office"], rng.integers(0, 4, n)), "@", domain)
     personal = text.join(handle, text.prefixed_ids("", rng.integers(0, 100, n), 2), "@example.com")
@@ -174,23 +203,28 @@ def customers_table(rng: np.random.Generator, pop: Population) -> pa.Table:
     revenue = np.round(pop.spend * rng.lognormal(np.log(20.0), 0.8, n) + rng.lognormal(np.log(1.5e6), 1.0, n), -3)
     employees = np.maximum(1, np.round(revenue / rng.lognormal(np.log(400_000), 0.5, n))).astype(np.int64)
     no_company_facts = person | (rng.random(n) < 0.2)
-    return pa.table({
-        "customer_id": pop.ids,
-        "name": names,
-        "kind": text.words(vocab.KINDS, person.astype(np.int8)),
-        "industry": text.words([i[0] for i in vocab.INDUSTRIES], pop.industry, mask=person),
-        "region": text.words([r for r, _ in vocab.REGIONS], pop.region),
-        "owner": text.words(vocab.OWNERS, pop.owner),
-        "org_level": text.words(vocab.ORG_LEVELS, np.maximum(pop.org_level, 0), mask=~public),
-        "id_number": id_number,
-        "phone": phone,
-        "email": email,
-        "created_at": text.dates(pop.created),
-        "annual_revenue": pa.array(revenue, pa.float64(), mask=no_company_facts),
-        "employees": pa.array(employees, pa.int64(), mask=no_company_facts),
-        "it_status": text.words([w for w, _ in vocab.IT_STATUS], rng.integers(0, len(vocab.IT_STATUS), n),
-                                mask=person | (rng.random(n) < 0.3)),
-    })
+    return pa.table(
+        {
+            "customer_id": pop.ids,
+            "name": names,
+            "kind": text.words(vocab.KINDS, person.astype(np.int8)),
+            "industry": text.words([i[0] for i in vocab.INDUSTRIES], pop.industry, mask=person),
+            "region": text.words([r for r, _ in vocab.REGIONS], pop.region),
+            "owner": text.words(vocab.OWNERS, pop.owner),
+            "org_level": text.words(vocab.ORG_LEVELS, np.maximum(pop.org_level, 0), mask=~public),
+            "id_number": id_number,
+            "phone": phone,
+            "email": email,
+            "created_at": text.dates(pop.created),
+            "annual_revenue": pa.array(revenue, pa.float64(), mask=no_company_facts),
+            "employees": pa.array(employees, pa.int64(), mask=no_company_facts),
+            "it_status": text.words(
+                [w for w, _ in vocab.IT_STATUS],
+                rng.integers(0, len(vocab.IT_STATUS), n),
+                mask=person | (rng.random(n) < 0.3),
+            ),
+        }
+    )
 
 
 def name_vocabularies() -> dict[str, tuple[list[str], list[str]]]:
@@ -199,10 +233,12 @@ def name_vocabularies() -> dict[str, tuple[list[str], list[str]]]:
     person_zh = [f"{s}{g}" for _, s in vocab.SURNAMES for _, g in vocab.GIVEN_NAMES]
     public_en = [f"{p} Public {b}" for p, _ in vocab.NAME_PREFIXES for b, _ in vocab.PUBLIC_BODIES]
     public_zh = [f"{p}公共服务{b}" for _, p in vocab.NAME_PREFIXES for _, b in vocab.PUBLIC_BODIES]
-    company_en = [f"{p} {i[2]} {s}" for p, _ in vocab.NAME_PREFIXES for i in vocab.INDUSTRIES
-                  for s, _ in vocab.COMPANY_SUFFIXES]
-    company_zh = [f"{p}{i[3]}{s}" for _, p in vocab.NAME_PREFIXES for i in vocab.INDUSTRIES
-                  for _, s in vocab.COMPANY_SUFFIXES]
+    company_en = [
+        f"{p} {i[2]} {s}" for p, _ in vocab.NAME_PREFIXES for i in vocab.INDUSTRIES for s, _ in vocab.COMPANY_SUFFIXES
+    ]
+    company_zh = [
+        f"{p}{i[3]}{s}" for _, p in vocab.NAME_PREFIXES for i in vocab.INDUSTRIES for _, s in vocab.COMPANY_SUFFIXES
+    ]
     return {"person": (person_en, person_zh), "public": (public_en, public_zh), "company": (company_en, company_zh)}
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from tierwise.io.demo import text, vocabulary as vocab
+from tierwise.io.demo import text
+from tierwise.io.demo import vocabulary as vocab
 from tierwise.io.demo.population import DAYS_PER_YEAR, Population, Window
 
 TRANSACTION_DIGITS = 10
@@ -24,12 +25,14 @@ INVOICED_SHARE = 0.5
 # Per payer type (on time, late, partial, defaulting): chances of paying an invoice on time, late,
 # partly, or not at all.
 _UNIT_PRICES = np.array([c[2] for c in vocab.CATEGORIES], dtype=np.float32)
-PAYMENT_OUTCOMES = np.array([
-    [0.90, 0.10, 0.00, 0.00],
-    [0.30, 0.70, 0.00, 0.00],
-    [0.20, 0.30, 0.50, 0.00],
-    [0.10, 0.10, 0.20, 0.60],
-])
+PAYMENT_OUTCOMES = np.array(
+    [
+        [0.90, 0.10, 0.00, 0.00],
+        [0.30, 0.70, 0.00, 0.00],
+        [0.20, 0.30, 0.50, 0.00],
+        [0.10, 0.10, 0.20, 0.60],
+    ]
+)
 
 
 @dataclass
@@ -43,8 +46,9 @@ class Purchases:
     amount: np.ndarray
 
 
-def _sorted_uniforms(rng: np.random.Generator, counts: np.ndarray, group: np.ndarray, opening: np.ndarray
-                     ) -> np.ndarray:
+def _sorted_uniforms(
+    rng: np.random.Generator, counts: np.ndarray, group: np.ndarray, opening: np.ndarray
+) -> np.ndarray:
     """For each group of ``counts[i]`` rows (``group``: each row's group), sorted uniforms in [0, 1), sort-free.
 
     Cumulated exponential spacings divided by their total plus one more spacing are distributed as
@@ -95,30 +99,39 @@ def draw_transactions(rng: np.random.Generator, pop: Population, window: Window,
     goods = amount * (1.0 - pop.margin[customer]) * (1.0 + 0.05 * rng.standard_normal(rows, dtype=np.float32))
     cost = np.round(goods + pop.serve_cost[customer] * np.where(sale, 1.0, 0.5), 2)
     profit = np.round(amount - cost, 2)
-    category = np.where(rng.random(rows, dtype=np.float32) < 0.65, pop.category[customer],
-                        rng.integers(0, len(vocab.CATEGORIES), rows, dtype=np.int8))
-    channel = np.where(rng.random(rows, dtype=np.float32) < 0.85, pop.channel[customer],
-                       rng.integers(0, len(vocab.CHANNELS), rows, dtype=np.int8))
+    category = np.where(
+        rng.random(rows, dtype=np.float32) < 0.65,
+        pop.category[customer],
+        rng.integers(0, len(vocab.CATEGORIES), rows, dtype=np.int8),
+    )
+    channel = np.where(
+        rng.random(rows, dtype=np.float32) < 0.85,
+        pop.channel[customer],
+        rng.integers(0, len(vocab.CHANNELS), rows, dtype=np.int8),
+    )
     unit_price = _UNIT_PRICES[category] * np.exp(0.3 * rng.standard_normal(rows, dtype=np.float32))
     quantity = np.maximum(1.0, np.round(np.abs(amount) / unit_price))
     quantity[~sale] *= -1.0
 
-    table = pa.table({
-        "customer_id": pop.ids.take(pa.array(customer)),
-        "date": text.dates(day),
-        "amount": pa.array(amount, pa.float64()),
-        "transaction_id": text.sequential_ids("T", first_row + 1, rows, TRANSACTION_DIGITS),
-        "cost": pa.array(cost, pa.float64()),
-        "profit": pa.array(profit, pa.float64(), mask=rng.random(rows, dtype=np.float32) >= PROFIT_GIVEN),
-        "category": text.words([c[0] for c in vocab.CATEGORIES], category),
-        "channel": text.words([c for c, _ in vocab.CHANNELS], channel),
-        "quantity": pa.array(quantity, pa.float64()),
-    })
+    table = pa.table(
+        {
+            "customer_id": pop.ids.take(pa.array(customer)),
+            "date": text.dates(day),
+            "amount": pa.array(amount, pa.float64()),
+            "transaction_id": text.sequential_ids("T", first_row + 1, rows, TRANSACTION_DIGITS),
+            "cost": pa.array(cost, pa.float64()),
+            "profit": pa.array(profit, pa.float64(), mask=rng.random(rows, dtype=np.float32) >= PROFIT_GIVEN),
+            "category": text.words([c[0] for c in vocab.CATEGORIES], category),
+            "channel": text.words([c for c, _ in vocab.CHANNELS], channel),
+            "quantity": pa.array(quantity, pa.float64()),
+        }
+    )
     return Purchases(table, np.bincount(customer, minlength=n), customer, day, amount)
 
 
-def draw_receivables(rng: np.random.Generator, pop: Population, purchases: Purchases, window: Window,
-                     first_invoice: int) -> pa.Table:
+def draw_receivables(
+    rng: np.random.Generator, pop: Population, purchases: Purchases, window: Window, first_invoice: int
+) -> pa.Table:
     """Invoices for part of the orders of customers with payment terms, paid on time, late, partly or not."""
     customer, amount = purchases.customer, purchases.amount
     invoiced = (pop.terms[customer] > 0) & (amount >= INVOICED_MINIMUM) & (rng.random(len(amount)) < INVOICED_SHARE)
@@ -130,19 +143,23 @@ def draw_receivables(rng: np.random.Generator, pop: Population, purchases: Purch
     outcome = (rng.random(n)[:, None] > chances[:, :-1]).sum(axis=1)  # 0 on time, 1 late, 2 partial, 3 unpaid
     paid_day = np.select(
         [outcome == 0, outcome == 1, outcome == 2],
-        [day + np.round(rng.uniform(0.2, 1.0, n) * terms).astype(np.int64),
-         due + 1 + rng.exponential(40.0, n).astype(np.int64),
-         due + rng.exponential(20.0, n).astype(np.int64)],
+        [
+            day + np.round(rng.uniform(0.2, 1.0, n) * terms).astype(np.int64),
+            due + 1 + rng.exponential(40.0, n).astype(np.int64),
+            due + rng.exponential(20.0, n).astype(np.int64),
+        ],
         default=window.end + 1,
     )
     paid_amount = np.where(outcome == 2, np.round(amount * rng.uniform(0.2, 0.9, n), 2), amount)
     unpaid = paid_day > window.end  # includes invoices paid only after the end of the history
-    return pa.table({
-        "invoice_id": text.sequential_ids("INV", first_invoice + 1, n, INVOICE_DIGITS),
-        "customer_id": pop.ids.take(pa.array(customer)),
-        "invoice_date": text.dates(day),
-        "due_date": text.dates(due),
-        "amount": pa.array(amount, pa.float64()),
-        "paid_date": text.dates(paid_day, mask=unpaid),
-        "paid_amount": pa.array(paid_amount, pa.float64(), mask=unpaid),
-    })
+    return pa.table(
+        {
+            "invoice_id": text.sequential_ids("INV", first_invoice + 1, n, INVOICE_DIGITS),
+            "customer_id": pop.ids.take(pa.array(customer)),
+            "invoice_date": text.dates(day),
+            "due_date": text.dates(due),
+            "amount": pa.array(amount, pa.float64()),
+            "paid_date": text.dates(paid_day, mask=unpaid),
+            "paid_amount": pa.array(paid_amount, pa.float64(), mask=unpaid),
+        }
+    )

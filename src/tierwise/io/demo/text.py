@@ -70,12 +70,12 @@ def sequential_ids(prefix: str, first: int, count: int, width: int) -> pa.String
     matrix[:, :p] = head
     start = first % 10**_BLOCK
     tiles = -(-(start + count) // 10**_BLOCK)
-    matrix[:, p + width - low:] = np.tile(_BLOCK_DIGITS[:, _BLOCK - low:], (tiles, 1))[start:start + count]
+    matrix[:, p + width - low :] = np.tile(_BLOCK_DIGITS[:, _BLOCK - low :], (tiles, 1))[start : start + count]
     if width > _BLOCK:
         high = np.arange(first // 10**_BLOCK, (first + max(count, 1) - 1) // 10**_BLOCK + 1)
         ends = np.clip((high + 1) * 10**_BLOCK, first, first + count)
         runs = np.diff(ends, prepend=first)
-        matrix[:, p:p + width - _BLOCK] = np.repeat(digit_matrix(high, width - _BLOCK), runs, axis=0)
+        matrix[:, p : p + width - _BLOCK] = np.repeat(digit_matrix(high, width - _BLOCK), runs, axis=0)
     return fixed_text(matrix)
 
 
@@ -84,8 +84,9 @@ def id_width(count: int, minimum: int = 6) -> int:
     return max(minimum, len(str(max(count, 1))))
 
 
-def resident_id_numbers(area_codes: np.ndarray, birth_days: np.ndarray, sequence: np.ndarray,
-                        mask: np.ndarray | None = None) -> pa.StringArray:
+def resident_id_numbers(
+    area_codes: np.ndarray, birth_days: np.ndarray, sequence: np.ndarray, mask: np.ndarray | None = None
+) -> pa.StringArray:
     """18-character resident identity numbers (GB 11643): area, birth date, sequence, ISO 7064 check digit.
 
     ``birth_days`` are days since 1970-01-01; ``sequence`` is 0–999.
