@@ -7,7 +7,7 @@ import datetime as dt
 import pyarrow as pa
 import pytest
 
-from tierwise.reports.model import (
+from tierwise.report_model import (
     Account,
     AtRisk,
     AtRiskAccount,

@@ -11,8 +11,8 @@ from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po
 
 from tierwise.errors import UsageError
+from tierwise.report_model import Message
 from tierwise.reports.i18n import Formats, catalogue_path, gettext_for, translate
-from tierwise.reports.model import Message
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "tierwise"
 KEYWORDS = {"_": None, "N_": None}

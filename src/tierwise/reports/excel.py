@@ -14,9 +14,9 @@ from pathlib import Path
 
 from xlsxwriter.workbook import Workbook
 
+from tierwise.report_model import ReportData
 from tierwise.reports.customer_sheet import fill_customer_sheet, write_customers
 from tierwise.reports.i18n import N_, check_lang, gettext_for, translate
-from tierwise.reports.model import ReportData
 from tierwise.reports.sections import section_titles
 from tierwise.reports.workbook import Formats, SheetBuffer
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import jinja2
 
+from tierwise.report_model import SECTIONS, ReportData
 from tierwise.reports.charts import all_charts
 from tierwise.reports.i18n import Formats, check_lang, gettext_for, translate, translations
-from tierwise.reports.model import SECTIONS, ReportData
 from tierwise.reports.sections import section_titles
 
 ECHARTS_VERSION = "5.6.0"

@@ -26,7 +26,7 @@ from babel.numbers import format_compact_decimal, format_decimal, format_percent
 from babel.support import Translations
 
 from tierwise.errors import UsageError
-from tierwise.reports.model import Message
+from tierwise.report_model import Message
 
 #: report language → Babel locale
 LOCALES = {"en": "en_US", "zh": "zh_CN"}
