@@ -9,7 +9,8 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from tierwise.report_model import Message, ReportData
+from tierwise.i18n import Message
+from tierwise.report_model import ReportData
 from tierwise.reports.html import ECHARTS_VERSION, echarts_source, render_html
 
 

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from tierwise.cli import app
 from tierwise.config import Settings
+from tierwise.i18n import translate
 from tierwise.io.readers import read_dataset
-from tierwise.reports.i18n import translate
 from tierwise.services.context import ServiceContext
 from tierwise.services.report import NO_COMPARE, NO_OPPORTUNITIES, NO_PROFIT, NO_RECEIVABLES, build_report_data
 

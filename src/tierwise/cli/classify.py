@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from tierwise.cli.application import app, check_out, console, language, policy_ref, service_context
+from tierwise.cli.application import app, check_out, console, pick_language, policy_ref, service_context
 from tierwise.errors import UsageError
 from tierwise.services.classification import classify_dataset, pareto_dataset, what_if_dataset
 from tierwise.services.output import write_result
@@ -67,7 +67,7 @@ def classify_command(
     Prints the customers and 12-month sales per class, and the top customers with their reasons;
     --out writes one row per customer (reasons as JSON in CSV, a list in Parquet)."""
     ctx = service_context(engine)
-    lang = language(lang)
+    lang = pick_language(lang)
     ref = policy_ref(policy)
     _refuse_triage(ref)
     if what_if is not None:
@@ -163,7 +163,7 @@ def policies_command(
     if names:
         typer.echo("\n".join(shipped_policy_names()))
         return
-    lang = language(lang)
+    lang = pick_language(lang)
     grid = Table(title="shipped policies", title_justify="left")
     for name in ("name", "version", "method", "classes", "description"):
         grid.add_column(name, overflow="fold")
@@ -180,7 +180,7 @@ def show_command(
     yaml: Annotated[bool, typer.Option("--yaml", help="Print the policy file itself (to copy and edit).")] = False,
 ) -> None:
     """Show one policy: classes with labels and contact cadence, criteria, time allocation."""
-    lang = language(lang)
+    lang = pick_language(lang)
     ref = policy_ref(name)
     p = read_policy(ref)
     if yaml:

@@ -10,7 +10,7 @@ import pyarrow as pa
 import typer
 from rich.table import Table
 
-from tierwise.cli.application import app, check_out, console, language, service_context
+from tierwise.cli.application import app, check_out, console, pick_language, service_context
 from tierwise.services.indicators import indicator_headers, indicator_table, indicator_unit
 from tierwise.services.output import write_result
 from tierwise.services.sources import open_source
@@ -78,7 +78,7 @@ def indicators(
     """Compute the indicator table: one row per customer with sales, profit, orders, recency, receivables,
     traits and engagement, as of a date. Prints the top rows, or writes every row with --out."""
     ctx = service_context(engine)
-    lang = language(lang)
+    lang = pick_language(lang)
     check_out(out)
     with console.status(f"computing indicators on {ctx.engine}…") as status:
         computed = indicator_table(ctx, open_source(data), as_of=as_of.date() if as_of else None, months=months)

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from tierwise.cli.application import app, console, language, policy_ref, service_context
+from tierwise.cli.application import app, console, pick_language, policy_ref, service_context
 from tierwise.reports import check_report_path, write_report
 from tierwise.services.report import DEFAULT_POLICIES, build_report_data
 from tierwise.services.sources import open_source
@@ -42,7 +42,7 @@ def report_command(
     check_report_path(out)
     policies = [policy_ref(p) for p in policy] if policy is not None else list(DEFAULT_POLICIES)
     ctx = service_context(engine)
-    lang = language(lang)
+    lang = pick_language(lang)
     with console.status("reading the data set and computing the report…"):
         report = build_report_data(
             ctx,

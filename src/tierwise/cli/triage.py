@@ -8,7 +8,7 @@ from typing import Literal
 
 import typer
 
-from tierwise.cli.application import app, console, language, policy_ref, service_context
+from tierwise.cli.application import app, console, pick_language, policy_ref, service_context
 from tierwise.errors import UsageError
 from tierwise.services.triage import decide_walk_in
 
@@ -32,5 +32,5 @@ def triage_command(
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UsageError(f"--json is not valid JSON: {exc}") from None
-    decision = decide_walk_in(service_context(), data, policy_ref(policy), lang=language(lang))
+    decision = decide_walk_in(service_context(), data, policy_ref(policy), lang=pick_language(lang))
     console.print_json(data=decision.to_dict(), ensure_ascii=False)

@@ -33,11 +33,11 @@ from tierwise.analytics.engine import Engine
 from tierwise.analytics.indicators import compute_indicators, resolve_as_of
 from tierwise.analytics.pareto import ParetoSummary, pareto_curve, pareto_summary
 from tierwise.analytics.registry import INDICATORS
-from tierwise.errors import DataValidationError, Problem, UsageError
+from tierwise.errors import DataValidationError, Problem, UsageError, check_language
+from tierwise.i18n import N_, Message
 from tierwise.io.dataset import Dataset
 from tierwise.io.source import DataSource
 from tierwise.policy_files import PolicyRef
-from tierwise.report_model import Message
 from tierwise.services.context import ServiceContext
 from tierwise.services.sources import open_dataset
 
@@ -46,8 +46,7 @@ log = logging.getLogger(__name__)
 SALES = "sales_12m"
 
 
-LANGS = ("en", "zh")
-MISSING_TABLE = "%(indicator)s: the data set has no %(table)s table; treated as missing"
+MISSING_TABLE = N_("%(indicator)s: the data set has no %(table)s table; treated as missing")
 
 
 @dataclass(frozen=True)
@@ -87,12 +86,6 @@ class ClassificationResult:
     findings: list[MissingTable] = field(default_factory=list)  # what the data lacked
 
 
-def check_lang(lang: str) -> None:
-    """A usage error unless ``lang`` is a language labels and reasons are written in."""
-    if lang not in LANGS:
-        raise UsageError(f"unknown language {lang!r}: choose en or zh")
-
-
 def resolve_policy(policy: str | Path | PolicyRef | Policy) -> Policy:
     """A classification policy from a reference or a model; a triage policy is a usage error."""
     loaded = policy if isinstance(policy, (Policy, TriagePolicyInfo)) else load_policy(policy)
@@ -120,9 +113,10 @@ def policy_input(
                         None,
                         None,
                         None,
-                        f"policy {policy.name!r} grades prospects from the opportunities "
-                        "table, which the data set lacks",
-                        f"方案 {policy.name} 需要商机表（opportunities），数据集中没有",
+                        Message(
+                            "policy %(policy)s grades prospects from the opportunities table, which the data set lacks",
+                            {"policy": repr(policy.name)},
+                        ),
                     )
                 ]
             )
@@ -177,7 +171,7 @@ def classify_dataset(
     ``computed_class`` column.
     """
     lang = lang or ctx.settings.lang
-    check_lang(lang)
+    check_language(lang)
     chosen = resolve_policy(policy)
     dataset = open_dataset(data, ctx.settings)
     eng = Engine.for_dataset(dataset, ctx.engine, ctx.settings)
@@ -211,7 +205,7 @@ def what_if_dataset(
 ) -> tuple[pa.Table, dt.date]:
     """Who would move if ``edited`` replaced ``policy`` on this data set (nothing is saved), and the date."""
     lang = lang or ctx.settings.lang
-    check_lang(lang)
+    check_language(lang)
     before, after = resolve_policy(policy), resolve_policy(edited)
     if before.input != after.input:
         raise UsageError(f"policies {before.name!r} and {after.name!r} read different inputs; compare like with like")

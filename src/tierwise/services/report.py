@@ -26,7 +26,8 @@ from tierwise.analytics.engine import Engine
 from tierwise.analytics.indicators import compute_indicators, resolve_as_of
 from tierwise.analytics.pareto import pareto_curve, pareto_summary
 from tierwise.analytics.registry import INDICATORS
-from tierwise.errors import ModelError
+from tierwise.errors import ModelError, check_language
+from tierwise.i18n import N_, Message, gettext_for
 from tierwise.io.dataset import Dataset
 from tierwise.io.source import DataSource
 from tierwise.policy_files import PolicyRef
@@ -34,13 +35,11 @@ from tierwise.report_model import (
     Clv,
     ClvTier,
     Finding,
-    Message,
     Migration,
     Pareto,
     ReportData,
     Summary,
 )
-from tierwise.reports.i18n import N_, check_lang, gettext_for
 from tierwise.services import report_sections as build
 from tierwise.services.classification import classify_dataset, resolve_policy
 from tierwise.services.context import ServiceContext
@@ -107,7 +106,7 @@ def build_report_data(
     defaults to the settings' language.
     """
     lang = lang or ctx.settings.lang
-    check_lang(lang)
+    check_language(lang)
     _ = gettext_for(lang)
     engine, settings = ctx.engine, ctx.settings
     dataset = open_dataset(data, settings)
