@@ -32,4 +32,11 @@ class Settings(BaseSettings):
         "4g", description="JVM heap of the Spark driver in local mode (Spark's own 1g runs out at ~400k customers)"
     )
     lang: Literal["en", "zh"] = "en"
-    store_url: str = Field("sqlite:///tierwise.db", description="SQLAlchemy URL of the store")
+    database_url: str = Field(
+        "sqlite:///tierwise.db",
+        description="SQLAlchemy URL of the store: a SQLite file (default, in the working folder) or "
+        "postgresql+psycopg://user@host/db",
+    )
+    database_lock_timeout: float = Field(
+        60.0, description="Seconds a write waits for another writer (an import) before giving up"
+    )
