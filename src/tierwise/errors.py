@@ -124,3 +124,7 @@ class IndicatorError(TierwiseError):
 
 class ModelError(TierwiseError):
     """A value model cannot be fitted or used on the data given."""
+
+
+class StoreError(TierwiseError):
+    """The store refused a change: another writer holds it, rows conflict, or a revert others depend on."""
