@@ -13,7 +13,6 @@ import ibis
 import ibis.expr.types as ir
 
 from tierwise.analytics.classify.criterion import Method
-from tierwise.analytics.classify.policy import Lang
 from tierwise.analytics.classify.reasons import (
     format_constant,
     format_number,
@@ -21,6 +20,7 @@ from tierwise.analytics.classify.reasons import (
     indicator_label,
     reason_list,
 )
+from tierwise.i18n import Language
 
 BEFORE = {"en": ", cumulative share before ", "zh": "，此前累计占比 "}
 
@@ -44,7 +44,7 @@ class Abc(Method):
         share = before / self.total_ if self.total_ > 0 else ibis.literal(0.0)
         return t.mutate(**{self.column("share"): share.cast("float64")})
 
-    def decide(self, t: ir.Table, lang: Lang):
+    def decide(self, t: ir.Table, lang: Language):
         """Class A/B/C, score (the value) and the reason naming the cumulative share before the customer."""
         spec = self.spec
         a_code, b_code, c_code = spec.classes

@@ -19,14 +19,14 @@ from tierwise.analytics.classify.abc import Abc
 from tierwise.analytics.classify.criterion import Method, Vocabulary
 from tierwise.analytics.classify.kmeans import KMeans
 from tierwise.analytics.classify.mapping import Mapping
-from tierwise.analytics.classify.policy import UNCLASSIFIED, Lang, Policy, check_indicators, known_indicators
+from tierwise.analytics.classify.policy import UNCLASSIFIED, Policy, check_indicators, known_indicators
 from tierwise.analytics.classify.quantiles import Quantiles
 from tierwise.analytics.classify.rfm import Rfm
 from tierwise.analytics.classify.rules import Rules
 from tierwise.analytics.classify.scorecard import Scorecard
 from tierwise.analytics.classify.thresholds import Thresholds
 from tierwise.errors import PolicyError
-from tierwise.i18n import Message
+from tierwise.i18n import Language, Message
 
 METHOD_CLASSES: dict[str, type[Method]] = {
     "thresholds": Thresholds,
@@ -67,7 +67,7 @@ class PolicyClassifier:
         self.methods_ = [build_method(spec, self.policy).fit(indicators) for spec in self.policy.criteria]
         return self
 
-    def assign(self, indicators: ir.Table, lang: Lang = "en") -> ir.Table:
+    def assign(self, indicators: ir.Table, lang: Language = "en") -> ir.Table:
         """``customer_id, class, score, reasons`` for every customer, reasons in ``lang``.
 
         Built in stages (criteria, then the best class, then the reasons) so that every expression is

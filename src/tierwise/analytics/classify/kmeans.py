@@ -15,10 +15,9 @@ import ibis.expr.types as ir
 import numpy as np
 
 from tierwise.analytics.classify.criterion import Method
-from tierwise.analytics.classify.policy import Lang
 from tierwise.analytics.classify.reasons import format_value, indicator_label, reason_list
 from tierwise.errors import PolicyError
-from tierwise.i18n import Message
+from tierwise.i18n import Language, Message
 
 NEAREST = {"en": "nearest to cluster {k} of {n} (centre {c}): ", "zh": "最接近第 {k}/{n} 类中心（中心值 {c}）："}
 SEP = {"en": ", ", "zh": "，"}
@@ -88,7 +87,7 @@ class KMeans(Method):
         nearest = ibis.least(*ds) if len(ds) > 1 else ds[0]
         return staged.mutate(**{self.column("k"): ibis.cases(*[(d == nearest, i) for i, d in enumerate(ds)])})
 
-    def decide(self, t: ir.Table, lang: Lang):
+    def decide(self, t: ir.Table, lang: Language):
         """Class of the nearest centroid, score (sum of standardised values) and reason."""
         classes = self.spec.classes
         k = t[self.column("k")]

@@ -16,7 +16,8 @@ import ibis
 import ibis.expr.types as ir
 
 from tierwise.analytics.classify.assign import class_order, classify, label_of, rank_of
-from tierwise.analytics.classify.policy import Lang, Policy
+from tierwise.analytics.classify.policy import Policy
+from tierwise.i18n import Language
 
 NEW, GONE = "(new)", "(gone)"
 GRACE = {
@@ -57,7 +58,7 @@ def migration_matrix(before: ir.Table, after: ir.Table, sales: ir.Table | None =
     return pairs.group_by("from_class", "to_class").aggregate(**metrics).order_by("from_class", "to_class")
 
 
-def movers(before: ir.Table, after: ir.Table, policy: Policy, lang: Lang = "en") -> ir.Table:
+def movers(before: ir.Table, after: ir.Table, policy: Policy, lang: Language = "en") -> ir.Table:
     """Customers whose class changed: ``customer_id, from_class, to_class, from_label, to_label, direction,
     from_reasons, to_reasons`` (``direction``: ``up``, ``down``, ``new`` or ``gone``), most moved first."""
     pairs = _pair(before, after)
@@ -83,7 +84,9 @@ def movers(before: ir.Table, after: ir.Table, policy: Policy, lang: Lang = "en")
     )
 
 
-def what_if(indicators: ir.Table, policy: Policy, edited: Policy, as_of: dt.date | str, lang: Lang = "en") -> ir.Table:
+def what_if(
+    indicators: ir.Table, policy: Policy, edited: Policy, as_of: dt.date | str, lang: Language = "en"
+) -> ir.Table:
     """The customers who would move if ``edited`` replaced ``policy`` (nothing is saved): see :func:`movers`.
 
     Class codes are compared as they are, so an edited policy should keep the codes it shares.
@@ -91,7 +94,7 @@ def what_if(indicators: ir.Table, policy: Policy, edited: Policy, as_of: dt.date
     return movers(classify(indicators, policy, as_of, lang), classify(indicators, edited, as_of, lang), edited, lang)
 
 
-def apply_grace(current: ir.Table, history: list[ir.Table], policy: Policy, lang: Lang = "en") -> ir.Table:
+def apply_grace(current: ir.Table, history: list[ir.Table], policy: Policy, lang: Language = "en") -> ir.Table:
     """Hold back downgrades until ``policy.grace_runs`` consecutive runs are below (see the module docstring).
 
     ``history`` holds the earlier assignment tables of the same policy, oldest first; a table may carry

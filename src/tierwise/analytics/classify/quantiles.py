@@ -13,8 +13,9 @@ import ibis
 import ibis.expr.types as ir
 
 from tierwise.analytics.classify.criterion import Method
-from tierwise.analytics.classify.policy import Lang, Share
+from tierwise.analytics.classify.policy import Share
 from tierwise.analytics.classify.reasons import format_constant, format_value, indicator_label, reason_list
+from tierwise.i18n import Language
 
 EPSILON = 1e-9  # shares such as 0.1 · 30 are not exact in binary floating point
 RANK = {"en": ", rank {p} of {n}", "zh": "，排名 {p}/{n}"}
@@ -51,7 +52,7 @@ class Quantiles(Method):
         pos, n = positions(t, t[self.spec.indicator], self.spec.ascending)
         return t.mutate(**{self.column("pos"): pos, self.column("n"): n})
 
-    def decide(self, t: ir.Table, lang: Lang):
+    def decide(self, t: ir.Table, lang: Language):
         """Class of the bin, score (the value) and the reason naming the rank."""
         spec = self.spec
         value = t[spec.indicator]
@@ -69,7 +70,7 @@ class Quantiles(Method):
 
 
 def bin_choice(
-    pos: ir.IntegerValue, n: ir.IntegerValue, bins: list[Share], grants, lang: Lang
+    pos: ir.IntegerValue, n: ir.IntegerValue, bins: list[Share], grants, lang: Language
 ) -> tuple[ir.StringValue, ir.StringValue]:
     """Class of each position's bin and the reason tail (``, within the top 20% → gold``)."""
     k = bin_index(pos, n, [b.share for b in bins])
@@ -82,7 +83,7 @@ def bin_choice(
     return ibis.cases(*cls_branches), ibis.cases(*tails)
 
 
-def rank_text(pos: ir.IntegerValue, n: ir.IntegerValue, lang: Lang) -> ir.StringValue:
+def rank_text(pos: ir.IntegerValue, n: ir.IntegerValue, lang: Language) -> ir.StringValue:
     """``, rank 3 of 100`` / ``，排名 3/100``."""
     head, middle = RANK[lang].split("{p}")
     sep, tail = middle.split("{n}")

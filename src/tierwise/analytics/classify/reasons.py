@@ -11,15 +11,12 @@ Numbers are formatted inside the engine with portable arithmetic and string func
 
 from __future__ import annotations
 
-from typing import Literal
-
 import ibis
 import ibis.expr.types as ir
 
 from tierwise.analytics.classify.prospects import PROSPECT_INDICATORS
 from tierwise.analytics.registry import INDICATORS, Indicator
-
-Lang = Literal["en", "zh"]
+from tierwise.i18n import Language
 
 ARROW = " → "
 DAYS = {"en": " days", "zh": "天"}
@@ -83,7 +80,7 @@ def portable_format_number(value: ir.NumericValue, decimals: int = 2) -> ir.Stri
     return ibis.ifelse((scaled > 0) & (value < 0), "-", "") + text
 
 
-def format_value(value: ir.Value, unit: str, lang: Lang) -> ir.StringValue:
+def format_value(value: ir.Value, unit: str, lang: Language) -> ir.StringValue:
     """An indicator value as text for its unit: money with 2 decimals, ratios in %, days and counts whole."""
     if unit in ("label", "date"):
         return value.cast("string")
@@ -100,7 +97,7 @@ def format_value(value: ir.Value, unit: str, lang: Lang) -> ir.StringValue:
     return format_number(value, 2)
 
 
-def format_constant(value: float | str, unit: str = "currency", lang: Lang = "en") -> str:
+def format_constant(value: float | str, unit: str = "currency", lang: Language = "en") -> str:
     """A bound from a policy as text: ``5000000`` → ``5,000,000``, ratio ``0.3`` → ``30%``."""
     if isinstance(value, str):
         return value
@@ -115,7 +112,7 @@ def _trim(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def indicator_label(name: str, lang: Lang, override: dict[str, str] | None = None) -> str:
+def indicator_label(name: str, lang: Language, override: dict[str, str] | None = None) -> str:
     """The readable label of an indicator (a policy may override it, e.g. ``12-month spend``)."""
     if override:
         return override[lang]
@@ -123,7 +120,7 @@ def indicator_label(name: str, lang: Lang, override: dict[str, str] | None = Non
     return found.label(lang) if found else name
 
 
-def join_texts(texts: list[ir.StringValue], lang: Lang) -> ir.StringValue:
+def join_texts(texts: list[ir.StringValue], lang: Language) -> ir.StringValue:
     """Several condition texts joined with ``and`` / ``且``."""
     out = texts[0]
     for text in texts[1:]:

@@ -13,9 +13,9 @@ import ibis
 import ibis.expr.types as ir
 
 from tierwise.analytics.classify.criterion import Method
-from tierwise.analytics.classify.policy import Lang
 from tierwise.analytics.classify.quantiles import bin_index, positions
 from tierwise.analytics.classify.reasons import format_value, indicator_label, reason_list
+from tierwise.i18n import Language
 
 SEP = {"en": ", ", "zh": "，"}
 OPEN = {"en": " (", "zh": "（"}
@@ -46,7 +46,7 @@ class Rfm(Method):
             }
         )
 
-    def decide(self, t: ir.Table, lang: Lang):
+    def decide(self, t: ir.Table, lang: Language):
         """Segment, score ``100·R + 10·F + M`` and the reason showing the scores and the values."""
         spec = self.spec
         r, f, m = (t[self.column(x)] for x in "rfm")

@@ -11,9 +11,10 @@ import ibis
 import ibis.expr.types as ir
 
 from tierwise.analytics.classify.criterion import Method
-from tierwise.analytics.classify.policy import Condition, Lang
+from tierwise.analytics.classify.policy import Condition
 from tierwise.analytics.classify.reasons import format_constant, format_value, join_texts, reason_list
 from tierwise.analytics.registry import Indicator
+from tierwise.i18n import Language
 
 SYMBOL = {">=": " ≥ ", ">": " > ", "<=": " ≤ ", "<": " < ", "==": " = ", "!=": " ≠ "}
 WORDS = {
@@ -42,7 +43,7 @@ def holds(value: ir.Value, cond: Condition) -> ir.BooleanValue:
     return test.fill_null(False)
 
 
-def condition_text(value: ir.Value, cond: Condition, ind: Indicator | None, lang: Lang) -> ir.StringValue:
+def condition_text(value: ir.Value, cond: Condition, ind: Indicator | None, lang: Language) -> ir.StringValue:
     """``gross margin 35.0% > 30%``; flags read ``vendor selection started`` / ``no vendor selection started``."""
     label = ind.label(lang) if ind else cond.indicator
     unit = ind.unit if ind else "label"
@@ -67,7 +68,7 @@ class Rules(Method):
         """Every indicator a condition reads."""
         return list(dict.fromkeys(c.indicator for c in self.spec.conditions))
 
-    def decide(self, t: ir.Table, lang: Lang):
+    def decide(self, t: ir.Table, lang: Language):
         """The class when the rule fires, the number of conditions held, and the reason."""
         spec = self.spec
         tests = [holds(t[c.indicator], c) for c in spec.conditions]

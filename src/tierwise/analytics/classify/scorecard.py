@@ -14,13 +14,12 @@ import ibis.expr.types as ir
 import numpy as np
 
 from tierwise.analytics.classify.criterion import Method
-from tierwise.analytics.classify.policy import Lang
 from tierwise.analytics.classify.quantiles import bin_choice, positions, rank_text
 from tierwise.analytics.classify.reasons import format_number, reason_list
 from tierwise.analytics.classify.thresholds import tier_expressions
 from tierwise.analytics.classify.weights import ahp_weights, entropy_weights, minmax, topsis
 from tierwise.errors import PolicyError
-from tierwise.i18n import Message
+from tierwise.i18n import Language, Message
 
 SCORE = {"en": "score", "zh": "综合得分"}
 
@@ -94,7 +93,7 @@ class Scorecard(Method):
         pos, n = positions(scored, scored[self.column("score")], ascending=False)
         return scored.mutate(**{self.column("pos"): pos, self.column("n"): n})
 
-    def decide(self, t: ir.Table, lang: Lang):
+    def decide(self, t: ir.Table, lang: Language):
         """Tier, score and the reason naming the score and the bound (or rank) reached."""
         spec = self.spec
         score = t[self.column("score")]
