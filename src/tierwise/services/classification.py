@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tierwise.analytics.classify.assign import classify
+from tierwise.analytics.classify.criterion import UNCLASSIFIED_LABEL
 from tierwise.analytics.classify.migration import apply_grace, movers
 from tierwise.analytics.classify.policy import Policy, TriagePolicyInfo, load_policy
 from tierwise.analytics.classify.prospects import prospect_indicators
@@ -33,7 +34,7 @@ from tierwise.analytics.pareto import ParetoSummary, pareto_curve, pareto_summar
 from tierwise.analytics.registry import INDICATORS
 from tierwise.config import Settings
 from tierwise.errors import DataValidationError, Problem, UsageError, check_language
-from tierwise.i18n import Language, Message
+from tierwise.i18n import Language, Message, translate
 from tierwise.io.dataset import Dataset
 from tierwise.io.readers import open_data
 
@@ -223,7 +224,7 @@ def class_summary(assignments: pa.Table, sales: pa.ChunkedArray | None, policy: 
         rows.append(
             {
                 "class": code,
-                "label": labels.get(code, "无法分级" if lang == "zh" else "unclassified"),
+                "label": labels.get(code, translate(Message(UNCLASSIFIED_LABEL), lang)),
                 "customers": n,
                 "customer_share": n / total_customers,
                 "sales": amount,

@@ -14,15 +14,16 @@ import ibis.expr.types as ir
 
 from tierwise.analytics.classify.criterion import Method
 from tierwise.analytics.classify.reasons import (
+    engine_text,
     format_constant,
     format_number,
     format_value,
     indicator_label,
     reason_list,
 )
-from tierwise.i18n import Language
+from tierwise.i18n import N_, Language
 
-BEFORE = {"en": ", cumulative share before ", "zh": "，此前累计占比 "}
+BEFORE = N_("%(value)s, cumulative share before %(share)s")
 
 
 class Abc(Method):
@@ -56,15 +57,13 @@ class Abc(Method):
         a_text = format_constant(spec.a, "ratio")
         b_text = format_constant(spec.b, "ratio")
         cls = ibis.cases((value <= 0, c_code), (share < spec.a, a_code), (share < spec.b, b_code), else_=c_code)
-        tail = ibis.cases(
-            (value <= 0, ibis.literal(" ≤ 0" + grants(c_code, lang))),
-            else_=BEFORE[lang]
-            + format_number(share * 100, 1)
-            + "%"
-            + ibis.cases(
-                (share < spec.a, ibis.literal(" < " + a_text + grants(a_code, lang))),
-                (share < spec.b, ibis.literal(" < " + b_text + grants(b_code, lang))),
-                else_=ibis.literal(" ≥ " + b_text + grants(c_code, lang)),
-            ),
+        compared = ibis.cases(
+            (share < spec.a, ibis.literal(" < " + a_text + grants(a_code, lang))),
+            (share < spec.b, ibis.literal(" < " + b_text + grants(b_code, lang))),
+            else_=ibis.literal(" ≥ " + b_text + grants(c_code, lang)),
         )
-        return cls, value.cast("float64"), reason_list([head + tail])
+        text = ibis.cases(
+            (value <= 0, head + " ≤ 0" + grants(c_code, lang)),
+            else_=engine_text(BEFORE, lang, value=head, share=format_number(share * 100, 1) + "%" + compared),
+        )
+        return cls, value.cast("float64"), reason_list([text])

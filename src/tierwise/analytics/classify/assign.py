@@ -22,7 +22,7 @@ import ibis.expr.types as ir
 from tierwise.analytics.classify.combine import PolicyClassifier
 from tierwise.analytics.classify.criterion import UNCLASSIFIED_LABEL
 from tierwise.analytics.classify.policy import UNCLASSIFIED, Policy
-from tierwise.i18n import Language
+from tierwise.i18n import Language, Message, translate
 
 ASSIGNMENT_COLUMNS = ("customer_id", "policy", "policy_version", "as_of", "class", "label", "score", "rank", "reasons")
 
@@ -42,7 +42,9 @@ def class_order(policy: Policy, column: ir.StringValue) -> ir.IntegerValue:
 def label_of(policy: Policy, column: ir.StringValue, lang: Language) -> ir.StringValue:
     """The class label in ``lang`` for each class code."""
     branches = [(column == c.code, ibis.literal(c.label[lang])) for c in policy.classes]
-    return ibis.cases(*branches, (column == UNCLASSIFIED, ibis.literal(UNCLASSIFIED_LABEL[lang])), else_=column)
+    return ibis.cases(
+        *branches, (column == UNCLASSIFIED, ibis.literal(translate(Message(UNCLASSIFIED_LABEL), lang))), else_=column
+    )
 
 
 def rank_of(t: ir.Table, policy: Policy) -> ir.IntegerValue:

@@ -26,7 +26,7 @@ from tierwise.analytics.classify.rules import Rules
 from tierwise.analytics.classify.scorecard import Scorecard
 from tierwise.analytics.classify.thresholds import Thresholds
 from tierwise.errors import PolicyError
-from tierwise.i18n import Language, Message
+from tierwise.i18n import N_, Language, Message, translate
 
 METHOD_CLASSES: dict[str, type[Method]] = {
     "thresholds": Thresholds,
@@ -38,7 +38,7 @@ METHOD_CLASSES: dict[str, type[Method]] = {
     "scorecard": Scorecard,
     "kmeans": KMeans,
 }
-NONE_MET = {"en": "no criterion met", "zh": "未满足任何条件"}
+NONE_MET = N_("no criterion met")
 _NOT_GRANTED = 1_000_000
 
 
@@ -96,7 +96,9 @@ class PolicyClassifier:
         fallback = policy.default_class or codes[-1]
         granted = ibis.cases(*[(s2._best == r, ibis.literal(c)) for r, c in enumerate(codes)], else_=fallback)
         fired = _concat([s2[f"_r{i}"] for i in range(n)])
-        none_met = ibis.array([ibis.literal(NONE_MET[lang] + self.methods_[0].vocabulary.grants(fallback, lang))])
+        none_met = ibis.array(
+            [ibis.literal(translate(Message(NONE_MET), lang) + self.methods_[0].vocabulary.grants(fallback, lang))]
+        )
         fired = ibis.ifelse(s2._best == _NOT_GRANTED, fired.concat(none_met), fired)
         reasons = ibis.ifelse(s2._missing, _concat([s2[f"_mr{i}"] for i in gating]), fired) if gating else fired
         return s2.select(

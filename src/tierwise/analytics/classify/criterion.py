@@ -20,10 +20,10 @@ from tierwise.analytics.classify.policy import UNCLASSIFIED, Text
 from tierwise.analytics.classify.reasons import ARROW, indicator_label, reason_list
 from tierwise.analytics.registry import Indicator
 from tierwise.errors import PolicyError
-from tierwise.i18n import Language, Message
+from tierwise.i18n import N_, Language, Message, translate
 
-MISSING = {"en": "missing {label}", "zh": "缺少{label}"}
-UNCLASSIFIED_LABEL = Text(en="unclassified", zh="无法分级")
+MISSING = N_("missing %(indicator)s")
+UNCLASSIFIED_LABEL = N_("unclassified")
 
 
 class Verdict(NamedTuple):
@@ -45,7 +45,7 @@ class Vocabulary:
 
     def class_label(self, code: str, lang: Language) -> str:
         """A class's label in ``lang``."""
-        return (UNCLASSIFIED_LABEL if code == UNCLASSIFIED else self.labels[code])[lang]
+        return translate(Message(UNCLASSIFIED_LABEL), lang) if code == UNCLASSIFIED else self.labels[code][lang]
 
     def grants(self, code: str, lang: Language) -> str:
         """`` → diamond``: the tail of a reason."""
@@ -91,8 +91,16 @@ class Method:
         missing_items = [
             ibis.ifelse(
                 t[name].isnull(),
-                MISSING[lang].format(
-                    label=indicator_label(name, lang, label if len(self.needed()) == 1 and label else None)
+                translate(
+                    Message(
+                        MISSING,
+                        {
+                            "indicator": indicator_label(
+                                name, lang, label if len(self.needed()) == 1 and label else None
+                            )
+                        },
+                    ),
+                    lang,
                 )
                 + self.vocabulary.grants(UNCLASSIFIED, lang),
                 ibis.null("string"),

@@ -19,9 +19,9 @@ from tierwise.analytics.classify.reasons import format_number, reason_list
 from tierwise.analytics.classify.thresholds import tier_expressions
 from tierwise.analytics.classify.weights import ahp_weights, entropy_weights, minmax, topsis
 from tierwise.errors import PolicyError
-from tierwise.i18n import Language, Message
+from tierwise.i18n import N_, Language, Message, translate
 
-SCORE = {"en": "score", "zh": "综合得分"}
+SCORE = N_("score")
 
 
 class Scorecard(Method):
@@ -97,13 +97,15 @@ class Scorecard(Method):
         """Tier, score and the reason naming the score and the bound (or rank) reached."""
         spec = self.spec
         score = t[self.column("score")]
-        head = ibis.literal((spec.label[lang] if spec.label else SCORE[lang]) + " ") + format_number(score, 2)
+        head = ibis.literal(
+            (spec.label[lang] if spec.label else translate(Message(SCORE), lang)) + " "
+        ) + format_number(score, 2)
         if spec.tiers is not None:
             cls, text = tier_expressions(score, spec.tiers, spec.otherwise, head, "score", self.vocabulary.grants, lang)
             return cls, score, reason_list([text])
         pos, n = t[self.column("pos")], t[self.column("n")]
         cls, tail = bin_choice(pos, n, spec.quantiles, self.vocabulary.grants, lang)
-        return cls, score, reason_list([head + rank_text(pos, n, lang) + tail])
+        return cls, score, reason_list([rank_text(head, pos, n, lang) + tail])
 
 
 def raise_empty(criterion: str, names: list[str]) -> None:
