@@ -52,7 +52,7 @@ class ClassificationResult:
     engine: str
     assignments: pa.Table  # the DESIGN.md output contract, ordered by rank
     summary: list[dict] = field(default_factory=list)  # per class: counts and shares of 12-month sales
-    notes: list[str] = field(default_factory=list)  # what the data lacked
+    notes: list[Message] = field(default_factory=list)  # what the data lacked
 
 
 def resolve_policy(policy: str | Path | Policy) -> Policy:
@@ -79,7 +79,7 @@ def _null_column(name: str) -> ir.Value:
 
 
 def policy_input(
-    tables: dict[str, ir.Table], policy: Policy, as_of: dt.date, engine: Engine, notes: list[str]
+    tables: dict[str, ir.Table], policy: Policy, as_of: dt.date, engine: Engine, notes: list[Message]
 ) -> tuple[ir.Table, ir.Table | None]:
     """The table a policy classifies (indicators or prospects) and the 12-month sales per customer."""
     with_sales = "transactions" in tables
@@ -107,7 +107,12 @@ def policy_input(
     present = [n for n in needed if INDICATORS[n].source in tables]
     for name in needed:
         if name not in present:
-            notes.append(f"{name}: the data set has no {INDICATORS[name].source} table; treated as missing")
+            notes.append(
+                Message(
+                    "%(name)s: the data set has no %(table)s table; treated as missing",
+                    {"name": name, "table": INDICATORS[name].source},
+                )
+            )
     table = compute_indicators(tables, as_of, names=present + ([SALES] if with_sales else []))
     sales = table.select("customer_id", sales=SALES) if with_sales else None
     absent = {n: _null_column(n) for n in needed if n not in present}
@@ -156,7 +161,7 @@ def classify_dataset(
     eng = Engine.for_dataset(dataset, engine, settings)
     tables = eng.tables(dataset)
     day = resolve_as_of(tables, as_of)
-    notes: list[str] = []
+    notes: list[Message] = []
     table, sales = policy_input(tables, chosen, day, eng, notes)
     assigned = classify(table, chosen, day, lang)
     if history and chosen.grace_runs > 1:
@@ -169,7 +174,7 @@ def classify_dataset(
     sales_col = result.column("_sales") if "_sales" in result.column_names else None
     out = result.drop_columns(["_sales"]) if sales_col is not None else result
     for note in notes:
-        log.warning(note)
+        log.warning("%s", note)
     return ClassificationResult(chosen, day, engine, out, class_summary(out, sales_col, chosen, lang), notes)
 
 
