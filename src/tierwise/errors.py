@@ -13,6 +13,7 @@ An error carries a :class:`~tierwise.i18n.Message` and is rendered in the user's
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from tierwise.i18n import N_, Message, is_language, translate, unknown_language
@@ -23,13 +24,14 @@ class TierwiseError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: Message | str = "") -> None:
+    def __init__(self, message: Message | str = "", details: Sequence[Message | str] = ()) -> None:
         self.text = message
+        self.details = tuple(details)
         super().__init__(message)
 
     def render(self, lang: str = "en") -> str:
-        """The error text in ``lang``."""
-        return translate(self.text, lang)
+        """The error text in ``lang``: the message, then one ``  - `` line per detail."""
+        return "\n".join([translate(self.text, lang), *("  - " + translate(d, lang) for d in self.details)])
 
     def __str__(self) -> str:
         return self.render("en")
