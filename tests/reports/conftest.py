@@ -7,7 +7,8 @@ import datetime as dt
 import pyarrow as pa
 import pytest
 
-from tierwise.reports.model import (
+from tierwise.i18n import Message
+from tierwise.report_model import (
     Account,
     AtRisk,
     AtRiskAccount,
@@ -17,7 +18,6 @@ from tierwise.reports.model import (
     ClvTier,
     Finding,
     KeyAccounts,
-    Message,
     Migration,
     Pareto,
     ProspectGrade,

@@ -1,9 +1,6 @@
 """Reading a data set: a folder (or one file) of the seven tables, validated as a whole.
 
->>> from tierwise.io.readers import open_data
->>> data = open_data("demo")          # the generated demo data set
->>> "transactions" in data
-True
+Where the data comes from (a folder, a file, the demo) is a :mod:`tierwise.io.source`; this module reads files.
 """
 
 from __future__ import annotations
@@ -16,6 +13,7 @@ import pyarrow as pa
 
 from tierwise.config import Settings
 from tierwise.errors import DataValidationError, Problem, UsageError
+from tierwise.i18n import Message
 from tierwise.io.columns import TABLES, table_for_file_stem
 from tierwise.io.connection import duckdb_connection
 from tierwise.io.dataset import Dataset
@@ -32,7 +30,7 @@ def read_dataset(path: str | Path, as_of: dt.date | None = None, settings: Setti
     """Read and validate a data set folder (or a single table file).
 
     Returns the canonical tables, or raises one :class:`DataValidationError` listing every problem (file,
-    row as seen in the file, original header, value, reason in English and Chinese). With ``as_of``, no
+    row as seen in the file, original header, value, reason). With ``as_of``, no
     event date may lie after it. Nothing is kept when a read fails.
     """
     path = Path(path)
@@ -48,8 +46,7 @@ def read_dataset(path: str | Path, as_of: dt.date | None = None, settings: Setti
                         None,
                         None,
                         None,
-                        "no table files found (expected e.g. customers.csv, transactions.xlsx, 交易.csv)",
-                        "未找到数据表文件（例如 customers.csv、transactions.xlsx、交易.csv）",
+                        Message("no table files found (expected e.g. customers.csv, transactions.xlsx, 交易.csv)"),
                     )
                 ]
             )
@@ -131,16 +128,3 @@ def dataset_from_arrow(tables: dict[str, pa.Table], settings: Settings | None = 
         sources={t: DEMO for t in tables},
         present_columns={t: list(tables[t].column_names) for t in tables},
     )
-
-
-def open_data(spec: str | Path, as_of: dt.date | None = None, settings: Settings | None = None) -> Dataset:
-    """The data set a command names: a folder, one table file, or ``demo`` (the generated demo data).
-
-    ``as_of`` here only checks that no event date lies after it (use it with ``check``); computing
-    commands pass their as-of date to the indicators instead, which ignore what comes after it.
-    """
-    if str(spec) == DEMO and not Path(DEMO).exists():
-        from tierwise.io.demo import generate
-
-        return dataset_from_arrow(generate(), settings)
-    return read_dataset(spec, as_of=as_of, settings=settings)
