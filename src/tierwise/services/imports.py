@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,6 +37,8 @@ from tierwise.store.db import engine_from_settings, writing
 from tierwise.store.loading import PG_LOCK_KEY, ROW_KEY_IDS, Loader, Mode, TableChanges, store_columns
 from tierwise.store.models import IMPORTED, Import, ImportCount, ImportFile, Run
 from tierwise.store.schema import ensure_schema
+
+log = logging.getLogger(__name__)
 
 BATCH_ROWS = 100_000
 HASH_BLOCK = 1 << 20
@@ -90,18 +94,29 @@ def file_sha256(path: Path) -> str:
 
 
 def _store_rows_sql(dataset: Dataset, table: str) -> str:
-    """The SELECT of a table's rows as the store holds them (canonical columns, then its row key)."""
+    """The SELECT of a table's rows as the store holds them (canonical columns, then its row key).
+
+    The row key is ``id:<id>`` when the row has its own id; only rows without one pay for the SHA-256
+    fingerprint (and the count of identical rows before it).
+    """
     columns = [c.name for c in TABLES[table].columns]
+    listed = ", ".join(quote_ident(c) for c in columns)
     if "row_key" not in store_columns(table):
-        return f"SELECT {', '.join(quote_ident(c) for c in columns)} FROM {quote_ident(table)}"
-    cells = ", ".join(f"coalesce(CAST({quote_ident(c)} AS VARCHAR), chr(0))" for c in columns)
+        return f"SELECT {listed} FROM {quote_ident(table)}"
     own_id = ROW_KEY_IDS[table]
+    if own_id is not None:
+        missing = dataset.con.sql(
+            f"SELECT count(*) FROM {quote_ident(table)} WHERE {quote_ident(own_id)} IS NULL"
+        ).fetchone()[0]
+        if not missing:
+            return f"SELECT {listed}, 'id:' || {quote_ident(own_id)} AS row_key FROM {quote_ident(table)}"
+    cells = ", ".join(f"coalesce(CAST({quote_ident(c)} AS VARCHAR), chr(0))" for c in columns)
     fingerprint = "'fp:' || __row_hash || ':' || row_number() OVER (PARTITION BY __row_hash)"
-    key = f"CASE WHEN {quote_ident(own_id)} IS NOT NULL THEN 'id:' || {quote_ident(own_id)} ELSE {fingerprint} END"
-    if own_id is None:
-        key = fingerprint
+    key = fingerprint
+    if own_id is not None:
+        key = f"CASE WHEN {quote_ident(own_id)} IS NOT NULL THEN 'id:' || {quote_ident(own_id)} ELSE {fingerprint} END"
     return (
-        f"SELECT {', '.join(quote_ident(c) for c in columns)}, {key} AS row_key FROM "
+        f"SELECT {listed}, {key} AS row_key FROM "
         f"(SELECT *, sha256(concat_ws(chr(31), {cells})) AS __row_hash FROM {quote_ident(table)})"
     )
 
@@ -195,14 +210,21 @@ def import_data(
             loader = Loader(con, import_id, actor, now)
             changes = []
             for table in dataset.tables:
+                started = time.perf_counter()
                 loader.stage(table, _batches(dataset, table))
+                staged = time.perf_counter()
                 changes.append(loader.changes(table, mode))
+                log.info(
+                    "%s: staged in %.1f s, counted in %.1f s", table, staged - started, time.perf_counter() - staged
+                )
             rejected = {c.table: loader.conflicts(c.table) for c in changes if c.rejected}
             if rejected and not dry_run:
                 raise _conflict_error(rejected, changes)
             if not dry_run:
-                for table in dataset.tables:
-                    loader.write(table, mode)
+                for table, change in zip(dataset.tables, changes):
+                    started = time.perf_counter()
+                    loader.write(table, mode, change)
+                    log.info("%s: written in %.1f s", table, time.perf_counter() - started)
                 _finish(con, import_id, files, changes, dataset, actor)
             loader.drop_staging()
     finally:
