@@ -8,7 +8,6 @@ import pyarrow as pa
 import pytest
 
 from tierwise.analytics.classify.assign import ASSIGNMENT_COLUMNS
-from tierwise.analytics.engine import canonical_schema
 from tierwise.config import Settings
 from tierwise.errors import DataValidationError, PolicyError, UsageError
 from tierwise.io.readers import dataset_from_arrow
@@ -18,43 +17,6 @@ from tierwise.services.context import ServiceContext
 D = dt.date
 AS_OF = D(2025, 6, 30)
 CTX = ServiceContext(Settings(engine="duckdb", lang="en"))
-
-
-def canonical(table: str, rows: list[dict]) -> pa.Table:
-    """A canonical table from row dicts (absent columns NULL)."""
-    schema = canonical_schema(table).to_pyarrow()
-    return pa.table({f.name: [r.get(f.name) for r in rows] for f in schema}, schema=schema)
-
-
-@pytest.fixture
-def hand():
-    customers = [
-        {"customer_id": c, "name": n, "org_level": lvl}
-        for c, n, lvl in [
-            ("c1", "甲公司", None),
-            ("c2", "乙公司", None),
-            ("c3", "某省厅", "provincial"),
-            ("c4", "丁", None),
-        ]
-    ]
-    transactions = [
-        {"customer_id": "c1", "date": D(2024, 6, 30), "amount": 9_000_000.0, "profit": 1.0},  # a year before: out
-        {"customer_id": "c1", "date": D(2024, 7, 1), "amount": 5_000_000.0, "profit": 500_000.0},  # first day in
-        {"customer_id": "c2", "date": D(2025, 6, 30), "amount": 999_999.99, "profit": -10.0},  # the as-of day: in
-        {"customer_id": "c3", "date": D(2025, 1, 1), "amount": 100.0, "profit": 5.0},
-    ]
-    opportunities = [
-        {"opportunity_id": "o1", "customer_id": "c1", "stage": "proposal", "expected_close_date": D(2025, 12, 30)},
-        {"opportunity_id": "o2", "customer_id": "c2", "stage": "negotiation", "expected_close_date": D(2025, 12, 31)},
-        {"opportunity_id": "o3", "customer_id": "c4", "stage": "won", "expected_close_date": D(2025, 3, 1)},
-    ]
-    return dataset_from_arrow(
-        {
-            "customers": canonical("customers", customers),
-            "transactions": canonical("transactions", transactions),
-            "opportunities": canonical("opportunities", opportunities),
-        }
-    )
 
 
 def test_china_post_on_the_window_bounds(hand) -> None:
@@ -177,3 +139,17 @@ def test_grace_holds_a_downgrade_with_the_saved_runs(hand) -> None:
     assert result.assignments.to_pylist()[1]["reasons"][-1] == (
         "grace period: computed gold, kept diamond (1 of 2 runs below)"
     )
+
+
+def test_a_parquet_folder_classifies_on_a_cursor_of_its_own(hand, tmp_path) -> None:
+    # a Parquet table stays a view over the file: every cursor of the data set must see what it reads
+    import pyarrow.parquet as pq
+
+    from tierwise.io.source import FileSource
+
+    for table in hand.tables:
+        pq.write_table(hand.arrow(table), tmp_path / f"{table}.parquet")
+    result = classify_dataset(CTX, FileSource(tmp_path), "china-post", as_of=AS_OF)
+    assert dict(
+        zip(result.assignments.column("customer_id").to_pylist(), result.assignments.column("class").to_pylist())
+    ) == {"c1": "diamond", "c2": "gold", "c3": "platinum", "c4": "standard"}

@@ -26,6 +26,7 @@ COMMAND_MODULES = {
     "report": "report",
     "db": "store",
     "import": "imports",
+    "runs": "runs",
 }
 
 
