@@ -94,6 +94,11 @@ def _(msgid: str, **params: object) -> str:
     return translate(Message(msgid, params), language())
 
 
+def say(message: Message) -> str:
+    """``message`` in the command's language, ready for the console."""
+    return translate(message, language())
+
+
 def formats() -> Formats:
     """Numbers, money, percentages and dates in the command's language (Babel)."""
     return Formats(language())
