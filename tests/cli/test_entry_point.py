@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -65,3 +66,18 @@ def test_both_languages_when_the_user_asks_for_them(bad_data: Path) -> None:
     usage = _tierwise("triage", "--json", "[", "--lang", "zh", env={"TIERWISE_BILINGUAL": "1"})
     assert usage.returncode == 2
     assert "--json 不是有效的 JSON：" in usage.stderr and " / --json is not valid JSON: " in usage.stderr
+
+
+def test_check_json_gives_the_reason_in_the_chosen_language_and_in_english(bad_data: Path) -> None:
+    done = _tierwise("check", str(bad_data), "--json", "--lang", "zh")
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["problems"] == [
+        {
+            "file": "交易.csv",
+            "row": 2,
+            "column": "金额",
+            "value": "12a",
+            "reason": "不是数字",
+            "reason_en": "not a number",
+        }
+    ]

@@ -36,6 +36,10 @@ def report_command(
     ] = None,
     lang: LangOption = None,
     engine: Annotated[Literal["duckdb", "spark"] | None, typer.Option("--engine", help="Analytics engine.")] = None,
+    model: Annotated[
+        Literal["bgnbd", "pareto", "mbgnbd"], typer.Option("--model", help="Customer-value model.")
+    ] = "bgnbd",
+    horizon: Annotated[int, typer.Option("--horizon", min=1, help="Customer-value horizon in days.")] = 365,
 ) -> None:
     """Write the report of a data set: 80/20 curve, classes, key accounts, value and risk, as HTML or Excel.
 
@@ -54,6 +58,8 @@ def report_command(
             compare=compare.date() if compare else None,
             lang=lang,
             dataset_name=Path(data).name if data != "demo" else "demo",
+            value_model=model,
+            horizon_days=horizon,
         )
     with console.status(_("writing %(path)s…", path=out.name)):
         path = write_report(report, out)
