@@ -182,7 +182,7 @@ byte received, so it includes the wait in the server's queue: at {args.concurren
 latency ≈ {args.concurrency} ÷ throughput. An error is a non-200 answer, a failed or timed-out request,
 or a flow that differs from the in-process decision.
 
-| server workers | errors | p50 ms | p90 ms | p99 ms | max ms | requests/s | server CPU µs/request | load generator CPU µs/request |
+| workers | errors | p50 ms | p90 ms | p99 ms | max ms | requests/s | server CPU µs/req | generator CPU µs/req |
 |---:|---:|---:|---:|---:|---:|---:|---:|---:|
 {table}
 

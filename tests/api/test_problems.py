@@ -18,11 +18,18 @@ from tierwise.errors import (
     Problem,
     UsageError,
 )
+from tierwise.i18n import Message, translate
 
 BAD_ROWS = DataValidationError(
     [
-        Problem("transactions.csv", 7, "金额", "abc", "not a number", "不是数字"),
-        Problem("customers.csv", None, "name", None, "required column is missing", "缺少必需列"),
+        Problem("transactions.csv", 7, "金额", "abc", Message("not a number")),
+        Problem(
+            "customers.csv",
+            None,
+            "name",
+            None,
+            Message("required column missing (accepted headers: %(headers)s)", {"headers": "name, 名称"}),
+        ),
     ]
 )
 
@@ -90,7 +97,8 @@ def test_the_detail_is_the_errors_message(raising: TestClient) -> None:
 
 def test_row_errors_keep_file_row_column_value_and_both_reasons(raising: TestClient) -> None:
     body = raising.get("/raise/data").json()
-    assert body["total"] == 2 and body["detail"] == "2 problem(s) found; nothing was loaded"
+    assert body["total"] == 2
+    assert body["detail"] == "The data set is invalid: 2 problem(s) found; nothing was loaded."
     assert body["errors"] == [
         {
             "file": "transactions.csv",
@@ -98,6 +106,7 @@ def test_row_errors_keep_file_row_column_value_and_both_reasons(raising: TestCli
             "column": "金额",
             "value": "abc",
             "reason": "not a number",
+            "reason_en": "not a number",
             "reason_zh": "不是数字",
         },
         {
@@ -105,10 +114,29 @@ def test_row_errors_keep_file_row_column_value_and_both_reasons(raising: TestCli
             "row": None,
             "column": "name",
             "value": None,
-            "reason": "required column is missing",
-            "reason_zh": "缺少必需列",
+            "reason": "required column missing (accepted headers: name, 名称)",
+            "reason_en": "required column missing (accepted headers: name, 名称)",
+            "reason_zh": "缺少必填列（可用列名：name, 名称）",
         },
     ]
+
+
+@pytest.mark.parametrize(
+    ("ask", "lang"),
+    [
+        ({"params": {"lang": "zh"}}, "zh"),
+        ({"headers": {"accept-language": "zh-CN,zh;q=0.9,en;q=0.8"}}, "zh"),
+        ({"headers": {"accept-language": "fr-FR, en;q=0.5, zh;q=0.4"}}, "en"),
+        ({"headers": {"accept-language": "en;q=0.2, zh-Hans;q=0.9"}}, "zh"),
+        ({"params": {"lang": "en"}, "headers": {"accept-language": "zh"}}, "en"),
+        ({}, "en"),
+    ],
+)
+def test_problems_speak_the_language_asked_for(raising: TestClient, ask: dict, lang: str) -> None:
+    body = raising.get("/raise/data", **ask).json()
+    assert body["title"] == translate(Message("The data set is invalid"), lang)
+    assert body["detail"] == BAD_ROWS.render(lang).splitlines()[0]
+    assert body["errors"][0]["reason"] == translate(Message("not a number"), lang)
 
 
 def test_a_lock_says_when_to_retry_and_an_unauthenticated_call_how_to_sign_in(raising: TestClient) -> None:

@@ -18,6 +18,7 @@ from tierwise.security.identity import (
     AttemptDesk,
     CustomerFacts,
     MemoryAttempts,
+    band_label,
     band_of,
     build_challenge,
     check_basic,
@@ -77,11 +78,14 @@ def test_a_customer_without_id_number_or_phone_never_passes_the_basic_check() ->
 
 def test_the_four_questions_their_right_answers_and_what_the_operator_sees() -> None:
     challenge = build_challenge(FACTS, POOLS, seed=7)
-    truths = ["2026-03", "50,000 to under 100,000", "paper", "王芳"]
+    truths = ["2026-03", "50000-100000", "paper", "王芳"]
     assert [q.options[a] for q, a in zip(challenge.questions, challenge.answers)] == truths
     assert all(len(q.options) == 4 for q in challenge.questions)
     shown = challenge.public()
     assert [set(q) for q in shown] == [{"kind", "prompt", "options"}] * 4  # no answer leaves with the questions
+    assert shown[1]["prompt"] == "About how much was your last order?"
+    assert "50,000 to under 100,000" in shown[1]["options"]
+    assert challenge.public("zh")[1]["prompt"] == "您最近一笔订单的金额大约是多少？"
     assert challenge.sufficient
     assert challenge.grade(challenge.answers)
     wrong = [(a + 1) % 4 if i == 2 else a for i, a in enumerate(challenge.answers)]
@@ -120,7 +124,15 @@ def test_month_options_are_the_12_months_up_to_the_as_of_month() -> None:
     [(0, "under 1,000"), (999.99, "under 1,000"), (1000, "1,000 to under 5,000"), (5_000_000, "5,000,000 or more")],
 )
 def test_amount_bands_include_their_lower_bound(amount: float, band: str) -> None:
-    assert band_of(amount) == band
+    assert band_label(band_of(amount)) == band
+
+
+def test_band_labels_in_chinese() -> None:
+    assert [band_label(b, "zh") for b in (BANDS[0], BANDS[4], BANDS[-1])] == [
+        "1,000 以下",
+        "50,000 至 100,000（不含）",
+        "5,000,000 及以上",
+    ]
 
 
 @pytest.mark.parametrize("amount", [-1, float("nan"), float("inf")])
@@ -176,13 +188,13 @@ def test_the_truth_is_not_the_odd_one_out_distractors_are_as_varied_as_the_truth
 
 def test_population_weights_make_distractors_follow_the_population() -> None:
     pools = AnswerPools(
-        as_of=AS_OF, bands={b: (100.0 if b.startswith(("50,000", "100,000", "10,000")) else 1.0) for b in BANDS}
+        as_of=AS_OF, bands={b: (100.0 if b.startswith(("50000-", "100000-", "10000-")) else 1.0) for b in BANDS}
     )
     drawn = Counter()
     for s in range(2000):
         question = build_challenge(FACTS, pools, seed=s).questions[1]
         drawn.update(o for o in question.options if o != band_of(82_000.0))
-    common = drawn["100,000 to under 500,000"] + drawn["10,000 to under 50,000"]
+    common = drawn["100000-500000"] + drawn["10000-50000"]
     assert common / sum(drawn.values()) > 0.6
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from tierwise.errors import IndicatorError
+from tierwise.i18n import Message
 
 Group = Literal["trade", "finance", "trait", "engagement", "value"]
 Unit = Literal["currency", "count", "days", "ratio", "date", "label", "flag", "rank", "score"]
@@ -107,4 +108,6 @@ def indicator(name: str) -> Indicator:
         return INDICATORS[name]
     except KeyError:
         known = ", ".join(INDICATORS)
-        raise IndicatorError(f"unknown indicator {name!r}; known indicators: {known}") from None
+        raise IndicatorError(
+            Message("unknown indicator %(name)s; known indicators: %(known)s", {"name": repr(name), "known": known})
+        ) from None

@@ -18,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from tierwise.api.language import request_language
 from tierwise.errors import (
     AuthenticationError,
     ConfigurationError,
@@ -31,25 +32,28 @@ from tierwise.errors import (
     TierwiseError,
     UsageError,
 )
+from tierwise.i18n import Message, translate
 
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 PREFIX = "urn:tierwise:problem:"
 
+INVALID_REQUEST = Message("The request is invalid")
+
 # error class → (status, problem type slug, title); the first class that matches wins, so subclasses first
-PROBLEM_TYPES: tuple[tuple[type[TierwiseError], int, str, str], ...] = (
-    (DataValidationError, 422, "invalid-data", "The data set is invalid"),
-    (PolicyError, 422, "invalid-policy", "The policy is invalid"),
-    (IndicatorError, 422, "invalid-indicator", "The indicator cannot be computed"),
-    (ModelError, 422, "model-not-fitted", "The value model cannot be used on this data"),
-    (AuthenticationError, 401, "not-authenticated", "Sign-in required"),
-    (PermissionDeniedError, 403, "forbidden", "Not allowed for this role"),
-    (NotFoundError, 404, "not-found", "Not found"),
-    (LockedOutError, 429, "locked-out", "Too many failed attempts"),
-    (ConfigurationError, 500, "server-configuration", "The server is misconfigured"),
-    (UsageError, 400, "bad-request", "The request is invalid"),
-    (TierwiseError, 400, "bad-request", "The request is invalid"),
+PROBLEM_TYPES: tuple[tuple[type[TierwiseError], int, str, Message], ...] = (
+    (DataValidationError, 422, "invalid-data", Message("The data set is invalid")),
+    (PolicyError, 422, "invalid-policy", Message("The policy is invalid")),
+    (IndicatorError, 422, "invalid-indicator", Message("The indicator cannot be computed")),
+    (ModelError, 422, "model-not-fitted", Message("The value model cannot be used on this data")),
+    (AuthenticationError, 401, "not-authenticated", Message("Sign-in required")),
+    (PermissionDeniedError, 403, "forbidden", Message("Not allowed for this role")),
+    (NotFoundError, 404, "not-found", Message("Not found")),
+    (LockedOutError, 429, "locked-out", Message("Too many failed attempts")),
+    (ConfigurationError, 500, "server-configuration", Message("The server is misconfigured")),
+    (UsageError, 400, "bad-request", INVALID_REQUEST),
+    (TierwiseError, 400, "bad-request", INVALID_REQUEST),
 )
 
 
@@ -63,16 +67,18 @@ def problem(status: int, type_: str, title: str, detail: str | None, request: Re
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
 
 
-def row_errors(exc: DataValidationError) -> dict[str, Any]:
-    """The data contract's problems as structured members: every shown row error and the total."""
+def row_errors(exc: DataValidationError, lang: str) -> dict[str, Any]:
+    """The data contract's problems as structured members: every shown row error (the reason in the
+    answer's language, and in English and Chinese) and the total."""
     rows = [
         {
             "file": p.file,
             "row": p.row,
             "column": p.column,
             "value": p.value,
-            "reason": p.reason,
-            "reason_zh": p.reason_zh,
+            "reason": translate(p.reason, lang),
+            "reason_en": translate(p.reason, "en"),
+            "reason_zh": translate(p.reason, "zh"),
         }
         for p in exc.problems[: exc.shown]
     ]
@@ -83,12 +89,13 @@ async def tierwise_error(request: Request, exc: Exception) -> JSONResponse:
     """Answer a :class:`~tierwise.errors.TierwiseError` by its problem type."""
     assert isinstance(exc, TierwiseError)
     status, slug, title = next((s, t, h) for cls, s, t, h in PROBLEM_TYPES if isinstance(exc, cls))
+    lang = request_language(request)
     members: dict[str, Any] = {}
     headers: dict[str, str] = {}
-    detail: str | None = str(exc)
+    detail: str | None = exc.render(lang)
     if isinstance(exc, DataValidationError):
-        members = row_errors(exc)
-        detail = f"{exc.total} problem(s) found; nothing was loaded"
+        members = row_errors(exc, lang)
+        detail = translate(exc.headline(), lang)
     elif isinstance(exc, LockedOutError):
         headers["Retry-After"] = str(exc.retry_after_seconds)
         members["retry_after"] = exc.retry_after_seconds
@@ -97,7 +104,7 @@ async def tierwise_error(request: Request, exc: Exception) -> JSONResponse:
     elif status >= 500:
         log.error("configuration error while serving %s: %s", request.url.path, exc)
         detail = None
-    response = problem(status, PREFIX + slug, title, detail, request, **members)
+    response = problem(status, PREFIX + slug, translate(title, lang), detail, request, **members)
     response.headers.update(headers)
     return response
 
@@ -113,7 +120,8 @@ async def request_invalid(request: Request, exc: Exception) -> JSONResponse:
         }
         for err in exc.errors()
     ]
-    return problem(422, PREFIX + "invalid-request", "The request is invalid", None, request, errors=errors)
+    title = translate(INVALID_REQUEST, request_language(request))
+    return problem(422, PREFIX + "invalid-request", title, None, request, errors=errors)
 
 
 async def http_error(request: Request, exc: Exception) -> JSONResponse:

@@ -22,7 +22,8 @@ from tierwise.analytics.engine import ENGINES
 from tierwise.analytics.registry import INDICATORS
 from tierwise.cli.application import app, console
 from tierwise.config import Settings
-from tierwise.errors import UsageError
+from tierwise.errors import UsageError, check_language
+from tierwise.i18n import Message
 from tierwise.io.writers import write_table
 from tierwise.services.classification import classify_dataset, pareto_dataset, what_if_dataset
 
@@ -42,9 +43,13 @@ Lang = Annotated[str, typer.Option("--lang", help="Labels and reasons: en or zh.
 
 def _check(engine: str, lang: str) -> None:
     if engine not in ENGINES:
-        raise UsageError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
-    if lang not in ("en", "zh"):
-        raise UsageError(f"unknown language {lang!r}: choose en or zh")
+        raise UsageError(
+            Message(
+                "unknown engine %(engine)s: choose one of %(engines)s",
+                {"engine": repr(engine), "engines": ", ".join(ENGINES)},
+            )
+        )
+    check_language(lang)
 
 
 def _money(value: float | None) -> str:
@@ -82,7 +87,12 @@ def classify_command(
         _what_if(data, policy, what_if, as_of, lang, engine, rows)
         return
     if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
-        raise UsageError(f"--out {out}: the file must end in {', '.join(OUT_SUFFIXES)}")
+        raise UsageError(
+            Message(
+                "--out %(out)s: the file must end in %(out_suffixes)s",
+                {"out": out, "out_suffixes": ", ".join(OUT_SUFFIXES)},
+            )
+        )
     with console.status(f"classifying by {policy}…"):
         result = classify_dataset(
             data,
@@ -189,8 +199,7 @@ def show_command(
     yaml: Annotated[bool, typer.Option("--yaml", help="Print the policy file itself (to copy and edit).")] = False,
 ) -> None:
     """Show one policy: classes with labels and contact cadence, criteria, time allocation."""
-    if lang not in ("en", "zh"):
-        raise UsageError(f"unknown language {lang!r}: choose en or zh")
+    check_language(lang)
     p = load_policy(name)
     if yaml:
         console.print(policy_text(name)[0], markup=False, highlight=False, soft_wrap=True)

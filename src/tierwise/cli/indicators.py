@@ -15,7 +15,8 @@ from tierwise.analytics.indicators import compute_indicators, resolve_as_of
 from tierwise.analytics.registry import INDICATORS
 from tierwise.cli.application import app, console
 from tierwise.config import Settings
-from tierwise.errors import UsageError
+from tierwise.errors import UsageError, check_language
+from tierwise.i18n import Message
 from tierwise.io.columns import TABLES
 from tierwise.io.readers import open_data
 from tierwise.io.writers import write_table
@@ -91,11 +92,20 @@ def indicators(
     """Compute the indicator table: one row per customer with sales, profit, orders, recency, receivables,
     traits and engagement, as of a date. Prints the top rows, or writes every row with --out."""
     if engine not in ENGINES:
-        raise UsageError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
-    if lang not in ("en", "zh"):
-        raise UsageError(f"unknown language {lang!r}: choose en or zh")
+        raise UsageError(
+            Message(
+                "unknown engine %(engine)s: choose one of %(engines)s",
+                {"engine": repr(engine), "engines": ", ".join(ENGINES)},
+            )
+        )
+    check_language(lang)
     if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
-        raise UsageError(f"--out {out}: the file must end in {', '.join(OUT_SUFFIXES)}")
+        raise UsageError(
+            Message(
+                "--out %(out)s: the file must end in %(out_suffixes)s",
+                {"out": out, "out_suffixes": ", ".join(OUT_SUFFIXES)},
+            )
+        )
     settings = Settings(engine=engine, lang=lang)
     with console.status("reading the data set…") as status:
         dataset = open_data(data, settings=settings)

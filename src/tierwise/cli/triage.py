@@ -10,6 +10,7 @@ import typer
 
 from tierwise.cli.application import app, console
 from tierwise.errors import UsageError
+from tierwise.i18n import Message
 from tierwise.triage import load_triage_policy, triage
 
 
@@ -31,6 +32,6 @@ def triage_command(
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise UsageError(f"--json is not valid JSON: {exc}") from None
+        raise UsageError(Message("--json is not valid JSON: %(exc)s", {"exc": exc})) from None
     decision = triage(data, load_triage_policy(policy), lang=lang)
     console.print_json(data=decision.to_dict(), ensure_ascii=False)

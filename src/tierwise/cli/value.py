@@ -18,6 +18,7 @@ from tierwise.analytics.summary import PERIOD_DAYS, summary
 from tierwise.cli.application import app, console
 from tierwise.config import Settings
 from tierwise.errors import ModelError, UsageError
+from tierwise.i18n import Message
 from tierwise.io.readers import open_data
 from tierwise.io.writers import write_table
 from tierwise.value.clv import MODELS, fit_value, purchase_model
@@ -76,13 +77,27 @@ def value(
     standard errors, fit quality, holdout validation with --calibration-end, and per-customer P(alive),
     expected purchases and discounted value over the horizon."""
     if model not in MODELS:
-        raise UsageError(f"unknown model {model!r}: choose one of {', '.join(MODELS)}")
+        raise UsageError(
+            Message(
+                "unknown model %(model)s: choose one of %(models)s", {"model": repr(model), "models": ", ".join(MODELS)}
+            )
+        )
     if engine not in ENGINES:
-        raise UsageError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
+        raise UsageError(
+            Message(
+                "unknown engine %(engine)s: choose one of %(engines)s",
+                {"engine": repr(engine), "engines": ", ".join(ENGINES)},
+            )
+        )
     if freq not in PERIOD_DAYS:
-        raise UsageError(f"unknown --freq {freq!r}: choose D, W or M")
+        raise UsageError(Message("unknown --freq %(freq)s: choose D, W or M", {"freq": repr(freq)}))
     if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
-        raise UsageError(f"--out {out}: the file must end in {', '.join(OUT_SUFFIXES)}")
+        raise UsageError(
+            Message(
+                "--out %(out)s: the file must end in %(out_suffixes)s",
+                {"out": out, "out_suffixes": ", ".join(OUT_SUFFIXES)},
+            )
+        )
     settings = Settings(engine=engine)
     unit = {"D": "days", "W": "weeks", "M": "months"}[freq]
     columns = [TextColumn("{task.description}"), SpinnerColumn(), TimeElapsedColumn()]
@@ -90,7 +105,7 @@ def value(
         task = progress.add_task("reading the data set…", total=None)
         dataset = open_data(data, settings=settings)
         if "transactions" not in dataset.tables:
-            raise ModelError("the data set has no transactions table: the value models need purchases")
+            raise ModelError(Message("the data set has no transactions table: the value models need purchases"))
         progress.update(task, description=f"starting the {engine} engine…")
         eng = Engine.for_dataset(dataset, engine, settings)
         tx = eng.tables(dataset)["transactions"]

@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from tierwise.config import Settings
 from tierwise.errors import DataValidationError, Problem, UsageError
+from tierwise.i18n import Message
 from tierwise.io.columns import TABLES, table_for_file_stem
 from tierwise.io.connection import duckdb_connection
 from tierwise.io.dataset import Dataset
@@ -32,7 +33,7 @@ def read_dataset(path: str | Path, as_of: dt.date | None = None, settings: Setti
     """Read and validate a data set folder (or a single table file).
 
     Returns the canonical tables, or raises one :class:`DataValidationError` listing every problem (file,
-    row as seen in the file, original header, value, reason in English and Chinese). With ``as_of``, no
+    row as seen in the file, original header, value, reason). With ``as_of``, no
     event date may lie after it. Nothing is kept when a read fails.
     """
     path = Path(path)
@@ -48,8 +49,7 @@ def read_dataset(path: str | Path, as_of: dt.date | None = None, settings: Setti
                         None,
                         None,
                         None,
-                        "no table files found (expected e.g. customers.csv, transactions.xlsx, 交易.csv)",
-                        "未找到数据表文件（例如 customers.csv、transactions.xlsx、交易.csv）",
+                        Message("no table files found (expected e.g. customers.csv, transactions.xlsx, 交易.csv)"),
                     )
                 ]
             )
@@ -57,12 +57,15 @@ def read_dataset(path: str | Path, as_of: dt.date | None = None, settings: Setti
         table = table_for_file_stem(path.stem)
         if table is None or path.suffix.lower() not in SUFFIXES:
             raise UsageError(
-                f"{path.name}: the file name does not say which table it holds "
-                f"(use one of: {', '.join(TABLES)} or their Chinese names, as .csv/.xlsx/.parquet)"
+                Message(
+                    "%(path)s: the file name does not say which table it holds (use one of: %(tables)s or their "
+                    "Chinese names, as .csv/.xlsx/.parquet)",
+                    {"path": path.name, "tables": ", ".join(TABLES)},
+                )
             )
         sources, problems = [SourceFile(table, path)], []
     else:
-        raise UsageError(f"no such folder or file: {path}")
+        raise UsageError(Message("no such folder or file: %(path)s", {"path": path}))
 
     con = duckdb_connection(settings)
     checked: dict[str, Checked] = {}

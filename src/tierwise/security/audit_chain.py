@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
+from tierwise.i18n import Message, translate
+
 GENESIS = "0" * 64
 SEQ, PREV, HASH = "seq", "prev_hash", "hash"
 
@@ -91,17 +93,23 @@ class ChainBreak:
     seq: int
     last_seq: int | None = None  # for removals: the last missing seq when several in a row are gone
 
-    def describe(self) -> str:
-        """One readable line naming the entry."""
+    def message(self) -> Message:
+        """What happened, as a message naming the entry."""
         if self.kind == "edited":
-            return f"audit entry {self.seq} was edited: its content no longer matches its hash"
+            return Message("audit entry %(seq)s was edited: its content no longer matches its hash", {"seq": self.seq})
         if self.kind == "removed":
             if self.last_seq is not None and self.last_seq != self.seq:
-                return f"audit entries {self.seq} to {self.last_seq} were removed"
-            return f"audit entry {self.seq} was removed"
+                return Message(
+                    "audit entries %(seq)s to %(last)s were removed", {"seq": self.seq, "last": self.last_seq}
+                )
+            return Message("audit entry %(seq)s was removed", {"seq": self.seq})
         if self.kind == "inserted":
-            return f"audit entry {self.seq} was inserted: it is not linked into the chain"
-        return f"audit entry {self.seq} is out of order"
+            return Message("audit entry %(seq)s was inserted: it is not linked into the chain", {"seq": self.seq})
+        return Message("audit entry %(seq)s is out of order", {"seq": self.seq})
+
+    def describe(self, lang: str = "en") -> str:
+        """One readable line naming the entry, in ``lang``."""
+        return translate(self.message(), lang)
 
 
 @dataclass(frozen=True)

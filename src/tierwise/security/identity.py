@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from tierwise.errors import LockedOutError, UsageError
+from tierwise.i18n import Formats, Message, translate
 
 Kind = Literal["last_purchase_month", "last_order_band", "top_category", "account_manager"]
 OPTIONS = 4  # per question: one right, three distractors
@@ -52,49 +53,52 @@ MIN_QUESTIONS = 2
 MAX_ATTEMPTS = 3
 MONTHS_BACK = 12
 
-# what the operator reads; English here, one place, to move into the message catalogue
-PROMPTS: Mapping[Kind, str] = {
-    "last_purchase_month": "In which month was your last purchase?",
-    "last_order_band": "About how much was your last order?",
-    "top_category": "Which kind of product do you buy most?",
-    "account_manager": "Who is your account manager?",
+# what the operator reads
+PROMPTS: Mapping[Kind, Message] = {
+    "last_purchase_month": Message("In which month was your last purchase?"),
+    "last_order_band": Message("About how much was your last order?"),
+    "top_category": Message("Which kind of product do you buy most?"),
+    "account_manager": Message("Who is your account manager?"),
 }
 
 # last-order amount bands: lower bound inclusive, upper bound exclusive
 BAND_EDGES: tuple[float, ...] = (0, 1_000, 5_000, 10_000, 50_000, 100_000, 500_000, 1_000_000, 5_000_000, math.inf)
+# a band is named by its bounds, ``low-high`` (``5000000-`` for the last), and shown by :func:`band_label`
+BANDS: tuple[str, ...] = tuple(
+    f"{low:.0f}-" + ("" if math.isinf(high) else f"{high:.0f}") for low, high in zip(BAND_EDGES, BAND_EDGES[1:])
+)
 
 Weights = Sequence[str] | Mapping[str, float]
 
 
-def _money(value: float) -> str:
-    return f"{value:,.0f}"
+def band_label(band: str, lang: str = "en") -> str:
+    """A band as the operator reads it: ``under 1,000``, ``1,000 to under 5,000``, ``5,000,000 or more``.
 
-
-def band_labels() -> tuple[str, ...]:
-    """The labels of the amount bands, lowest first: ``under 1,000`` … ``5,000,000 or more``."""
-    labels = []
-    for low, high in zip(BAND_EDGES, BAND_EDGES[1:]):
-        if low == 0:
-            labels.append(f"under {_money(high)}")
-        elif math.isinf(high):
-            labels.append(f"{_money(low)} or more")
-        else:
-            labels.append(f"{_money(low)} to under {_money(high)}")
-    return tuple(labels)
-
-
-BANDS = band_labels()
+    >>> band_label("1000-5000"), band_label("5000000-", "zh")
+    ('1,000 to under 5,000', '5,000,000 及以上')
+    """
+    low, _, high = band.partition("-")
+    number = Formats(lang).number
+    if float(low) == 0:
+        return translate(Message("under %(high)s", {"high": number(float(high))}), lang)
+    if not high:
+        return translate(Message("%(low)s or more", {"low": number(float(low))}), lang)
+    return translate(
+        Message("%(low)s to under %(high)s", {"low": number(float(low)), "high": number(float(high))}), lang
+    )
 
 
 def band_of(amount: float) -> str:
-    """The band label an amount falls in.
+    """The band an amount falls in.
 
     >>> band_of(999.99), band_of(1000), band_of(7_500_000)
-    ('under 1,000', '1,000 to under 5,000', '5,000,000 or more')
+    ('0-1000', '1000-5000', '5000000-')
     """
     if not amount >= 0 or math.isinf(amount):
-        raise UsageError(f"an order amount must be a finite number at least 0, not {amount!r}")
-    return next(label for label, high in zip(BANDS, BAND_EDGES[1:]) if amount < high)
+        raise UsageError(
+            Message("an order amount must be a finite number at least 0, not %(amount)s", {"amount": repr(amount)})
+        )
+    return next(band for band, high in zip(BANDS, BAND_EDGES[1:]) if amount < high)
 
 
 def month_options(as_of: dt.date) -> tuple[str, ...]:
@@ -136,8 +140,8 @@ class Question:
     """One multiple-choice question as the operator sees it."""
 
     kind: Kind
-    prompt: str
-    options: tuple[str, ...]
+    prompt: Message
+    options: tuple[str, ...]  # the answers as values: months YYYY-MM, bands low-high, names
 
 
 @dataclass(frozen=True)
@@ -152,14 +156,23 @@ class Challenge:
         """Whether there are enough questions to verify by (else verify another way, e.g. in person)."""
         return len(self.questions) >= MIN_QUESTIONS
 
-    def public(self) -> list[dict[str, object]]:
-        """The questions and options without the answers, JSON-ready, for the operator's screen."""
-        return [{"kind": q.kind, "prompt": q.prompt, "options": list(q.options)} for q in self.questions]
+    def public(self, lang: str = "en") -> list[dict[str, object]]:
+        """The questions and options in ``lang`` without the answers, JSON-ready, for the operator's screen."""
+        return [
+            {
+                "kind": q.kind,
+                "prompt": translate(q.prompt, lang),
+                "options": [band_label(o, lang) if q.kind == "last_order_band" else o for o in q.options],
+            }
+            for q in self.questions
+        ]
 
     def grade(self, chosen: Sequence[int]) -> bool:
         """Whether every question was answered with its right option (one index per question, in order)."""
         if len(chosen) != len(self.questions):
-            raise UsageError(f"expected {len(self.questions)} answers, got {len(chosen)}")
+            raise UsageError(
+                Message("expected %(n)s answers, got %(got)s", {"n": len(self.questions), "got": len(chosen)})
+            )
         return all(hmac.compare_digest(str(c), str(a)) for c, a in zip(chosen, self.answers))
 
 
@@ -256,7 +269,9 @@ def check_basic(facts: CustomerFacts, *, name: str, last4: str) -> bool:
     """
     typed = unicodedata.normalize("NFKC", last4).strip().upper()
     if not LAST4.match(typed):
-        raise UsageError("type exactly the last 4 characters of the id number or phone (digits, or X at the end)")
+        raise UsageError(
+            Message("type exactly the last 4 characters of the id number or phone (digits, or X at the end)")
+        )
     name_ok = hmac.compare_digest(normalise_name(name).encode(), normalise_name(facts.name).encode())
     matches = [
         hmac.compare_digest(typed, stored) for stored in (_last4(facts.id_number), _last4(facts.phone)) if stored
@@ -322,7 +337,10 @@ class AttemptDesk:
         """Raise :class:`~tierwise.errors.LockedOutError` (until midnight) when today's attempts are used up."""
         if self.ledger.failures(customer_id, now.date()) >= self.max_attempts:
             raise LockedOutError(
-                "identity verification for this customer is locked for today after 3 failed attempts",
+                Message(
+                    "identity verification for this customer is locked for today after %(n)s failed attempts",
+                    {"n": self.max_attempts},
+                ),
                 _seconds_to_midnight(now),
             )
 

@@ -29,6 +29,10 @@ from typing import Protocol
 
 from tierwise.config import Settings
 from tierwise.errors import LockedOutError
+from tierwise.i18n import Message
+
+LOCKED_ACCOUNT = Message("this account is locked after repeated failed sign-ins")
+THROTTLED_ADDRESS = Message("too many failed sign-ins from this address")
 
 
 @dataclass(frozen=True)
@@ -108,13 +112,13 @@ class Verdict:
     """Whether a login attempt may go ahead; if not, why and for how many seconds."""
 
     allowed: bool
-    reason: str | None = None
+    reason: Message | None = None
     retry_after_seconds: int = 0
 
     def raise_if_refused(self) -> None:
         """Raise :class:`~tierwise.errors.LockedOutError` when the attempt is refused."""
         if not self.allowed:
-            raise LockedOutError(self.reason or "too many failed sign-ins", self.retry_after_seconds)
+            raise LockedOutError(self.reason or LOCKED_ACCOUNT, self.retry_after_seconds)
 
 
 @dataclass(frozen=True)
@@ -150,10 +154,10 @@ class LoginGuard:
         """May ``user`` try to sign in from ``address`` now? Ask before verifying the password."""
         until = self.ledger.locked_until(user_key(user))
         if until is not None and until > now:
-            return Verdict(False, "this account is locked after repeated failed sign-ins", _seconds(until - now))
+            return Verdict(False, LOCKED_ACCOUNT, _seconds(until - now))
         since = now - self.policy.ip_window
         if self.ledger.failures_since(ip_key(address), since) >= self.policy.max_ip_failures:
-            return Verdict(False, "too many failed sign-ins from this address", _seconds(self.policy.ip_window))
+            return Verdict(False, THROTTLED_ADDRESS, _seconds(self.policy.ip_window))
         return Verdict(True)
 
     def failed(self, user: str, address: str, now: dt.datetime) -> FailureOutcome:

@@ -17,6 +17,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from tierwise.errors import UsageError
+from tierwise.i18n import Message
 
 MIN_LENGTH = 12
 MAX_LENGTH = 1024  # argon2 takes any length; a cap stops a megabyte "password" from costing a request
@@ -27,9 +28,9 @@ HASHER = PasswordHasher()
 def check_new_password(password: str) -> None:
     """Refuse a new password that is too short or too long (raises :class:`~tierwise.errors.UsageError`)."""
     if len(password) < MIN_LENGTH:
-        raise UsageError(f"a password needs at least {MIN_LENGTH} characters")
+        raise UsageError(Message("a password needs at least %(n)s characters", {"n": MIN_LENGTH}))
     if len(password) > MAX_LENGTH:
-        raise UsageError(f"a password may have at most {MAX_LENGTH} characters")
+        raise UsageError(Message("a password may have at most %(n)s characters", {"n": MAX_LENGTH}))
 
 
 def hash_password(password: str, hasher: PasswordHasher = HASHER) -> str:

@@ -24,6 +24,7 @@ from enum import StrEnum
 from typing import Literal, get_args
 
 from tierwise.errors import NotFoundError, PermissionDeniedError, UsageError
+from tierwise.i18n import Message
 
 Role = Literal["admin", "analyst", "manager", "account_manager", "lobby"]
 ROLES: tuple[Role, ...] = get_args(Role)
@@ -102,7 +103,11 @@ class Actor:
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
-            raise UsageError(f"unknown role {self.role!r} (roles: {', '.join(ROLES)})")
+            raise UsageError(
+                Message(
+                    "unknown role %(role)s (roles: %(roles)s)", {"role": repr(self.role), "roles": ", ".join(ROLES)}
+                )
+            )
 
 
 @dataclass(frozen=True)
@@ -128,14 +133,16 @@ class Visibility:
 def may(actor: Actor, action: Action) -> bool:
     """Whether ``actor``'s role may do ``action``."""
     if action not in ACTIONS:
-        raise UsageError(f"unknown action {action!r}")
+        raise UsageError(Message("unknown action %(action)s", {"action": repr(action)}))
     return action in ROLE_ACTIONS[actor.role]
 
 
 def require(actor: Actor, action: Action) -> None:
     """Raise :class:`~tierwise.errors.PermissionDeniedError` unless ``actor`` may do ``action``."""
     if not may(actor, action):
-        raise PermissionDeniedError(f"the {actor.role} role may not do {action}")
+        raise PermissionDeniedError(
+            Message("the %(role)s role may not do %(action)s", {"role": actor.role, "action": action})
+        )
 
 
 def visibility(actor: Actor) -> Visibility:
@@ -154,7 +161,7 @@ def visibility(actor: Actor) -> Visibility:
 def require_visible(actor: Actor, *, customer_id: str, owner: str | None, team: str | None) -> None:
     """Raise :class:`~tierwise.errors.NotFoundError` (never "forbidden") for a customer ``actor`` may not see."""
     if not visibility(actor).allows(owner=owner, team=team):
-        raise NotFoundError(f"no customer {customer_id!r}")
+        raise NotFoundError(Message("no customer %(id)s", {"id": repr(customer_id)}))
 
 
 def check_reveal(actor: Actor, reason: str | None, *, customer_id: str, owner: str | None, team: str | None) -> str:
@@ -167,5 +174,7 @@ def check_reveal(actor: Actor, reason: str | None, *, customer_id: str, owner: s
     require(actor, "pii.reveal")
     text = (reason or "").strip()
     if len(text) < MIN_REVEAL_REASON:
-        raise UsageError(f"revealing personal data needs a reason of at least {MIN_REVEAL_REASON} characters")
+        raise UsageError(
+            Message("revealing personal data needs a reason of at least %(n)s characters", {"n": MIN_REVEAL_REASON})
+        )
     return text

@@ -40,6 +40,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from tierwise.config import Settings
 from tierwise.errors import ConfigurationError, UsageError
+from tierwise.i18n import Message
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +51,11 @@ KEY_BYTES = 32
 NONCE_BYTES = 12
 KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
-NO_KEY = (
+NO_KEY = Message(
     "TIERWISE_SECRET_KEY is not set: personal data cannot be encrypted, so the server does not start. "
-    "Create a key outside the repository (python -c 'from tierwise.security.pii import new_key_entry; "
-    "print(new_key_entry())') and set TIERWISE_SECRET_KEY to it, or set TIERWISE_DEV=1 for a throw-away "
-    "key on a development machine."
+    "Create a key outside the repository (%(command)s) and set TIERWISE_SECRET_KEY to it, "
+    "or set TIERWISE_DEV=1 for a throw-away key on a development machine.",
+    {"command": "python -c 'from tierwise.security.pii import new_key_entry; print(new_key_entry())'"},
 )
 
 
@@ -82,7 +83,7 @@ class Keyring:
 
     def __init__(self, keys: Mapping[str, bytes]) -> None:
         if not keys:
-            raise ConfigurationError("a keyring needs at least one key")
+            raise ConfigurationError(Message("a keyring needs at least one key"))
         self._keys = {
             key_id: _Key(key_id, AESGCM(_derive(raw, b"pii aes-gcm")), _derive(raw, b"pii search hmac"))
             for key_id, raw in keys.items()
@@ -97,20 +98,29 @@ class Keyring:
             key_id, sep, encoded = entry.partition(":")
             if not sep or not KEY_ID.match(key_id):
                 raise ConfigurationError(
-                    f"TIERWISE_SECRET_KEY entry {number} is not 'id:key' with an id of letters, digits, - or _"
+                    Message(
+                        "TIERWISE_SECRET_KEY entry %(n)s is not 'id:key' with an id of letters, digits, - or _",
+                        {"n": number},
+                    )
                 )
+            where = {"n": number, "id": key_id}
             try:
                 raw = _b64decode(encoded)
             except ValueError:
                 raw = b""
             if len(raw) != KEY_BYTES:
                 raise ConfigurationError(
-                    f"TIERWISE_SECRET_KEY entry {number} ({key_id}) is not {KEY_BYTES} bytes of URL-safe base64"
+                    Message(
+                        "TIERWISE_SECRET_KEY entry %(n)s (%(id)s) is not %(bytes)s bytes of URL-safe base64",
+                        {**where, "bytes": KEY_BYTES},
+                    )
                 )
             if len(set(raw)) < 8:
-                raise ConfigurationError(f"TIERWISE_SECRET_KEY entry {number} ({key_id}) is a placeholder, not a key")
+                raise ConfigurationError(
+                    Message("TIERWISE_SECRET_KEY entry %(n)s (%(id)s) is a placeholder, not a key", where)
+                )
             if key_id in keys:
-                raise ConfigurationError(f"TIERWISE_SECRET_KEY names key id {key_id!r} twice")
+                raise ConfigurationError(Message("TIERWISE_SECRET_KEY names key id %(id)s twice", where))
             keys[key_id] = raw
         return cls(keys)
 
@@ -133,8 +143,11 @@ class Keyring:
             plain = self._keys[key_id].aead.decrypt(*self._parts(stored), context.encode("utf-8"))
         except (InvalidTag, ValueError):
             raise ConfigurationError(
-                f"a stored personal value does not open with key {key_id!r}: it was altered, "
-                "or copied from another column or row"
+                Message(
+                    "a stored personal value does not open with key %(id)s: it was altered, "
+                    "or copied from another column or row",
+                    {"id": repr(key_id)},
+                )
             ) from None
         return plain.decode("utf-8")
 
@@ -146,9 +159,13 @@ class Keyring:
         """The id of the key that sealed ``stored``; raises if the value is not ours or its key is gone."""
         parts = stored.split(":", 2)
         if len(parts) != 3 or parts[0] != FORMAT:
-            raise ConfigurationError("a stored personal value is not in the tw1 format")
+            raise ConfigurationError(Message("a stored personal value is not in the tw1 format"))
         if parts[1] not in self._keys:
-            raise ConfigurationError(f"a stored personal value was sealed with key {parts[1]!r}, not in the keyring")
+            raise ConfigurationError(
+                Message(
+                    "a stored personal value was sealed with key %(id)s, not in the keyring", {"id": repr(parts[1])}
+                )
+            )
         return parts[1]
 
     def needs_reencrypt(self, stored: str) -> bool:
@@ -207,6 +224,14 @@ def development_key(settings: Settings) -> str | None:
 
 # -- normalising (for the search hash) and masking (for display) --
 
+
+def _not_a_field(field: str) -> Message:
+    return Message(
+        "%(field)s is not a personal-data field (fields: %(fields)s)",
+        {"field": repr(field), "fields": ", ".join(PII_FIELDS)},
+    )
+
+
 _NOT_DIGIT = re.compile(r"\D")
 
 
@@ -230,7 +255,7 @@ def normalise(field: Field, value: str) -> str:
         return re.sub(r"[\s-]", "", text).upper()
     if field == "email":
         return text.lower()
-    raise UsageError(f"{field!r} is not a personal-data field (fields: {', '.join(PII_FIELDS)})")
+    raise UsageError(_not_a_field(field))
 
 
 def mask(field: Field, value: str | None) -> str | None:
@@ -249,7 +274,7 @@ def mask(field: Field, value: str | None) -> str | None:
             return "*" * 3
         return (local[0] if len(local) > 1 else "") + "***@" + domain
     if field not in ("phone", "id_number"):
-        raise UsageError(f"{field!r} is not a personal-data field (fields: {', '.join(PII_FIELDS)})")
+        raise UsageError(_not_a_field(field))
     length = len(text)
     if length >= 11:
         head, tail = 3, 4

@@ -32,7 +32,8 @@ from tierwise.analytics.indicators import compute_indicators, resolve_as_of
 from tierwise.analytics.pareto import ParetoSummary, pareto_curve, pareto_summary
 from tierwise.analytics.registry import INDICATORS
 from tierwise.config import Settings
-from tierwise.errors import DataValidationError, Problem, UsageError
+from tierwise.errors import DataValidationError, Problem, UsageError, check_language
+from tierwise.i18n import Message
 from tierwise.io.dataset import Dataset
 from tierwise.io.readers import open_data
 
@@ -58,8 +59,11 @@ def resolve_policy(policy: str | Path | Policy) -> Policy:
     loaded = policy if isinstance(policy, (Policy, TriagePolicyInfo)) else load_policy(policy)
     if isinstance(loaded, TriagePolicyInfo):
         raise UsageError(
-            f"policy {loaded.name!r} routes walk-in customers (method: triage); run it with "
-            f"`tierwise triage --policy {loaded.name} --json '{{…}}'`, not with classify"
+            Message(
+                "policy %(policy)s routes walk-in customers (method: triage); run it with `tierwise triage --policy "
+                "%(name)s --json '{…}'`, not with classify",
+                {"policy": repr(loaded.name), "name": loaded.name},
+            )
         )
     return loaded
 
@@ -87,9 +91,10 @@ def policy_input(
                         None,
                         None,
                         None,
-                        f"policy {policy.name!r} grades prospects from the opportunities "
-                        "table, which the data set lacks",
-                        f"方案 {policy.name} 需要商机表（opportunities），数据集中没有",
+                        Message(
+                            "policy %(policy)s grades prospects from the opportunities table, which the data set lacks",
+                            {"policy": repr(policy.name)},
+                        ),
                     )
                 ]
             )
@@ -143,8 +148,7 @@ def classify_dataset(
     they hold back downgrades (:func:`~tierwise.analytics.classify.migration.apply_grace`) and the
     result gains a ``computed_class`` column.
     """
-    if lang not in ("en", "zh"):
-        raise UsageError(f"unknown language {lang!r}: choose en or zh")
+    check_language(lang)
     settings = settings or Settings(engine=engine, lang=lang)
     chosen = resolve_policy(policy)
     dataset = _dataset(data, settings)
@@ -182,7 +186,12 @@ def what_if_dataset(
     settings = settings or Settings(engine=engine, lang=lang)
     before, after = resolve_policy(policy), resolve_policy(edited)
     if before.input != after.input:
-        raise UsageError(f"policies {before.name!r} and {after.name!r} read different inputs; compare like with like")
+        raise UsageError(
+            Message(
+                "policies %(before)s and %(after)s read different inputs; compare like with like",
+                {"before": repr(before.name), "after": repr(after.name)},
+            )
+        )
     dataset = _dataset(data, settings)
     eng = Engine.for_dataset(dataset, engine, settings)
     tables = eng.tables(dataset)
@@ -238,7 +247,7 @@ def pareto_dataset(
     eng = Engine.for_dataset(dataset, engine, settings)
     tables = eng.tables(dataset)
     if "transactions" not in tables:
-        raise UsageError("the Pareto analysis needs a transactions table")
+        raise UsageError(Message("the Pareto analysis needs a transactions table"))
     day = resolve_as_of(tables, as_of)
     indicators = compute_indicators(tables, day, names=[SALES, "profit_12m"])
     return pareto_summary(indicators), eng.to_pyarrow(pareto_curve(indicators, points=points)), day

@@ -26,6 +26,7 @@ from tierwise.analytics.classify.rules import Rules
 from tierwise.analytics.classify.scorecard import Scorecard
 from tierwise.analytics.classify.thresholds import Thresholds
 from tierwise.errors import PolicyError
+from tierwise.i18n import Message
 
 METHOD_CLASSES: dict[str, type[Method]] = {
     "thresholds": Thresholds,
@@ -52,7 +53,12 @@ class PolicyClassifier:
 
     def __init__(self, policy: Policy) -> None:
         if not isinstance(policy, Policy):
-            raise PolicyError(f"policy {policy.name!r} is a {policy.method} policy, not a classification policy")
+            raise PolicyError(
+                Message(
+                    "policy %(policy)s is a %(method)s policy, not a classification policy",
+                    {"policy": repr(policy.name), "method": policy.method},
+                )
+            )
         self.policy = policy
 
     def fit(self, indicators: ir.Table) -> PolicyClassifier:

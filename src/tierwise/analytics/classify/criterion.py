@@ -20,6 +20,7 @@ from tierwise.analytics.classify.policy import UNCLASSIFIED, Lang, Text
 from tierwise.analytics.classify.reasons import ARROW, indicator_label, reason_list
 from tierwise.analytics.registry import Indicator
 from tierwise.errors import PolicyError
+from tierwise.i18n import Message
 
 MISSING = {"en": "missing {label}", "zh": "缺少{label}"}
 UNCLASSIFIED_LABEL = Text(en="unclassified", zh="无法分级")
@@ -141,8 +142,11 @@ class Method:
         absent = [name for name in self.needed() if name not in t.columns]
         if absent:
             raise PolicyError(
-                f"criterion {self.spec.name!r} needs indicator(s) {', '.join(absent)}, which the indicator "
-                f"table lacks (it has: {', '.join(t.columns)})"
+                Message(
+                    "criterion %(criterion)s needs indicator(s) %(absent)s, which the indicator table lacks (it has: "
+                    "%(columns)s)",
+                    {"criterion": repr(self.spec.name), "absent": ", ".join(absent), "columns": ", ".join(t.columns)},
+                )
             )
 
 

@@ -18,6 +18,7 @@ from tierwise.analytics.classify.criterion import Method
 from tierwise.analytics.classify.policy import Lang
 from tierwise.analytics.classify.reasons import format_value, indicator_label, reason_list
 from tierwise.errors import PolicyError
+from tierwise.i18n import Message
 
 NEAREST = {"en": "nearest to cluster {k} of {n} (centre {c}): ", "zh": "最接近第 {k}/{n} 类中心（中心值 {c}）："}
 SEP = {"en": ", ", "zh": "，"}
@@ -46,8 +47,11 @@ class KMeans(Method):
         x = np.column_stack([complete[n].cast("float64").to_pyarrow().to_numpy(zero_copy_only=False) for n in names])
         if x.shape[0] < k:
             raise PolicyError(
-                f"criterion {self.spec.name!r}: k-means with {k} classes needs at least {k} customers "
-                f"with {', '.join(names)}; found {x.shape[0]}"
+                Message(
+                    "criterion %(criterion)s: k-means with %(k)s classes needs at least %(k)s customers with "
+                    "%(names)s; found %(found)s",
+                    {"criterion": repr(self.spec.name), "k": k, "names": ", ".join(names), "found": x.shape[0]},
+                )
             )
         self.means_ = x.mean(axis=0)
         std = x.std(axis=0)

@@ -20,6 +20,7 @@ from tierwise.analytics.classify.reasons import format_number, reason_list
 from tierwise.analytics.classify.thresholds import tier_expressions
 from tierwise.analytics.classify.weights import ahp_weights, entropy_weights, minmax, topsis
 from tierwise.errors import PolicyError
+from tierwise.i18n import Message
 
 SCORE = {"en": "score", "zh": "综合得分"}
 
@@ -108,4 +109,9 @@ class Scorecard(Method):
 
 def raise_empty(criterion: str, names: list[str]) -> None:
     """No customer has every indicator of a scorecard: nothing to learn from."""
-    raise PolicyError(f"criterion {criterion!r}: no customer has all of {', '.join(names)}; cannot fit the scorecard")
+    raise PolicyError(
+        Message(
+            "criterion %(criterion)s: no customer has all of %(names)s; cannot fit the scorecard",
+            {"criterion": repr(criterion), "names": ", ".join(names)},
+        )
+    )

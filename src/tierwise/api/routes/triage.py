@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query, Request, Response
 from tierwise.api.access import needs
 from tierwise.api.schemas import TriageDecisionPublic, problem_responses
 from tierwise.errors import NotFoundError, UsageError
+from tierwise.i18n import Message
 from tierwise.triage import TriagePolicy, WalkIn, triage
 
 router = APIRouter(tags=["triage"])
@@ -34,7 +35,12 @@ WALK_IN_BODY = {
 def _policy(request: Request, name: str) -> TriagePolicy:
     policies: dict[str, TriagePolicy] = request.app.state.triage_policies
     if name not in policies:
-        raise NotFoundError(f"no shipped triage policy {name!r} (policies: {', '.join(sorted(policies))})")
+        raise NotFoundError(
+            Message(
+                "no shipped triage policy %(name)s (policies: %(names)s)",
+                {"name": repr(name), "names": ", ".join(sorted(policies))},
+            )
+        )
     return policies[name]
 
 
@@ -54,7 +60,7 @@ async def triage_walk_in(
     try:
         data = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise UsageError(f"the body is not valid JSON: {exc}") from None
+        raise UsageError(Message("the body is not valid JSON: %(error)s", {"error": str(exc)})) from None
     decision = triage(data, _policy(request, policy), lang=lang)
     # the decision is already validated data: serialise it directly (FastAPI's re-validation through the
     # response model costs more than the decision itself; the model still documents the answer)
