@@ -26,8 +26,9 @@ def test_the_decision_over_http_equals_the_modules(client: TestClient, walk_in: 
     assert body == triage(walk_in, load_triage_policy("bank-lobby")).to_dict()
 
 
-def test_chinese_labels_and_reasons(client: TestClient) -> None:
-    body = client.post("/api/v1/triage?lang=zh", json={"business": "remittance", "amount": 80000}).json()
+@pytest.mark.parametrize("ask", [{"params": {"lang": "zh"}}, {"headers": {"accept-language": "zh-CN,zh;q=0.9"}}])
+def test_chinese_labels_and_reasons(client: TestClient, ask: dict) -> None:
+    body = client.post("/api/v1/triage", json={"business": "remittance", "amount": 80000}, **ask).json()
     assert (
         body
         == triage({"business": "remittance", "amount": 80000}, load_triage_policy("bank-lobby"), lang="zh").to_dict()

@@ -12,12 +12,14 @@ from typing import Literal
 from fastapi import APIRouter, Query, Request, Response
 
 from tierwise.api.access import needs
+from tierwise.api.language import request_language
 from tierwise.api.schemas import TriageDecisionPublic, problem_responses
 from tierwise.errors import NotFoundError, UsageError
 from tierwise.i18n import Message
 from tierwise.triage import TriagePolicy, WalkIn, triage
 
 router = APIRouter(tags=["triage"])
+ANSWER_FIELDS = tuple(TriageDecisionPublic.model_fields)
 
 WALK_IN_BODY = {
     "requestBody": {
@@ -53,7 +55,9 @@ def _policy(request: Request, name: str) -> TriagePolicy:
 async def triage_walk_in(
     request: Request,
     policy: str = Query("bank-lobby", description="A shipped triage policy name"),
-    lang: Literal["en", "zh"] = Query("en", description="Language of the label, reasons and next step"),
+    lang: Literal["en", "zh"] | None = Query(
+        None, description="Language of the label, reasons and next step (default: Accept-Language, else en)"
+    ),
 ) -> Response:
     """Decide how to route one walk-in customer: VIP, potential-VIP or ordinary flow, with the reasons."""
     body = await request.body()
@@ -61,7 +65,8 @@ async def triage_walk_in(
         data = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise UsageError(Message("the body is not valid JSON: %(error)s", {"error": str(exc)})) from None
-    decision = triage(data, _policy(request, policy), lang=lang)
+    decision = triage(data, _policy(request, policy), lang=lang or request_language(request))
     # the decision is already validated data: serialise it directly (FastAPI's re-validation through the
     # response model costs more than the decision itself; the model still documents the answer)
-    return Response(json.dumps(decision.to_dict(), ensure_ascii=False), media_type="application/json")
+    answer = {name: getattr(decision, name) for name in ANSWER_FIELDS}
+    return Response(json.dumps(answer, ensure_ascii=False), media_type="application/json")
