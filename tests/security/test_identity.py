@@ -7,7 +7,7 @@ import random
 from collections import Counter
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tierwise.errors import LockedOutError, UsageError
@@ -226,3 +226,16 @@ def test_a_pass_after_a_failure_says_passed_and_does_not_use_an_attempt() -> Non
     desk.record("C001", NOW, passed=False)
     outcome = desk.record("C001", NOW, passed=True)
     assert (outcome.passed, outcome.attempts_left, outcome.locked) == (True, 2, False)
+
+
+@settings(max_examples=40, deadline=None)
+@given(space=st.lists(st.text(min_size=1, max_size=4), min_size=3, max_size=12, unique=True), data=st.data())
+def test_for_any_answer_space_the_position_of_the_truth_is_uniform(space: list[str], data) -> None:
+    from scipy.stats import chi2
+
+    truth = data.draw(st.sampled_from(space))
+    n = 1200
+    positions = Counter(draw_options(truth, dict.fromkeys(space, 1.0), random.Random(s))[0] for s in range(n))
+    cells = min(4, len(space))
+    # a one-in-a-million bound: 40 examples cannot fail by chance, a biased draw fails at once
+    assert _chi_square(positions, cells, n) < chi2.ppf(1 - 1e-6, cells - 1), positions
