@@ -55,6 +55,11 @@ def raiser(error: Exception):
     return route
 
 
+def typed(count: int) -> dict:
+    """A route whose parameter FastAPI validates."""
+    return {"count": count}
+
+
 @pytest.fixture(scope="module")
 def raising() -> TestClient:
     """An app with the real handlers and one route per error (the handlers are what is under test)."""
@@ -63,6 +68,7 @@ def raising() -> TestClient:
     router = APIRouter()
     for name, error in RAISED.items():
         router.add_api_route(f"/raise/{name}", raiser(error), methods=["GET"])
+    router.add_api_route("/typed", typed, methods=["GET"])
     app.include_router(router)
     return TestClient(app, raise_server_exceptions=False)
 
@@ -166,11 +172,15 @@ def test_unknown_paths_and_wrong_methods_are_problems_too(client: TestClient) ->
     assert wrong.headers["allow"] == "POST"
 
 
-def test_request_validation_is_a_problem_with_one_entry_per_field(client: TestClient) -> None:
-    response = client.post("/api/v1/triage?lang=fr", json={})
+def test_request_validation_is_a_problem_with_one_entry_per_field(raising: TestClient) -> None:
+    response = raising.get("/typed", params={"count": "many"})
     assert response.status_code == 422 and response.headers["content-type"] == "application/problem+json"
     body = response.json()
     assert body["type"] == "urn:tierwise:problem:invalid-request"
     assert body["errors"] == [
-        {"location": "query.lang", "message": "Input should be 'en' or 'zh'", "type": "literal_error"}
+        {
+            "location": "query.count",
+            "message": "Input should be a valid integer, unable to parse string as an integer",
+            "type": "int_parsing",
+        }
     ]

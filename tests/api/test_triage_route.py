@@ -53,6 +53,20 @@ def test_a_bad_walk_in_is_a_400_problem_naming_the_field(client: TestClient, bod
     assert says in response.json()["detail"]
 
 
+def test_an_unknown_language_is_a_400_problem(client: TestClient) -> None:
+    response = client.post("/api/v1/triage?lang=fr", json={})
+    assert response.status_code == 400
+    assert response.json()["detail"] == "unknown language 'fr': choose en or zh"
+
+
+def test_the_query_parameters_are_published(client: TestClient) -> None:
+    operation = client.get("/api/openapi.json").json()["paths"]["/api/v1/triage"]["post"]
+    assert {p["name"]: p["schema"] for p in operation["parameters"]} == {
+        "policy": {"type": "string", "default": "bank-lobby"},
+        "lang": {"type": "string", "enum": ["en", "zh"]},
+    }
+
+
 def test_only_shipped_policies_by_name_never_a_server_path(client: TestClient) -> None:
     response = client.post("/api/v1/triage?policy=/etc/passwd", json={})
     assert response.status_code == 404
