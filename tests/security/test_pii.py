@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -141,3 +143,12 @@ def test_unknown_fields_are_refused() -> None:
         mask("name", "x")
     with pytest.raises(UsageError, match="not a personal-data field"):
         normalise("name", "x")
+
+
+def test_derived_secrets_differ_by_purpose_and_key_and_are_not_the_keys() -> None:
+    one, two = Keyring.parse(OLD), Keyring.parse(NEW)
+    assert one.derive("identity questions") == Keyring.parse(OLD).derive("identity questions")
+    assert one.derive("identity questions") != one.derive("something else")
+    assert one.derive("identity questions") != two.derive("identity questions")
+    assert len(one.derive("x")) == 32
+    assert base64.urlsafe_b64encode(one.derive("x")).rstrip(b"=").decode() != OLD.split(":")[1]

@@ -88,6 +88,7 @@ class Keyring:
             key_id: _Key(key_id, AESGCM(_derive(raw, b"pii aes-gcm")), _derive(raw, b"pii search hmac"))
             for key_id, raw in keys.items()
         }
+        self._raw = dict(keys)
         self.active_id = next(iter(keys))
 
     @classmethod
@@ -175,6 +176,13 @@ class Keyring:
     def reencrypt(self, stored: str, *, context: str) -> str:
         """``stored`` opened and sealed again with the active key."""
         return self.encrypt(self.decrypt(stored, context=context), context=context)
+
+    def derive(self, purpose: str) -> bytes:
+        """A 32-byte secret for another use (e.g. ``"identity questions"`` seeds), derived from the active key.
+
+        Derived, not the key itself: a secret handed to another module never lets it decrypt.
+        """
+        return _derive(self._raw[self.active_id], b"tierwise derived " + purpose.encode("utf-8"))
 
     def search_hash(self, field: Field, value: str) -> str:
         """The keyed hash of the normalised value under the active key: ``<key id>:<hex HMAC-SHA256>``."""
