@@ -222,9 +222,9 @@ def _truths(facts: CustomerFacts, pools: AnswerPools) -> list[tuple[Kind, str | 
 
 def build_challenge(facts: CustomerFacts, pools: AnswerPools, *, seed: int, options: int = OPTIONS) -> Challenge:
     """The questions for one customer, deterministic for a ``seed`` (the service derives it per customer
-    with :func:`customer_seed` over
-    ``Keyring.derive("identity questions")``). A question whose fact is unknown, or with fewer than 3 options, is left out;
-    a last purchase more than 12 months back is not asked about.
+    with :func:`customer_seed` over ``Keyring.derive("identity questions")``). A question whose fact is
+    unknown, or with fewer than 3 options, is left out; a last purchase more than 12 months back is not
+    asked about.
     """
     questions, answers = [], []
     for kind, truth, space in _truths(facts, pools):
