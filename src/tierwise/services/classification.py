@@ -24,8 +24,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tierwise.analytics.classify.assign import classify
+from tierwise.analytics.classify.criterion import UNCLASSIFIED_LABEL
 from tierwise.analytics.classify.migration import apply_grace, movers
-from tierwise.analytics.classify.policy import Lang, Policy, TriagePolicyInfo, load_policy
+from tierwise.analytics.classify.policy import Policy, TriagePolicyInfo, load_policy
 from tierwise.analytics.classify.prospects import prospect_indicators
 from tierwise.analytics.engine import Engine
 from tierwise.analytics.indicators import compute_indicators, resolve_as_of
@@ -33,7 +34,7 @@ from tierwise.analytics.pareto import ParetoSummary, pareto_curve, pareto_summar
 from tierwise.analytics.registry import INDICATORS
 from tierwise.config import Settings
 from tierwise.errors import DataValidationError, Problem, UsageError, check_language
-from tierwise.i18n import Message
+from tierwise.i18n import Language, Message, translate
 from tierwise.io.dataset import Dataset
 from tierwise.io.readers import open_data
 
@@ -137,7 +138,7 @@ def classify_dataset(
     policy: str | Path | Policy,
     *,
     as_of: dt.date | None = None,
-    lang: Lang = "en",
+    lang: Language = "en",
     engine: str = "duckdb",
     settings: Settings | None = None,
     history: Sequence[pa.Table] = (),
@@ -178,7 +179,7 @@ def what_if_dataset(
     edited: str | Path | Policy,
     *,
     as_of: dt.date | None = None,
-    lang: Lang = "en",
+    lang: Language = "en",
     engine: str = "duckdb",
     settings: Settings | None = None,
 ) -> tuple[pa.Table, dt.date]:
@@ -202,7 +203,7 @@ def what_if_dataset(
     return eng.to_pyarrow(moved), day
 
 
-def class_summary(assignments: pa.Table, sales: pa.ChunkedArray | None, policy: Policy, lang: Lang) -> list[dict]:
+def class_summary(assignments: pa.Table, sales: pa.ChunkedArray | None, policy: Policy, lang: Language) -> list[dict]:
     """Per class (policy order, then ``unclassified``): customers, their share, 12-month sales and share."""
     counts = assignments.group_by("class").aggregate([("customer_id", "count")])
     by_class = dict(zip(counts.column("class").to_pylist(), counts.column("customer_id_count").to_pylist()))
@@ -223,7 +224,7 @@ def class_summary(assignments: pa.Table, sales: pa.ChunkedArray | None, policy: 
         rows.append(
             {
                 "class": code,
-                "label": labels.get(code, "无法分级" if lang == "zh" else "unclassified"),
+                "label": labels.get(code, translate(Message(UNCLASSIFIED_LABEL), lang)),
                 "customers": n,
                 "customer_share": n / total_customers,
                 "sales": amount,

@@ -11,9 +11,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tierwise.errors import UsageError
-from tierwise.i18n import Message
+from tierwise.i18n import Language, Message
 from tierwise.triage.decide import choices
-from tierwise.triage.policy import BUSINESSES, ENQUIRIES, Lang, TriagePolicy
+from tierwise.triage.policy import BUSINESSES, ENQUIRIES, TriagePolicy
 from tierwise.triage.rules import BUSINESS_CODES, Fired, WalkInColumns, effective_average, evaluate
 from tierwise.triage.walk_in import MAX_AMOUNT, WALK_IN_FIELDS
 
@@ -22,7 +22,7 @@ AMOUNTS = ("amount", "local_average_bill")
 SHOWN = 10  # rows named in an error message
 
 
-def decide_many(records: pd.DataFrame | pa.Table, policy: TriagePolicy, *, lang: Lang = "en") -> pd.DataFrame:
+def decide_many(records: pd.DataFrame | pa.Table, policy: TriagePolicy, *, lang: Language = "en") -> pd.DataFrame:
     """Decide for every walk-in in a table (columns as the walk-in fields; absent columns take the defaults).
 
     Returns a DataFrame in the same row order with ``flow, label, reasons, next_step_code, next_step,
@@ -182,7 +182,7 @@ class Decisions:
     reasons: pa.ListArray
 
 
-def decide_columns(cols: WalkInColumns, policy: TriagePolicy, lang: Lang = "en") -> Decisions:
+def decide_columns(cols: WalkInColumns, policy: TriagePolicy, lang: Language = "en") -> Decisions:
     """Apply every rule of ``policy`` to the walk-ins in ``cols`` (numpy arrays) at once."""
     rules = evaluate(cols, policy)
     flows, steps = choices(rules)
@@ -191,7 +191,7 @@ def decide_columns(cols: WalkInColumns, policy: TriagePolicy, lang: Lang = "en")
     return Decisions(flow, step, _reasons(rules, cols, policy, lang))
 
 
-def _reasons(rules: list[Fired], cols: WalkInColumns, policy: TriagePolicy, lang: Lang) -> pa.ListArray:
+def _reasons(rules: list[Fired], cols: WalkInColumns, policy: TriagePolicy, lang: Language) -> pa.ListArray:
     """Each walk-in's fired reasons, in rule order, as one list per walk-in (no loop over walk-ins)."""
     n = len(cols.amount)
     per_row = {"amount": cols.amount, "average": effective_average(cols, policy)[0]}

@@ -9,13 +9,12 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from tierwise.errors import PolicyError
-from tierwise.i18n import Message
+from tierwise.i18n import Language, Message
 from tierwise.policy_files import TRIAGE_POLICY, invalid_policy, policy_mapping, read_policy_text, shipped_policy_files
 
 Enquiry = Literal["vip_service", "forex", "safe_deposit", "study_abroad", "deposit_certificate", "wealth_product"]
 Business = Literal["deposit", "withdrawal", "remittance", "bill_payment", "early_repayment", "wealth_product", "other"]
 Flow = Literal["vip", "potential_vip", "ordinary", "assess"]
-Lang = Literal["en", "zh"]
 
 ENQUIRIES: tuple[str, ...] = Enquiry.__args__
 BUSINESSES: tuple[str, ...] = Business.__args__
@@ -44,7 +43,7 @@ class Text(_Strict):
     zh: str = Field(min_length=1)
     en: str = Field(min_length=1)
 
-    def in_lang(self, lang: Lang) -> str:
+    def in_lang(self, lang: Language) -> str:
         """The text in ``lang`` ('en' or 'zh')."""
         return self.zh if lang == "zh" else self.en
 

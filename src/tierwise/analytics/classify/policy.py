@@ -29,7 +29,6 @@ from tierwise.analytics.classify.sections import (  # noqa: F401  (re-exported: 
     Condition,
     Criterion,
     KMeans,
-    Lang,
     MapEntry,
     Mapping,
     Quantiles,

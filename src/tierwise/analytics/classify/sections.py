@@ -12,7 +12,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from tierwise.i18n import Message
 
 UNCLASSIFIED = "unclassified"
-Lang = Literal["en", "zh"]
 Op = Literal[">=", ">", "<=", "<", "==", "!=", "in", "not_in", "missing", "present"]
 WhenMissing = Literal["unclassified", "skip"]
 
