@@ -58,6 +58,14 @@ def test_the_hash_is_sha256_of_the_previous_hash_and_the_canonical_content() -> 
     assert entry_hash(content, GENESIS) == hashlib.sha256(GENESIS.encode() + b'\n{"actor":"li","seq":1}').hexdigest()
 
 
+def test_a_sealed_row_holds_its_times_in_utc() -> None:
+    beijing = dt.datetime(2026, 1, 1, 17, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    row = seal({"seq": 1, "at": beijing}, GENESIS)
+    assert row["at"] == beijing and row["at"].utcoffset() == dt.timedelta(0)
+    # what SQLite hands back: the UTC wall clock without an offset
+    assert verify([{**row, "at": row["at"].replace(tzinfo=None)}]).ok
+
+
 def test_times_hash_alike_whether_the_database_hands_them_back_naive_or_aware() -> None:
     aware = {"seq": 1, "at": dt.datetime(2026, 1, 1, 17, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))}
     naive_utc = {"seq": 1, "at": dt.datetime(2026, 1, 1, 9, 0)}

@@ -8,7 +8,8 @@ verify`` can walk them as it reads them, one pass, one entry of look-ahead.
 
 An entry's content is every column except ``prev_hash`` and ``hash``, ``seq`` included, so renumbering
 shows. Its hash is ``SHA-256(prev_hash + "\\n" + canonical JSON of the content)``; the first entry's
-``prev_hash`` is 64 zeros. The writer must give ``seq`` and ``at`` itself (not leave them to the database),
+``prev_hash`` is 64 zeros. :func:`seal` turns times into UTC, the form they survive SQLite in. The
+writer must give ``seq`` and ``at`` itself (not leave them to the database),
 since they are hashed before the row is inserted, and must read the last entry under a lock (PostgreSQL:
 ``SELECT … FOR UPDATE``; SQLite serialises writers anyway).
 
@@ -39,11 +40,14 @@ SEQ, PREV, HASH = "seq", "prev_hash", "hash"
 Record = Mapping[str, Any]
 
 
+def _utc(value: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes for what was written as UTC; PostgreSQL hands back aware ones
+    return (value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.datetime):
-        # SQLite hands back naive datetimes for what was written as UTC; PostgreSQL hands back aware ones
-        aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
-        return aware.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return _utc(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -78,7 +82,9 @@ def entry_hash(content: Record, prev_hash: str) -> str:
 
 def seal(content: Record, prev_hash: str) -> dict[str, Any]:
     """``content`` with ``prev_hash`` and ``hash`` filled in: the row that follows the entry hashed ``prev_hash``."""
-    body = content_of(content)
+    # times go in as UTC: SQLite keeps a time's wall clock and drops its offset, so a +08:00 time written
+    # as it is would read back 8 hours off and no longer match its hash
+    body = {k: _utc(v) if isinstance(v, dt.datetime) else v for k, v in content_of(content).items()}
     return {**body, PREV: prev_hash, HASH: entry_hash(body, prev_hash)}
 
 
