@@ -28,6 +28,7 @@ import urllib.request
 
 import numpy as np
 import psutil
+from fastapi import FastAPI, Request, Response
 
 from bench.results import write_section
 from bench.triage import lobby_mix
@@ -45,10 +46,31 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen:
-    """``tierwise serve`` on ``port`` in development mode, answering once ``/api/v1/health`` does."""
+def peer_app():
+    """The peer: a bare FastAPI app that reads the body and answers a fixed decision (no validation, no
+    rules) — what the framework and server cost alone, measured in the same run under the same load."""
+    app = FastAPI()
+    answer = json.dumps({"flow": "ordinary", "label": "ordinary customer", "reasons": [], "next_step_code": "x"})
+
+    @app.post(PATH)
+    async def decide(request: Request) -> Response:
+        await request.body()
+        return Response(answer, media_type="application/json")
+
+    @app.get("/api/v1/health")
+    async def health() -> dict:
+        return {"status": "ok"}
+
+    return app
+
+
+def start_server(port: int, workers: int, peer: bool = False) -> subprocess.Popen:
+    """``tierwise serve`` (or the peer app under uvicorn) on ``port``, answering once ``/api/v1/health`` does."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TIERWISE_")} | {"TIERWISE_DEV": "1"}
-    command = [sys.executable, "-c", "from tierwise.cli import main; main()", "serve"]
+    if peer:
+        command = [sys.executable, "-m", "uvicorn", "bench.api_triage:peer_app", "--factory"]
+    else:
+        command = [sys.executable, "-c", "from tierwise.cli import main; main()", "serve"]
     args = ["--host", HOST, "--port", str(port), "--workers", str(workers), "--no-access-log"]
     server = subprocess.Popen([*command, *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(300):
@@ -116,10 +138,10 @@ def cpu_seconds(process: psutil.Process) -> float:
     return total
 
 
-def run(workers: int, n: int, concurrency: int, bodies: list[bytes], expected: list[str]) -> dict:
+def run(workers: int, n: int, concurrency: int, bodies: list[bytes], expected: list[str], peer: bool = False) -> dict:
     """One load run against a fresh server with ``workers`` processes: the figures of its table row."""
     port = free_port()
-    server = start_server(port, workers)
+    server = start_server(port, workers, peer)
     try:
         requests = [request_bytes(port, body) for body in bodies]
         asyncio.run(load(port, requests[:500], concurrency))  # warm-up: imports, caches, connections
@@ -133,11 +155,12 @@ def run(workers: int, n: int, concurrency: int, bodies: list[bytes], expected: l
         server.terminate()
         server.wait(timeout=30)
     errors = sum(
-        answer is None or answer[0] != 200 or json.loads(answer[1])["flow"] != flow
+        answer is None or answer[0] != 200 or (not peer and json.loads(answer[1])["flow"] != flow)
         for answer, flow in zip(answers, expected[:n])
     )
     ms = took / 1e6
     return {
+        "server": "bare FastAPI (peer)" if peer else "`tierwise serve`",
         "workers": workers,
         "errors": errors,
         "p50": np.percentile(ms, 50),
@@ -164,14 +187,16 @@ def main() -> None:
     bodies = [json.dumps(w).encode() for w in walk_ins]
     load_before = os.getloadavg()[0]
     rows = [run(w, n, args.concurrency, bodies, expected) for w in args.workers]
+    peer = run(1, n, args.concurrency, bodies, expected, peer=True)
     load_after = os.getloadavg()[0]
 
     table = "\n".join(
-        f"| {r['workers']} | {r['errors']} | {r['p50']:.1f} | {r['p90']:.1f} | {r['p99']:.1f} | {r['max']:.1f} "
-        f"| {r['rps']:,.0f} | {r['server_cpu_us']:.0f} | {r['client_cpu_us']:.0f} |"
-        for r in rows
+        f"| {r['server']} | {r['workers']} | {r['errors']} | {r['p50']:.1f} | {r['p90']:.1f} | {r['p99']:.1f} "
+        f"| {r['max']:.1f} | {r['rps']:,.0f} | {r['server_cpu_us']:.0f} | {r['client_cpu_us']:.0f} |"
+        for r in [*rows, peer]
     )
     best = min(rows, key=lambda r: r["p99"])
+    one = next(r for r in rows if r["workers"] == 1) if 1 in args.workers else rows[0]
     body = f"""
 `python -m bench.api_triage --requests {n:.0e} --concurrency {args.concurrency}` — {platform.machine()},
 Python {platform.python_version()}, {os.cpu_count()} cores (1-minute load average {load_before:.1f} before,
@@ -182,13 +207,18 @@ byte received, so it includes the wait in the server's queue: at {args.concurren
 latency ≈ {args.concurrency} ÷ throughput. An error is a non-200 answer, a failed or timed-out request,
 or a flow that differs from the in-process decision.
 
-| workers | errors | p50 ms | p90 ms | p99 ms | max ms | requests/s | server CPU µs/req | generator CPU µs/req |
-|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+| server | workers | errors | p50 ms | p90 ms | p99 ms | max ms | requests/s | server CPU µs/req | load CPU µs/req |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 {table}
 
 The target is 0 errors and p99 < 20 ms: {"met" if best["errors"] == 0 and best["p99"] < 20 else "not met"}
 (best p99 {best["p99"]:.1f} ms with {best["workers"]} worker(s)). The load generator runs on the same cores
-as the server; its CPU column is the share of the machine it takes from the server.
+as the server; its CPU column (load) is the share of the machine it takes from the server. The peer row is a bare
+FastAPI route that reads the body and answers a fixed decision, served by the same uvicorn in the same run:
+a triage request costs {one["server_cpu_us"] / peer["server_cpu_us"]:.2f}× its server CPU
+({one["server_cpu_us"] - peer["server_cpu_us"]:.0f} µs more: validation, the rules, the reasons and the
+problem-details machinery), and its throughput is {one["rps"] / peer["rps"]:.2f}× the peer's with one worker.
+On a loaded host the latency columns follow the load average; the CPU ratio to the peer does not.
 """
     write_section("API triage", body)
     print(body)
