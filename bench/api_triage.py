@@ -216,8 +216,8 @@ The target is 0 errors and p99 < 20 ms: {"met" if best["errors"] == 0 and best["
 as the server; its CPU column (load) is the share of the machine it takes from the server. The peer row is a bare
 FastAPI route that reads the body and answers a fixed decision, served by the same uvicorn in the same run:
 a triage request costs {one["server_cpu_us"] / peer["server_cpu_us"]:.2f}× its server CPU
-({one["server_cpu_us"] - peer["server_cpu_us"]:.0f} µs more: validation, the rules, the reasons and the
-problem-details machinery), and its throughput is {one["rps"] / peer["rps"]:.2f}× the peer's with one worker.
+({one["server_cpu_us"] - peer["server_cpu_us"]:.0f} µs more: strict validation of the walk-in, the rules and
+the reasons in the language asked), and its throughput is {one["rps"] / peer["rps"]:.2f}× the peer's with one worker.
 On a loaded host the latency columns follow the load average; the CPU ratio to the peer does not.
 """
     write_section("API triage", body)
