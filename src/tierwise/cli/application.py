@@ -12,7 +12,7 @@ from rich.markup import escape
 
 from tierwise.config import Settings
 from tierwise.errors import TierwiseError
-from tierwise.i18n import N_, Message, bilingual, translate
+from tierwise.i18n import N_, Formats, Message, bilingual, translate
 
 app = typer.Typer(
     name="tierwise",
@@ -57,9 +57,14 @@ LangOption = Annotated[
 ]
 
 
-def say(message: Message) -> str:
-    """``message`` in the chosen language, ready for the console."""
-    return translate(message, language())
+def _(msgid: str, **params: object) -> str:
+    """``msgid`` from the catalogue in the command's language, ``params`` filled in (gettext's name)."""
+    return translate(Message(msgid, params), language())
+
+
+def formats() -> Formats:
+    """Numbers, money, percentages and dates in the command's language (Babel)."""
+    return Formats(language())
 
 
 def run() -> None:
