@@ -69,7 +69,7 @@ def test_any_valid_table_reads_back_equal(table: dict, fmt: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         write(Path(tmp), table, fmt)
         data = read_dataset(tmp)
-        got = data.relation("transactions").fetch_arrow_table().to_pydict()
+        got = data.relation("transactions").to_arrow_table().to_pydict()
     assert got["customer_id"] == table["customer_id"]
     assert got["date"] == table["date"]
     assert all(math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-9) for a, b in zip(got["amount"], table["amount"]))

@@ -37,7 +37,7 @@ class Dataset:
 
     def arrow(self, table: str) -> pa.Table:
         """The canonical table as an Arrow table (columnar; no Python object per row)."""
-        return self.relation(table).fetch_arrow_table()
+        return self.relation(table).to_arrow_table()
 
     def has_column(self, table: str, column: str) -> bool:
         """Whether the source of ``table`` had the canonical ``column`` (not just a NULL fill)."""
