@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from tierwise.errors import PolicyError
+from tierwise.errors import PolicyError, UnknownPolicyError
 
 SHIPPED_FOLDER = ("analytics", "policies")
 
@@ -40,7 +40,7 @@ def read_policy_text(name_or_path: str | Path, kind: str, shipped: Callable[[], 
             raise PolicyError(f"cannot read {kind} file {path}: {exc.strerror}") from None
     entry = resources.files("tierwise").joinpath(*SHIPPED_FOLDER, f"{name_or_path}.yaml")
     if not entry.is_file():
-        raise PolicyError(
+        raise UnknownPolicyError(
             f"no shipped {kind} named {str(name_or_path)!r}; shipped: {', '.join(shipped()) or 'none'}; "
             "or pass the path of a YAML file"
         )

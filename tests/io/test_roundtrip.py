@@ -60,6 +60,8 @@ def write(folder: Path, table: dict, fmt: str) -> None:
         sink = pa.BufferOutputStream()
         pacsv.write_csv(arrow, sink)
         text = sink.getvalue().to_pybytes().decode("utf-8")
+        if fmt == "csv-gbk":  # a GBK export comes from a Chinese Excel or ERP: its headers are Chinese
+            text = '"客户编号","交易日期","金额","品类"' + text[text.index("\n") :]
         (folder / "交易.csv").write_bytes(text.encode(encoding))
 
 

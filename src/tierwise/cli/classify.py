@@ -21,10 +21,12 @@ from tierwise.analytics.classify.reasons import format_constant, indicator_label
 from tierwise.analytics.engine import ENGINES
 from tierwise.analytics.registry import INDICATORS
 from tierwise.cli.application import app, console
+from tierwise.cli.reading import MapOption, open_for_command
 from tierwise.config import Settings
 from tierwise.errors import UsageError
+from tierwise.io.dataset import Dataset
 from tierwise.io.writers import write_table
-from tierwise.services.classification import classify_dataset, pareto_dataset, what_if_dataset
+from tierwise.services.classification import classify_dataset, pareto_dataset, resolve_policy, what_if_dataset
 
 OUT_SUFFIXES = (".csv", ".parquet", ".xlsx")
 policy_app = typer.Typer(help="Show one policy.", no_args_is_help=True)
@@ -72,25 +74,32 @@ def classify_command(
         str | None,
         typer.Option("--what-if", help="An edited copy of the policy (YAML file): list who would move, save nothing."),
     ] = None,
+    header_map: MapOption = None,
 ) -> None:
     """Classify every customer by a policy: class, score, rank and the reasons, as of a date.
 
     Prints the customers and 12-month sales per class, and the top customers with their reasons;
     --out writes one row per customer (reasons as JSON in CSV, a list in Parquet)."""
     _check(engine, lang)
+    settings = Settings(engine=engine, lang=lang)
+    resolve_policy(policy)  # an unknown policy is a usage error before any data is read
     if what_if is not None:
-        _what_if(data, policy, what_if, as_of, lang, engine, rows)
-        return
+        resolve_policy(what_if)
     if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
         raise UsageError(f"--out {out}: the file must end in {', '.join(OUT_SUFFIXES)}")
+    with console.status("reading the data set…"):
+        dataset = open_for_command(data, settings, header_map)
+    if what_if is not None:
+        _what_if(dataset, policy, what_if, as_of, lang, engine, rows)
+        return
     with console.status(f"classifying by {policy}…"):
         result = classify_dataset(
-            data,
+            dataset,
             policy,
             as_of=as_of.date() if as_of else None,
             lang=lang,
             engine=engine,
-            settings=Settings(engine=engine, lang=lang),
+            settings=settings,
         )
         if out is not None:
             encoding = "gb18030" if lang == "zh" and out.suffix.lower() == ".csv" else "utf-8"
@@ -134,7 +143,9 @@ def classify_command(
     console.print(top)
 
 
-def _what_if(data: str, policy: str, edited: str, as_of: dt.datetime | None, lang: str, engine: str, rows: int) -> None:
+def _what_if(
+    data: Dataset, policy: str, edited: str, as_of: dt.datetime | None, lang: str, engine: str, rows: int
+) -> None:
     with console.status(f"comparing {policy} with {edited}…"):
         moved, day = what_if_dataset(
             data, policy, edited, as_of=as_of.date() if as_of else None, lang=lang, engine=engine
@@ -293,11 +304,15 @@ def pareto_command(
     data: Annotated[str, typer.Argument(help="A data set folder, one table file, or 'demo'.")],
     as_of: AsOf = None,
     engine: EngineName = "duckdb",
+    header_map: MapOption = None,
 ) -> None:
     """Pareto analysis of 12-month sales and profit: Gini, top-20 % share, the 80/20 point, the whale curve."""
     _check(engine, "en")
+    settings = Settings(engine=engine)
+    with console.status("reading the data set…"):
+        dataset = open_for_command(data, settings, header_map, needs=("transactions",), command="tierwise pareto")
     with console.status("computing the Pareto analysis…"):
-        s, curve, day = pareto_dataset(data, as_of=as_of.date() if as_of else None, engine=engine)
+        s, curve, day = pareto_dataset(dataset, as_of=as_of.date() if as_of else None, engine=engine, settings=settings)
     grid = Table(title=f"Pareto analysis as of {day} · {s.customers:,} active customers", title_justify="left")
     grid.add_column("figure")
     grid.add_column("value", justify="right")

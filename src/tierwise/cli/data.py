@@ -11,9 +11,10 @@ import typer
 from rich.table import Table
 
 from tierwise.cli.application import app, console
+from tierwise.cli.reading import MapOption, open_for_command
+from tierwise.config import Settings
 from tierwise.errors import DataValidationError
 from tierwise.io.dataset import describe
-from tierwise.io.readers import open_data
 
 DataArg = Annotated[str, typer.Argument(help="A data set folder, one table file, or 'demo'.")]
 AsOfOption = Annotated[
@@ -26,11 +27,12 @@ def check(
     data: DataArg,
     as_of: AsOfOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    header_map: MapOption = None,
 ) -> None:
     """Validate a data set: rows, customers, date range and unknown columns per table, or every bad row."""
     as_of_date = as_of.date() if as_of else None
     try:
-        dataset = open_data(data, as_of=as_of_date)
+        dataset = open_for_command(data, Settings(), header_map, as_of=as_of_date)
     except DataValidationError as exc:
         if not as_json:
             raise
@@ -48,7 +50,7 @@ def check(
         raise typer.Exit(1) from exc
     tables = describe(dataset)
     if as_json:
-        typer.echo(json.dumps({"valid": True, "tables": tables}, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps({"valid": True, "tables": tables, "notes": dataset.notes}, ensure_ascii=False, indent=2))
         return
     grid = Table(title=f"{Path(data).name}: valid / 数据有效", title_justify="left")
     for header in ("table", "file", "rows", "customers", "date range", "unknown columns"):

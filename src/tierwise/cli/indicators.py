@@ -14,10 +14,10 @@ from tierwise.analytics.engine import ENGINES, Engine
 from tierwise.analytics.indicators import compute_indicators, resolve_as_of
 from tierwise.analytics.registry import INDICATORS
 from tierwise.cli.application import app, console
+from tierwise.cli.reading import MapOption, open_for_command
 from tierwise.config import Settings
 from tierwise.errors import UsageError
 from tierwise.io.columns import TABLES
-from tierwise.io.readers import open_data
 from tierwise.io.writers import write_table
 
 OUT_SUFFIXES = (".csv", ".parquet", ".xlsx")
@@ -87,6 +87,7 @@ def indicators(
     out: Annotated[Path | None, typer.Option("--out", help="Write the table to FILE.csv, .parquet or .xlsx.")] = None,
     lang: Annotated[str, typer.Option("--lang", help="Headers: en (indicator names) or zh (Chinese labels).")] = "en",
     rows: Annotated[int, typer.Option("--rows", help="Rows to show when not writing a file.")] = 20,
+    header_map: MapOption = None,
 ) -> None:
     """Compute the indicator table: one row per customer with sales, profit, orders, recency, receivables,
     traits and engagement, as of a date. Prints the top rows, or writes every row with --out."""
@@ -98,7 +99,7 @@ def indicators(
         raise UsageError(f"--out {out}: the file must end in {', '.join(OUT_SUFFIXES)}")
     settings = Settings(engine=engine, lang=lang)
     with console.status("reading the data set…") as status:
-        dataset = open_data(data, settings=settings)
+        dataset = open_for_command(data, settings, header_map, needs=("transactions",), command="tierwise indicators")
         status.update(f"starting the {engine} engine…")
         eng = Engine.for_dataset(dataset, engine, settings)
         tables = eng.tables(dataset)

@@ -9,8 +9,8 @@ from typing import Annotated, Literal
 import typer
 
 from tierwise.cli.application import app, console
+from tierwise.cli.reading import MapOption, open_for_command
 from tierwise.config import Settings
-from tierwise.io.readers import open_data
 from tierwise.reports import check_report_path, write_report
 from tierwise.services.report import DEFAULT_POLICIES, build_report_data
 
@@ -35,6 +35,7 @@ def report_command(
     ] = None,
     lang: Annotated[Literal["en", "zh"], typer.Option("--lang", help="Report language.")] = "en",
     engine: Annotated[Literal["duckdb", "spark"], typer.Option("--engine", help="Analytics engine.")] = "duckdb",
+    header_map: MapOption = None,
 ) -> None:
     """Write the report of a data set: 80/20 curve, classes, key accounts, value and risk, as HTML or Excel.
 
@@ -44,7 +45,7 @@ def report_command(
     policies = policy if policy is not None else list(DEFAULT_POLICIES)
     settings = Settings(engine=engine, lang=lang)
     with console.status("reading the data set…"):
-        dataset = open_data(data, settings=settings)
+        dataset = open_for_command(data, settings, header_map, needs=("transactions",), command="tierwise report")
     with console.status("computing the report…"):
         report = build_report_data(
             dataset,

@@ -16,9 +16,9 @@ from rich.table import Table
 from tierwise.analytics.engine import ENGINES, Engine
 from tierwise.analytics.summary import PERIOD_DAYS, summary
 from tierwise.cli.application import app, console
+from tierwise.cli.reading import MapOption, open_for_command
 from tierwise.config import Settings
-from tierwise.errors import ModelError, UsageError
-from tierwise.io.readers import open_data
+from tierwise.errors import UsageError
 from tierwise.io.writers import write_table
 from tierwise.value.clv import MODELS, fit_value, purchase_model
 from tierwise.value.validation import holdout_report, tracking
@@ -71,6 +71,7 @@ def value(
         Path | None, typer.Option("--charts", help="With --calibration-end: write the holdout charts (PNG) here.")
     ] = None,
     rows: Annotated[int, typer.Option("--rows", help="Customers to show when not writing a file.")] = 10,
+    header_map: MapOption = None,
 ) -> None:
     """Fit a customer-value model (BG/NBD, Pareto/NBD or MBG/NBD with Gamma-Gamma spend): parameters with
     standard errors, fit quality, holdout validation with --calibration-end, and per-customer P(alive),
@@ -88,9 +89,7 @@ def value(
     columns = [TextColumn("{task.description}"), SpinnerColumn(), TimeElapsedColumn()]
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("reading the data set…", total=None)
-        dataset = open_data(data, settings=settings)
-        if "transactions" not in dataset.tables:
-            raise ModelError("the data set has no transactions table: the value models need purchases")
+        dataset = open_for_command(data, settings, header_map, needs=("transactions",), command="tierwise value")
         progress.update(task, description=f"starting the {engine} engine…")
         eng = Engine.for_dataset(dataset, engine, settings)
         tx = eng.tables(dataset)["transactions"]

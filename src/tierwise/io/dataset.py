@@ -25,6 +25,7 @@ class Dataset:
     sources: dict[str, str] = field(default_factory=dict)
     present_columns: dict[str, list[str]] = field(default_factory=dict)
     unknown_columns: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what reading did: tables recognised, rows skipped, units
 
     def __contains__(self, table: str) -> bool:
         return table in self.tables
@@ -46,6 +47,28 @@ class Dataset:
     def row_count(self, table: str) -> int:
         """Number of rows of a table."""
         return self.con.sql(f'select count(*) from "{table}"').fetchone()[0]
+
+
+def require_tables(dataset: Dataset, needs: tuple[str, ...], command: str, label: str) -> None:
+    """Refuse a data set that lacks a table ``command`` needs, saying which file to add."""
+    from tierwise.errors import DataValidationError, Problem
+
+    missing = [t for t in needs if t not in dataset.tables]
+    if missing:
+        raise DataValidationError(
+            [
+                Problem(
+                    label,
+                    None,
+                    None,
+                    None,
+                    f"no {t} table: {command} needs it; add a {t}.csv (or {TABLES[t].zh}.xlsx …) file to the data set",
+                    f"没有{TABLES[t].zh}表：{command} 需要它；"
+                    f"请在数据集中加入 {t}.csv（或 {TABLES[t].zh}.xlsx 等）文件",
+                )
+                for t in missing
+            ]
+        )
 
 
 MAIN_DATE = {

@@ -99,6 +99,23 @@ def policy_input(
         return prospect_indicators(tables["opportunities"], as_of), sales
     needed = [n for n in policy.indicators() if INDICATORS[n].group != "value"]
     present = [n for n in needed if INDICATORS[n].source in tables]
+    from_transactions = [n for n in needed if INDICATORS[n].source == "transactions" and n not in present]
+    if from_transactions or (not with_sales and any(INDICATORS[n].group == "value" for n in policy.indicators())):
+        names = ", ".join(from_transactions) or "the value models"
+        raise DataValidationError(
+            [
+                Problem(
+                    "transactions",
+                    None,
+                    None,
+                    None,
+                    f"no transactions table: policy {policy.name!r} classifies by {names}, computed from the "
+                    "purchases; add a transactions.csv (or 交易.xlsx …) file to the data set",
+                    f"没有交易表：方案 {policy.name} 按 {names} 分类，这些指标由交易记录计算；"
+                    "请在数据集中加入 transactions.csv（或 交易.xlsx 等）文件",
+                )
+            ]
+        )
     for name in needed:
         if name not in present:
             notes.append(f"{name}: the data set has no {INDICATORS[name].source} table; treated as missing")
