@@ -41,5 +41,6 @@ class Settings(BaseSettings):
     last_plausible_date: dt.date = Field(
         dt.date(2100, 12, 31), description="Dates after this are errors in the data (a mistyped year)"
     )
-    lang: Literal["en", "zh"] = "en"
+    lang: Literal["en", "zh"] = Field("en", description="Language of messages, reasons and reports: en or zh")
+    bilingual: bool = Field(False, description="Show the English of every error after the chosen language's")
     store_url: str = Field("sqlite:///tierwise.db", description="SQLAlchemy URL of the store")

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tierwise.errors import DataValidationError, UsageError
+from tierwise.errors import DataValidationError, Problem, UsageError
+from tierwise.i18n import translate
 from tierwise.io.header_map import load_header_map
 from tierwise.io.readers import read_dataset
 
@@ -21,6 +22,14 @@ TX_ROWS = [["C1", "2024-01-02", "100"], ["C2", "2024-01-03", "250.5"]]
 def tx(data) -> dict[str, list]:
     """The canonical transactions of a data set, as Python lists."""
     return data.relation("transactions").to_arrow_table().select(["customer_id", "date", "amount"]).to_pydict()
+
+
+def en(problem: Problem) -> str:
+    return translate(problem.reason, "en")
+
+
+def zh(problem: Problem) -> str:
+    return translate(problem.reason, "zh")
 
 
 def refused(folder: Path, **kwargs) -> DataValidationError:
@@ -67,23 +76,23 @@ def test_a_file_whose_name_and_headers_say_nothing_is_named_with_the_headers_fou
     error = refused(tmp_path)
     (problem,) = error.problems
     assert problem.file == "导出数据.csv"
-    assert problem.reason.startswith("the file name does not say which table it holds, and its headers fit no table")
-    assert "headers found: 单据号, 往来单位, 价税合计" in problem.reason
-    assert "--map" in problem.reason and "--map" in problem.reason_zh
-    assert "找到的表头：单据号, 往来单位, 价税合计" in problem.reason_zh
+    assert en(problem).startswith("the file name does not say which table it holds, and its headers fit no table")
+    assert "headers found: 单据号, 往来单位, 价税合计" in en(problem)
+    assert "--map" in en(problem) and "--map" in zh(problem)
+    assert "找到的表头：单据号, 往来单位, 价税合计" in zh(problem)
 
 
 def test_headers_that_fit_several_tables_ask_for_the_file_to_be_named(tmp_path: Path, exports) -> None:
     exports.write_csv(tmp_path / "明细.csv", [["客户编号", "日期"], ["C1", "2024-01-02"]])
     (problem,) = refused(tmp_path).problems
-    assert problem.reason.startswith("the headers fit several tables (visits, complaints, surveys)")
+    assert en(problem).startswith("the headers fit several tables (visits, complaints, surveys)")
 
 
 def test_a_data_file_that_is_a_folder_is_named(tmp_path: Path, exports) -> None:
     exports.write_csv(tmp_path / "customers.csv", [["customer_id", "name"], ["C1", "A"]])
     (tmp_path / "transactions.csv").mkdir()
     (problem,) = refused(tmp_path).problems
-    assert (problem.file, problem.reason) == (
+    assert (problem.file, en(problem)) == (
         "transactions.csv",
         "a folder, not a file; move the table file itself into the data set folder",
     )
@@ -101,7 +110,7 @@ def test_a_file_that_cannot_be_opened_is_a_named_problem(tmp_path: Path, exports
     monkeypatch.setattr(Path, "open", denied)
     (problem,) = refused(tmp_path).problems
     assert problem.file == "交易.csv"
-    assert problem.reason == "permission denied: the file cannot be read; give your user read access to it"
+    assert en(problem) == "permission denied: the file cannot be read; give your user read access to it"
 
 
 def test_files_that_hold_no_table_are_listed_in_the_notes(tmp_path: Path, exports) -> None:
@@ -152,23 +161,23 @@ def test_when_no_header_matches_the_headers_found_are_listed_in_both_languages(t
     error = refused(tmp_path)
     assert [p.column for p in error.problems] == ["customer_id (客户编号)", "date (交易日期)", "amount (金额)"]
     for problem in error.problems:
-        assert "headers found in row 1: 单据号, 往来单位, 价税合计" in problem.reason
-        assert "第 1 行找到的表头：单据号, 往来单位, 价税合计" in problem.reason_zh
+        assert "headers found in row 1: 单据号, 往来单位, 价税合计" in en(problem)
+        assert "第 1 行找到的表头：单据号, 往来单位, 价税合计" in zh(problem)
 
 
 def test_the_chinese_half_lists_the_same_accepted_names_as_the_english_half(tmp_path: Path, exports) -> None:
     exports.write_csv(tmp_path / "交易.csv", [["客户编号", "金额"], ["C1", "5"]])
     (problem,) = refused(tmp_path).problems
-    names = re.search(r"one of: (.*?) \(or map", problem.reason).group(1)
+    names = re.search(r"one of: (.*?) \(or map", en(problem)).group(1)
     assert names.startswith("date, 交易日期, 日期")
-    assert f"以下之一：{names}（" in problem.reason_zh
+    assert f"以下之一：{names}（" in zh(problem)
 
 
 def test_duplicate_headers_are_a_named_error(tmp_path: Path, exports) -> None:
     exports.write_csv(tmp_path / "交易.csv", [["客户编号", "交易日期", "金额", "金额"], ["C1", "2024-01-02", "1", "2"]])
     (problem,) = refused(tmp_path).problems
     assert (problem.row, problem.column) == (1, "金额")
-    assert problem.reason == "two columns are headed '金额' (columns C and D); delete one or rename it"
+    assert en(problem) == "two columns are headed '金额' (columns C and D); delete one or rename it"
 
 
 @pytest.mark.parametrize("header", ["金额(元)", "金额（元）", "金额 (元)", "金额【元】"])
@@ -290,13 +299,13 @@ def test_a_two_digit_year_is_a_named_error_not_the_year_24(tmp_path: Path, expor
     exports.write_csv(tmp_path / "交易.csv", [TX_HEADER, ["C1", "24-7-22", "1"], ["C1", "2024-07-22", "1"]])
     (problem,) = refused(tmp_path).problems
     assert (problem.row, problem.column, problem.value) == (2, "交易日期", "24-7-22")
-    assert problem.reason == "a two-digit year is ambiguous; write the year in full (e.g. 2024-07-22)"
+    assert en(problem) == "a two-digit year is ambiguous; write the year in full (e.g. 2024-07-22)"
 
 
 def test_dates_outside_a_plausible_range_are_row_errors(tmp_path: Path, exports) -> None:
     exports.write_csv(tmp_path / "交易.csv", [TX_HEADER, ["C1", "0024-07-22", "1"], ["C1", "2999-01-01", "1"]])
     error = refused(tmp_path)
-    assert [(p.row, p.value, p.reason) for p in error.problems] == [
+    assert [(p.row, p.value, en(p)) for p in error.problems] == [
         (2, "0024-07-22", "date outside 1900–2100; check the year"),
         (3, "2999-01-01", "date outside 1900–2100; check the year"),
     ]
@@ -309,7 +318,7 @@ def test_excel_error_cells_are_named_in_any_column(tmp_path: Path, exports, code
     exports.write_xlsx(tmp_path / "交易.xlsx", {"Sheet1": rows}, errors={(1, 2): code, (2, 3): code})
     error = refused(tmp_path)
     assert [(p.row, p.column, p.value) for p in error.problems] == [(2, "金额", code), (3, "品类", code)]
-    assert error.problems[0].reason == "an Excel error cell; fix the formula or type the value in"
+    assert en(error.problems[0]) == "an Excel error cell; fix the formula or type the value in"
 
 
 def test_gbk_rows_after_utf8_rows_are_pointed_at_the_first_gbk_row(tmp_path: Path) -> None:
@@ -317,7 +326,7 @@ def test_gbk_rows_after_utf8_rows_are_pointed_at_the_first_gbk_row(tmp_path: Pat
     (tmp_path / "交易.csv").write_bytes(head.encode("utf-8") + "C9,2024-01-02,1,轴承\n".encode("gbk"))
     (problem,) = refused(tmp_path).problems
     assert problem.row == 7
-    assert "the rows above are UTF-8 but this one is not" in problem.reason
+    assert "the rows above are UTF-8 but this one is not" in en(problem)
 
 
 def test_a_nine_megabyte_note_loads(tmp_path: Path) -> None:

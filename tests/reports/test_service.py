@@ -11,8 +11,8 @@ from bs4 import BeautifulSoup
 from typer.testing import CliRunner
 
 from tierwise.cli import app
+from tierwise.i18n import translate
 from tierwise.io.readers import open_data
-from tierwise.reports.i18n import translate
 from tierwise.services.report import NO_COMPARE, NO_OPPORTUNITIES, NO_PROFIT, NO_RECEIVABLES, build_report_data
 
 CUSTOMERS = """客户编号,客户名称,客户经理
@@ -126,12 +126,16 @@ def test_without_profit_or_cost_no_profit_is_shown(folder: Path) -> None:
     assert "profit_12m" not in report.customers.column_names
 
 
-@pytest.mark.parametrize(("lang", "heading"), [("en", "Customer value report"), ("zh", "客户价值报告")])
-def test_report_command_writes_html_and_xlsx(folder: Path, tmp_path: Path, lang: str, heading: str) -> None:
+@pytest.mark.parametrize(
+    ("lang", "heading", "said"),
+    [("en", "Customer value report", "wrote"), ("zh", "客户价值报告", "已写出")],
+)
+def test_report_command_writes_html_and_xlsx(folder: Path, tmp_path: Path, lang: str, heading: str, said: str) -> None:
     runner = CliRunner()
     html = tmp_path / "report.html"
     result = runner.invoke(app, ["report", str(folder), "--as-of", "2025-01-15", "--lang", lang, "--out", str(html)])
     assert result.exit_code == 0, result.output
+    assert said in result.output and ("sections:" in result.output) == (lang == "en")
     soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
     assert soup.h1.get_text() == heading
     xlsx = tmp_path / "report.xlsx"

@@ -10,10 +10,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from tierwise.cli.application import app, console
+from tierwise.cli.application import LangOption, _, app, console, formats, language
 from tierwise.cli.reading import MapOption, open_for_command
 from tierwise.config import Settings
 from tierwise.errors import DataValidationError
+from tierwise.i18n import translate
 from tierwise.io.dataset import describe
 
 DataArg = Annotated[str, typer.Argument(help="A data set folder, one table file, or 'demo'.")]
@@ -28,6 +29,7 @@ def check(
     as_of: AsOfOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     header_map: MapOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Validate a data set: rows, customers, date range and unknown columns per table, or every bad row."""
     as_of_date = as_of.date() if as_of else None
@@ -41,7 +43,10 @@ def check(
                 {
                     "valid": False,
                     "problem_count": exc.total,
-                    "problems": [p.__dict__ for p in exc.problems[: exc.shown]],
+                    "problems": [
+                        {**p.__dict__, "reason": translate(p.reason, language()), "reason_en": p.reason.english()}
+                        for p in exc.problems[: exc.shown]
+                    ],
                 },
                 ensure_ascii=False,
                 indent=2,
@@ -52,16 +57,24 @@ def check(
     if as_json:
         typer.echo(json.dumps({"valid": True, "tables": tables, "notes": dataset.notes}, ensure_ascii=False, indent=2))
         return
-    grid = Table(title=f"{Path(data).name}: valid / 数据有效", title_justify="left")
-    for header in ("table", "file", "rows", "customers", "date range", "unknown columns"):
-        grid.add_column(header, justify="right" if header in ("rows", "customers") else "left")
+    grid = Table(title=_("%(data)s: valid", data=Path(data).name), title_justify="left")
+    for header, right in (
+        (_("table"), False),
+        (_("file"), False),
+        (_("rows"), True),
+        (_("customers"), True),
+        (_("date range"), False),
+        (_("unknown columns"), False),
+    ):
+        grid.add_column(header, justify="right" if right else "left")
+    f = formats()
     for t in tables:
         span = f"{t['first_date']} … {t['last_date']}" if t["first_date"] else "—"
         grid.add_row(
             t["table"],
             Path(str(t["file"])).name,
-            f"{t['rows']:,}",
-            f"{t['customers']:,}",
+            f.number(t["rows"]),
+            f.number(t["customers"]),
             span,
             ", ".join(t["unknown_columns"]) or "—",
         )

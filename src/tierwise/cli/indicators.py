@@ -13,10 +13,11 @@ from rich.table import Table
 from tierwise.analytics.engine import ENGINES, Engine
 from tierwise.analytics.indicators import compute_indicators, resolve_as_of
 from tierwise.analytics.registry import INDICATORS
-from tierwise.cli.application import app, console
+from tierwise.cli.application import LangOption, _, app, console, formats, language
 from tierwise.cli.reading import MapOption, open_for_command
 from tierwise.config import Settings
 from tierwise.errors import UsageError
+from tierwise.i18n import Formats, Message
 from tierwise.io.columns import TABLES
 from tierwise.io.writers import write_table
 
@@ -39,21 +40,21 @@ def headers(columns: list[str], lang: str) -> dict[str, str]:
     """Column name → header in ``lang``: the registry's labels (``zh``) or the names themselves (``en``)."""
     if lang != "zh":
         return {c: c for c in columns}
-    zh = {c: INDICATORS[c].zh for c in columns if c in INDICATORS}
+    zh = {c: INDICATORS[c].label("zh") for c in columns if c in INDICATORS}
     return {c: zh.get(c, TABLES["customers"].column("customer_id").zh if c == "customer_id" else c) for c in columns}
 
 
-def _cell(value: object, unit: str) -> str:
+def _cell(value: object, unit: str, f: Formats) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
         return "✓" if value else "·"
     if unit == "ratio":
-        return f"{value:.1%}"
+        return f.percent(value)
     if isinstance(value, float):
-        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
+        return f.number(value, 0 if abs(value) >= 100 else 2)
     if isinstance(value, int):
-        return f"{value:,}"
+        return f.number(value)
     return str(value)
 
 
@@ -66,9 +67,10 @@ def preview(result: pa.Table, names: dict[str, str], rows: int, title: str) -> T
             result.schema.field(column).type
         )
         grid.add_column(names[column], justify="right" if numeric else "left", overflow="fold")
+    f = formats()
     for record in result.slice(0, rows).to_pylist():
         grid.add_row(
-            *[_cell(record[c], INDICATORS[c].unit if c in INDICATORS else "label") for c in result.column_names]
+            *[_cell(record[c], INDICATORS[c].unit if c in INDICATORS else "label", f) for c in result.column_names]
         )
     return grid
 
@@ -85,40 +87,57 @@ def indicators(
     engine: Annotated[str, typer.Option("--engine", help="Analytics engine: duckdb or spark.")] = "duckdb",
     months: Annotated[int, typer.Option("--months", help="Length of the trailing window in months.")] = 12,
     out: Annotated[Path | None, typer.Option("--out", help="Write the table to FILE.csv, .parquet or .xlsx.")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Headers: en (indicator names) or zh (Chinese labels).")] = "en",
+    lang: LangOption = None,
     rows: Annotated[int, typer.Option("--rows", help="Rows to show when not writing a file.")] = 20,
     header_map: MapOption = None,
 ) -> None:
     """Compute the indicator table: one row per customer with sales, profit, orders, recency, receivables,
     traits and engagement, as of a date. Prints the top rows, or writes every row with --out."""
     if engine not in ENGINES:
-        raise UsageError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
-    if lang not in ("en", "zh"):
-        raise UsageError(f"unknown language {lang!r}: choose en or zh")
+        raise UsageError(
+            Message(
+                "unknown engine %(engine)s: choose one of %(engines)s",
+                {"engine": repr(engine), "engines": ", ".join(ENGINES)},
+            )
+        )
+    lang = language()
     if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
-        raise UsageError(f"--out {out}: the file must end in {', '.join(OUT_SUFFIXES)}")
+        raise UsageError(
+            Message(
+                "--out %(out)s: the file must end in %(out_suffixes)s",
+                {"out": out, "out_suffixes": ", ".join(OUT_SUFFIXES)},
+            )
+        )
     settings = Settings(engine=engine, lang=lang)
-    with console.status("reading the data set…") as status:
+    with console.status(_("reading the data set…")) as status:
         dataset = open_for_command(data, settings, header_map, needs=("transactions",), command="tierwise indicators")
-        status.update(f"starting the {engine} engine…")
+        status.update(_("starting the %(engine)s engine…", engine=engine))
         eng = Engine.for_dataset(dataset, engine, settings)
         tables = eng.tables(dataset)
         day = resolve_as_of(tables, as_of.date() if as_of else None)
-        status.update(f"computing indicators as of {day} on {engine}…")
+        status.update(_("computing indicators as of %(as_of)s on %(engine)s…", as_of=str(day), engine=engine))
         table = compute_indicators(tables, day, months=months)
         table = table.order_by("sales_rank" if "sales_rank" in table.columns else "customer_id")
         result = eng.to_pyarrow(table)
         if out is not None:
-            status.update(f"writing {out}…")
+            status.update(_("writing %(path)s…", path=out))
             encoding = "gb18030" if lang == "zh" and out.suffix.lower() == ".csv" else "utf-8"
             write_table(result, out, headers=headers(result.column_names, lang), encoding=encoding)
-    summary = f"{result.num_rows:,} customers × {result.num_columns - 1} indicators as of {day} ({engine})"
+    summary = _(
+        "%(customers)s customers × %(indicators)s indicators as of %(as_of)s (%(engine)s)",
+        customers=formats().number(result.num_rows),
+        indicators=result.num_columns - 1,
+        as_of=str(day),
+        engine=engine,
+    )
     if out is not None:
         console.print(f"{summary} → {out}")
         return
     console.print(preview(result, headers(result.column_names, lang), rows, summary))
     if result.num_rows > rows or result.num_columns > len(PREVIEW):
         console.print(
-            f"{min(rows, result.num_rows):,} rows and the main columns shown; "
-            "write every row and column with --out FILE.csv"
+            _(
+                "%(rows)s rows and the main columns shown; write every row and column with --out FILE.csv",
+                rows=formats().number(min(rows, result.num_rows)),
+            )
         )

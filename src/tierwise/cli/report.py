@@ -8,10 +8,12 @@ from typing import Annotated, Literal
 
 import typer
 
-from tierwise.cli.application import app, console
+from tierwise.cli.application import LangOption, _, app, console, language
 from tierwise.cli.reading import MapOption, open_for_command
 from tierwise.config import Settings
+from tierwise.i18n import translate
 from tierwise.reports import check_report_path, write_report
+from tierwise.reports.sections import TITLES as SECTION_TITLES
 from tierwise.services.report import DEFAULT_POLICIES, build_report_data
 
 DateOption = dt.datetime | None
@@ -33,7 +35,7 @@ def report_command(
         DateOption,
         typer.Option("--compare", formats=["%Y-%m-%d"], help="An earlier as-of date: show class moves since then."),
     ] = None,
-    lang: Annotated[Literal["en", "zh"], typer.Option("--lang", help="Report language.")] = "en",
+    lang: LangOption = None,
     engine: Annotated[Literal["duckdb", "spark"], typer.Option("--engine", help="Analytics engine.")] = "duckdb",
     header_map: MapOption = None,
 ) -> None:
@@ -42,11 +44,12 @@ def report_command(
     Example: tierwise report demo --lang zh --out report.html
     """
     check_report_path(out)
+    lang = language()
     policies = policy if policy is not None else list(DEFAULT_POLICIES)
     settings = Settings(engine=engine, lang=lang)
-    with console.status("reading the data set…"):
+    with console.status(_("reading the data set…")):
         dataset = open_for_command(data, settings, header_map, needs=("transactions",), command="tierwise report")
-    with console.status("computing the report…"):
+    with console.status(_("computing the report…")):
         report = build_report_data(
             dataset,
             policies=policies,
@@ -57,7 +60,7 @@ def report_command(
             dataset_name=Path(data).name if data != "demo" else "demo",
             settings=settings,
         )
-    with console.status(f"writing {out.name}…"):
+    with console.status(_("writing %(path)s…", path=out.name)):
         path = write_report(report, out)
     shown = [
         s
@@ -65,10 +68,18 @@ def report_command(
         if report.present(s)
     ]
     console.print(
-        f"[green]wrote[/] {path} · as of {report.as_of.isoformat()} · "
-        f"{len(report.classes)} polic{'y' if len(report.classes) == 1 else 'ies'} · "
-        f"sections: {', '.join(shown) or '—'}"
+        "[green]"
+        + _("wrote")
+        + "[/] "
+        + _(
+            "%(path)s · as of %(as_of)s · %(policies)s policy(ies) · sections: %(sections)s",
+            path=path,
+            as_of=str(report.as_of),
+            policies=len(report.classes),
+            sections=_(", ").join(_(SECTION_TITLES[s]) for s in shown) or "—",
+        )
     )
     for section, reasons in report.missing.items():
         for reason in reasons:
-            console.print(f"  [dim]{section}: {reason.msgid % reason.params}[/]", highlight=False)
+            title = _(SECTION_TITLES[section])
+            console.print("  [dim]" + title + _(": ") + translate(reason, lang) + "[/]", highlight=False)

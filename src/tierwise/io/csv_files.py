@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from tierwise.errors import Problem
+from tierwise.i18n import Message
 from tierwise.io.headers import SCAN_ROWS, HeaderMap, find_header
 from tierwise.io.parsing import quote_ident, quote_literal
 from tierwise.io.sources import DATA, ROW, Loaded, SourceError, SourceFile, file_problem, header_problems
@@ -44,12 +45,14 @@ class Prepared:
     preview: str = ""
 
 
-def _undecodable(path: Path, line: int, bad: bytes, hint: str, hint_zh: str) -> SourceError:
+def _undecodable(path: Path, line: int, bad: bytes, hint: Message) -> SourceError:
     return SourceError(
         file_problem(
             path,
-            f"cannot decode bytes {bad.hex(' ')}: {hint}; save the whole file as UTF-8 (or as GBK)",
-            f"无法解码字节 {bad.hex(' ')}：{hint_zh}；请将整个文件另存为 UTF-8（或 GBK）",
+            Message(
+                "cannot decode bytes %(bytes)s: %(hint)s; save the whole file as UTF-8 (or as GBK)",
+                {"bytes": bad.hex(" "), "hint": hint},
+            ),
             row=line,
         )
     )
@@ -83,16 +86,14 @@ def prepare(path: Path, folder: Path) -> Prepared:
                         path,
                         where,
                         bad,
-                        "the file starts with a UTF-8 mark but is not UTF-8",
-                        "文件以 UTF-8 标记开头，但内容不是 UTF-8 编码",
+                        Message("the file starts with a UTF-8 mark but is not UTF-8"),
                     ) from None
                 if cjk or _CJK.search(chunk[: exc.start].decode("utf-8", errors="ignore")):
                     raise _undecodable(
                         path,
                         where,
                         bad,
-                        "the rows above are UTF-8 but this one is not (GBK rows pasted into a UTF-8 file?)",
-                        "上面的行是 UTF-8 编码，这一行不是（是否把 GBK 编码的行粘贴进了 UTF-8 文件？）",
+                        Message("the rows above are UTF-8 but this one is not (GBK rows pasted into a UTF-8 file?)"),
                     ) from None
                 fh.seek(0)  # only ASCII so far: a GBK file; decode it from the start
                 return _transcode(path, fh, "gb18030", folder)
@@ -134,8 +135,7 @@ def _transcode(path: Path, fh: io.BufferedReader, encoding: str, folder: Path) -
                     path,
                     line + chunk[: exc.start].count(b"\n"),
                     chunk[exc.start : exc.start + 4],
-                    f"the text is neither UTF-8 nor GBK ({encoding})",
-                    f"文本既不是 UTF-8 也不是 GBK（{encoding}）",
+                    Message("the text is neither UTF-8 nor GBK (%(encoding)s)", {"encoding": encoding}),
                 ) from None
             if len(found.preview) < PREVIEW_BYTES:
                 found.preview += text[: PREVIEW_BYTES - len(found.preview)]
@@ -185,7 +185,7 @@ def load_csv(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str, mapp
     """Load a CSV file as all-text columns into ``name``: header row found, rows numbered as in the file."""
     path = source.path
     if path.stat().st_size == 0:
-        raise SourceError(file_problem(path, "the file is empty (no header row)", "文件为空（没有表头行）"))
+        raise SourceError(file_problem(path, Message("the file is empty (no header row)")))
     with tempfile.TemporaryDirectory(prefix="tierwise-") as tmp:
         found = prepare(path, Path(tmp))
         rows, starts, delim = _preview_rows(found.preview)
@@ -193,8 +193,7 @@ def load_csv(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str, mapp
             raise SourceError(
                 file_problem(
                     path,
-                    "no header row in the first lines; the first row must hold the column headers",
-                    "前几行中没有表头行；请在第一行写列标题",
+                    Message("no header row in the first lines; the first row must hold the column headers"),
                     row=1,
                 )
             )
@@ -233,31 +232,29 @@ def csv_problem(path: Path, message: str) -> Problem:
     if columns:
         return file_problem(
             path,
-            f"{columns.group(2)} fields where the header has {columns.group(1)}; "
-            "remove the extra delimiters or quote the text that holds one",
-            f"该行有 {columns.group(2)} 个字段，表头有 {columns.group(1)} 个；"
-            "请删除多余的分隔符，或给含分隔符的文本加引号",
+            Message(
+                "%(found)s fields where the header has %(expected)s; "
+                "remove the extra delimiters or quote the text that holds one",
+                {"found": columns.group(2), "expected": columns.group(1)},
+            ),
             row=row,
         )
     if "Maximum line size" in message or "max_line_size" in message:
         return file_problem(
             path,
-            f"a line is longer than {MAX_LINE_BYTES >> 20} MB; shorten the text in it",
-            f"有一行超过 {MAX_LINE_BYTES >> 20} MB；请缩短其中的文本",
+            Message("a line is longer than %(mb)s MB; shorten the text in it", {"mb": MAX_LINE_BYTES >> 20}),
             row=row,
         )
     if "unicode" in message.lower() or "utf-8" in message.lower():
         return file_problem(
             path,
-            "the text is not UTF-8 from here on; save the whole file as UTF-8 (or as GBK)",
-            "从这一行起文本不是 UTF-8 编码；请将整个文件另存为 UTF-8（或 GBK）",
+            Message("the text is not UTF-8 from here on; save the whole file as UTF-8 (or as GBK)"),
             row=row,
         )
     first = next((ln for ln in message.splitlines() if ln.strip()), "")
     return file_problem(
         path,
-        f"cannot be read as CSV ({first[:200]}); save it again as CSV from Excel",
-        "无法作为 CSV 文件读取；请从 Excel 重新另存为 CSV",
+        Message("cannot be read as CSV (%(detail)s); save it again as CSV from Excel", {"detail": first[:200]}),
         row=row,
     )
 

@@ -52,6 +52,7 @@ class Dataset:
 def require_tables(dataset: Dataset, needs: tuple[str, ...], command: str, label: str) -> None:
     """Refuse a data set that lacks a table ``command`` needs, saying which file to add."""
     from tierwise.errors import DataValidationError, Problem
+    from tierwise.i18n import Message
 
     missing = [t for t in needs if t not in dataset.tables]
     if missing:
@@ -62,9 +63,11 @@ def require_tables(dataset: Dataset, needs: tuple[str, ...], command: str, label
                     None,
                     None,
                     None,
-                    f"no {t} table: {command} needs it; add a {t}.csv (or {TABLES[t].zh}.xlsx …) file to the data set",
-                    f"没有{TABLES[t].zh}表：{command} 需要它；"
-                    f"请在数据集中加入 {t}.csv（或 {TABLES[t].zh}.xlsx 等）文件",
+                    Message(
+                        "no %(table)s table: %(command)s needs it; add a %(table)s.csv (or %(zh)s.xlsx …) file to "
+                        "the data set",
+                        {"table": t, "command": command, "zh": TABLES[t].zh},
+                    ),
                 )
                 for t in missing
             ]

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from tierwise.errors import UsageError
+from tierwise.i18n import Message
 from tierwise.io.columns import TABLES, normalize_header, table_for_file_stem
 from tierwise.io.headers import HeaderMap
 
@@ -31,33 +32,62 @@ def load_header_map(path: str | Path) -> HeaderMap:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise UsageError(f"--map {path}: cannot read the file ({exc.strerror})") from None
+        raise UsageError(
+            Message("--map %(path)s: cannot read the file (%(reason)s)", {"path": str(path), "reason": exc.strerror})
+        ) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise UsageError(f"--map {path}: not a valid YAML file ({exc})") from None
+        raise UsageError(
+            Message("--map %(path)s: not a valid YAML file (%(detail)s)", {"path": str(path), "detail": str(exc)})
+        ) from None
     return parse_header_map(data, str(path))
 
 
 def parse_header_map(data: Any, source: str) -> HeaderMap:
     """The mapping in ``data`` (parsed YAML) with table and column names made canonical, headers normalised."""
     if not isinstance(data, dict):
-        raise UsageError(f"--map {source}: expected one mapping per table, e.g. 'transactions: {{价税合计: amount}}'")
+        raise UsageError(
+            Message(
+                "--map %(source)s: expected one mapping per table, e.g. 'transactions: {价税合计: amount}'",
+                {"source": source},
+            )
+        )
     out: dict[str, dict[str, str]] = {}
     for table_name, headers in data.items():
         table = table_for_file_stem(str(table_name))
         if table is None:
             raise UsageError(
-                f"--map {source}: unknown table {table_name!r}; use one of: "
-                + ", ".join(f"{t} ({spec.zh})" for t, spec in TABLES.items())
+                Message(
+                    "--map %(source)s: unknown table %(table)s; use one of: %(tables)s",
+                    {
+                        "source": source,
+                        "table": repr(table_name),
+                        "tables": ", ".join(f"{t} ({spec.zh})" for t, spec in TABLES.items()),
+                    },
+                )
             )
         if not isinstance(headers, dict):
-            raise UsageError(f"--map {source}: under {table_name!r}, expected 'header: column' lines")
+            raise UsageError(
+                Message(
+                    "--map %(source)s: under %(table)s, expected 'header: column' lines",
+                    {"source": source, "table": repr(table_name)},
+                )
+            )
         spec = TABLES[table]
         columns = {c.name: c.name for c in spec.columns} | {c.zh: c.name for c in spec.columns}
         for header, column in headers.items():
             if str(column) not in columns:
                 raise UsageError(
-                    f"--map {source}: {table}: {header!r} maps to {column!r}, which is not a column of {table}; "
-                    f"use one of: " + ", ".join(f"{c.name} ({c.zh})" for c in spec.columns)
+                    Message(
+                        "--map %(source)s: %(table)s: %(header)s maps to %(column)s, which is not a column of "
+                        "%(table)s; use one of: %(columns)s",
+                        {
+                            "source": source,
+                            "table": table,
+                            "header": repr(header),
+                            "column": repr(column),
+                            "columns": ", ".join(f"{c.name} ({c.zh})" for c in spec.columns),
+                        },
+                    )
                 )
             out.setdefault(table, {})[normalize_header(str(header))] = columns[str(column)]
     return {t: dict(m) for t, m in out.items()} if out else {}

@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from tierwise.config import Settings
 from tierwise.errors import DataValidationError, Problem, UsageError
+from tierwise.i18n import Message
 from tierwise.io.columns import TABLES, table_for_file_stem
 from tierwise.io.connection import duckdb_connection
 from tierwise.io.dataset import Dataset
@@ -126,10 +127,11 @@ def _sources(path: Path, notes: list[str]) -> tuple[list[SourceFile], list[Probl
                         None,
                         None,
                         None,
-                        f"no table files found; put files such as customers.csv, transactions.xlsx or 交易.csv "
-                        f"({', '.join(SUFFIXES)}) in the folder",
-                        f"未找到数据表文件；请在文件夹中放入 customers.csv、transactions.xlsx 或 交易.csv 等文件"
-                        f"（{', '.join(SUFFIXES)}）",
+                        Message(
+                            "no table files found; put files such as customers.csv, transactions.xlsx or 交易.csv "
+                            "(%(suffixes)s) in the folder",
+                            {"suffixes": ", ".join(SUFFIXES)},
+                        ),
                     )
                 )
             return sources, problems
@@ -137,9 +139,14 @@ def _sources(path: Path, notes: list[str]) -> tuple[list[SourceFile], list[Probl
         return [], [os_problem(path, exc)]
     if path.is_file():
         if path.suffix.lower() not in SUFFIXES:
-            raise UsageError(f"{path.name}: not a table file; give a folder or a file ending in {', '.join(SUFFIXES)}")
+            raise UsageError(
+                Message(
+                    "%(name)s: not a table file; give a folder or a file ending in %(suffixes)s",
+                    {"name": path.name, "suffixes": ", ".join(SUFFIXES)},
+                )
+            )
         return [SourceFile(table_for_file_stem(path.stem), path)], []
-    raise UsageError(f"no such folder or file: {path}")
+    raise UsageError(Message("no such folder or file: %(path)s", {"path": str(path)}))
 
 
 def dataset_from_arrow(tables: dict[str, pa.Table], settings: Settings | None = None) -> Dataset:

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from tierwise.errors import Problem
+from tierwise.i18n import Message
 from tierwise.io.columns import TABLES, table_for_file_stem
 from tierwise.io.headers import HeaderMap, HeaderRow, ambiguous_tables
 from tierwise.io.parsing import quote_ident, quote_literal
@@ -102,10 +103,10 @@ class SourceError(Exception):
 
 
 def file_problem(
-    path: Path, reason: str, reason_zh: str, row: int | None = None, column: str | None = None, value: str | None = None
+    path: Path, reason: Message, row: int | None = None, column: str | None = None, value: str | None = None
 ) -> Problem:
     """A problem about a file (or one place in it)."""
-    return Problem(path.name, row, column, value, reason, reason_zh)
+    return Problem(path.name, row, column, value, reason)
 
 
 def header_problems(loaded: Loaded) -> None:
@@ -118,12 +119,12 @@ def header_problems(loaded: Loaded) -> None:
         raise SourceError(
             file_problem(
                 source.path,
-                "the file name does not say which table it holds, and its headers fit no table "
-                f"(headers found: {found}); name the file after its table ({', '.join(TABLES)}, or "
-                "交易.csv, 客户.xlsx …) or map its headers with --map",
-                "文件名看不出是哪张表，表头也不符合任何一张表"
-                f"（找到的表头：{found}）；请按表名命名文件（{', '.join(TABLES)}，或 交易.csv、客户.xlsx 等），"
-                "或用 --map 指定表头对应关系",
+                Message(
+                    "the file name does not say which table it holds, and its headers fit no table (headers "
+                    "found: %(found)s); name the file after its table (%(tables)s, or 交易.csv, 客户.xlsx …) or "
+                    "map its headers with --map",
+                    {"found": found, "tables": ", ".join(TABLES)},
+                ),
             )
         )
     candidates = ambiguous_tables(loaded.headers)
@@ -132,8 +133,10 @@ def header_problems(loaded: Loaded) -> None:
         raise SourceError(
             file_problem(
                 source.path,
-                f"the headers fit several tables ({names}); name the file after the one it holds",
-                f"表头符合多张表（{names}）；请按其中一张表的表名命名文件",
+                Message(
+                    "the headers fit several tables (%(names)s); name the file after the one it holds",
+                    {"names": names},
+                ),
             )
         )
 
@@ -150,11 +153,7 @@ def discover(folder: Path) -> tuple[list[SourceFile], list[Problem], list[str]]:
             continue
         if path.is_dir():
             problems.append(
-                file_problem(
-                    path,
-                    "a folder, not a file; move the table file itself into the data set folder",
-                    "这是文件夹，不是文件；请把数据表文件本身放进数据集文件夹",
-                )
+                file_problem(path, Message("a folder, not a file; move the table file itself into the data set folder"))
             )
             continue
         sources.append(SourceFile(table_for_file_stem(path.stem), path))
@@ -165,8 +164,10 @@ def second_file_problem(path: Path, table: str, first: Path) -> Problem:
     """Two files hold one table."""
     return file_problem(
         path,
-        f"a second file for the {table} table (first: {first.name}); keep one, or merge them into one file",
-        f"{table} 表有第二个文件（第一个：{first.name}）；请只保留一个，或合并为一个文件",
+        Message(
+            "a second file for the %(table)s table (first: %(first)s); keep one, or merge them into one file",
+            {"table": table, "first": first.name},
+        ),
     )
 
 
@@ -200,8 +201,10 @@ def load_parquet(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str, 
         raise SourceError(
             file_problem(
                 path,
-                f"cannot be read as Parquet ({str(exc).splitlines()[0][:200]}); write the file again",
-                "无法作为 Parquet 文件读取；请重新导出该文件",
+                Message(
+                    "cannot be read as Parquet (%(detail)s); write the file again",
+                    {"detail": str(exc).splitlines()[0][:200]},
+                ),
             )
         ) from exc
     loaded = Loaded.from_header(source, name, find_header([headers], source.tables, mapping), 1)
@@ -230,16 +233,14 @@ def os_problem(path: Path, exc: OSError) -> Problem:
     """A file the system will not let us read: why, and what to change."""
     if isinstance(exc, PermissionError):
         return file_problem(
-            path,
-            "permission denied: the file cannot be read; give your user read access to it",
-            "没有权限：无法读取该文件；请给当前用户读取权限",
+            path, Message("permission denied: the file cannot be read; give your user read access to it")
         )
     if isinstance(exc, IsADirectoryError):
-        return file_problem(
-            path, "a folder, not a file; give the table file itself", "这是文件夹，不是文件；请给出数据表文件本身"
-        )
+        return file_problem(path, Message("a folder, not a file; give the table file itself"))
     return file_problem(
         path,
-        f"cannot be read ({exc.strerror or exc}); check that the file exists and is not open elsewhere",
-        f"无法读取（{exc.strerror or exc}）；请检查文件是否存在、是否被其他程序占用",
+        Message(
+            "cannot be read (%(reason)s); check that the file exists and is not open elsewhere",
+            {"reason": exc.strerror or str(exc)},
+        ),
     )

@@ -13,6 +13,7 @@ import duckdb
 
 from tierwise.config import Settings
 from tierwise.errors import Problem
+from tierwise.i18n import N_, Message
 from tierwise.io.columns import TABLES, VALUE_MAPS, Column
 from tierwise.io.headers import HeaderMap, Recognised, accepted_names, recognise
 from tierwise.io.parsing import SQL_TYPES, is_blank, quote_ident, quote_literal, short_year, typed_expr
@@ -56,10 +57,10 @@ _NATIVE = {  # DuckDB types that need no parsing for a canonical type
 }
 
 _TYPE_REASONS = {
-    "float": ("not a number (write e.g. 1234.50)", "不是数字（例如 1234.50）"),
-    "int": ("not a whole number (write e.g. 12)", "不是整数（例如 12）"),
-    "date": ("not a date (write e.g. 2024-01-31)", "不是日期（例如 2024-01-31）"),
-    "bool": ("not yes/no (write e.g. yes, no, 是, 否)", "不是“是/否”（例如 yes、no、是、否）"),
+    "float": Message(N_("not a number (write e.g. 1234.50)")),
+    "int": Message(N_("not a whole number (write e.g. 12)")),
+    "date": Message(N_("not a date (write e.g. 2024-01-31)")),
+    "bool": Message(N_("not yes/no (write e.g. yes, no, 是, 否)")),
 }
 
 
@@ -88,8 +89,7 @@ class _Check:
     condition: str
     header: str
     raw: str
-    reason: str
-    reason_zh: str
+    reason: Message
 
 
 def _letter(index: int) -> str:
@@ -127,14 +127,18 @@ def map_headers(
         elif got.column in mapping:
             first = mapping[got.column]
             first_header = written.get(first, first)
-            where = f"columns {_letter(columns.index(first))} and {_letter(position)}"
+            where = {"a": _letter(columns.index(first)), "b": _letter(position)}
             if first_header == header:
-                reason = f"two columns are headed {header!r} ({where}); delete one or rename it"
-                reason_zh = f"有两列的表头都是 {header!r}（{where}）；请删除或重命名其中一列"
+                reason = Message(
+                    "two columns are headed %(header)s (columns %(a)s and %(b)s); delete one or rename it",
+                    {"header": repr(header), **where},
+                )
             else:
-                reason = f"a second column for {got.column} ({where}; first: {first_header!r}); keep one"
-                reason_zh = f"{got.column} 列重复（{where}；第一个：{first_header!r}）；请只保留一列"
-            problems.append(Problem(file, 1, header, None, reason, reason_zh))
+                reason = Message(
+                    "a second column for %(name)s (columns %(a)s and %(b)s; first: %(first)s); keep one",
+                    {"name": got.column, "first": repr(first_header), **where},
+                )
+            problems.append(Problem(file, 1, header, None, reason))
         else:
             mapping[got.column] = column
             found[got.column] = got
@@ -159,13 +163,17 @@ def _is_native(col: Column, duck_type: str | None) -> bool:
 def _missing_problem(file: str, table: str, name: str, loaded: Loaded | None) -> Problem:
     col = TABLES[table].column(name)
     names = ", ".join(accepted_names(table, name))
-    reason = f"required column missing; name its header one of: {names} (or map yours with --map)"
-    reason_zh = f"缺少必填列；请把表头写成以下之一：{names}（或用 --map 指定对应关系）"
     if loaded is not None and not loaded.complete:
-        found = ", ".join(h for h in loaded.headers if h) or "none"
-        reason += f"; headers found in row {loaded.header_row}: {found}"
-        reason_zh += f"；第 {loaded.header_row} 行找到的表头：{found}"
-    return Problem(file, None, f"{name} ({col.zh})", None, reason, reason_zh)
+        reason = Message(
+            "required column missing; name its header one of: %(names)s (or map yours with --map); headers "
+            "found in row %(row)s: %(found)s",
+            {"names": names, "row": loaded.header_row, "found": ", ".join(h for h in loaded.headers if h) or "none"},
+        )
+    else:
+        reason = Message(
+            "required column missing; name its header one of: %(names)s (or map yours with --map)", {"names": names}
+        )
+    return Problem(file, None, f"{name} ({col.zh})", None, reason)
 
 
 def check_file(
@@ -253,8 +261,7 @@ def check_file(
                     None,
                     None,
                     None,
-                    "the file has a header but no data rows; add the rows below the header",
-                    "文件只有表头，没有数据行；请在表头下方填写数据",
+                    Message("the file has a header but no data rows; add the rows below the header"),
                 )
             ]
         )
@@ -308,8 +315,7 @@ def _checks(
                 f"{ERROR_COLUMN} IS NOT NULL",
                 "",
                 ERROR_COLUMN,
-                "an Excel error cell; fix the formula or type the value in",
-                "Excel 错误值单元格；请修正公式或直接填写数值",
+                Message("an Excel error cell; fix the formula or type the value in"),
             )
         )
     lo, hi = settings.first_plausible_date, settings.last_plausible_date
@@ -323,42 +329,36 @@ def _checks(
         value = quote_ident(TYPED + col.name)
         blank = f"{ident} IS NULL" if native else is_blank(raw)
 
-        def add(condition: str, reason: str, reason_zh: str, header: str = header, raw: str = raw) -> None:
-            checks.append(_Check(f"({condition}){no_error}", header, raw, reason, reason_zh))
+        def add(condition: str, reason: Message, header: str = header, raw: str = raw) -> None:
+            checks.append(_Check(f"({condition}){no_error}", header, raw, reason))
 
         if col.required:
-            add(blank, "required value is empty; fill it in", "必填值为空；请填写")
+            add(blank, Message("required value is empty; fill it in"))
         if col.type == "date" and not native:
-            add(
-                short_year(raw),
-                "a two-digit year is ambiguous; write the year in full (e.g. 2024-07-22)",
-                "两位数的年份有歧义；请写完整的年份（例如 2024-07-22）",
-            )
+            add(short_year(raw), Message("a two-digit year is ambiguous; write the year in full (e.g. 2024-07-22)"))
         if not native and (col.type != "string" or (table, col.name) in VALUE_MAPS):
             reason = _TYPE_REASONS.get(col.type)
             if reason is None:
                 allowed = sorted(set(VALUE_MAPS[(table, col.name)].values()))
                 words = list(VALUE_MAPS[(table, col.name)])
-                reason = (
-                    f"not one of: {', '.join(allowed)} (or: {', '.join(w for w in words if w not in allowed)})",
-                    f"不是以下之一：{', '.join(allowed)}（或：{'、'.join(w for w in words if w not in allowed)}）",
+                reason = Message(
+                    "not one of: %(allowed)s (or: %(words)s)",
+                    {"allowed": ", ".join(allowed), "words": ", ".join(w for w in words if w not in allowed)},
                 )
             extra = f" AND NOT {short_year(raw)}" if col.type == "date" else ""
-            add(f"NOT ({blank}) AND {value} IS NULL{extra}", *reason)
+            add(f"NOT ({blank}) AND {value} IS NULL{extra}", reason)
         if col.type == "date":
             add(
                 f"{value} NOT BETWEEN DATE '{lo.isoformat()}' AND DATE '{hi.isoformat()}'",
-                f"date outside {lo.year}–{hi.year}; check the year",
-                f"日期不在 {lo.year}–{hi.year} 年之间；请检查年份",
+                Message("date outside %(lo)s–%(hi)s; check the year", {"lo": lo.year, "hi": hi.year}),
             )
         if (table, col.name) in RANGES:
             low, high = RANGES[(table, col.name)]
-            add(f"{value} NOT BETWEEN {low} AND {high}", f"out of range {low}–{high}", f"超出范围 {low}–{high}")
+            add(f"{value} NOT BETWEEN {low} AND {high}", Message("out of range %(lo)s–%(hi)s", {"lo": low, "hi": high}))
         if as_of is not None and col.name in EVENT_DATES.get(table, ()):
             add(
                 f"{value} > DATE '{as_of.isoformat()}'",
-                f"date after the as-of date {as_of.isoformat()}",
-                f"日期晚于评估日 {as_of.isoformat()}",
+                Message("date after the as-of date %(as_of)s", {"as_of": as_of.isoformat()}),
             )
     return checks
 
@@ -373,7 +373,7 @@ def _collect(con: duckdb.DuckDBPyConnection, result: Checked, view: str, check: 
         header, value = check.header, raw if raw is not None else ""
         if not header:  # an Excel error cell: 'header: #N/A'
             header, _, value = str(raw).rpartition(": ")
-        problems.append(Problem(result.file, row, header, value, check.reason, check.reason_zh))
+        problems.append(Problem(result.file, row, header, value, check.reason))
     result.add(problems, count)
 
 
@@ -394,8 +394,7 @@ def _check_duplicates(
                     r[0],
                     header,
                     r[1],
-                    f"duplicate id (first at row {r[2]}); give each row its own id",
-                    f"编号重复（首次出现在第 {r[2]} 行）；请为每一行填写不同的编号",
+                    Message("duplicate id (first at row %(first)s); give each row its own id", {"first": r[2]}),
                 )
                 for r in rows
             ],
@@ -425,8 +424,7 @@ def check_customer_references(
                         r[0],
                         headers[table],
                         r[1],
-                        f"unknown customer (not in {checked['customers'].file})",
-                        f"客户编号在 {checked['customers'].file} 中不存在",
+                        Message("unknown customer (not in %(file)s)", {"file": checked["customers"].file}),
                     )
                     for r in rows
                 ],

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from tierwise.i18n import Message
 from tierwise.io.headers import SCAN_ROWS, HeaderMap, find_header
 from tierwise.io.parsing import quote_ident
 from tierwise.io.sources import DATA, ROW, Loaded, SourceError, SourceFile, file_problem, header_problems
@@ -47,9 +48,7 @@ def load_workbook(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str,
         reader = fastexcel.read_excel(str(path))
         sheets = reader.sheet_names
         if not sheets:
-            raise SourceError(
-                file_problem(path, "the workbook has no sheets; save the table in it", "工作簿中没有工作表")
-            )
+            raise SourceError(file_problem(path, Message("the workbook has no sheets; save the table in it")))
         chosen, header, table = None, None, None
         for index in range(len(sheets)):
             head = _text_table(
@@ -71,17 +70,16 @@ def load_workbook(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str,
         raise SourceError(
             file_problem(
                 path,
-                f"cannot be read as an Excel workbook ({str(exc).splitlines()[0][:200]}); "
-                "open it in Excel and save it again as .xlsx",
-                "无法作为 Excel 工作簿读取；请用 Excel 打开后另存为 .xlsx",
+                Message(
+                    "cannot be read as an Excel workbook (%(detail)s); open it in Excel and save it again as .xlsx",
+                    {"detail": str(exc).splitlines()[0][:200]},
+                ),
             )
         ) from exc
     sheet_name = sheets[chosen] if chosen else None  # said only when it is not the first sheet
     if table.num_rows == 0:
         raise SourceError(
-            file_problem(
-                path, f"the sheet {sheets[chosen]!r} is empty (no header row)", f"工作表 {sheets[chosen]} 为空"
-            )
+            file_problem(path, Message("the sheet %(sheet)s is empty (no header row)", {"sheet": repr(sheets[chosen])}))
         )
     loaded = Loaded.from_header(source, name, header, header.first + 1, sheet=sheet_name)
     header_problems(loaded)
@@ -209,8 +207,7 @@ def _load_html(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str, ma
         raise SourceError(
             file_problem(
                 source.path,
-                "an HTML page, not a workbook, and it holds no table; export the data again as .xlsx or .csv",
-                "这是网页文件而不是 Excel 工作簿，且其中没有表格；请重新导出为 .xlsx 或 .csv",
+                Message("an HTML page, not a workbook, and it holds no table; export the data again as .xlsx or .csv"),
             )
         )
     header = find_header(parser.rows, source.tables, mapping)

@@ -24,15 +24,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tierwise.analytics.classify.assign import classify
+from tierwise.analytics.classify.criterion import UNCLASSIFIED_LABEL
 from tierwise.analytics.classify.migration import apply_grace, movers
-from tierwise.analytics.classify.policy import Lang, Policy, TriagePolicyInfo, load_policy
+from tierwise.analytics.classify.policy import Policy, TriagePolicyInfo, load_policy
 from tierwise.analytics.classify.prospects import prospect_indicators
 from tierwise.analytics.engine import Engine
 from tierwise.analytics.indicators import compute_indicators, resolve_as_of
 from tierwise.analytics.pareto import ParetoSummary, pareto_curve, pareto_summary
 from tierwise.analytics.registry import INDICATORS
 from tierwise.config import Settings
-from tierwise.errors import DataValidationError, Problem, UsageError
+from tierwise.errors import DataValidationError, Problem, UsageError, check_language
+from tierwise.i18n import Language, Message, translate
 from tierwise.io.dataset import Dataset
 from tierwise.io.readers import open_data
 
@@ -50,7 +52,7 @@ class ClassificationResult:
     engine: str
     assignments: pa.Table  # the DESIGN.md output contract, ordered by rank
     summary: list[dict] = field(default_factory=list)  # per class: counts and shares of 12-month sales
-    notes: list[str] = field(default_factory=list)  # what the data lacked
+    notes: list[Message] = field(default_factory=list)  # what the data lacked
 
 
 def resolve_policy(policy: str | Path | Policy) -> Policy:
@@ -58,8 +60,11 @@ def resolve_policy(policy: str | Path | Policy) -> Policy:
     loaded = policy if isinstance(policy, (Policy, TriagePolicyInfo)) else load_policy(policy)
     if isinstance(loaded, TriagePolicyInfo):
         raise UsageError(
-            f"policy {loaded.name!r} routes walk-in customers (method: triage); run it with "
-            f"`tierwise triage --policy {loaded.name} --json '{{…}}'`, not with classify"
+            Message(
+                "policy %(policy)s routes walk-in customers (method: triage); run it with `tierwise triage --policy "
+                "%(name)s --json '{…}'`, not with classify",
+                {"policy": repr(loaded.name), "name": loaded.name},
+            )
         )
     return loaded
 
@@ -74,7 +79,7 @@ def _null_column(name: str) -> ir.Value:
 
 
 def policy_input(
-    tables: dict[str, ir.Table], policy: Policy, as_of: dt.date, engine: Engine, notes: list[str]
+    tables: dict[str, ir.Table], policy: Policy, as_of: dt.date, engine: Engine, notes: list[Message]
 ) -> tuple[ir.Table, ir.Table | None]:
     """The table a policy classifies (indicators or prospects) and the 12-month sales per customer."""
     with_sales = "transactions" in tables
@@ -87,9 +92,10 @@ def policy_input(
                         None,
                         None,
                         None,
-                        f"policy {policy.name!r} grades prospects from the opportunities "
-                        "table, which the data set lacks",
-                        f"方案 {policy.name} 需要商机表（opportunities），数据集中没有",
+                        Message(
+                            "policy %(policy)s grades prospects from the opportunities table, which the data set lacks",
+                            {"policy": repr(policy.name)},
+                        ),
                     )
                 ]
             )
@@ -109,16 +115,22 @@ def policy_input(
                     None,
                     None,
                     None,
-                    f"no transactions table: policy {policy.name!r} classifies by {names}, computed from the "
-                    "purchases; add a transactions.csv (or 交易.xlsx …) file to the data set",
-                    f"没有交易表：方案 {policy.name} 按 {names} 分类，这些指标由交易记录计算；"
-                    "请在数据集中加入 transactions.csv（或 交易.xlsx 等）文件",
+                    Message(
+                        "no transactions table: policy %(policy)s classifies by %(names)s, computed from the "
+                        "purchases; add a transactions.csv (or 交易.xlsx …) file to the data set",
+                        {"policy": repr(policy.name), "names": names},
+                    ),
                 )
             ]
         )
     for name in needed:
         if name not in present:
-            notes.append(f"{name}: the data set has no {INDICATORS[name].source} table; treated as missing")
+            notes.append(
+                Message(
+                    "%(name)s: the data set has no %(table)s table; treated as missing",
+                    {"name": name, "table": INDICATORS[name].source},
+                )
+            )
     table = compute_indicators(tables, as_of, names=present + ([SALES] if with_sales else []))
     sales = table.select("customer_id", sales=SALES) if with_sales else None
     absent = {n: _null_column(n) for n in needed if n not in present}
@@ -149,7 +161,7 @@ def classify_dataset(
     policy: str | Path | Policy,
     *,
     as_of: dt.date | None = None,
-    lang: Lang = "en",
+    lang: Language = "en",
     engine: str = "duckdb",
     settings: Settings | None = None,
     history: Sequence[pa.Table] = (),
@@ -160,15 +172,14 @@ def classify_dataset(
     they hold back downgrades (:func:`~tierwise.analytics.classify.migration.apply_grace`) and the
     result gains a ``computed_class`` column.
     """
-    if lang not in ("en", "zh"):
-        raise UsageError(f"unknown language {lang!r}: choose en or zh")
+    check_language(lang)
     settings = settings or Settings(engine=engine, lang=lang)
     chosen = resolve_policy(policy)
     dataset = _dataset(data, settings)
     eng = Engine.for_dataset(dataset, engine, settings)
     tables = eng.tables(dataset)
     day = resolve_as_of(tables, as_of)
-    notes: list[str] = []
+    notes: list[Message] = []
     table, sales = policy_input(tables, chosen, day, eng, notes)
     assigned = classify(table, chosen, day, lang)
     if history and chosen.grace_runs > 1:
@@ -181,7 +192,7 @@ def classify_dataset(
     sales_col = result.column("_sales") if "_sales" in result.column_names else None
     out = result.drop_columns(["_sales"]) if sales_col is not None else result
     for note in notes:
-        log.warning(note)
+        log.warning("%s", note)
     return ClassificationResult(chosen, day, engine, out, class_summary(out, sales_col, chosen, lang), notes)
 
 
@@ -191,7 +202,7 @@ def what_if_dataset(
     edited: str | Path | Policy,
     *,
     as_of: dt.date | None = None,
-    lang: Lang = "en",
+    lang: Language = "en",
     engine: str = "duckdb",
     settings: Settings | None = None,
 ) -> tuple[pa.Table, dt.date]:
@@ -199,7 +210,12 @@ def what_if_dataset(
     settings = settings or Settings(engine=engine, lang=lang)
     before, after = resolve_policy(policy), resolve_policy(edited)
     if before.input != after.input:
-        raise UsageError(f"policies {before.name!r} and {after.name!r} read different inputs; compare like with like")
+        raise UsageError(
+            Message(
+                "policies %(before)s and %(after)s read different inputs; compare like with like",
+                {"before": repr(before.name), "after": repr(after.name)},
+            )
+        )
     dataset = _dataset(data, settings)
     eng = Engine.for_dataset(dataset, engine, settings)
     tables = eng.tables(dataset)
@@ -210,7 +226,7 @@ def what_if_dataset(
     return eng.to_pyarrow(moved), day
 
 
-def class_summary(assignments: pa.Table, sales: pa.ChunkedArray | None, policy: Policy, lang: Lang) -> list[dict]:
+def class_summary(assignments: pa.Table, sales: pa.ChunkedArray | None, policy: Policy, lang: Language) -> list[dict]:
     """Per class (policy order, then ``unclassified``): customers, their share, 12-month sales and share."""
     counts = assignments.group_by("class").aggregate([("customer_id", "count")])
     by_class = dict(zip(counts.column("class").to_pylist(), counts.column("customer_id_count").to_pylist()))
@@ -231,7 +247,7 @@ def class_summary(assignments: pa.Table, sales: pa.ChunkedArray | None, policy: 
         rows.append(
             {
                 "class": code,
-                "label": labels.get(code, "无法分级" if lang == "zh" else "unclassified"),
+                "label": labels.get(code, translate(Message(UNCLASSIFIED_LABEL), lang)),
                 "customers": n,
                 "customer_share": n / total_customers,
                 "sales": amount,
@@ -255,7 +271,7 @@ def pareto_dataset(
     eng = Engine.for_dataset(dataset, engine, settings)
     tables = eng.tables(dataset)
     if "transactions" not in tables:
-        raise UsageError("the Pareto analysis needs a transactions table")
+        raise UsageError(Message("the Pareto analysis needs a transactions table"))
     day = resolve_as_of(tables, as_of)
     indicators = compute_indicators(tables, day, names=[SALES, "profit_12m"])
     return pareto_summary(indicators), eng.to_pyarrow(pareto_curve(indicators, points=points)), day

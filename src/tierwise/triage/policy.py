@@ -9,12 +9,12 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from tierwise.errors import PolicyError
-from tierwise.policy_files import policy_mapping, read_policy_text, shipped_policy_files
+from tierwise.i18n import Language, Message
+from tierwise.policy_files import TRIAGE_POLICY, invalid_policy, policy_mapping, read_policy_text, shipped_policy_files
 
 Enquiry = Literal["vip_service", "forex", "safe_deposit", "study_abroad", "deposit_certificate", "wealth_product"]
 Business = Literal["deposit", "withdrawal", "remittance", "bill_payment", "early_repayment", "wealth_product", "other"]
 Flow = Literal["vip", "potential_vip", "ordinary", "assess"]
-Lang = Literal["en", "zh"]
 
 ENQUIRIES: tuple[str, ...] = Enquiry.__args__
 BUSINESSES: tuple[str, ...] = Business.__args__
@@ -43,7 +43,7 @@ class Text(_Strict):
     zh: str = Field(min_length=1)
     en: str = Field(min_length=1)
 
-    def in_lang(self, lang: Lang) -> str:
+    def in_lang(self, lang: Language) -> str:
         """The text in ``lang`` ('en' or 'zh')."""
         return self.zh if lang == "zh" else self.en
 
@@ -88,14 +88,23 @@ class Bounds(_Strict):
             at = getattr(self.potential_vip_at, business)
             if small > at:
                 raise ValueError(
-                    f"potential_vip_at.{business} ({at:,g}) is below small_below.{business} ({small:,g}): "
-                    "an amount cannot be both small and a potential-VIP signal"
+                    Message(
+                        "potential_vip_at.%(business)s (%(at)s) is below small_below.%(business)s (%(small)s): an "
+                        "amount cannot be both small and a potential-VIP signal",
+                        {"business": business, "at": format(at, ",g"), "small": format(small, ",g")},
+                    )
                 )
         bill = self.bill_payment
         if bill.local_average is not None and bill.local_average >= bill.very_large_at:
             raise ValueError(
-                f"bill_payment.local_average ({bill.local_average:,g}) must be below "
-                f"bill_payment.very_large_at ({bill.very_large_at:,g})"
+                Message(
+                    "bill_payment.local_average (%(local_average)s) must be below bill_payment.very_large_at "
+                    "(%(very_large_at)s)",
+                    {
+                        "local_average": format(bill.local_average, ",g"),
+                        "very_large_at": format(bill.very_large_at, ",g"),
+                    },
+                )
             )
         return self
 
@@ -117,7 +126,9 @@ class TriagePolicy(_Strict):
         for field, wanted in (("flows", FLOWS), ("next_steps", NEXT_STEPS)):
             missing = [key for key in wanted if key not in getattr(self, field)]
             if missing:
-                raise ValueError(f"{field} lacks {', '.join(missing)}")
+                raise ValueError(
+                    Message("%(field)s lacks %(missing)s", {"field": field, "missing": ", ".join(missing)})
+                )
         return self
 
 
@@ -142,23 +153,16 @@ def load_triage_policy(name_or_path: str | Path) -> TriagePolicy:
     >>> load_triage_policy("bank-lobby").bounds.small_below.deposit
     20000.0
     """
-    text, source = read_policy_text(name_or_path, "triage policy", shipped_triage_policies)
-    data = policy_mapping(text, "triage policy", source)
+    text, source = read_policy_text(name_or_path, TRIAGE_POLICY, shipped_triage_policies)
+    data = policy_mapping(text, TRIAGE_POLICY, source)
     if data.get("method", "triage") != "triage":
-        raise PolicyError(f"policy {source} has method {data['method']!r}, not 'triage': it is a classification policy")
+        raise PolicyError(
+            Message(
+                "policy %(source)s has method %(method)s, not 'triage': it is a classification policy",
+                {"source": source, "method": repr(data["method"])},
+            )
+        )
     try:
         return TriagePolicy.model_validate(data)
     except ValidationError as exc:
-        lines = [f"triage policy {source} is invalid:"]
-        for err in exc.errors():
-            where = ".".join(str(part) for part in err["loc"]) or "(top level)"
-            lines.append(f"  - {where}: {_message(err)}")
-        raise PolicyError("\n".join(lines)) from None
-
-
-def _message(err: dict) -> str:
-    if err["type"] == "extra_forbidden":
-        return "unknown field"
-    if err["type"] == "value_error":
-        return str(err["ctx"]["error"])
-    return f"{err['msg']} (got {err['input']!r})"
+        raise invalid_policy(TRIAGE_POLICY, source, exc) from None

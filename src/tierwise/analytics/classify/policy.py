@@ -29,7 +29,6 @@ from tierwise.analytics.classify.sections import (  # noqa: F401  (re-exported: 
     Condition,
     Criterion,
     KMeans,
-    Lang,
     MapEntry,
     Mapping,
     Quantiles,
@@ -44,8 +43,9 @@ from tierwise.analytics.classify.sections import (  # noqa: F401  (re-exported: 
     _Strict,
 )
 from tierwise.analytics.registry import INDICATORS
-from tierwise.errors import IndicatorError, PolicyError
-from tierwise.policy_files import policy_mapping, read_policy_text, shipped_policy_files
+from tierwise.errors import IndicatorError
+from tierwise.i18n import Message
+from tierwise.policy_files import POLICY, invalid_policy, policy_mapping, read_policy_text, shipped_policy_files
 
 
 class Allocation(_Strict):
@@ -77,18 +77,29 @@ class Policy(_Strict):
     def _references(self) -> Policy:
         codes = [c.code for c in self.classes]
         if len(set(codes)) != len(codes) or UNCLASSIFIED in codes:
-            raise ValueError(f"class codes must be unique and not {UNCLASSIFIED!r}")
+            raise ValueError(
+                Message("class codes must be unique and not %(unclassified)s", {"unclassified": repr(UNCLASSIFIED)})
+            )
         for i, crit in enumerate(self.criteria):
             for where, code in _class_references(crit):
                 if code not in codes:
-                    raise ValueError(f"criteria.{i}.{where}: unknown class {code!r}; classes: {', '.join(codes)}")
+                    raise ValueError(
+                        Message(
+                            "criteria.%(i)s.%(where)s: unknown class %(code)s; classes: %(codes)s",
+                            {"i": i, "where": where, "code": repr(code), "codes": ", ".join(codes)},
+                        )
+                    )
         if self.default_class is not None and self.default_class not in codes:
-            raise ValueError(f"default_class: unknown class {self.default_class!r}")
+            raise ValueError(
+                Message("default_class: unknown class %(default_class)s", {"default_class": repr(self.default_class)})
+            )
         names = [c.name for c in self.criteria]
         if len(set(names)) != len(names):
-            raise ValueError("criteria names must be unique")
+            raise ValueError(Message("criteria names must be unique"))
         if self.score_from is not None and self.score_from not in names:
-            raise ValueError(f"score_from: no criterion named {self.score_from!r}")
+            raise ValueError(
+                Message("score_from: no criterion named %(score_from)s", {"score_from": repr(self.score_from)})
+            )
         return self
 
     @property
@@ -164,7 +175,10 @@ def check_indicators(policy: Policy) -> None:
     for name in policy.indicators():
         if name not in known:
             raise IndicatorError(
-                f"policy {policy.name!r} reads unknown indicator {name!r}; known indicators: {', '.join(known)}"
+                Message(
+                    "policy %(policy)s reads unknown indicator %(name)s; known indicators: %(known)s",
+                    {"policy": repr(policy.name), "name": repr(name), "known": ", ".join(known)},
+                )
             )
 
 
@@ -178,20 +192,17 @@ def shipped_policies() -> list[str]:
 
 def policy_text(name_or_path: str | Path) -> tuple[str, str]:
     """The YAML text of a shipped policy or a policy file, and how to name its source in messages."""
-    return read_policy_text(name_or_path, "policy", shipped_policies)
+    return read_policy_text(name_or_path, POLICY, shipped_policies)
 
 
 def parse_policy(text: str, source: str = "<text>") -> Policy | TriagePolicyInfo:
     """Validate policy YAML text; errors name the source and every offending field."""
-    data = policy_mapping(text, "policy", source)
+    data = policy_mapping(text, POLICY, source)
     model = TriagePolicyInfo if data.get("method") == "triage" else Policy
     try:
         policy = model.model_validate(data)
     except ValidationError as exc:
-        lines = [f"policy {source} is invalid:"]
-        for err in exc.errors():
-            lines.append(f"  - {_where(err['loc'])}: {_message(err)}")
-        raise PolicyError("\n".join(lines)) from None
+        raise invalid_policy(POLICY, source, exc, METHODS) from None
     if isinstance(policy, Policy):
         check_indicators(policy)
     return policy
@@ -205,23 +216,3 @@ def load_policy(name_or_path: str | Path) -> Policy | TriagePolicyInfo:
     """
     text, source = policy_text(name_or_path)
     return parse_policy(text, source)
-
-
-def _where(loc: tuple) -> str:
-    # drop the discriminator tags pydantic inserts for tagged unions ("criteria.0.thresholds.bounds")
-    parts = [str(p) for p in loc if str(p) not in METHODS]
-    return ".".join(parts) or "(top level)"
-
-
-def _message(err: dict) -> str:
-    if err["type"] == "extra_forbidden":
-        return "unknown field"
-    if err["type"] == "missing":
-        return "required field is missing"
-    if err["type"] == "value_error":
-        return str(err["ctx"]["error"])
-    if err["type"] == "union_tag_invalid":
-        return f"unknown method {err['ctx']['tag']!r}; methods: {', '.join(METHODS)}"
-    if err["type"] == "union_tag_not_found":
-        return f"method is missing; methods: {', '.join(METHODS)}"
-    return f"{err['msg']} (got {err['input']!r})"

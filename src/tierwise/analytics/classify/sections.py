@@ -9,8 +9,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from tierwise.i18n import Message
+
 UNCLASSIFIED = "unclassified"
-Lang = Literal["en", "zh"]
 Op = Literal[">=", ">", "<=", "<", "==", "!=", "in", "not_in", "missing", "present"]
 WhenMissing = Literal["unclassified", "skip"]
 
@@ -59,7 +60,7 @@ class Bound(_Strict):
     def _one_bound(self) -> Bound:
         given = [k for k in BOUND_KINDS if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError("give exactly one of at_least, above (higher is better), at_most or below")
+            raise ValueError(Message("give exactly one of at_least, above (higher is better), at_most or below"))
         return self
 
     @property
@@ -84,11 +85,13 @@ BOUND_KINDS = ("at_least", "above", "at_most", "below")
 def check_bound_order(bounds: list[Bound]) -> None:
     """Bounds must all point one way and be listed best first (highest first when higher is better)."""
     if len({b.higher_is_better for b in bounds}) > 1:
-        raise ValueError("mix of at_least/above and at_most/below bounds: use one direction")
+        raise ValueError(Message("mix of at_least/above and at_most/below bounds: use one direction"))
     values = [b.value for b in bounds]
     if values != sorted(values, reverse=bounds[0].higher_is_better):
         raise ValueError(
-            "bounds must be listed best first (highest first for at_least/above, lowest first for at_most/below)"
+            Message(
+                "bounds must be listed best first (highest first for at_least/above, lowest first for at_most/below)"
+            )
         )
 
 
@@ -130,7 +133,7 @@ class Quantiles(_Criterion):
     @model_validator(mode="after")
     def _shares_sum_to_one(self) -> Quantiles:
         if abs(sum(b.share for b in self.bins) - 1) > 1e-9:
-            raise ValueError("bin shares must add up to 1")
+            raise ValueError(Message("bin shares must add up to 1"))
         return self
 
 
@@ -146,7 +149,7 @@ class Abc(_Criterion):
     @model_validator(mode="after")
     def _a_below_b(self) -> Abc:
         if self.a >= self.b:
-            raise ValueError("a must be below b")
+            raise ValueError(Message("a must be below b"))
         return self
 
 
@@ -182,12 +185,12 @@ class Condition(_Strict):
     def _value_fits_op(self) -> Condition:
         if self.op in ("missing", "present"):
             if self.value is not None:
-                raise ValueError(f"op {self.op!r} takes no value")
+                raise ValueError(Message("op %(op)s takes no value", {"op": repr(self.op)}))
         elif self.op in ("in", "not_in"):
             if not isinstance(self.value, list):
-                raise ValueError(f"op {self.op!r} needs a list value")
+                raise ValueError(Message("op %(op)s needs a list value", {"op": repr(self.op)}))
         elif self.value is None or isinstance(self.value, list):
-            raise ValueError(f"op {self.op!r} needs one value")
+            raise ValueError(Message("op %(op)s needs one value", {"op": repr(self.op)}))
         return self
 
 
@@ -242,13 +245,15 @@ class Scorecard(_Criterion):
     def _weights_and_tiers(self) -> Scorecard:
         n = len(self.indicators)
         if self.weights == "given" and any(w.weight is None for w in self.indicators):
-            raise ValueError("weights: given needs a weight on every indicator")
+            raise ValueError(Message("weights: given needs a weight on every indicator"))
         if self.weights == "ahp" and (
             self.pairwise is None or len(self.pairwise) != n or any(len(row) != n for row in self.pairwise)
         ):
-            raise ValueError(f"weights: ahp needs an {n}×{n} pairwise matrix (one row per indicator)")
+            raise ValueError(
+                Message("weights: ahp needs an %(n)s×%(n)s pairwise matrix (one row per indicator)", {"n": n})
+            )
         if (self.tiers is None) == (self.quantiles is None):
-            raise ValueError("give exactly one of tiers (score bounds) or quantiles")
+            raise ValueError(Message("give exactly one of tiers (score bounds) or quantiles"))
         if self.tiers is not None:
             check_bound_order(self.tiers)
         return self

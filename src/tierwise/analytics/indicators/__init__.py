@@ -30,6 +30,7 @@ from tierwise.analytics.indicators import engagement, finance, trade, traits
 from tierwise.analytics.indicators.window import Window, months_before
 from tierwise.analytics.registry import INDICATORS, indicator
 from tierwise.errors import IndicatorError, UsageError
+from tierwise.i18n import Message
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ def resolve_as_of(tables: Mapping[str, ir.Table], as_of: dt.date | None = None, 
         latest = [d for d in latest if d is not None]
         if latest:
             return max(latest)
-    raise IndicatorError("the data holds no dated rows; give an as-of date (--as-of YYYY-MM-DD)")
+    raise IndicatorError(Message("the data holds no dated rows; give an as-of date (--as-of YYYY-MM-DD)"))
 
 
 AS_OF_GAP_DAYS = 92  # an as-of date further than this after the last data is most likely a typo
@@ -88,8 +89,11 @@ def _check_as_of(tables: Mapping[str, ir.Table], as_of: dt.date, order: list[str
         first, last = (d.date() if isinstance(d, dt.datetime) else d for d in (first, last))
         if as_of < first:
             raise IndicatorError(
-                f"--as-of {as_of} is before the first {table} date ({first}): there is nothing to assess; "
-                f"give a date from {first} to {last}"
+                Message(
+                    "--as-of %(as_of)s is before the first %(table)s date (%(first)s): there is nothing to assess; "
+                    "give a date from %(first)s to %(last)s",
+                    {"as_of": str(as_of), "table": table, "first": str(first), "last": str(last)},
+                )
             )
         gap = (as_of - last).days
         if gap > AS_OF_GAP_DAYS:
@@ -117,10 +121,18 @@ def _wanted(tables: Mapping[str, ir.Table], names: Sequence[str] | None) -> list
         ind = indicator(name)
         if ind.group == "value":
             raise IndicatorError(
-                f"indicator {name!r} comes from the value models (tierwise.value), not from the indicator engine"
+                Message(
+                    "indicator %(name)s comes from the value models (tierwise.value), not from the indicator engine",
+                    {"name": repr(name)},
+                )
             )
         if ind.source not in tables:
-            raise IndicatorError(f"indicator {name!r} needs the {ind.source} table, which the data set lacks")
+            raise IndicatorError(
+                Message(
+                    "indicator %(name)s needs the %(source)s table, which the data set lacks",
+                    {"name": repr(name), "source": ind.source},
+                )
+            )
         asked.add(name)
         asked.update(DEPENDS.get(name, ()))
     return [n for n in INDICATORS if n in asked]
@@ -131,7 +143,7 @@ def _customer_list(tables: Mapping[str, ir.Table], window: Window) -> ir.Table:
         return traits.customer_list(tables["customers"])
     sources = ["transactions"] if "transactions" in tables else [t for t in _DATE_COLUMN if t in tables]
     if not sources:
-        raise IndicatorError("no table names the customers: give a customers or a transactions table")
+        raise IndicatorError(Message("no table names the customers: give a customers or a transactions table"))
     ids = [tables[t].filter(tables[t][_DATE_COLUMN[t]] <= window.as_of).select("customer_id") for t in sources]
     out = ids[0]
     for more in ids[1:]:
@@ -173,7 +185,7 @@ def compute_indicators(
     unknown name, or one whose table is missing, raises :class:`~tierwise.errors.IndicatorError`.
     """
     if months < 1:
-        raise UsageError(f"months must be a whole number of at least 1, not {months}")
+        raise UsageError(Message("months must be a whole number of at least 1, not %(months)s", {"months": months}))
     wanted = _wanted(tables, names)
     window = Window(resolve_as_of(tables, as_of, check=False), months)
     out = _customer_list(tables, window)

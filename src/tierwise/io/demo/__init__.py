@@ -20,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 
 from tierwise.errors import UsageError
+from tierwise.i18n import Message
 from tierwise.io.columns import TABLES
 from tierwise.io.demo import activity, population, purchases, text
 from tierwise.io.demo.localize import excel_amounts, localize
@@ -66,11 +67,16 @@ def generate_segments(
     (which uses the default ``segment_size``: another size draws other customers).
     """
     if customers < 1:
-        raise UsageError(f"the demo needs at least one customer, not {customers}")
+        raise UsageError(Message("the demo needs at least one customer, not %(customers)s", {"customers": customers}))
     if years < 1:
-        raise UsageError(f"the demo needs at least one year of history, not {years}")
+        raise UsageError(Message("the demo needs at least one year of history, not %(years)s", {"years": years}))
     if transactions_per_customer is not None and transactions_per_customer <= 0:
-        raise UsageError(f"transactions per customer must be positive, not {transactions_per_customer}")
+        raise UsageError(
+            Message(
+                "transactions per customer must be positive, not %(transactions_per_customer)s",
+                {"transactions_per_customer": transactions_per_customer},
+            )
+        )
     win = window(end, years)
     digits = text.id_width(customers)
     next_row = {"transactions": 0, "receivables": 0, "opportunities": 0, "visits": 0, "complaints": 0}
