@@ -130,3 +130,26 @@ class IndicatorError(TierwiseError):
 
 class ModelError(TierwiseError):
     """A value model cannot be fitted or used on the data given."""
+
+
+# -- access control (security/ raises these; the API answers 401, 403, 404, 429) --
+
+
+class AuthenticationError(TierwiseError):
+    """The caller is not signed in, or the credentials given are wrong (never says which part was wrong)."""
+
+
+class PermissionDeniedError(TierwiseError):
+    """The caller is signed in but their role may not do this."""
+
+
+class NotFoundError(TierwiseError):
+    """The thing asked for does not exist, or the caller may not see it (the two look the same on purpose)."""
+
+
+class LockedOutError(TierwiseError):
+    """Too many failed attempts: refused until ``retry_after_seconds`` have passed."""
+
+    def __init__(self, message: Message | str, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds

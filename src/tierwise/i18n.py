@@ -148,6 +148,12 @@ class Formats:
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
         return format_decimal(value, format=pattern, locale=self.locale)
 
+    def decimal(self, value: float, digits: int = 6) -> str:
+        """Up to ``digits`` decimals, trailing zeros dropped: ``5000000`` → ``5,000,000``, ``0.125`` → ``0.125``."""
+        if round(value, digits) == 0:  # no "-0"
+            value = 0.0
+        return format_decimal(value, format="#,##0." + "#" * digits, locale=self.locale)
+
     def money(self, value: float | None, digits: int = 2) -> str:
         """An amount with its cents, ``5200000`` → ``5,200,000.00``; ``None`` → an en dash."""
         return self.number(value, digits)

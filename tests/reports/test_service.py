@@ -231,3 +231,26 @@ def test_the_report_is_the_same_on_every_engine(folder: Path, engine: str) -> No
     assert report.pareto.gini == 0.5
     assert [[r.customers for r in d.rows] for d in report.classes] == [[1, 0, 2], [0, 0, 0, 0, 3]]
     assert report.customers.column("class_abc").to_pylist() == ["a", "c", "c"]
+
+
+def test_the_key_account_list_comes_from_any_policy_that_says_so(folder: Path, tmp_path: Path) -> None:
+    from tierwise.analytics.classify.policy import policy_text
+
+    text = policy_text("key-account")[0].replace("name: key-account", "name: our-big-clients")
+    (tmp_path / "ours.yaml").write_text(text, encoding="utf-8")
+    plain = text.replace("key_accounts: true", "key_accounts: false")
+    (tmp_path / "plain.yaml").write_text(plain, encoding="utf-8")
+    as_of = dt.date(2025, 1, 15)
+    report = build_report_data(open_data(folder), policies=[str(tmp_path / "ours.yaml")], as_of=as_of)
+    assert report.key_accounts is not None and report.key_accounts.policy == "our-big-clients"
+    report = build_report_data(open_data(folder), policies=[str(tmp_path / "plain.yaml")], as_of=as_of)
+    assert report.key_accounts is None
+    assert report.missing["key_accounts"][0].params == {"policy": "key-account"}
+
+
+def test_the_value_model_and_horizon_are_parameters(folder: Path) -> None:
+    as_of = dt.date(2025, 1, 15)
+    year = build_report_data(open_data(folder), as_of=as_of)
+    assert (year.clv.model, year.clv.horizon_days) == ("BG/NBD", 365)
+    quarter = build_report_data(open_data(folder), as_of=as_of, value_model="pareto", horizon_days=90)
+    assert (quarter.clv.model, quarter.clv.horizon_days) == ("Pareto/NBD", 90)

@@ -1,4 +1,5 @@
-"""The ``tierwise`` command line, one module per noun: data, demo, indicators, classify, value, triage, report.
+"""The ``tierwise`` command line, one module per noun: data, demo, indicators, classify, value, triage, report
+and serve.
 
 The ``tierwise`` script imports only the module of the command it runs, so that a quick command
 (``tierwise triage``) does not wait for the analytics libraries; ``--help`` and ``tierwise.cli.app``
@@ -23,6 +24,7 @@ COMMAND_MODULES = {
     "value": "value",
     "triage": "triage",
     "report": "report",
+    "serve": "serve",
 }
 
 
@@ -39,6 +41,7 @@ SUMMARIES = {
     "value": "Fit a customer-value model",
     "triage": "Route one walk-in customer to the VIP, potential-VIP or ordinary flow",
     "report": "Write the report of a data set",
+    "serve": "Serve the API",
 }
 ABOUT = "Which customers matter most, why, and what to do about each of them."
 

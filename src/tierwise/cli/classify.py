@@ -150,7 +150,7 @@ def classify_command(
         console.print(f"→ {out}")
         return
     top = Table(title=_("Top customers and why"), title_justify="left")
-    for name, right in ((_("rank"), True), ("customer_id", False), (_("class"), False), (_("score"), True)):
+    for name, right in ((_("rank"), True), (_("customer"), False), (_("class"), False), (_("score"), True)):
         top.add_column(name, justify="right" if right else "left", overflow="fold")
     top.add_column(_("reasons"), overflow="fold")
     for record in result.assignments.slice(0, rows).to_pylist():
@@ -180,7 +180,7 @@ def _what_if(
         + (f" ({counts})" if counts else "")
     )
     grid = Table(title=_("who would move"), title_justify="left")
-    for name in ("customer_id", _("from"), _("to"), _("why now"), _("why then")):
+    for name in (_("customer"), _("from"), _("to"), _("why now"), _("why then")):
         grid.add_column(name, overflow="fold")
     for r in moved.slice(0, rows).to_pylist():
         grid.add_row(

@@ -38,6 +38,10 @@ def report_command(
     lang: LangOption = None,
     engine: Annotated[Literal["duckdb", "spark"], typer.Option("--engine", help="Analytics engine.")] = "duckdb",
     header_map: MapOption = None,
+    model: Annotated[
+        Literal["bgnbd", "pareto", "mbgnbd"], typer.Option("--model", help="Customer-value model.")
+    ] = "bgnbd",
+    horizon: Annotated[int, typer.Option("--horizon", min=1, help="Customer-value horizon in days.")] = 365,
 ) -> None:
     """Write the report of a data set: 80/20 curve, classes, key accounts, value and risk, as HTML or Excel.
 
@@ -59,6 +63,8 @@ def report_command(
             lang=lang,
             dataset_name=Path(data).name if data != "demo" else "demo",
             settings=settings,
+            value_model=model,
+            horizon_days=horizon,
         )
     with console.status(_("writing %(path)s…", path=out.name)):
         path = write_report(report, out)

@@ -174,8 +174,9 @@ def value(
     else:
         top = predictions.sort_values("clv_12m", ascending=False).head(rows)
         grid = Table(title=_("top %(n)s customers by expected value", n=len(top)), title_justify="left")
-        for column in ("customer_id", "frequency", "p_alive", "expected_purchases_12m", "clv_12m"):
-            grid.add_column(column, justify="left" if column == "customer_id" else "right")
+        grid.add_column(_("customer"))
+        for column in (_("frequency"), _("P(alive)"), _("expected purchases"), _("expected value")):
+            grid.add_column(column, justify="right")
         for r in top.itertuples(index=False):
             grid.add_row(
                 str(r.customer_id),

@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 from tierwise.analytics.classify.assign import classify
 from tierwise.analytics.classify.criterion import UNCLASSIFIED_LABEL
 from tierwise.analytics.classify.migration import apply_grace, movers
-from tierwise.analytics.classify.policy import Policy, TriagePolicyInfo, load_policy
+from tierwise.analytics.classify.policy import UNCLASSIFIED, Policy, TriagePolicyInfo, load_policy
 from tierwise.analytics.classify.prospects import prospect_indicators
 from tierwise.analytics.engine import Engine
 from tierwise.analytics.indicators import compute_indicators, resolve_as_of
@@ -37,6 +37,7 @@ from tierwise.errors import DataValidationError, Problem, UsageError, check_lang
 from tierwise.i18n import Language, Message, translate
 from tierwise.io.dataset import Dataset
 from tierwise.io.readers import open_data
+from tierwise.reports.section_builders import class_distribution
 
 log = logging.getLogger(__name__)
 
@@ -227,34 +228,30 @@ def what_if_dataset(
 
 
 def class_summary(assignments: pa.Table, sales: pa.ChunkedArray | None, policy: Policy, lang: Language) -> list[dict]:
-    """Per class (policy order, then ``unclassified``): customers, their share, 12-month sales and share."""
-    counts = assignments.group_by("class").aggregate([("customer_id", "count")])
-    by_class = dict(zip(counts.column("class").to_pylist(), counts.column("customer_id_count").to_pylist()))
-    sales_by: dict[str, float] = {}
+    """Per class (policy order, then ``unclassified``): customers, their share, 12-month sales and share.
+
+    The same figures as the report's class table (:func:`tierwise.reports.section_builders.class_distribution`).
+    """
+    columns = {"customer_id": assignments.column("customer_id")}
     if sales is not None:
-        table = pa.table({"class": assignments.column("class"), "sales": pc.fill_null(sales, 0.0)})
-        sums = table.group_by("class").aggregate([("sales", "sum")])
-        sales_by = dict(zip(sums.column("class").to_pylist(), sums.column("sales_sum").to_pylist()))
-    total_customers = assignments.num_rows or 1
-    total_sales = sum(sales_by.values())
-    labels = {c.code: c.label[lang] for c in policy.classes}
-    rows = []
-    for code in [*policy.class_codes, "unclassified"]:
-        n = by_class.get(code, 0)
-        if code == "unclassified" and n == 0:
-            continue
-        amount = sales_by.get(code, 0.0) if sales is not None else None
-        rows.append(
-            {
-                "class": code,
-                "label": labels.get(code, translate(Message(UNCLASSIFIED_LABEL), lang)),
-                "customers": n,
-                "customer_share": n / total_customers,
-                "sales": amount,
-                "sales_share": (amount / total_sales) if amount is not None and total_sales else None,
-            }
-        )
-    return rows
+        columns["sales_12m"] = pc.fill_null(sales, 0.0)
+    dist = class_distribution(assignments, policy, pa.table(columns), lang, with_profit=False)
+    rows = [(r.code, r.label, r.customers, r.customer_share, r.sales, r.sales_share) for r in dist.rows]
+    if dist.unclassified:
+        n = assignments.num_rows
+        label = translate(Message(UNCLASSIFIED_LABEL), lang)
+        rows.append((UNCLASSIFIED, label, dist.unclassified, dist.unclassified / n, *dist.unclassified_sales))
+    return [
+        {
+            "class": code,
+            "label": label,
+            "customers": customers,
+            "customer_share": share,
+            "sales": amount if sales is not None else None,
+            "sales_share": amount_share if sales is not None else None,
+        }
+        for code, label, customers, share, amount, amount_share in rows
+    ]
 
 
 def pareto_dataset(

@@ -37,10 +37,10 @@ def decide_many(records: pd.DataFrame | pa.Table, policy: TriagePolicy, *, lang:
     return pd.DataFrame(
         {
             "flow": flow,
-            "label": flow.map({code: text.in_lang(lang) for code, text in policy.flows.items()}),
+            "label": flow.map({code: text[lang] for code, text in policy.flows.items()}),
             "reasons": result.reasons.to_pylist(),
             "next_step_code": step,
-            "next_step": step.map({code: text.in_lang(lang) for code, text in policy.next_steps.items()}),
+            "next_step": step.map({code: text[lang] for code, text in policy.next_steps.items()}),
             "policy": policy.name,
             "policy_version": policy.version,
         }

@@ -41,10 +41,10 @@ def choices(rules: list[Fired]) -> tuple[Choices, Choices]:
 def _decision(policy: TriagePolicy, lang: Language, flow: str, step: str, reasons: tuple[str, ...]) -> Decision:
     return Decision(
         flow=flow,
-        label=policy.flows[flow].in_lang(lang),
+        label=policy.flows[flow][lang],
         reasons=reasons,
         next_step_code=step,
-        next_step=policy.next_steps[step].in_lang(lang),
+        next_step=policy.next_steps[step][lang],
         policy=policy.name,
         policy_version=policy.version,
     )

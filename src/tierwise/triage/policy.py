@@ -6,11 +6,12 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from tierwise.errors import PolicyError
-from tierwise.i18n import Language, Message
+from tierwise.i18n import Message
 from tierwise.policy_files import TRIAGE_POLICY, invalid_policy, policy_mapping, read_policy_text, shipped_policy_files
+from tierwise.policy_schema import StrictModel, Text
 
 Enquiry = Literal["vip_service", "forex", "safe_deposit", "study_abroad", "deposit_certificate", "wealth_product"]
 Business = Literal["deposit", "withdrawal", "remittance", "bill_payment", "early_repayment", "wealth_product", "other"]
@@ -33,22 +34,7 @@ NEXT_STEPS = (
 Amount = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Text(_Strict):
-    """A text in Chinese and English."""
-
-    zh: str = Field(min_length=1)
-    en: str = Field(min_length=1)
-
-    def in_lang(self, lang: Language) -> str:
-        """The text in ``lang`` ('en' or 'zh')."""
-        return self.zh if lang == "zh" else self.en
-
-
-class SmallBelow(_Strict):
+class SmallBelow(StrictModel):
     """Ordinary business served at self-service when the amount is below these bounds (exclusive)."""
 
     deposit: Amount
@@ -56,7 +42,7 @@ class SmallBelow(_Strict):
     remittance: Amount
 
 
-class PotentialVipAt(_Strict):
+class PotentialVipAt(StrictModel):
     """A walk-in is a potential VIP when the business amount is at or over these bounds (inclusive)."""
 
     deposit: Amount
@@ -65,14 +51,14 @@ class PotentialVipAt(_Strict):
     other: Amount
 
 
-class BillBounds(_Strict):
+class BillBounds(StrictModel):
     """Bill payments: ordinary when not above the local average; at or over ``very_large_at`` → assess."""
 
     local_average: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
     very_large_at: Amount
 
 
-class Bounds(_Strict):
+class Bounds(StrictModel):
     """Every amount bound of the triage rules."""
 
     small_below: SmallBelow
@@ -109,7 +95,7 @@ class Bounds(_Strict):
         return self
 
 
-class TriagePolicy(_Strict):
+class TriagePolicy(StrictModel):
     """A walk-in triage policy (``method: triage``), e.g. the shipped ``bank-lobby``."""
 
     name: str = Field(min_length=1)

@@ -52,10 +52,13 @@ def summary_arrays(data: Any, recency: Any = None, T: Any = None, *, min_rows: i
             Message("at least %(min_rows)s customer(s) needed to fit, got %(x)s", {"min_rows": min_rows, "x": len(x)})
         )
     checks = (
-        (~np.isfinite(x) | ~np.isfinite(t_x) | ~np.isfinite(big_t), "frequency, recency and T must be finite numbers"),
-        ((x < 0) | (x != np.floor(x)), "frequency must be a whole number ≥ 0"),
-        ((t_x < 0) | (t_x > big_t), "recency must be between 0 and T"),
-        ((x == 0) & (t_x != 0), "recency must be 0 when frequency is 0"),
+        (
+            ~np.isfinite(x) | ~np.isfinite(t_x) | ~np.isfinite(big_t),
+            Message("frequency, recency and T must be finite numbers"),
+        ),
+        ((x < 0) | (x != np.floor(x)), Message("frequency must be a whole number ≥ 0")),
+        ((t_x < 0) | (t_x > big_t), Message("recency must be between 0 and T")),
+        ((x == 0) & (t_x != 0), Message("recency must be 0 when frequency is 0")),
     )
     for bad, rule in checks:
         if bad.any():

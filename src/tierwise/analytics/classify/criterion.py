@@ -16,11 +16,12 @@ from typing import Any, NamedTuple
 import ibis
 import ibis.expr.types as ir
 
-from tierwise.analytics.classify.policy import UNCLASSIFIED, Text
+from tierwise.analytics.classify.policy import UNCLASSIFIED
 from tierwise.analytics.classify.reasons import ARROW, indicator_label, reason_list
 from tierwise.analytics.registry import Indicator
 from tierwise.errors import PolicyError
 from tierwise.i18n import N_, Language, Message, translate
+from tierwise.policy_schema import Text
 
 MISSING = N_("missing %(indicator)s")
 UNCLASSIFIED_LABEL = N_("unclassified")

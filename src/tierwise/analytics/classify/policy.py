@@ -22,33 +22,32 @@ from tierwise.analytics.classify.prospects import PROSPECT_INDICATORS
 from tierwise.analytics.classify.sections import (  # noqa: F401  (re-exported: the policy vocabulary)
     METHODS,
     UNCLASSIFIED,
-    Abc,
+    AbcCriterion,
     Bound,
     Cadence,
     ClassSpec,
     Condition,
     Criterion,
-    KMeans,
+    KMeansCriterion,
     MapEntry,
-    Mapping,
-    Quantiles,
-    Rfm,
-    Rules,
-    Scorecard,
+    MappingCriterion,
+    QuantilesCriterion,
+    RfmCriterion,
+    RulesCriterion,
+    ScorecardCriterion,
     Segment,
     Share,
-    Text,
-    Thresholds,
+    ThresholdsCriterion,
     Weighted,
-    _Strict,
 )
 from tierwise.analytics.registry import INDICATORS
 from tierwise.errors import IndicatorError
 from tierwise.i18n import Message
 from tierwise.policy_files import POLICY, invalid_policy, policy_mapping, read_policy_text, shipped_policy_files
+from tierwise.policy_schema import StrictModel, Text
 
 
-class Allocation(_Strict):
+class Allocation(StrictModel):
     """A salesperson's monthly time for one grade: how many accounts and how many days."""
 
     group: str
@@ -57,7 +56,7 @@ class Allocation(_Strict):
     days_per_month: float = Field(ge=0)
 
 
-class Policy(_Strict):
+class Policy(StrictModel):
     """A classification policy (see the module docstring)."""
 
     name: str = Field(min_length=1)
@@ -72,6 +71,8 @@ class Policy(_Strict):
     score_indicator: str | None = None  # or an indicator as the score (e.g. sales_12m)
     grace_runs: int = Field(0, ge=0)
     time_allocation: list[Allocation] | None = None
+    # the policy identifies key accounts: its best class is the key-account list (e.g. in the report)
+    key_accounts: bool = False
 
     @model_validator(mode="after")
     def _references(self) -> Policy:
@@ -155,11 +156,11 @@ def _class_references(crit: Any) -> list[tuple[str, str]]:
 
 
 def _indicator_references(crit: Any) -> list[str]:
-    if isinstance(crit, Rfm):
+    if isinstance(crit, RfmCriterion):
         return [crit.recency, crit.frequency, crit.monetary]
-    if isinstance(crit, Rules):
+    if isinstance(crit, RulesCriterion):
         return [c.indicator for c in crit.conditions]
-    if isinstance(crit, (Scorecard, KMeans)):
+    if isinstance(crit, (ScorecardCriterion, KMeansCriterion)):
         return [w.indicator for w in crit.indicators]
     return [crit.indicator]
 

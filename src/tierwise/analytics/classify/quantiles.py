@@ -45,13 +45,7 @@ def bin_index(position: ir.IntegerValue, n: ir.IntegerValue, shares: list[float]
 
 
 class Quantiles(Method):
-    """Equal-count bins (policy section ``method: quantiles``). Learns ``n_``, the customers with a value."""
-
-    def fit(self, indicators: ir.Table) -> Quantiles:
-        """Count the customers with a value (``n_``)."""
-        super().fit(indicators)
-        self.n_ = int(indicators[self.spec.indicator].count().execute())
-        return self
+    """Equal-count bins (policy section ``method: quantiles``). No learned state: positions are per run."""
 
     def prepare(self, t: ir.Table) -> ir.Table:
         """Add each customer's position and the number of customers with a value."""

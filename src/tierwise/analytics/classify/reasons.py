@@ -20,7 +20,7 @@ import ibis.expr.types as ir
 
 from tierwise.analytics.classify.prospects import PROSPECT_INDICATORS
 from tierwise.analytics.registry import INDICATORS, Indicator
-from tierwise.i18n import N_, Language, Message, translate
+from tierwise.i18n import N_, Formats, Language, Message, translate
 
 ARROW = " → "
 DAYS = N_("%(days)s days")
@@ -129,15 +129,11 @@ def format_constant(value: float | str, unit: str = "currency", lang: Language =
     """A bound from a policy as text: ``5000000`` → ``5,000,000``, ratio ``0.3`` → ``30%``."""
     if isinstance(value, str):
         return value
+    formats = Formats(lang)
     if unit == "ratio":
-        return f"{_trim(value * 100)}%"
-    text = _trim(value)
+        return formats.decimal(value * 100) + "%"
+    text = formats.decimal(value)
     return translate(Message(DAYS, {"days": text}), lang) if unit == "days" else text
-
-
-def _trim(value: float) -> str:
-    text = f"{value:,.6f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
 
 
 def indicator_label(name: str, lang: Language, override: dict[str, str] | None = None) -> str:

@@ -24,7 +24,7 @@ from tierwise.i18n import Message
 from tierwise.io.columns import TABLES
 from tierwise.io.demo import activity, population, purchases, text
 from tierwise.io.demo.localize import excel_amounts, localize
-from tierwise.io.demo.population import Window
+from tierwise.io.demo.population import HistorySpan
 from tierwise.io.writers import DatasetWriter
 
 SEGMENT_SIZE = 50_000
@@ -43,13 +43,13 @@ def schema(table: str) -> pa.Schema:
     return pa.schema([pa.field(c.name, _ARROW_TYPES[c.type]) for c in TABLES[table].columns])
 
 
-def window(end: date, years: int) -> Window:
+def window(end: date, years: int) -> HistorySpan:
     """The history window: ``years`` years ending on ``end`` (both days included)."""
     try:
         first = end.replace(year=end.year - years)
     except ValueError:  # 29 February
         first = end.replace(year=end.year - years, day=28)
-    return Window(start=(first - _EPOCH).days + 1, end=(end - _EPOCH).days)
+    return HistorySpan(start=(first - _EPOCH).days + 1, end=(end - _EPOCH).days)
 
 
 def generate_segments(
