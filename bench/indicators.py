@@ -58,6 +58,13 @@ def dataset(rows: int) -> Path:
     return folder
 
 
+def results_folder(folder: Path) -> Path:
+    """Where the contenders' tables go: beside the data set, not in it (every file in it is read as data)."""
+    out = folder.parent / f"{folder.name}-results"
+    out.mkdir(exist_ok=True)
+    return out
+
+
 def child(name: str, folder: Path, repeat: int, result: Path) -> None:
     """Run one contender ``repeat`` times in this process and print its timings as JSON."""
     import pyarrow.parquet as pq
@@ -146,15 +153,15 @@ def disagreements(reference: Path, other: Path) -> dict[str, int]:
 
 def check(folder: Path, results: dict[str, dict]) -> None:
     """Record, per contender, the cells where its last table differs from tierwise on DuckDB's."""
-    reference = folder / "result-tierwise-duckdb.parquet"
+    reference = results_folder(folder) / "result-tierwise-duckdb.parquet"
     for name, result in results.items():
         if (
             name != "tierwise-duckdb"
             and "error" not in result
             and reference.exists()
-            and (folder / f"result-{name}.parquet").exists()
+            and (results_folder(folder) / f"result-{name}.parquet").exists()
         ):
-            result["differs"] = disagreements(reference, folder / f"result-{name}.parquet")
+            result["differs"] = disagreements(reference, results_folder(folder) / f"result-{name}.parquet")
 
 
 def versions() -> str:
@@ -250,7 +257,7 @@ def main(argv: list[str] | None = None) -> None:
                 continue
             print(f"{rows:,} rows: {name} …", file=sys.stderr, flush=True)
             try:
-                r = measure(name, folder, args.repeat, folder / f"result-{name}.parquet")
+                r = measure(name, folder, args.repeat, results_folder(folder) / f"result-{name}.parquet")
             except RuntimeError as exc:  # one contender failing (out of memory, say) is a result, not the end
                 lines = str(exc).splitlines()
                 cause = next((ln for ln in reversed(lines) if "Error" in ln or "Exception" in ln), lines[-1])

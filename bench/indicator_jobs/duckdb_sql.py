@@ -144,4 +144,4 @@ def sql(job: Job) -> str:
 def run() -> Callable[[Job], pa.Table]:
     """One DuckDB connection (all cores); each run executes the query to Arrow."""
     con = duckdb_connection()
-    return lambda job: con.execute(sql(job)).fetch_arrow_table()
+    return lambda job: con.execute(sql(job)).to_arrow_table()

@@ -5,6 +5,7 @@ Create a ``Settings`` where the program starts and pass it down; nothing reads t
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Literal
 
@@ -26,10 +27,19 @@ class Settings(BaseSettings):
     duckdb_threads: int | None = Field(None, description="DuckDB worker threads; default all cores")
     duckdb_memory_limit: str | None = Field(None, description="DuckDB memory limit, e.g. '4GB'")
     duckdb_temp_directory: Path | None = Field(None, description="Where DuckDB spills when memory is short")
+    duckdb_extension_directory: Path | None = Field(
+        None, description="Where the shipped DuckDB extensions are linked (default: the user's cache folder)"
+    )
     spark_master: str = Field("local[*]", description="Spark master, e.g. local[*] or spark://host:7077")
     spark_remote: str | None = Field(None, description="Spark Connect URL, e.g. sc://host:15002")
     spark_driver_memory: str = Field(
         "4g", description="JVM heap of the Spark driver in local mode (Spark's own 1g runs out at ~400k customers)"
+    )
+    first_plausible_date: dt.date = Field(
+        dt.date(1900, 1, 1), description="Dates before this are errors in the data (a mistyped year)"
+    )
+    last_plausible_date: dt.date = Field(
+        dt.date(2100, 12, 31), description="Dates after this are errors in the data (a mistyped year)"
     )
     lang: Literal["en", "zh"] = Field("en", description="Language of messages, reasons and reports: en or zh")
     bilingual: bool = Field(False, description="Show the English of every error after the chosen language's")

@@ -120,6 +120,10 @@ class PolicyError(TierwiseError):
     """A policy file or policy name is invalid; the message names the field."""
 
 
+class UnknownPolicyError(PolicyError, UsageError):
+    """No shipped policy has the name given: a usage error (exit 2), as a wrong option value is."""
+
+
 class IndicatorError(TierwiseError):
     """An indicator was asked for that does not exist, or cannot be computed from the data given."""
 

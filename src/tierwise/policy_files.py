@@ -16,7 +16,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import ValidationError
 
-from tierwise.errors import PolicyError
+from tierwise.errors import PolicyError, UnknownPolicyError
 from tierwise.i18n import N_, Message
 
 SHIPPED_FOLDER = ("analytics", "policies")
@@ -106,7 +106,7 @@ def read_policy_text(ref: PolicyRef, kind: Message, shipped: Callable[[], list[s
             ) from None
     entry = resources.files("tierwise").joinpath(*SHIPPED_FOLDER, f"{ref.value}.yaml")
     if not entry.is_file():
-        raise PolicyError(
+        raise UnknownPolicyError(
             Message(
                 "no shipped %(kind)s named %(name_or_path)s; shipped: %(shipped)s; or pass the path of a YAML file",
                 {"kind": kind, "name_or_path": repr(ref.value), "shipped": ", ".join(shipped()) or "none"},

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import typer
 
-from tierwise.cli import COMMAND_MODULES, app
+from tierwise.cli import COMMAND_MODULES, SUMMARIES, app
 
 
 def test_every_registered_command_is_mapped_to_its_module() -> None:
@@ -32,6 +32,28 @@ def test_triage_runs_without_loading_the_analytics_libraries() -> None:
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_the_top_level_help_lists_every_command_without_importing_one() -> None:
+    code = (
+        "import sys\n"
+        "sys.argv = ['tierwise', '--help']\n"
+        "from tierwise.cli import main\n"
+        "main()\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('tierwise.cli.', 'typer', 'ibis', 'duckdb'))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    lines = done.stdout.strip().splitlines()
+    assert lines[-1] == "[]"
+    for name in COMMAND_MODULES:
+        assert any(line.split()[:1] == [name] for line in lines), name
+
+
+def test_each_listed_summary_is_how_the_command_describes_itself() -> None:
+    group = typer.main.get_group(app)
+    for name, summary in SUMMARIES.items():
+        own = " ".join((group.commands[name].help or "").split())
+        assert own.startswith(summary), (name, own)
+
+
 def _tierwise(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     code = f"import sys\nsys.argv = ['tierwise', *{list(args)!r}]\nfrom tierwise.cli import main\nmain()\n"
     environment = {k: v for k, v in os.environ.items() if not k.startswith("TIERWISE_")} | (env or {})
@@ -49,12 +71,13 @@ def test_an_error_is_shown_in_the_chosen_language_only(bad_data: Path) -> None:
     assert english.returncode == 1
     assert " ".join(english.stderr.split()) == (
         "error: The data set is invalid: 1 problem(s) found; nothing was loaded. "
-        "- 交易.csv, row 2, column 金额, value '12a': not a number"
+        "- 交易.csv, row 2, column 金额, value '12a': not a number (write e.g. 1234.50)"
     )
     chinese = _tierwise("check", str(bad_data), "--lang", "zh")
     assert chinese.returncode == 1
     assert " ".join(chinese.stderr.split()) == (
-        "错误： 数据无效：发现 1 个问题，未加载任何数据。 - 交易.csv，第 2 行，列 金额，值 '12a'：不是数字"
+        "错误： 数据无效：发现 1 个问题，未加载任何数据。 "
+        "- 交易.csv，第 2 行，列 金额，值 '12a'：不是数字（例如 1234.50）"
     )
     assert _tierwise("check", str(bad_data), env={"TIERWISE_LANG": "zh"}).stderr == chinese.stderr
 

@@ -122,9 +122,9 @@ def test_exit_code_2_for_an_unknown_language() -> None:
     assert "'fr' is not one of 'en', 'zh'" in result.output
 
 
-def test_exit_code_1_for_an_unknown_policy() -> None:
+def test_exit_code_2_for_an_unknown_policy() -> None:
     done = tierwise("triage", "--json", "{}", "--policy", "no-such-policy")
-    assert (done.returncode, done.stdout) == (1, "")
+    assert (done.returncode, done.stdout) == (2, "")  # a wrong option value: a usage error
     assert done.stderr == (
         "error: no shipped triage policy named 'no-such-policy'; shipped: bank-lobby; or pass the path of a YAML file\n"
     )

@@ -216,11 +216,11 @@ def test_the_message_is_shown_in_the_chosen_language(tmp_path: Path) -> None:
     with pytest.raises(DataValidationError) as info:
         read_dataset(tmp_path)
     assert info.value.render("zh") == (
-        "数据无效：发现 1 个问题，未加载任何数据。\n  - 交易.csv，第 2 行，列 金额，值 '12a'：不是数字"
+        "数据无效：发现 1 个问题，未加载任何数据。\n  - 交易.csv，第 2 行，列 金额，值 '12a'：不是数字（例如 1234.50）"
     )
     assert info.value.render("en") == (
         "The data set is invalid: 1 problem(s) found; nothing was loaded.\n"
-        "  - 交易.csv, row 2, column 金额, value '12a': not a number"
+        "  - 交易.csv, row 2, column 金额, value '12a': not a number (write e.g. 1234.50)"
     )
 
 

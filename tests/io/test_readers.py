@@ -140,9 +140,9 @@ def test_every_format_encoding_and_alias_reads_to_the_same_canonical_tables(tmp_
     VARIANTS[variant](tmp_path)
     data = read_dataset(tmp_path)
     assert data.tables == ["customers", "transactions"]
-    tx = data.relation("transactions").order("date").fetch_arrow_table().to_pydict()
+    tx = data.relation("transactions").order("date").to_arrow_table().to_pydict()
     assert {k: tx[k] for k in EXPECTED_TX} == EXPECTED_TX
-    customers = data.relation("customers").order("customer_id").fetch_arrow_table().to_pydict()
+    customers = data.relation("customers").order("customer_id").to_arrow_table().to_pydict()
     assert {k: customers[k] for k in EXPECTED_CUSTOMERS} == EXPECTED_CUSTOMERS
     # every canonical column is there, in order, typed; absent optional columns are NULL
     assert data.relation("transactions").columns[:9] == [c.name for c in TABLES["transactions"].columns]

@@ -176,7 +176,10 @@ def test_invalid_data_is_refused_with_the_problem_list_and_nothing_written(
     bad = write(tmp_path / "bad", customers=CUSTOMERS, transactions="customer_id,date,amount\nC1,2025-01-01,12a\n")
     with pytest.raises(DataValidationError) as caught:
         import_data(ctx, bad)
-    assert caught.value.problems[0].describe() == "transactions.csv, row 2, column amount, value '12a': not a number"
+    assert (
+        caught.value.problems[0].describe()
+        == "transactions.csv, row 2, column amount, value '12a': not a number (write e.g. 1234.50)"
+    )
     assert caught.value.problems[0].describe("zh").endswith("不是数字")
     assert rows(settings, "customers") == 0
     assert rows(settings, "imports") == 0

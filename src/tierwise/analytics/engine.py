@@ -81,7 +81,7 @@ class Engine:
                 out[table] = self.backend.table(table).select(*cols)
             else:
                 out[table] = self.scratch(
-                    table, dataset.relation(table).select(*[f'"{c}"' for c in cols]).fetch_arrow_table()
+                    table, dataset.relation(table).select(*[f'"{c}"' for c in cols]).to_arrow_table()
                 )
         return out
 

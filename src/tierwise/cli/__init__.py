@@ -31,6 +31,43 @@ COMMAND_MODULES = {
 }
 
 
+# what ``tierwise --help`` lists: the start of each command's own help (a test keeps them equal), so that
+# the list prints without importing any command
+SUMMARIES = {
+    "demo": "Generate a realistic demo data set",
+    "check": "Validate a data set",
+    "indicators": "Compute the indicator table",
+    "classify": "Classify every customer by a policy",
+    "policies": "List the shipped policies",
+    "policy": "Show one policy",
+    "pareto": "Pareto analysis of 12-month sales and profit",
+    "value": "Fit a customer-value model",
+    "triage": "Route one walk-in customer to the VIP, potential-VIP or ordinary flow",
+    "report": "Write the report of a data set",
+    "serve": "Serve the API",
+}
+ABOUT = "Which customers matter most, why, and what to do about each of them."
+
+
+def command_list() -> str:
+    """The top-level help: usage, what tierwise does, and every command with what it does."""
+    width = max(map(len, SUMMARIES))
+    lines = [
+        "Usage: tierwise [OPTIONS] COMMAND [ARGS]...",
+        "",
+        f"  {ABOUT}",
+        "",
+        "Options:",
+        "  --help  Show this message and exit.",
+        "",
+        "Commands:",
+        *(f"  {name.ljust(width)}  {SUMMARIES[name]}" for name in COMMAND_MODULES),
+        "",
+        "tierwise COMMAND --help shows a command's arguments and options.",
+    ]
+    return "\n".join(lines)
+
+
 def load_commands(name: str | None = None) -> None:
     """Register the command ``name`` (its module), or every command when ``name`` is not one of them."""
     modules = [COMMAND_MODULES[name]] if name in COMMAND_MODULES else dict.fromkeys(COMMAND_MODULES.values())
@@ -40,9 +77,12 @@ def load_commands(name: str | None = None) -> None:
 
 def main() -> None:
     """Entry point of the ``tierwise`` script."""
+    words = [w for w in sys.argv[1:] if not w.startswith("-")]
+    if not words and sys.argv[1:] in (["--help"], ["-h"]):
+        print(command_list())
+        return
     from tierwise.cli.application import run
 
-    words = [w for w in sys.argv[1:] if not w.startswith("-")]
     load_commands(words[0] if words else None)
     run()
 

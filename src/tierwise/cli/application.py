@@ -46,8 +46,25 @@ def settings() -> Settings:
 
 
 def service_context(engine: str | None = None) -> ServiceContext:
-    """The context services run in for this command: the settings, ``engine`` or the settings' one, as the system."""
-    return ServiceContext.system(settings(), engine=engine)
+    """The context services run in for this command: the settings, ``engine`` or the settings' one, as the
+    system; what reading the data did is printed on stderr as notes."""
+    return ServiceContext.system(settings(), engine=engine, notes=print_note)
+
+
+def print_note(note: Message) -> None:
+    """Print one note on what reading the data did (stderr, in the command's language)."""
+    lang = language()
+    label = translate(Message(N_("note:")), lang)
+    err_console.print(f"[cyan]{label}[/] {escape(translate(note, lang))}", highlight=False, soft_wrap=True)
+
+
+class TranslatedLog(logging.Filter):
+    """Log records whose message is a :class:`Message` are shown in the command's language."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, Message):
+            record.msg, record.args = translate(record.msg, language()), None
+        return True
 
 
 def pick_language(lang: str | None) -> str:
@@ -110,6 +127,8 @@ def run() -> None:
     The message is in the chosen language; with ``TIERWISE_BILINGUAL=1`` the English follows it.
     """
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(TranslatedLog())
     try:
         app()
     except TierwiseError as exc:

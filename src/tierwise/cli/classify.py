@@ -20,6 +20,7 @@ from tierwise.cli.application import (
     policy_ref,
     service_context,
 )
+from tierwise.cli.reading import MapOption, data_source
 from tierwise.errors import UsageError
 from tierwise.i18n import N_, Message, translate
 from tierwise.policy_files import PolicyRef
@@ -33,7 +34,6 @@ from tierwise.services.policies import (
     read_policy_yaml,
     shipped_policy_names,
 )
-from tierwise.services.sources import open_source
 
 policy_app = typer.Typer(help="Show one policy.", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
@@ -75,6 +75,7 @@ def classify_command(
     save: Annotated[
         bool, typer.Option("--save", help="Save the run and its assignments in the store (TIERWISE_DATABASE_URL).")
     ] = False,
+    header_map: MapOption = None,
 ) -> None:
     """Classify every customer by a policy: class, score, rank and the reasons, as of a date.
 
@@ -87,7 +88,7 @@ def classify_command(
     if what_if is not None:
         if save:
             raise UsageError(Message("--what-if saves nothing: leave out --save"))
-        _what_if(data, ref, what_if, as_of, lang, ctx, rows)
+        _what_if(data_source(data, header_map), ref, what_if, as_of, lang, ctx, rows)
         return
     check_out(out)
     saved_as = None
@@ -96,10 +97,10 @@ def classify_command(
         if save:
             from tierwise.services.runs import save_run  # the store (SQLAlchemy): only when saving
 
-            saved = save_run(ctx, open_source(data), ref, as_of=day, lang=lang)
+            saved = save_run(ctx, data_source(data, header_map), ref, as_of=day, lang=lang)
             result, saved_as = saved.result, saved.run
         else:
-            result = classify_dataset(ctx, open_source(data), ref, as_of=day, lang=lang)
+            result = classify_dataset(ctx, data_source(data, header_map), ref, as_of=day, lang=lang)
         if out is not None:
             write_result(result.assignments, out, lang=lang)
     p = result.policy
@@ -163,11 +164,11 @@ def _refuse_triage(ref: PolicyRef) -> None:
         )
 
 
-def _what_if(data: str, ref: PolicyRef, edited: str, as_of: dt.datetime | None, lang: str, ctx, rows: int) -> None:
+def _what_if(source, ref: PolicyRef, edited: str, as_of: dt.datetime | None, lang: str, ctx, rows: int) -> None:
     policy = ref.source
     with console.status(_("comparing %(policy)s with %(edited)s…", policy=policy, edited=edited)):
         moved, day = what_if_dataset(
-            ctx, open_source(data), ref, policy_ref(edited), as_of=as_of.date() if as_of else None, lang=lang
+            ctx, source, ref, policy_ref(edited), as_of=as_of.date() if as_of else None, lang=lang
         )
     directions = moved.column("direction").to_pylist()
     words = {"up": N_("%(n)s up"), "down": N_("%(n)s down"), "new": N_("%(n)s new"), "gone": N_("%(n)s gone")}
@@ -272,11 +273,12 @@ def pareto_command(
     as_of: AsOf = None,
     engine: EngineName = None,
     lang: LangOption = None,
+    header_map: MapOption = None,
 ) -> None:
     """Pareto analysis of 12-month sales and profit: Gini, top-20 % share, the 80/20 point, the whale curve."""
     ctx = service_context(engine)
     with console.status(_("computing the Pareto analysis…")):
-        s, curve, day = pareto_dataset(ctx, open_source(data), as_of=as_of.date() if as_of else None)
+        s, curve, day = pareto_dataset(ctx, data_source(data, header_map), as_of=as_of.date() if as_of else None)
     title = _(
         "Pareto analysis as of %(as_of)s · %(customers)s active customers",
         as_of=str(day),

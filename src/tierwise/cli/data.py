@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from tierwise.cli.application import LangOption, _, app, console, formats, language, service_context
+from tierwise.cli.application import LangOption, _, app, console, formats, language, print_note, service_context
+from tierwise.cli.reading import MapOption, data_source
 from tierwise.errors import DataValidationError
-from tierwise.i18n import translate
+from tierwise.i18n import Message, translate
 from tierwise.services.checking import check_data
-from tierwise.services.sources import open_source
 
 DataArg = Annotated[str, typer.Argument(help="A data set folder, one table file, or 'demo'.")]
 AsOfOption = Annotated[
@@ -27,12 +28,20 @@ def check(
     data: DataArg,
     as_of: AsOfOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    header_map: MapOption = None,
     lang: LangOption = None,
 ) -> None:
     """Validate a data set: rows, customers, date range and unknown columns per table, or every bad row."""
     as_of_date = as_of.date() if as_of else None
+    notes: list[Message] = []
+
+    def note(message: Message) -> None:
+        notes.append(message)
+        print_note(message)
+
     try:
-        described = check_data(service_context(), open_source(data), refuse_after=as_of_date)
+        ctx = replace(service_context(), notes=note)
+        described = check_data(ctx, data_source(data, header_map), refuse_after=as_of_date)
     except DataValidationError as exc:
         if not as_json:
             raise
@@ -60,7 +69,13 @@ def check(
         for t in described
     ]
     if as_json:
-        typer.echo(json.dumps({"valid": True, "tables": tables}, ensure_ascii=False, indent=2))
+        typer.echo(
+            json.dumps(
+                {"valid": True, "tables": tables, "notes": [translate(n, language()) for n in notes]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     grid = Table(title=_("%(data)s: valid", data=Path(data).name), title_justify="left")
     for header, right in (

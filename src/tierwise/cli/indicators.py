@@ -11,10 +11,10 @@ import typer
 from rich.table import Table
 
 from tierwise.cli.application import LangOption, _, app, check_out, console, formats, language, service_context
+from tierwise.cli.reading import MapOption, data_source
 from tierwise.i18n import Formats
 from tierwise.services.indicators import indicator_headers, indicator_table, indicator_unit
 from tierwise.services.output import write_result
-from tierwise.services.sources import open_source
 
 headers = indicator_headers
 # the columns shown on screen (those present); --out writes them all
@@ -74,6 +74,7 @@ def indicators(
     out: Annotated[Path | None, typer.Option("--out", help="Write the table to FILE.csv, .parquet or .xlsx.")] = None,
     lang: LangOption = None,
     rows: Annotated[int, typer.Option("--rows", help="Rows to show when not writing a file.")] = 20,
+    header_map: MapOption = None,
 ) -> None:
     """Compute the indicator table: one row per customer with sales, profit, orders, recency, receivables,
     traits and engagement, as of a date. Prints the top rows, or writes every row with --out."""
@@ -81,7 +82,9 @@ def indicators(
     lang = language()
     check_out(out)
     with console.status(_("computing indicators on %(engine)s…", engine=ctx.engine)) as status:
-        computed = indicator_table(ctx, open_source(data), as_of=as_of.date() if as_of else None, months=months)
+        computed = indicator_table(
+            ctx, data_source(data, header_map), as_of=as_of.date() if as_of else None, months=months
+        )
         result, day, engine = computed.table, computed.as_of, computed.engine
         if out is not None:
             status.update(_("writing %(path)s…", path=out))

@@ -9,11 +9,11 @@ from typing import Annotated, Literal
 import typer
 
 from tierwise.cli.application import LangOption, _, app, console, language, policy_ref, service_context
+from tierwise.cli.reading import MapOption, data_source
 from tierwise.i18n import translate
 from tierwise.reports import check_report_path, write_report
 from tierwise.reports.sections import TITLES as SECTION_TITLES
 from tierwise.services.report import DEFAULT_POLICIES, build_report_data
-from tierwise.services.sources import open_source
 
 DateOption = dt.datetime | None
 
@@ -36,6 +36,7 @@ def report_command(
     ] = None,
     lang: LangOption = None,
     engine: Annotated[Literal["duckdb", "spark"] | None, typer.Option("--engine", help="Analytics engine.")] = None,
+    header_map: MapOption = None,
     model: Annotated[
         Literal["bgnbd", "pareto", "mbgnbd"], typer.Option("--model", help="Customer-value model.")
     ] = "bgnbd",
@@ -52,7 +53,7 @@ def report_command(
     with console.status(_("computing the report…")):
         report = build_report_data(
             ctx,
-            open_source(data),
+            data_source(data, header_map),
             policies=policies,
             as_of=as_of.date() if as_of else None,
             compare=compare.date() if compare else None,

@@ -13,10 +13,10 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from tierwise.cli.application import LangOption, _, app, check_out, console, formats, service_context
+from tierwise.cli.reading import MapOption, data_source
 from tierwise.errors import UsageError
 from tierwise.i18n import N_, Message
 from tierwise.services.output import write_result
-from tierwise.services.sources import open_source
 from tierwise.services.value import FREQUENCIES, VALUE_MODELS, fit_customer_value
 
 #: what the progress line says at each step of the fit
@@ -83,6 +83,7 @@ def value(
         Path | None, typer.Option("--charts", help="With --calibration-end: write the holdout charts (PNG) here.")
     ] = None,
     rows: Annotated[int, typer.Option("--rows", help="Customers to show when not writing a file.")] = 10,
+    header_map: MapOption = None,
     lang: LangOption = None,
 ) -> None:
     """Fit a customer-value model (BG/NBD, Pareto/NBD or MBG/NBD with Gamma-Gamma spend): parameters with
@@ -112,7 +113,7 @@ def value(
         task = progress.add_task(_(first), total=None)
         result = fit_customer_value(
             ctx,
-            open_source(data),
+            data_source(data, header_map),
             model=model,
             horizon_days=horizon,
             discount_rate=discount,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pyarrow as pa
 
+from tierwise.i18n import Message
 from tierwise.io.columns import TABLES
 
 
@@ -25,6 +26,7 @@ class Dataset:
     sources: dict[str, str] = field(default_factory=dict)
     present_columns: dict[str, list[str]] = field(default_factory=dict)
     unknown_columns: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[Message] = field(default_factory=list)  # what reading did: tables recognised, rows skipped, units
 
     def __contains__(self, table: str) -> bool:
         return table in self.tables
@@ -37,7 +39,7 @@ class Dataset:
 
     def arrow(self, table: str) -> pa.Table:
         """The canonical table as an Arrow table (columnar; no Python object per row)."""
-        return self.relation(table).fetch_arrow_table()
+        return self.relation(table).to_arrow_table()
 
     def has_column(self, table: str, column: str) -> bool:
         """Whether the source of ``table`` had the canonical ``column`` (not just a NULL fill)."""
@@ -46,6 +48,30 @@ class Dataset:
     def row_count(self, table: str) -> int:
         """Number of rows of a table."""
         return self.con.sql(f'select count(*) from "{table}"').fetchone()[0]
+
+
+def require_tables(dataset: Dataset, needs: tuple[str, ...], command: str, label: str) -> None:
+    """Refuse a data set that lacks a table ``command`` needs, saying which file to add."""
+    from tierwise.errors import DataValidationError, Problem
+
+    missing = [t for t in needs if t not in dataset.tables]
+    if missing:
+        raise DataValidationError(
+            [
+                Problem(
+                    label,
+                    None,
+                    None,
+                    None,
+                    Message(
+                        "no %(table)s table: %(command)s needs it; add a %(table)s.csv (or %(zh)s.xlsx …) file to "
+                        "the data set",
+                        {"table": t, "command": command, "zh": TABLES[t].zh},
+                    ),
+                )
+                for t in missing
+            ]
+        )
 
 
 MAIN_DATE = {

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from tierwise.io.columns import FALSE_WORDS, TRUE_WORDS, ColumnType
 
-FULL_WIDTH = "０１２３４５６７８９，．－＋／：　"
-HALF_WIDTH = "0123456789,.-+/: "
+# full-width digits and punctuation, the Unicode minus and the spaces that exports put inside numbers
+# (no-break, thin, narrow no-break, ideographic), each as a person reads it
+FULL_WIDTH = "０１２３４５６７８９，．－＋／：　\u2212\u00a0\u2007\u2009\u202f"
+HALF_WIDTH = "0123456789,.-+/: -    "
+SHORT_DATE = "[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0-9]{1,2}"  # 24-7-22: which part is the year is a guess
 
 DATE_FORMATS = (
     "%Y-%m-%d",
@@ -40,8 +43,13 @@ def quote_literal(value: str) -> str:
 
 
 def is_blank(raw: str) -> str:
-    """Whether the text is NULL or only spaces (including the full-width space)."""
-    return f"coalesce(trim({raw}, ' \t\r\n\u3000'), '') = ''"
+    """Whether the text is NULL or only spaces (including the full-width and no-break spaces)."""
+    return f"coalesce(trim({raw}, ' \t\r\n\u3000\u00a0'), '') = ''"
+
+
+def short_year(raw: str) -> str:
+    """Whether the text is a date with a two-digit year (``24-7-22``), which no reader can take for sure."""
+    return f"regexp_full_match(trim({raw}), '{SHORT_DATE}')"
 
 
 def clean_text(raw: str) -> str:
@@ -99,7 +107,7 @@ def date_expr(raw: str) -> str:
     )
     slow = _let(clean_text(raw), "t", f"coalesce(CAST(try_strptime(t, {formats}) AS DATE), {serial})")
     fast = f"try_cast({raw} AS DATE)"
-    return f"CASE WHEN {fast} IS NOT NULL THEN {fast} ELSE {slow} END"
+    return f"CASE WHEN {short_year(raw)} THEN NULL WHEN {fast} IS NOT NULL THEN {fast} ELSE {slow} END"
 
 
 def bool_expr(raw: str) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -25,6 +25,7 @@ from tierwise.config import Settings
 from tierwise.errors import UsageError
 from tierwise.i18n import Message
 from tierwise.io.dataset import Dataset
+from tierwise.io.headers import HeaderMap
 from tierwise.io.readers import DEMO, dataset_from_arrow, read_dataset
 from tierwise.io.sources import discover
 
@@ -52,15 +53,18 @@ class FileSource:
 
     ``refuse_after``: when given, an event date after it is a validation error (``tierwise check
     --as-of``); computing commands leave it unset and cut the data at their as-of date instead.
+    ``header_map``: the user's own headers, per table, mapped to canonical columns (``--map``).
 
     The fingerprint is the SHA-256 of, for every table file the reader takes (sorted by name), its
     name, its size and the SHA-256 of its bytes: renaming, editing or adding a table file changes it,
-    touching a file's time or adding a file that holds no table does not. It reads every byte once
+    touching a file's time or adding a file that holds no table does not; a header map, when given, is
+    part of it (the same files read through another map are other data). It reads every byte once
     (about a second per GB); it is computed only when asked for (a saved run).
     """
 
     path: Path
     refuse_after: dt.date | None = None
+    header_map: HeaderMap | None = field(default=None, compare=False, hash=False)
 
     @property
     def label(self) -> str:
@@ -69,7 +73,7 @@ class FileSource:
 
     def open(self, settings: Settings) -> Dataset:
         """Read and validate the files (:func:`~tierwise.io.readers.read_dataset`)."""
-        return read_dataset(self.path, as_of=self.refuse_after, settings=settings)
+        return read_dataset(self.path, as_of=self.refuse_after, settings=settings, header_map=self.header_map)
 
     def files(self) -> list[Path]:
         """The table files the reader takes, sorted by name."""
@@ -89,6 +93,9 @@ class FileSource:
                 while block := handle.read(HASH_BLOCK):
                     inner.update(block)
             outer.update(f"{path.name}\0{path.stat().st_size}\0{inner.hexdigest()}\n".encode())
+        if self.header_map:
+            mapping = {table: dict(headers) for table, headers in self.header_map.items()}
+            outer.update(b"map\0" + json.dumps(mapping, sort_keys=True, ensure_ascii=False).encode())
         return outer.hexdigest()
 
 

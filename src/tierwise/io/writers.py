@@ -58,7 +58,7 @@ def nested_as_json(table: pa.Table) -> pa.Table:
     try:
         con.register("piece", table.select(nested))
         selects = ", ".join(f'to_json("{n.replace(chr(34), chr(34) * 2)}")::varchar' for n in nested)
-        json_text = con.sql(f"select {selects} from piece").fetch_arrow_table()
+        json_text = con.sql(f"select {selects} from piece").to_arrow_table()
     finally:
         con.close()
     for position, name in enumerate(nested):

@@ -34,7 +34,7 @@ def check_data(
     """
     if refuse_after is not None and isinstance(data, FileSource):
         data = replace(data, refuse_after=refuse_after)
-    dataset = open_dataset(data, ctx.settings)
+    dataset = open_dataset(data, ctx.settings, notes=ctx.notes)
     try:
         return [
             TableDescription(

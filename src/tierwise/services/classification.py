@@ -133,6 +133,24 @@ def policy_input(
         return prospect_indicators(tables["opportunities"], as_of), sales
     needed = [n for n in policy.indicators() if INDICATORS[n].group != "value"]
     present = [n for n in needed if INDICATORS[n].source in tables]
+    from_transactions = [n for n in needed if INDICATORS[n].source == "transactions" and n not in present]
+    if from_transactions or (not with_sales and any(INDICATORS[n].group == "value" for n in policy.indicators())):
+        names = ", ".join(from_transactions) or "the value models"
+        raise DataValidationError(
+            [
+                Problem(
+                    "transactions",
+                    None,
+                    None,
+                    None,
+                    Message(
+                        "no transactions table: policy %(policy)s classifies by %(names)s, computed from the "
+                        "purchases; add a transactions.csv (or 交易.xlsx …) file to the data set",
+                        {"policy": repr(policy.name), "names": names},
+                    ),
+                )
+            ]
+        )
     for name in needed:
         if name not in present:
             findings.append(MissingTable(name, INDICATORS[name].source))
@@ -180,7 +198,7 @@ def classify_dataset(
     lang = lang or ctx.settings.lang
     check_language(lang)
     chosen = resolve_policy(policy)
-    dataset = open_dataset(data, ctx.settings)
+    dataset = open_dataset(data, ctx.settings, notes=ctx.notes)
     eng = Engine.for_dataset(dataset, ctx.engine, ctx.settings)
     tables = eng.tables(dataset)
     day = resolve_as_of(tables, as_of)
@@ -221,7 +239,7 @@ def what_if_dataset(
                 {"before": repr(before.name), "after": repr(after.name)},
             )
         )
-    dataset = open_dataset(data, ctx.settings)
+    dataset = open_dataset(data, ctx.settings, notes=ctx.notes)
     eng = Engine.for_dataset(dataset, ctx.engine, ctx.settings)
     tables = eng.tables(dataset)
     day = resolve_as_of(tables, as_of)
@@ -264,11 +282,9 @@ def pareto_dataset(
     ctx: ServiceContext, data: DataSource | Dataset, *, as_of: dt.date | None = None, points: int = 100
 ) -> tuple[ParetoSummary, pa.Table, dt.date]:
     """The Pareto figures and curve of a data set's 12-month sales and profit, and the as-of date used."""
-    dataset = open_dataset(data, ctx.settings)
+    dataset = open_dataset(data, ctx.settings, needs=("transactions",), command="tierwise pareto", notes=ctx.notes)
     eng = Engine.for_dataset(dataset, ctx.engine, ctx.settings)
     tables = eng.tables(dataset)
-    if "transactions" not in tables:
-        raise UsageError(Message("the Pareto analysis needs a transactions table"))
     day = resolve_as_of(tables, as_of)
     indicators = compute_indicators(tables, day, names=[SALES, "profit_12m"])
     return pareto_summary(indicators), eng.to_pyarrow(pareto_curve(indicators, points=points)), day

@@ -71,7 +71,9 @@ class ServiceContext:
     """The request every service runs for.
 
     ``engine``: the analytics engine of computing services (``settings.engine`` unless the caller picks
-    one); ``sessions``: a factory of store sessions (``sessionmaker``) when a store is configured.
+    one); ``sessions``: a factory of store sessions (``sessionmaker``) when a store is configured;
+    ``notes``: told what reading a data set did (tables recognised, header rows, totals rows skipped),
+    e.g. printed by the CLI.
     """
 
     settings: Settings
@@ -80,6 +82,7 @@ class ServiceContext:
     clock: Callable[[], dt.datetime] = utc_now
     audit: AuditWriter | None = None
     sessions: Callable[[], Any] | None = field(default=None, repr=False)
+    notes: Callable[[Message], None] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINE_NAMES:

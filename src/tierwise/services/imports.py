@@ -122,7 +122,7 @@ def _store_rows_sql(dataset: Dataset, table: str) -> str:
 
 
 def _batches(dataset: Dataset, table: str) -> Iterator[pa.RecordBatch]:
-    reader = dataset.con.sql(_store_rows_sql(dataset, table)).fetch_record_batch(BATCH_ROWS)
+    reader = dataset.con.sql(_store_rows_sql(dataset, table)).to_arrow_reader(BATCH_ROWS)
     yield from reader
 
 

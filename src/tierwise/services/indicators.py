@@ -30,7 +30,7 @@ def indicator_table(
     ctx: ServiceContext, data: DataSource | Dataset, *, as_of: dt.date | None = None, months: int = 12
 ) -> IndicatorResult:
     """Every indicator for every customer of ``data`` as of ``as_of`` (default: the last transaction)."""
-    dataset = open_dataset(data, ctx.settings)
+    dataset = open_dataset(data, ctx.settings, needs=("transactions",), command="tierwise indicators", notes=ctx.notes)
     eng = Engine.for_dataset(dataset, ctx.engine, ctx.settings)
     tables = eng.tables(dataset)
     day = resolve_as_of(tables, as_of)

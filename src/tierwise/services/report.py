@@ -115,7 +115,7 @@ def build_report_data(
     check_language(lang)
     _ = gettext_for(lang)
     engine, settings = ctx.engine, ctx.settings
-    dataset = open_dataset(data, settings)
+    dataset = open_dataset(data, settings, needs=("transactions",), command="tierwise report", notes=ctx.notes)
     if dataset_name is None and not isinstance(data, Dataset):
         dataset_name = data.label
     policies = [p if isinstance(p, PolicyRef) else PolicyRef.shipped(p) for p in policies]

@@ -174,7 +174,7 @@ def _at_risk(
     from tierwise.value.atrisk import at_risk  # the value models load scipy: only when asked for
     from tierwise.value.clv import customer_value
 
-    dataset = open_dataset(data, ctx.settings)
+    dataset = open_dataset(data, ctx.settings, notes=ctx.notes)
     eng = Engine.for_dataset(dataset, ctx.engine, ctx.settings)
     tx = eng.tables(dataset)["transactions"]
     values = customer_value(tx, run.as_of)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from tierwise.analytics.engine import Engine
 from tierwise.analytics.summary import PERIOD_DAYS, summary
-from tierwise.errors import ModelError, UsageError
+from tierwise.errors import UsageError
 from tierwise.i18n import Message
 from tierwise.io.dataset import Dataset
 from tierwise.io.source import DataSource
@@ -92,9 +92,7 @@ def fit_customer_value(
     check_value_options(model, freq)
     say = progress or (lambda step, params: None)
     say("reading", {})
-    dataset = open_dataset(data, ctx.settings)
-    if "transactions" not in dataset.tables:
-        raise ModelError(Message("the data set has no transactions table: the value models need purchases"))
+    dataset = open_dataset(data, ctx.settings, needs=("transactions",), command="tierwise value", notes=ctx.notes)
     say("engine", {"engine": ctx.engine})
     eng = Engine.for_dataset(dataset, ctx.engine, ctx.settings)
     tx = eng.tables(dataset)["transactions"]

@@ -66,7 +66,7 @@ def assignment_rows(run_id: int, assignments: pa.Table) -> pa.Table:
     con = duckdb.connect()
     try:
         con.register("reasons_in", assignments.select(["reasons"]))
-        reasons = con.sql("SELECT to_json(reasons)::VARCHAR AS reasons FROM reasons_in").fetch_arrow_table()
+        reasons = con.sql("SELECT to_json(reasons)::VARCHAR AS reasons FROM reasons_in").to_arrow_table()
     finally:
         con.close()
     return pa.table(
@@ -116,7 +116,7 @@ def read_assignments(url: str, run_ids: Sequence[int], settings: Settings | None
             "SELECT run_id, customer_id, class, coalesce(computed_class, class) AS computed_class, label, score, "
             "rank, from_json(CAST(reasons AS VARCHAR), '[\"VARCHAR\"]') AS reasons "
             f"FROM {quote_ident(ATTACHED)}.assignments WHERE run_id IN ({wanted}) ORDER BY run_id, rank, customer_id"
-        ).fetch_arrow_table()
+        ).to_arrow_table()
     finally:
         con.close()
     out = {}

@@ -23,7 +23,8 @@ from tierwise.store.db import create_store_engine, public_label, store_url
 from tierwise.store.models import AuditEntry, Import, ImportFile
 from tierwise.store.schema import ensure_schema
 
-# the DuckDB extension that reads each kind of store (from the duckdb-ext-sqlite / duckdb-ext-postgres wheels)
+# the DuckDB extension that reads each kind of store (from the duckdb-extension-sqlite / -postgres wheels, linked
+# into DuckDB's layout by tierwise.io.connection.extension_directory)
 SCANNERS = {"sqlite": "sqlite", "postgresql": "postgres"}
 ATTACHED = "tierwise_store"
 

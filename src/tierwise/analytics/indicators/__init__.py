@@ -20,6 +20,7 @@ the group modules: :mod:`.trade`, :mod:`.finance`, :mod:`.engagement`, :mod:`.tr
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Mapping, Sequence
 
 import ibis
@@ -29,7 +30,9 @@ from tierwise.analytics.indicators import engagement, finance, trade, traits
 from tierwise.analytics.indicators.window import Window, months_before
 from tierwise.analytics.registry import INDICATORS, indicator
 from tierwise.errors import IndicatorError, UsageError
-from tierwise.i18n import Message
+from tierwise.i18n import N_, Message
+
+log = logging.getLogger(__name__)
 
 __all__ = ["DEPENDS", "Window", "compute_indicators", "computable", "months_before", "resolve_as_of"]
 
@@ -46,21 +49,64 @@ _DATE_COLUMN = {
 }
 
 
-def resolve_as_of(tables: Mapping[str, ir.Table], as_of: dt.date | None = None) -> dt.date:
+def resolve_as_of(tables: Mapping[str, ir.Table], as_of: dt.date | None = None, *, check: bool = True) -> dt.date:
     """The as-of date: ``as_of`` when given, else the latest transaction date.
 
     Without a transactions table (or with an empty one), the latest date of the other dated tables
-    (invoice, visit, complaint, survey dates); an error when there is no date at all.
+    (invoice, visit, complaint, survey dates); an error when there is no date at all. With ``check``, an
+    ``as_of`` before the first dated row is an error (there is nothing to assess), and one more than
+    :data:`AS_OF_GAP_DAYS` after the last dated row gets a warning that says by how many days.
     """
-    if as_of is not None:
-        return as_of.date() if isinstance(as_of, dt.datetime) else as_of
     order = ["transactions"] + [t for t in _DATE_COLUMN if t != "transactions"]
+    if as_of is not None:
+        as_of = as_of.date() if isinstance(as_of, dt.datetime) else as_of
+        if check:
+            _check_as_of(tables, as_of, order)
+        return as_of
     for names in (order[:1], order[1:]):
         latest = [tables[t][_DATE_COLUMN[t]].max().to_pyarrow().as_py() for t in names if t in tables]
         latest = [d for d in latest if d is not None]
         if latest:
             return max(latest)
     raise IndicatorError(Message("the data holds no dated rows; give an as-of date (--as-of YYYY-MM-DD)"))
+
+
+AS_OF_GAP_DAYS = 92  # an as-of date further than this after the last data is most likely a typo
+
+
+def _check_as_of(tables: Mapping[str, ir.Table], as_of: dt.date, order: list[str]) -> None:
+    for names in (order[:1], order[1:]):
+        spans = []
+        for t in (t for t in names if t in tables):
+            column = tables[t][_DATE_COLUMN[t]]
+            row = tables[t].aggregate(first=column.min(), last=column.max()).to_pyarrow().to_pylist()[0]
+            if row["first"] is not None:
+                spans.append((row["first"], row["last"], t))
+        if not spans:
+            continue
+        first, table = min((s[0], s[2]) for s in spans)
+        last = max(s[1] for s in spans)
+        first, last = (d.date() if isinstance(d, dt.datetime) else d for d in (first, last))
+        if as_of < first:
+            raise IndicatorError(
+                Message(
+                    "--as-of %(as_of)s is before the first %(table)s date (%(first)s): there is nothing to assess; "
+                    "give a date from %(first)s to %(last)s",
+                    {"as_of": str(as_of), "table": table, "first": str(first), "last": str(last)},
+                )
+            )
+        gap = (as_of - last).days
+        if gap > AS_OF_GAP_DAYS:
+            log.warning(
+                Message(
+                    N_(
+                        "--as-of %(as_of)s is %(days)s days after the last %(table)s date (%(last)s): every recency "
+                        "grows by that much and sales in the trailing windows shrink; check the date"
+                    ),
+                    {"as_of": str(as_of), "days": f"{gap:,}", "table": table, "last": str(last)},
+                )
+            )
+        return
 
 
 def computable(tables: Mapping[str, ir.Table]) -> list[str]:
@@ -142,7 +188,7 @@ def compute_indicators(
     if months < 1:
         raise UsageError(Message("months must be a whole number of at least 1, not %(months)s", {"months": months}))
     wanted = _wanted(tables, names)
-    window = Window(resolve_as_of(tables, as_of), months)
+    window = Window(resolve_as_of(tables, as_of, check=False), months)
     out = _customer_list(tables, window)
     if "customers" in tables:
         out = out.select("customer_id", *[c for c in traits.COLUMNS if c in wanted])

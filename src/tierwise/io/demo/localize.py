@@ -79,7 +79,7 @@ def excel_amounts(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
             selects = ", ".join(
                 f"CASE WHEN {c} IS NOT NULL THEN format('￥{{:,.2f}}', {c}) END AS {c}" for c in columns
             )
-            formatted = con.sql(f"SELECT {selects} FROM amounts").fetch_arrow_table()
+            formatted = con.sql(f"SELECT {selects} FROM amounts").to_arrow_table()
             con.unregister("amounts")
             for column in columns:
                 index = out[table].schema.get_field_index(column)

@@ -1,0 +1,229 @@
+"""Loading a workbook export (.xlsx, .xlsm, .xls, .xlsb, .ods) columnar, and HTML pages saved as .xls.
+
+fastexcel (calamine) hands each sheet over as Arrow columns of text: no Python code per cell. The sheet
+that holds the table is the first whose first rows name the table's columns; the header row is found the
+same way as in a CSV file. Excel error cells (``#N/A``, ``#DIV/0!`` …), which the readers turn into
+blanks, are found in the sheet's XML and named.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from tierwise.i18n import N_, Message
+from tierwise.io.headers import SCAN_ROWS, HeaderMap, find_header
+from tierwise.io.parsing import quote_ident
+from tierwise.io.sources import DATA, ROW, Loaded, SourceError, SourceFile, file_problem, header_problems
+
+ERROR_COLUMN = "__excel_error"  # per row: the first error cell, as 'header: #N/A'
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*>[^<]*</f>|<f[^>]*/>)?<v>([^<]*)</v>')
+
+
+def _text_table(batch: pa.RecordBatch | pa.Table) -> pa.Table:
+    table = pa.table(batch) if isinstance(batch, pa.RecordBatch) else batch
+    return pa.table([c.cast(pa.string()) for c in table.columns], names=[f"c{i}" for i in range(table.num_columns)])
+
+
+def _rows(table: pa.Table, count: int) -> list[list[str]]:
+    head = table.slice(0, count).to_pylist()
+    return [["" if v is None else str(v) for v in row.values()] for row in head]
+
+
+def load_workbook(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str, mapping: HeaderMap | None) -> Loaded:
+    """Load the sheet of a workbook that holds the table into ``name``, every column as text."""
+    path = source.path
+    with path.open("rb") as fh:
+        start = fh.read(512).lstrip()
+    if start[:1] == b"<" or start[:3] == b"\xef\xbb\xbf":
+        return _load_html(con, source, name, mapping)
+    import fastexcel
+
+    try:
+        reader = fastexcel.read_excel(str(path))
+        sheets = reader.sheet_names
+        if not sheets:
+            raise SourceError(file_problem(path, Message("the workbook has no sheets; save the table in it")))
+        chosen, header, table = None, None, None
+        for index in range(len(sheets)):
+            head = _text_table(
+                reader.load_sheet(
+                    index, header_row=None, skip_rows=0, n_rows=SCAN_ROWS + 2, dtypes="string", eager=True
+                )
+            )
+            guess = find_header(_rows(head, SCAN_ROWS + 2), source.tables, mapping)
+            if chosen is None or (guess.complete and not header.complete):
+                chosen, header = index, guess
+            if guess.complete:
+                break
+        table = _text_table(reader.load_sheet(chosen, header_row=None, skip_rows=0, dtypes="string", eager=True))
+    except SourceError:
+        raise
+    except (OSError, MemoryError):
+        raise
+    except Exception as exc:  # fastexcel raises its own error types for unreadable files
+        raise SourceError(
+            file_problem(
+                path,
+                Message(
+                    "cannot be read as an Excel workbook (%(detail)s); open it in Excel and save it again as .xlsx",
+                    {"detail": str(exc).splitlines()[0][:200]},
+                ),
+            )
+        ) from exc
+    sheet_name = sheets[chosen] if chosen else None  # said only when it is not the first sheet
+    if table.num_rows == 0:
+        raise SourceError(
+            file_problem(path, Message("the sheet %(sheet)s is empty (no header row)", {"sheet": repr(sheets[chosen])}))
+        )
+    loaded = Loaded.from_header(source, name, header, header.first + 1, sheet=sheet_name)
+    header_problems(loaded)
+    errors = (
+        _error_cells(path, chosen, header.data_start + 1, loaded.columns)
+        if path.suffix.lower()
+        in (
+            ".xlsx",
+            ".xlsm",
+        )
+        else {}
+    )
+    _register(con, name, table, loaded, errors)
+    return loaded
+
+
+def _register(
+    con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, loaded: Loaded, errors: dict[int, str]
+) -> None:
+    width = len(loaded.columns)
+    body = table.slice(loaded.header_row - 1 + loaded.header_rows)
+    columns = [body.column(i) if i < body.num_columns else pa.nulls(body.num_rows, pa.string()) for i in range(width)]
+    first = loaded.header_row + loaded.header_rows
+    data = pa.table(columns, names=loaded.columns)
+    if errors:
+        rows = sorted(errors)
+        marks = pa.table({"__r": pa.array(rows, pa.int64()), ERROR_COLUMN: pa.array([errors[r] for r in rows])})
+        con.register("__workbook_errors", marks)
+    con.register("__workbook", data)
+    con.execute(f"CREATE TABLE {quote_ident(name + DATA)} AS SELECT * FROM __workbook")
+    con.unregister("__workbook")
+    rowno = f"rowid + {first}"
+    if errors:
+        con.execute(f"CREATE TABLE {quote_ident(name + '__errors')} AS SELECT * FROM __workbook_errors")
+        con.unregister("__workbook_errors")
+        con.execute(
+            f"CREATE VIEW {quote_ident(name)} AS SELECT d.* EXCLUDE (__rid), e.{ERROR_COLUMN}, d.__rid AS {ROW} "
+            f"FROM (SELECT *, {rowno} AS __rid FROM {quote_ident(name + DATA)}) d "
+            f"LEFT JOIN {quote_ident(name + '__errors')} e ON e.__r = d.__rid"
+        )
+    else:
+        con.execute(f"CREATE VIEW {quote_ident(name)} AS SELECT *, {rowno} AS {ROW} FROM {quote_ident(name + DATA)}")
+
+
+def _column_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def _error_cells(path: Path, sheet: int, first_row: int, columns: list[str]) -> dict[int, str]:
+    """Row → ``'header: #N/A'`` for the first error cell of each data row of sheet ``sheet`` of an .xlsx."""
+    with zipfile.ZipFile(path) as archive:
+        names = sorted(
+            (n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)),
+            key=lambda n: int(re.search(r"\d+", n.rsplit("/", 1)[1]).group()),
+        )
+        if sheet >= len(names):
+            return {}
+        found: dict[int, str] = {}
+        tail, offset = b"", None
+        with archive.open(names[sheet]) as xml:
+            while chunk := xml.read(1 << 24):
+                data = tail + chunk
+                if offset is None:  # the readers start at the first used column
+                    dimension = re.search(rb'<dimension ref="([A-Z]+)', data)
+                    offset = _column_index(dimension.group(1)) if dimension else 0
+                if b't="e"' in data:
+                    for match in _ERROR_CELL.finditer(data):
+                        row, col = int(match.group(2)), _column_index(match.group(1)) - offset
+                        if row >= first_row and row not in found:
+                            header = columns[col] if col < len(columns) else match.group(1).decode()
+                            found[row] = f"{header}: {match.group(3).decode()}"
+                tail = data[-4096:]
+        return found
+
+
+class _Tables(HTMLParser):
+    """The cells of the first HTML table, row by row (ERP "Excel" exports are often such pages)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+        self._depth = 0
+        self._done = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._done:
+            return
+        if tag == "table":
+            self._depth += 1
+        elif tag == "tr" and self._depth:
+            self.rows.append([])
+        elif tag in ("td", "th") and self._depth and self.rows:
+            self._cell = []
+            span = dict(attrs).get("colspan")
+            self._span = int(span) if span and span.isdigit() else 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].extend([" ".join("".join(self._cell).split())] + [""] * (self._span - 1))
+            self._cell = None
+        elif tag == "table" and self._depth:
+            self._depth -= 1
+            self._done = self._depth == 0 and bool(self.rows)
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _load_html(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str, mapping: HeaderMap | None) -> Loaded:
+    raw = source.path.read_bytes()
+    charset = re.search(rb'charset=["\']?([A-Za-z0-9_-]+)', raw[:4096])
+    encoding = charset.group(1).decode() if charset else "utf-8"
+    try:
+        text = raw.decode("gb18030" if encoding.lower() in ("gbk", "gb2312") else encoding)
+    except (LookupError, UnicodeDecodeError):
+        text = raw.decode("gb18030", errors="replace")
+    parser = _Tables()
+    parser.feed(text)
+    if not parser.rows:
+        raise SourceError(
+            file_problem(
+                source.path,
+                Message("an HTML page, not a workbook, and it holds no table; export the data again as .xlsx or .csv"),
+            )
+        )
+    header = find_header(parser.rows, source.tables, mapping)
+    loaded = Loaded.from_header(source, name, header, header.first + 1)
+    loaded.notes.append(
+        Message(
+            N_("%(file)s: an HTML page saved as %(suffix)s; read its table"),
+            {"file": source.path.name, "suffix": source.path.suffix},
+        )
+    )
+    header_problems(loaded)
+    width = max(len(r) for r in parser.rows)
+    rows = [r + [""] * (width - len(r)) for r in parser.rows]
+    table = pa.table(
+        [pa.array([r[i] or None for r in rows], pa.string()) for i in range(width)],
+        names=[f"c{i}" for i in range(width)],
+    )
+    _register(con, name, table, loaded, {})
+    return loaded
