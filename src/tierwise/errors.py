@@ -144,3 +144,26 @@ class StoreError(TierwiseError):
         if not self.reasons:
             return head
         return head + translate(Message(N_(": ")), lang) + "; ".join(translate(r, lang) for r in self.reasons)
+
+
+# -- access control (security/ raises these; the API answers 401, 403, 404, 429) --
+
+
+class AuthenticationError(TierwiseError):
+    """The caller is not signed in, or the credentials given are wrong (never says which part was wrong)."""
+
+
+class PermissionDeniedError(TierwiseError):
+    """The caller is signed in but their role may not do this."""
+
+
+class NotFoundError(TierwiseError):
+    """The thing asked for does not exist, or the caller may not see it (the two look the same on purpose)."""
+
+
+class LockedOutError(TierwiseError):
+    """Too many failed attempts: refused until ``retry_after_seconds`` have passed."""
+
+    def __init__(self, message: Message | str, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds

@@ -1,5 +1,5 @@
 """The ``tierwise`` command line, one module per noun: data, demo, indicators, classify, value, triage, report,
-store (db), imports.
+store (db), imports, runs and serve.
 
 The ``tierwise`` script imports only the module of the command it runs, so that a quick command
 (``tierwise triage``) does not wait for the analytics libraries; ``--help`` and ``tierwise.cli.app``
@@ -27,6 +27,7 @@ COMMAND_MODULES = {
     "db": "store",
     "import": "imports",
     "runs": "runs",
+    "serve": "serve",
 }
 
 
