@@ -33,3 +33,13 @@ class Settings(BaseSettings):
     )
     lang: Literal["en", "zh"] = "en"
     store_url: str = Field("sqlite:///tierwise.db", description="SQLAlchemy URL of the store")
+    # alerts (tierwise alerts; see tierwise.archive.alerts for what each bound means)
+    alert_key_policies: list[str] = Field(
+        ["key-account"], description="Policies whose saved runs mark key accounts (a downgrade is an alert)"
+    )
+    alert_value_policy: str = Field("clv", description="Policy whose best class is the high-value customers")
+    alert_p_alive_below: float = Field(0.5, gt=0, le=1, description="A high-value customer under this P(alive)")
+    alert_complaint_open_days: int = Field(14, ge=0, description="A complaint unresolved more than this many days")
+    alert_receivable_overdue_days: int = Field(30, ge=0, description="An invoice unpaid this many days past due")
+    alert_csat_drop: int = Field(1, ge=1, description="A CSAT score this much lower than the previous survey")
+    alert_nps_drop: int = Field(2, ge=1, description="An NPS answer this much lower than the previous survey")
