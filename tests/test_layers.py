@@ -105,3 +105,9 @@ def test_the_layer_check_catches_an_upward_import(tmp_path: Path) -> None:
     bad.write_text("from ..analytics import engine\nimport sqlalchemy.orm\n")
     found = imported_modules(bad, package="tierwise.io")
     assert {"tierwise.analytics", "sqlalchemy.orm"} <= found
+
+
+def test_messages_sit_below_every_layer() -> None:
+    """i18n.py imports nothing of tierwise; errors.py imports only i18n (so every layer may use both)."""
+    assert sorted(m for m in imported_modules(PKG / "i18n.py") if m.startswith("tierwise")) == []
+    assert sorted(m for m in imported_modules(PKG / "errors.py") if m.startswith("tierwise")) == ["tierwise.i18n"]

@@ -31,7 +31,8 @@ class Settings(BaseSettings):
     spark_driver_memory: str = Field(
         "4g", description="JVM heap of the Spark driver in local mode (Spark's own 1g runs out at ~400k customers)"
     )
-    lang: Literal["en", "zh"] = "en"
+    lang: Literal["en", "zh"] = Field("en", description="Language of messages, reasons and reports: en or zh")
+    bilingual: bool = Field(False, description="Show the English of every error after the chosen language's")
     store_url: str = Field("sqlite:///tierwise.db", description="SQLAlchemy URL of the store")
     # alerts (tierwise alerts; see tierwise.archive.alerts for what each bound means)
     alert_key_policies: list[str] = Field(

@@ -2,17 +2,37 @@
 
 The CLI and the API each translate these to the user in exactly one place; library code raises them and
 never prints. ``exit_code`` follows DESIGN.md: 1 for invalid data or requests, 2 for usage errors.
+
+An error carries a :class:`~tierwise.i18n.Message` and is rendered in the user's language when shown
+(:meth:`TierwiseError.render`); ``str(error)`` is the English text, for logs and tracebacks:
+
+>>> err = UsageError(Message("unknown engine %(name)s", {"name": "'x'"}))
+>>> str(err)
+"unknown engine 'x'"
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tierwise.i18n import N_, Message, is_language, translate, unknown_language
+
 
 class TierwiseError(Exception):
-    """Base of every tierwise error."""
+    """Base of every tierwise error: a message shown in the user's language."""
 
     exit_code = 1
+
+    def __init__(self, message: Message | str = "") -> None:
+        self.text = message
+        super().__init__(message)
+
+    def render(self, lang: str = "en") -> str:
+        """The error text in ``lang``."""
+        return translate(self.text, lang)
+
+    def __str__(self) -> str:
+        return self.render("en")
 
 
 class UsageError(TierwiseError):
@@ -27,9 +47,16 @@ class ConfigurationError(TierwiseError):
     exit_code = 2
 
 
+def check_language(lang: str) -> str:
+    """``lang`` if tierwise speaks it (en, zh), else a usage error naming the choices."""
+    if not is_language(lang):
+        raise UsageError(unknown_language(lang))
+    return lang
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One offending cell or file in a data set, with the reason in English and Chinese.
+    """One offending cell or file in a data set, with the reason as a translatable message.
 
     ``row`` is the row number the user sees in the file (the header is row 1), or ``None`` when the
     problem concerns a whole file or column.
@@ -39,19 +66,19 @@ class Problem:
     row: int | None
     column: str | None
     value: str | None
-    reason: str
-    reason_zh: str
+    reason: Message
 
-    def describe(self) -> str:
-        """One readable line: ``file, row 7, column 金额, value 'abc': not a number / 不是数字``."""
-        parts = [self.file]
+    def describe(self, lang: str = "en") -> str:
+        """One readable line: ``file, row 7, column 金额, value 'abc': not a number`` (in ``lang``)."""
+        where: list[Message | str] = [self.file]
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            where.append(Message(N_("row %(row)s"), {"row": self.row}))
         if self.column is not None:
-            parts.append(f"column {self.column}")
+            where.append(Message(N_("column %(column)s"), {"column": self.column}))
         if self.value is not None:
-            parts.append(f"value {self.value!r}")
-        return f"{', '.join(parts)}: {self.reason} / {self.reason_zh}"
+            where.append(Message(N_("value %(value)s"), {"value": repr(self.value)}))
+        comma, colon = translate(Message(N_(", ")), lang), translate(Message(N_(": ")), lang)
+        return comma.join(translate(w, lang) for w in where) + colon + translate(self.reason, lang)
 
 
 @dataclass
@@ -66,22 +93,25 @@ class DataValidationError(TierwiseError):
     def __post_init__(self) -> None:
         if self.total is None:
             self.total = len(self.problems)
-        super().__init__(self.message())
+        super().__init__(self.headline())
 
-    def message(self) -> str:
-        """The error text: a headline, one line per problem (first 50), then how many more."""
-        head = (
-            f"The data set is invalid: {self.total} problem(s) found; nothing was loaded. "
-            f"/ 数据无效：发现 {self.total} 个问题，未加载任何数据。"
+    def headline(self) -> Message:
+        """The first line of the error: how many problems, and that nothing was loaded."""
+        return Message(
+            N_("The data set is invalid: %(total)s problem(s) found; nothing was loaded."), {"total": self.total}
         )
-        lines = [head] + ["  - " + p.describe() for p in self.problems[: self.shown]]
+
+    def render(self, lang: str = "en") -> str:
+        """The error text in ``lang``: a headline, one line per problem (first 50), then how many more."""
+        lines = [translate(self.headline(), lang)]
+        lines += ["  - " + p.describe(lang) for p in self.problems[: self.shown]]
         rest = self.total - min(self.shown, len(self.problems))
         if rest > 0:
-            lines.append(f"  … and {rest} more problem(s) / 另有 {rest} 个问题")
+            lines.append("  " + translate(Message(N_("… and %(rest)s more problem(s)"), {"rest": rest}), lang))
         return "\n".join(lines)
 
     def __str__(self) -> str:
-        return self.message()
+        return self.render("en")
 
 
 class PolicyError(TierwiseError):

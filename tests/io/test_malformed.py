@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
 
 from tierwise.errors import DataValidationError
+from tierwise.i18n import translate
 from tierwise.io.readers import read_dataset
 
 CUSTOMERS = "customer_id,name\nC1,Alpha\nC2,Beta\n"
@@ -204,9 +206,22 @@ def test_malformed_data_fails_naming_every_offending_cell(tmp_path: Path, case, 
     got = [(p.file, p.row, p.column, p.value) for p in error.problems]
     assert got == [e[:4] for e in expected]
     for problem, want in zip(error.problems, expected):
-        assert problem.reason.startswith(want[4]), problem.reason
-        assert problem.reason_zh  # every reason is also given in Chinese
+        assert problem.reason.english().startswith(want[4]), problem.reason
+        assert re.search("[\u4e00-\u9fff]", translate(problem.reason, "zh")), problem.reason  # and in Chinese
     assert "nothing was loaded" in str(error)
+
+
+def test_the_message_is_shown_in_the_chosen_language(tmp_path: Path) -> None:
+    (tmp_path / "交易.csv").write_text("客户编号,交易日期,金额\nC1,2024-01-01,12a\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as info:
+        read_dataset(tmp_path)
+    assert info.value.render("zh") == (
+        "数据无效：发现 1 个问题，未加载任何数据。\n  - 交易.csv，第 2 行，列 金额，值 '12a'：不是数字"
+    )
+    assert info.value.render("en") == (
+        "The data set is invalid: 1 problem(s) found; nothing was loaded.\n"
+        "  - 交易.csv, row 2, column 金额, value '12a': not a number"
+    )
 
 
 def test_the_message_lists_fifty_problems_then_a_count(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 import pyarrow as pa
 import pytest
 
+from tierwise.i18n import Message
 from tierwise.reports.model import (
     Account,
     AtRisk,
@@ -17,7 +18,6 @@ from tierwise.reports.model import (
     ClvTier,
     Finding,
     KeyAccounts,
-    Message,
     Migration,
     Pareto,
     ProspectGrade,

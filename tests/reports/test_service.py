@@ -11,8 +11,8 @@ from bs4 import BeautifulSoup
 from typer.testing import CliRunner
 
 from tierwise.cli import app
+from tierwise.i18n import translate
 from tierwise.io.readers import open_data
-from tierwise.reports.i18n import translate
 from tierwise.services.report import NO_COMPARE, NO_OPPORTUNITIES, NO_PROFIT, NO_RECEIVABLES, build_report_data
 
 CUSTOMERS = """客户编号,客户名称,客户经理

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
+from tierwise.config import Settings
 from tierwise.errors import TierwiseError
+from tierwise.i18n import N_, Message, bilingual, translate
 
 app = typer.Typer(
     name="tierwise",
@@ -25,16 +28,54 @@ err_console = Console(stderr=True)
 @app.callback()
 def _root() -> None:
     """Which customers matter most, why, and what to do about each of them."""
+    _chosen.clear()  # each command chooses its language anew
 
 
-EngineOption = typer.Option("duckdb", "--engine", help="Analytics engine: duckdb or spark.")
+#: the language of this command's output and errors, chosen once: ``--lang``, else ``TIERWISE_LANG``
+_chosen: dict[str, str] = {}
+
+
+def choose_language(given: str | None) -> str:
+    """The command's language: ``--lang`` when given, else the ``TIERWISE_LANG`` setting (default en)."""
+    _chosen["lang"] = given or Settings().lang
+    return _chosen["lang"]
+
+
+def language() -> str:
+    """The language chosen for this command (the setting's, before any ``--lang`` was read)."""
+    return _chosen.get("lang") or Settings().lang
+
+
+#: the ``--lang`` option every command that speaks takes
+LangOption = Annotated[
+    Literal["en", "zh"] | None,
+    typer.Option(
+        "--lang",
+        callback=choose_language,
+        help="Language of labels, reasons, messages and errors: en or zh (default: TIERWISE_LANG, else en).",
+    ),
+]
+
+
+def say(message: Message) -> str:
+    """``message`` in the chosen language, ready for the console."""
+    return translate(message, language())
 
 
 def run() -> None:
-    """Run the CLI: tierwise errors print their message and exit 1 (invalid data) or 2 (usage)."""
+    """Run the CLI: tierwise errors print their message and exit 1 (invalid data) or 2 (usage).
+
+    The message is in the chosen language; with ``TIERWISE_BILINGUAL=1`` the English follows it.
+    """
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         app()
     except TierwiseError as exc:
-        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        lang = language()
+        text = exc.render(lang)
+        if Settings().bilingual and lang != "en":
+            english = exc.render("en")
+            text = bilingual(exc.text, lang) if "\n" not in text else f"{text}\n\n{english}"
+        label = translate(Message(N_("error:")), lang)
+        err_console.print(f"[bold red]{label}[/] {escape(text)}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)

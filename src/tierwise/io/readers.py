@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from tierwise.config import Settings
 from tierwise.errors import DataValidationError, Problem, UsageError
+from tierwise.i18n import Message
 from tierwise.io.columns import TABLES, table_for_file_stem
 from tierwise.io.connection import duckdb_connection
 from tierwise.io.dataset import Dataset
@@ -32,7 +33,7 @@ def read_dataset(path: str | Path, as_of: dt.date | None = None, settings: Setti
     """Read and validate a data set folder (or a single table file).
 
     Returns the canonical tables, or raises one :class:`DataValidationError` listing every problem (file,
-    row as seen in the file, original header, value, reason in English and Chinese). With ``as_of``, no
+    row as seen in the file, original header, value, reason). With ``as_of``, no
     event date may lie after it. Nothing is kept when a read fails.
     """
     path = Path(path)
@@ -48,8 +49,7 @@ def read_dataset(path: str | Path, as_of: dt.date | None = None, settings: Setti
                         None,
                         None,
                         None,
-                        "no table files found (expected e.g. customers.csv, transactions.xlsx, 交易.csv)",
-                        "未找到数据表文件（例如 customers.csv、transactions.xlsx、交易.csv）",
+                        Message("no table files found (expected e.g. customers.csv, transactions.xlsx, 交易.csv)"),
                     )
                 ]
             )

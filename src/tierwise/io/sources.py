@@ -18,6 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from tierwise.errors import Problem
+from tierwise.i18n import Message
 from tierwise.io.columns import table_for_file_stem
 from tierwise.io.parsing import quote_ident, quote_literal
 
@@ -56,10 +57,10 @@ class SourceError(Exception):
 
 
 def file_problem(
-    path: Path, reason: str, reason_zh: str, row: int | None = None, column: str | None = None, value: str | None = None
+    path: Path, reason: Message, row: int | None = None, column: str | None = None, value: str | None = None
 ) -> Problem:
     """A problem about a file (or one place in it)."""
-    return Problem(path.name, row, column, value, reason, reason_zh)
+    return Problem(path.name, row, column, value, reason)
 
 
 def discover(folder: Path) -> tuple[list[SourceFile], list[Problem], list[str]]:
@@ -76,8 +77,10 @@ def discover(folder: Path) -> tuple[list[SourceFile], list[Problem], list[str]]:
             problems.append(
                 file_problem(
                     path,
-                    f"a second file for the {table} table (first: {found[table].path.name})",
-                    f"{table} 表有第二个文件（第一个：{found[table].path.name}）",
+                    Message(
+                        "a second file for the %(table)s table (first: %(first)s)",
+                        {"table": table, "first": found[table].path.name},
+                    ),
                 )
             )
             continue
@@ -103,15 +106,17 @@ def detect_encoding(path: Path) -> str:
     if bad:
         line, hexbytes = bad
         hint = (
-            "the file starts with a UTF-8 mark but is not UTF-8"
+            Message("the file starts with a UTF-8 mark but is not UTF-8")
             if encoding == "utf-8-sig"
-            else f"the text is neither UTF-8 nor GBK ({encoding})"
+            else Message("the text is neither UTF-8 nor GBK (%(encoding)s)", {"encoding": encoding})
         )
         raise SourceError(
             file_problem(
                 path,
-                f"cannot decode bytes {hexbytes}: {hint}; save it as UTF-8 or GBK",
-                f"无法解码字节 {hexbytes}：文件编码既不是所标记的编码，也不是 UTF-8 或 GBK；请另存为 UTF-8 或 GBK",
+                Message(
+                    "cannot decode bytes %(bytes)s: %(hint)s; save it as UTF-8 or GBK",
+                    {"bytes": hexbytes, "hint": hint},
+                ),
                 row=line,
             )
         )
@@ -160,7 +165,7 @@ def load_csv(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str) -> N
     """
     path = source.path
     if path.stat().st_size == 0:
-        raise SourceError(file_problem(path, "the file is empty (no header row)", "文件为空（没有表头行）"))
+        raise SourceError(file_problem(path, Message("the file is empty (no header row)")))
     encoding = detect_encoding(path)
     with tempfile.TemporaryDirectory(prefix="tierwise-") as tmp:
         readable = path
@@ -173,8 +178,7 @@ def load_csv(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str) -> N
             raise SourceError(
                 file_problem(
                     path,
-                    "the first line is empty; it must hold the column headers",
-                    "第一行为空；第一行必须是列标题",
+                    Message("the first line is empty; it must hold the column headers"),
                     row=1,
                 )
             )
@@ -196,12 +200,13 @@ def csv_problem(path: Path, message: str) -> Problem:
     line = re.search(r"Line: (\d+)", message)
     columns = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message)
     if columns:
-        reason = f"{columns.group(2)} fields where the header has {columns.group(1)}"
-        reason_zh = f"该行有 {columns.group(2)} 个字段，表头有 {columns.group(1)} 个"
+        reason = Message(
+            "%(found)s fields where the header has %(expected)s",
+            {"found": columns.group(2), "expected": columns.group(1)},
+        )
     else:
-        reason = "cannot be read as CSV: " + message.splitlines()[0]
-        reason_zh = "无法作为 CSV 文件读取"
-    return file_problem(path, reason, reason_zh, row=int(line.group(1)) if line else None)
+        reason = Message("cannot be read as CSV: %(detail)s", {"detail": message.splitlines()[0]})
+    return file_problem(path, reason, row=int(line.group(1)) if line else None)
 
 
 def _csv_columns(header: str, delim: str) -> str:
@@ -235,12 +240,10 @@ def load_xlsx(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str) -> 
         rows = sheet.to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises its own error types
         raise SourceError(
-            file_problem(path, f"cannot be read as an Excel workbook: {exc}", "无法作为 Excel 工作簿读取")
+            file_problem(path, Message("cannot be read as an Excel workbook: %(detail)s", {"detail": str(exc)}))
         ) from exc
     if not rows or not any(str(v).strip() for v in rows[0]):
-        raise SourceError(
-            file_problem(path, "the first sheet is empty (no header row)", "第一个工作表为空（没有表头行）")
-        )
+        raise SourceError(file_problem(path, Message("the first sheet is empty (no header row)")))
     headers = unique_headers([str(v).strip() for v in rows[0]])
     body = rows[1:]
     columns = {h: [_cell_text(r[i]) if i < len(r) else None for r in body] for i, h in enumerate(headers)}
@@ -274,7 +277,7 @@ def load_parquet(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str) 
         con.execute(f"SELECT * FROM {quote_ident(name)} LIMIT 0")
     except duckdb.Error as exc:
         raise SourceError(
-            file_problem(path, f"cannot be read as Parquet: {exc}".splitlines()[0], "无法作为 Parquet 文件读取")
+            file_problem(path, Message("cannot be read as Parquet: %(detail)s", {"detail": str(exc).splitlines()[0]}))
         ) from exc
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from tierwise.errors import Problem
+from tierwise.i18n import Message
 from tierwise.io.columns import TABLES, VALUE_MAPS, Column, canonical_column
 from tierwise.io.parsing import SQL_TYPES, is_blank, quote_ident, typed_expr
 from tierwise.io.sources import ROW
@@ -50,10 +51,10 @@ _NATIVE = {  # DuckDB types that need no parsing for a canonical type
 }
 
 _TYPE_REASONS = {
-    "float": ("not a number", "不是数字"),
-    "int": ("not a whole number", "不是整数"),
-    "date": ("not a date (write e.g. 2024-01-31)", "不是日期（例如 2024-01-31）"),
-    "bool": ("not yes/no (write e.g. yes, no, 是, 否)", "不是“是/否”"),
+    "float": Message("not a number"),
+    "int": Message("not a whole number"),
+    "date": Message("not a date (write e.g. 2024-01-31)"),
+    "bool": Message("not yes/no (write e.g. yes, no, 是, 否)"),
 }
 
 
@@ -91,8 +92,9 @@ def map_headers(table: str, headers: list[str], file: str) -> tuple[dict[str, st
                     1,
                     header,
                     None,
-                    f"a second column for {name} (first: {mapping[name]!r})",
-                    f"{name} 列重复（第一个：{mapping[name]!r}）",
+                    Message(
+                        "a second column for %(name)s (first: %(first)s)", {"name": name, "first": repr(mapping[name])}
+                    ),
                 )
             )
         else:
@@ -138,8 +140,10 @@ def check_file(
                     None,
                     f"{name} ({col.zh})",
                     None,
-                    f"required column missing (accepted headers: {', '.join((name, col.zh, *col.aliases))})",
-                    f"缺少必填列（可用列名：{col.zh}、{name}）",
+                    Message(
+                        "required column missing (accepted headers: %(headers)s)",
+                        {"headers": ", ".join((name, col.zh, *col.aliases))},
+                    ),
                 )
             ]
         )
@@ -150,9 +154,7 @@ def check_file(
     }
     rows = con.execute(f"SELECT count(*) FROM {quote_ident(view)}").fetchone()[0]
     if rows == 0 and table in MUST_HAVE_ROWS:
-        result.add(
-            [Problem(file, None, None, None, "the file has a header but no data rows", "文件只有表头，没有数据行")]
-        )
+        result.add([Problem(file, None, None, None, Message("the file has a header but no data rows"))])
         return result
     typed = view + TYPED
     parsed = ", ".join(f"{expr} AS {quote_ident(TYPED + name)}" for name, expr in exprs.items())
@@ -167,29 +169,30 @@ def check_file(
         raw = f"CAST({quote_ident(header)} AS VARCHAR)"
         value = quote_ident(TYPED + col.name)
         blank = is_blank(raw)
-        checks: list[tuple[str, str, str]] = []
+        checks: list[tuple[str, Message]] = []
         if col.required:
-            checks.append((blank, "required value is empty", "必填值为空"))
+            checks.append((blank, Message("required value is empty")))
         if col.type != "string" or (table, col.name) in VALUE_MAPS:
             reason = _TYPE_REASONS.get(col.type)
             if reason is None:
                 allowed = sorted(set(VALUE_MAPS[(table, col.name)].values()))
                 zh_words = [k for k in VALUE_MAPS[(table, col.name)] if not k.isascii()]
-                reason = (f"not one of: {', '.join(allowed)}", f"不是以下之一：{'、'.join(zh_words or allowed)}")
-            checks.append((f"NOT ({blank}) AND {value} IS NULL", *reason))
+                reason = Message("not one of: %(choices)s", {"choices": ", ".join(allowed + zh_words)})
+            checks.append((f"NOT ({blank}) AND {value} IS NULL", reason))
         if (table, col.name) in RANGES:
             lo, hi = RANGES[(table, col.name)]
-            checks.append((f"{value} NOT BETWEEN {lo} AND {hi}", f"out of range {lo}–{hi}", f"超出范围 {lo}–{hi}"))
+            checks.append(
+                (f"{value} NOT BETWEEN {lo} AND {hi}", Message("out of range %(lo)s–%(hi)s", {"lo": lo, "hi": hi}))
+            )
         if as_of is not None and col.name in EVENT_DATES.get(table, ()):
             checks.append(
                 (
                     f"{value} > DATE '{as_of.isoformat()}'",
-                    f"date after the as-of date {as_of.isoformat()}",
-                    f"日期晚于评估日 {as_of.isoformat()}",
+                    Message("date after the as-of date %(as_of)s", {"as_of": as_of.isoformat()}),
                 )
             )
-        for condition, reason, reason_zh in checks:
-            _collect(con, result, typed, header, raw, condition, reason, reason_zh)
+        for condition, reason in checks:
+            _collect(con, result, typed, header, raw, condition, reason)
     if spec.key and spec.key in mapping:
         _check_duplicates(con, result, typed, mapping[spec.key], quote_ident(TYPED + spec.key))
     others = ", ".join(quote_ident(h) for h in unknown)
@@ -209,15 +212,14 @@ def _collect(
     header: str,
     raw: str,
     condition: str,
-    reason: str,
-    reason_zh: str,
+    reason: Message,
 ) -> None:
     rows = con.execute(
         f"SELECT {ROW}, {raw}, count(*) OVER () FROM {quote_ident(view)} WHERE {condition} ORDER BY {ROW} LIMIT {LIMIT}"
     ).fetchall()
     if rows:
         result.add(
-            [Problem(result.file, r[0], header, r[1] if r[1] is not None else "", reason, reason_zh) for r in rows],
+            [Problem(result.file, r[0], header, r[1] if r[1] is not None else "", reason) for r in rows],
             rows[0][2],
         )
 
@@ -237,8 +239,7 @@ def _check_duplicates(con: duckdb.DuckDBPyConnection, result: Checked, view: str
                     r[0],
                     header,
                     r[1],
-                    f"duplicate id (first at row {r[2]})",
-                    f"编号重复（首次出现在第 {r[2]} 行）",
+                    Message("duplicate id (first at row %(first)s)", {"first": r[2]}),
                 )
                 for r in rows
             ],
@@ -268,8 +269,7 @@ def check_customer_references(
                         r[0],
                         headers[table],
                         r[1],
-                        f"unknown customer (not in {checked['customers'].file})",
-                        f"客户编号在 {checked['customers'].file} 中不存在",
+                        Message("unknown customer (not in %(file)s)", {"file": checked["customers"].file}),
                     )
                     for r in rows
                 ],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tierwise.reports.i18n import Formats, gettext_for
+from tierwise.i18n import Formats, gettext_for
 from tierwise.reports.model import ClassDistribution, Clv, Migration, Pareto, Prospects, ReportData, Rfm
 
 PALETTE = ["#1f4e79", "#2e86c1", "#17a589", "#f0b429", "#d9534f", "#7d5ba6", "#8c9aa8", "#5dade2"]

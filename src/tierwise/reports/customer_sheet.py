@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from xlsxwriter.worksheet import Worksheet
 
 from tierwise.analytics.registry import INDICATORS
-from tierwise.reports.i18n import N_, gettext_for
+from tierwise.i18n import N_, gettext_for
 from tierwise.reports.workbook import MAX_WIDTH, Formats, text_width
 
 CHUNK_ROWS = 65_536

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from xlsxwriter.workbook import Workbook
 
+from tierwise.errors import check_language
+from tierwise.i18n import N_, gettext_for, translate
 from tierwise.reports.customer_sheet import fill_customer_sheet, write_customers
-from tierwise.reports.i18n import N_, check_lang, gettext_for, translate
 from tierwise.reports.model import ReportData
 from tierwise.reports.sections import section_titles
 from tierwise.reports.workbook import Formats, SheetBuffer
@@ -44,7 +45,7 @@ def sheet_name(title: str) -> str:
 
 def write_excel(report: ReportData, path: str | Path) -> Path:
     """Write the report as an ``.xlsx`` workbook at ``path`` and return the path."""
-    lang = check_lang(report.lang)
+    lang = check_language(report.lang)
     path = Path(path)
     book = Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False, "nan_inf_to_errors": True})
     book.set_properties({"title": report.title, "subject": report.dataset, "comments": "tierwise"})

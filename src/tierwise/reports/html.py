@@ -15,8 +15,9 @@ from pathlib import Path
 
 import jinja2
 
+from tierwise.errors import check_language
+from tierwise.i18n import Formats, gettext_for, translate, translations
 from tierwise.reports.charts import all_charts
-from tierwise.reports.i18n import Formats, check_lang, gettext_for, translate, translations
 from tierwise.reports.model import SECTIONS, ReportData
 from tierwise.reports.sections import section_titles
 
@@ -65,7 +66,7 @@ def _environment(lang: str) -> jinja2.Environment:
 
 def render_html(report: ReportData) -> str:
     """The report as one HTML document in ``report.lang`` (``en`` or ``zh``)."""
-    lang = check_lang(report.lang)
+    lang = check_language(report.lang)
     env = _environment(lang)
     titles = section_titles(lang)
     _ = gettext_for(lang)

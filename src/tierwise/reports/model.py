@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 import pyarrow as pa
+
+from tierwise.i18n import Message
 
 #: Section keys, in the order the report shows them.
 SECTIONS = (
@@ -33,22 +34,13 @@ SECTIONS = (
 
 
 @dataclass(frozen=True)
-class Message:
-    """A translatable text: ``msgid`` is the English text in the catalogue, with ``%(name)s`` slots.
+class Finding:
+    """One data-quality finding: what was found and how many customers or rows it concerns.
 
-    >>> Message("no {table} table", {"table": "receivables"}).params["table"]
-    'receivables'
+    ``message`` is a :class:`Message`, or a text already in the report's language (a reason).
     """
 
-    msgid: str
-    params: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One data-quality finding: what was found and how many customers or rows it concerns."""
-
-    message: Message
+    message: Message | str
     count: int
     severity: str = "info"  # info | warning
 

@@ -24,7 +24,6 @@ from tierwise.reports.model import (
     ClassRow,
     Finding,
     KeyAccounts,
-    Message,
     ProspectGrade,
     Prospects,
     Rfm,
@@ -78,9 +77,8 @@ def class_distribution(
         text = pc.binary_join(pc.cast(unclassified.column("reasons"), pa.list_(pa.string())), "; ")
         counts = pc.value_counts(text).to_pylist()
         counts.sort(key=lambda c: (-c["counts"], c["values"] or ""))
-        reasons = [
-            Finding(Message("%(reason)s", {"reason": c["values"] or "–"}), c["counts"], "warning") for c in counts[:5]
-        ]
+        # the reasons are already in the report's language (the engine wrote them)
+        reasons = [Finding(c["values"] or "–", c["counts"], "warning") for c in counts[:5]]
     return ClassDistribution(
         policy=policy.name,
         version=str(policy.version),

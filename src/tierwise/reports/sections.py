@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tierwise.reports.i18n import N_, gettext_for
+from tierwise.i18n import N_, gettext_for
 
 #: section key → English title (a catalogue message id)
 TITLES = {

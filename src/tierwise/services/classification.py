@@ -33,6 +33,7 @@ from tierwise.analytics.pareto import ParetoSummary, pareto_curve, pareto_summar
 from tierwise.analytics.registry import INDICATORS
 from tierwise.config import Settings
 from tierwise.errors import DataValidationError, Problem, UsageError
+from tierwise.i18n import Message
 from tierwise.io.dataset import Dataset
 from tierwise.io.readers import open_data
 
@@ -87,9 +88,10 @@ def policy_input(
                         None,
                         None,
                         None,
-                        f"policy {policy.name!r} grades prospects from the opportunities "
-                        "table, which the data set lacks",
-                        f"方案 {policy.name} 需要商机表（opportunities），数据集中没有",
+                        Message(
+                            "policy %(policy)s grades prospects from the opportunities table, which the data set lacks",
+                            {"policy": repr(policy.name)},
+                        ),
                     )
                 ]
             )

@@ -26,15 +26,14 @@ from tierwise.analytics.indicators import compute_indicators, resolve_as_of
 from tierwise.analytics.pareto import pareto_curve, pareto_summary
 from tierwise.analytics.registry import INDICATORS
 from tierwise.config import Settings
-from tierwise.errors import ModelError
+from tierwise.errors import ModelError, check_language
+from tierwise.i18n import N_, Message, gettext_for
 from tierwise.io.dataset import Dataset
 from tierwise.reports import section_builders as build
-from tierwise.reports.i18n import N_, check_lang, gettext_for
 from tierwise.reports.model import (
     Clv,
     ClvTier,
     Finding,
-    Message,
     Migration,
     Pareto,
     ReportData,
@@ -102,7 +101,7 @@ def build_report_data(
     ``policies`` names the classification policies to show (shipped names or YAML paths); ``compare``
     adds the class migration from that date. ``engine`` picks DuckDB or Spark for the indicators.
     """
-    check_lang(lang)
+    check_language(lang)
     _ = gettext_for(lang)
     eng = Engine.for_dataset(dataset, engine, settings)
     tables = eng.tables(dataset)

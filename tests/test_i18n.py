@@ -1,4 +1,4 @@
-"""The zh-CN catalogue covers every report text, and numbers and dates follow each language."""
+"""The one zh-CN catalogue covers every message the code uses, and numbers and dates follow each language."""
 
 from __future__ import annotations
 
@@ -7,31 +7,28 @@ import re
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir, extract_from_file
+from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from tierwise.errors import UsageError
-from tierwise.reports.i18n import Formats, catalogue_path, gettext_for, translate
-from tierwise.reports.model import Message
+from tierwise.errors import UsageError, check_language
+from tierwise.i18n import Formats, Message, catalogue_path, gettext_for, translate
 
-SRC = Path(__file__).resolve().parents[2] / "src" / "tierwise"
-KEYWORDS = {"_": None, "N_": None}
+SRC = Path(__file__).resolve().parents[1] / "src" / "tierwise"
+#: gettext's names and the Message constructor: each takes the English message id as first argument
+KEYWORDS = {"_": None, "N_": None, "Message": None}
 
 
 def extracted_ids() -> set[str]:
-    """Every message id used by the report templates, renderers, report service and command."""
-    ids = {
+    """Every message id the code and templates use, read by Babel's extractor from the whole package."""
+    return {
         msg
         for _f, _l, msg, _c, _x in extract_from_dir(
-            str(SRC / "reports"),
-            method_map=[("templates/**.html", "jinja2.ext:babel_extract"), ("**.py", "python")],
-            options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n"}},
+            str(SRC),
+            method_map=[("**/templates/**.html", "jinja2.ext:babel_extract"), ("**.py", "python")],
+            options_map={"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}},
             keywords=KEYWORDS,
         )
     }
-    for path in (SRC / "services" / "report.py", SRC / "cli" / "report.py"):
-        ids |= {msg for _l, msg, _c, _x in extract_from_file("python", str(path), keywords=KEYWORDS)}
-    return ids
 
 
 def catalogue():
@@ -98,5 +95,7 @@ def test_formats(lang: str, expected: list[str]) -> None:
 
 
 def test_an_unknown_language_is_a_usage_error() -> None:
-    with pytest.raises(UsageError, match="unknown report language 'fr'; choose one of en, zh"):
+    with pytest.raises(UsageError, match="unknown language 'fr'; choose one of en, zh"):
+        check_language("fr")
+    with pytest.raises(ValueError, match="unknown language 'fr'"):
         Formats("fr")
