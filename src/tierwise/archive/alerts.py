@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from tierwise.i18n import N_, Message
+
 
 class AlertKind(StrEnum):
     """The kinds of alert, in the order the list shows them."""
@@ -40,31 +42,31 @@ class AlertKind(StrEnum):
 
 
 K = AlertKind
-#: kind → (the fact, how to clear it): English texts with ``%(name)s`` slots filled from ``Alert.params``
+#: kind → (the fact, how to clear it): message ids with ``%(name)s`` slots filled from ``Alert.params``
 TEXTS: dict[AlertKind, tuple[str, str]] = {
     K.KEY_ACCOUNT_DOWNGRADED: (
-        "%(policy)s: %(from_class)s → %(to_class)s in the run as of %(date)s (previous run as of %(previous)s)",
-        "review the account with the customer and record the visit (tierwise visit add) on or after %(date)s",
+        N_("%(policy)s: %(from_class)s → %(to_class)s in the run as of %(date)s (previous run as of %(previous)s)"),
+        N_("review the account with the customer and record the visit (tierwise visit add) on or after %(date)s"),
     ),
     K.HIGH_VALUE_AT_RISK: (
-        "%(policy)s class %(class)s, P(alive) %(p_alive).2f under %(bound).2f as of %(date)s",
-        "contact the customer to win back purchases; the alert clears when P(alive) is back at %(bound).2f",
+        N_("%(policy)s class %(class)s, P(alive) %(p_alive)s under %(bound)s as of %(date)s"),
+        N_("contact the customer to win back purchases; the alert clears when P(alive) is back at %(bound)s"),
     ),
     K.COMPLAINT_OPEN: (
-        "complaint %(complaint)s (%(category)s) %(status)s since %(date)s: %(days)s days, more than %(bound)s",
-        "resolve it: tierwise complaint status %(complaint)s resolved",
+        N_("complaint %(complaint)s (%(category)s) %(status)s since %(date)s: %(days)s days, more than %(bound)s"),
+        N_("resolve it: tierwise complaint status %(complaint)s resolved"),
     ),
     K.VISIT_OVERDUE: (
-        "next visit was planned for %(date)s (visit of %(visit_date)s), %(days)s days ago, and no visit since",
-        "visit the customer and record it (tierwise visit add) dated %(date)s or later",
+        N_("next visit was planned for %(date)s (visit of %(visit_date)s), %(days)s days ago, and no visit since"),
+        N_("visit the customer and record it (tierwise visit add) dated %(date)s or later"),
     ),
     K.SURVEY_DROPPED: (
-        "survey of %(date)s scored %(scores)s after %(previous_scores)s on %(previous)s",
-        "call the customer about the survey and record the visit (tierwise visit add) after %(date)s",
+        N_("survey of %(date)s scored %(scores)s after %(previous_scores)s on %(previous)s"),
+        N_("call the customer about the survey and record the visit (tierwise visit add) after %(date)s"),
     ),
     K.RECEIVABLE_OVERDUE: (
-        "invoice %(invoice)s due %(date)s has %(unpaid)s unpaid, %(days)s days overdue (more than %(bound)s)",
-        "collect the payment and import the receivable with its paid_date and paid_amount",
+        N_("invoice %(invoice)s due %(date)s has %(unpaid)s unpaid, %(days)s days overdue (more than %(bound)s)"),
+        N_("collect the payment and import the receivable with its paid_date and paid_amount"),
     ),
 }
 
@@ -104,15 +106,15 @@ class Alert:
     customer_name: str
     owner: str | None
     date: dt.date
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)  # the values the texts name, ready to show
 
-    def fact(self) -> str:
-        """The fact, in English."""
-        return TEXTS[self.kind][0] % {"date": self.date.isoformat(), **self.params}
+    def fact(self) -> Message:
+        """The fact, with its date."""
+        return Message(TEXTS[self.kind][0], {"date": self.date.isoformat(), **self.params})
 
-    def clear(self) -> str:
-        """How to clear the alert, in English."""
-        return TEXTS[self.kind][1] % {"date": self.date.isoformat(), **self.params}
+    def clear(self) -> Message:
+        """How to clear the alert."""
+        return Message(TEXTS[self.kind][1], {"date": self.date.isoformat(), **self.params})
 
 
 def past_bound(opened: dt.date, today: dt.date, days: int) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from tierwise.errors import RecordError
+from tierwise.i18n import N_, Message
 
 
 class ComplaintStatus(StrEnum):
@@ -38,8 +39,10 @@ TRANSITIONS: dict[ComplaintStatus, tuple[ComplaintStatus, ...]] = {
 #: statuses in which a complaint still waits for the customer's problem to be solved
 UNRESOLVED = (S.OPEN, S.IN_PROGRESS)
 
-_UNKNOWN = "unknown complaint status %(value)r; statuses: %(statuses)s"
-_ILLEGAL = "complaint %(id)s is %(current)s and cannot move to %(target)s; from %(current)s it can move to: %(allowed)s"
+_UNKNOWN = N_("unknown complaint status %(value)s; statuses: %(statuses)s")
+_ILLEGAL = N_(
+    "complaint %(id)s is %(current)s and cannot move to %(target)s; from %(current)s it can move to: %(allowed)s"
+)
 
 
 def parse_status(value: str) -> ComplaintStatus:
@@ -49,7 +52,7 @@ def parse_status(value: str) -> ComplaintStatus:
         return ComplaintStatus(code)
     except ValueError:
         statuses = ", ".join(s.value for s in ComplaintStatus)
-        raise RecordError(_UNKNOWN % {"value": value, "statuses": statuses}) from None
+        raise RecordError(Message(_UNKNOWN, {"value": repr(value), "statuses": statuses})) from None
 
 
 def check_transition(complaint_id: str, current: str, target: str) -> ComplaintStatus:
@@ -58,7 +61,7 @@ def check_transition(complaint_id: str, current: str, target: str) -> ComplaintS
     allowed = TRANSITIONS[now]
     if then not in allowed:
         params = {"id": complaint_id, "current": now.value, "target": then.value}
-        raise RecordError(_ILLEGAL % {**params, "allowed": ", ".join(s.value for s in allowed)})
+        raise RecordError(Message(_ILLEGAL, {**params, "allowed": ", ".join(s.value for s in allowed)}))
     return then
 
 

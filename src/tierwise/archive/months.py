@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from tierwise.errors import UsageError
+from tierwise.i18n import N_, Message
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -26,14 +27,16 @@ class Month:
 
     def __post_init__(self) -> None:
         if not 1 <= self.month <= 12 or not 1 <= self.year <= 9999:
-            raise UsageError(f"not a month: {self.year:04d}-{self.month:02d}")
+            raise UsageError(Message(N_("not a month: %(month)s"), {"month": f"{self.year:04d}-{self.month:02d}"}))
 
     @classmethod
     def parse(cls, text: str) -> Month:
         """A month written ``YYYY-MM`` (``2026-03``); anything else is a usage error naming the text."""
         found = _MONTH.match(text.strip())
         if found is None:
-            raise UsageError(f"not a month: {text!r}; write it as YYYY-MM, e.g. 2026-03")
+            raise UsageError(
+                Message(N_("not a month: %(month)s; write it as YYYY-MM, e.g. 2026-03"), {"month": repr(text)})
+            )
         return cls(int(found.group(1)), int(found.group(2)))
 
     @classmethod

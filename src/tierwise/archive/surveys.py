@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tierwise.errors import RecordError
+from tierwise.i18n import N_, Message
 
 CSAT_RANGE = (1, 5)
 NPS_RANGE = (0, 10)
@@ -23,11 +24,11 @@ PROMOTER_AT = 9  # an answer of at least 9 is a promoter
 DETRACTOR_AT = 6  # an answer of at most 6 is a detractor
 COMMENT_MAX = 2000
 
-_OUT_OF_RANGE = (
-    "survey of customer %(customer)s: %(field)s must be a whole number from %(low)s to %(high)s, not %(value)r"
+_OUT_OF_RANGE = N_(
+    "survey of customer %(customer)s: %(field)s must be a whole number from %(low)s to %(high)s, not %(value)s"
 )
-_NO_SCORE = "survey of customer %(customer)s: give a CSAT score (1–5), an NPS answer (0–10) or both"
-_LONG_COMMENT = "survey of customer %(customer)s: the comment has %(length)s characters; at most %(most)s are kept"
+_NO_SCORE = N_("survey of customer %(customer)s: give a CSAT score (1–5), an NPS answer (0–10) or both")
+_LONG_COMMENT = N_("survey of customer %(customer)s: the comment has %(length)s characters; at most %(most)s are kept")
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,8 @@ def _score(customer: str, field: str, value: object, bounds: tuple[int, int]) ->
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         value, whole = int(value.strip()), True
     if not whole or not low <= value <= high:  # type: ignore[operator]
-        params = {"customer": customer, "field": field, "low": low, "high": high, "value": value}
-        raise RecordError(_OUT_OF_RANGE % params)
+        params = {"customer": customer, "field": field, "low": low, "high": high, "value": repr(value)}
+        raise RecordError(Message(_OUT_OF_RANGE, params))
     return value  # type: ignore[return-value]
 
 
@@ -61,10 +62,10 @@ def check_answer(
     score = _score(customer_id, "csat", csat, CSAT_RANGE)
     answer = _score(customer_id, "nps", nps, NPS_RANGE)
     if score is None and answer is None:
-        raise RecordError(_NO_SCORE % {"customer": customer_id})
+        raise RecordError(Message(_NO_SCORE, {"customer": customer_id}))
     text = (comment or "").strip() or None
     if text is not None and len(text) > COMMENT_MAX:
-        raise RecordError(_LONG_COMMENT % {"customer": customer_id, "length": len(text), "most": COMMENT_MAX})
+        raise RecordError(Message(_LONG_COMMENT, {"customer": customer_id, "length": len(text), "most": COMMENT_MAX}))
     return SurveyAnswer(customer_id, date, score, answer, text)
 
 
