@@ -68,3 +68,55 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     terminalreporter.write_sep("-", "skipped groups")
     for reason, n in reasons.most_common():
         terminalreporter.write_line(f"{n:5d} skipped: {reason}")
+
+
+# --- the store: every test that touches it runs on SQLite and on PostgreSQL ----------------------------------
+
+STORE_BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="session")
+def sqlite_files(tmp_path_factory: pytest.TempPathFactory):
+    """Makes fresh SQLite store files for this test run."""
+    from store_databases import SqliteFiles
+
+    return SqliteFiles(tmp_path_factory.mktemp("sqlite-template"))
+
+
+@pytest.fixture(scope="session")
+def postgres_databases():
+    """Makes PostgreSQL databases for this test run and drops them all at its end (skips when unreachable)."""
+    import os
+
+    from store_databases import PostgresDatabases, postgres_unreachable
+
+    reason = postgres_unreachable()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason} (CI=true: PostgreSQL must be there)")
+        pytest.skip(reason)
+    databases = PostgresDatabases()
+    yield databases
+    databases.drop_all()
+
+
+def _fresh_store(request: pytest.FixtureRequest, tmp_path: Path, migrated: bool):
+    if request.param == "sqlite":
+        yield request.getfixturevalue("sqlite_files").create(tmp_path, migrated)
+        return
+    databases = request.getfixturevalue("postgres_databases")
+    url = databases.create(migrated)
+    yield url
+    databases.drop(url)
+
+
+@pytest.fixture(params=STORE_BACKENDS)
+def store_url(request: pytest.FixtureRequest, tmp_path: Path):
+    """The URL of a fresh store with the current tables and no rows: SQLite, then PostgreSQL."""
+    yield from _fresh_store(request, tmp_path, migrated=True)
+
+
+@pytest.fixture(params=STORE_BACKENDS)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path):
+    """The URL of an empty database (no tables at all): SQLite, then PostgreSQL."""
+    yield from _fresh_store(request, tmp_path, migrated=False)

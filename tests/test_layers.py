@@ -58,6 +58,17 @@ FORBIDDEN = {
         "fastapi",
         "starlette",
     ),
+    "store": (  # the store keeps records; it never computes indicators nor knows the faces
+        "tierwise.analytics",
+        "tierwise.value",
+        "tierwise.services",
+        "tierwise.api",
+        "tierwise.web",
+        "tierwise.reports",
+        "tierwise.cli",
+        "fastapi",
+        "starlette",
+    ),
     "reports": (
         "tierwise.store",
         "tierwise.services",

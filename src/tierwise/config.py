@@ -33,7 +33,14 @@ class Settings(BaseSettings):
     )
     lang: Literal["en", "zh"] = Field("en", description="Language of messages, reasons and reports: en or zh")
     bilingual: bool = Field(False, description="Show the English of every error after the chosen language's")
-    store_url: str = Field("sqlite:///tierwise.db", description="SQLAlchemy URL of the store")
+    database_url: str = Field(
+        "sqlite:///tierwise.db",
+        description="SQLAlchemy URL of the store: a SQLite file (default, in the working folder) or "
+        "postgresql+psycopg://user@host/db",
+    )
+    database_lock_timeout: float = Field(
+        60.0, description="Seconds a write waits for another writer (an import) before giving up"
+    )
     # alerts (tierwise alerts; see tierwise.archive.alerts for what each bound means)
     alert_key_policies: list[str] = Field(
         ["key-account"], description="Policies whose saved runs mark key accounts (a downgrade is an alert)"

@@ -1,4 +1,5 @@
-"""The ``tierwise`` command line, one module per noun: data, demo, indicators, classify, value, triage, report.
+"""The ``tierwise`` command line, one module per noun: data, demo, indicators, classify, value, triage, report,
+store (db).
 
 The ``tierwise`` script imports only the module of the command it runs, so that a quick command
 (``tierwise triage``) does not wait for the analytics libraries; ``--help`` and ``tierwise.cli.app``
@@ -23,6 +24,7 @@ COMMAND_MODULES = {
     "value": "value",
     "triage": "triage",
     "report": "report",
+    "db": "store",
 }
 
 

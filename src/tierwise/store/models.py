@@ -1,0 +1,431 @@
+"""Every table of the store as a typed SQLAlchemy model.
+
+Imported tables follow the input contract of ``io/columns.py`` column for column (ids as text as the user
+gave them, dates as dates, money as NUMERIC) and carry ``import_id``, the import that created the row
+(``NULL`` for rows recorded through the cards), and ``updated_import_id``, the last import that changed it.
+Tables without a required id of their own have ``row_key``: ``id:<their id>`` when the file gave one,
+else ``fp:<SHA-256 of the whole row and its occurrence>`` so that importing the same file twice changes
+nothing. Runs, assignments and audit rows are append-only: a database trigger refuses UPDATE and DELETE.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Money(TypeDecorator[Decimal]):
+    """NUMERIC without a fixed scale, read back as ``Decimal``.
+
+    PostgreSQL keeps the exact decimal; SQLite has no decimal type and stores NUMERIC as a REAL, which is
+    read back through its shortest repr so ``12.5`` comes back as ``Decimal('12.5')``.
+    """
+
+    impl = Numeric
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        return dialect.type_descriptor(Numeric(asdecimal=dialect.name != "sqlite"))
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is not None and dialect.name == "sqlite":
+            return str(value)  # SQLite converts the text with its NUMERIC affinity; no float on the way
+        return value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None or isinstance(value, Decimal):
+            return value
+        return Decimal(repr(value))
+
+
+JsonDocument = JSON().with_variant(JSONB(), "postgresql")
+Timestamp = DateTime(timezone=True)
+
+
+class Base(DeclarativeBase):
+    """The declarative base of every store model (constraint names follow ``NAMING``)."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+# --- people ----------------------------------------------------------------------------------------------
+
+
+class Team(Base):
+    """A sales team (销售团队)."""
+
+    __tablename__ = "teams"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=_now)
+
+
+class User(Base):
+    """A person who signs in: account manager, analyst, director, administrator."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(50), default="analyst")
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    password_hash: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=_now)
+    team: Mapped[Team | None] = relationship()
+
+
+# --- imports ---------------------------------------------------------------------------------------------
+
+
+class Import(Base):
+    """One import of a data set: who, when, from where, in which mode; ``status`` done or reverted."""
+
+    __tablename__ = "imports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(Text)
+    mode: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=_now)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    status: Mapped[str] = mapped_column(String(20), default="done")
+    reverted_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    reverted_by: Mapped[str | None] = mapped_column(String(200))
+    files: Mapped[list[ImportFile]] = relationship(back_populates="import_", order_by="ImportFile.id")
+    counts: Mapped[list[ImportCount]] = relationship(back_populates="import_", order_by="ImportCount.table_name")
+
+
+class ImportFile(Base):
+    """One file an import read, with its SHA-256 so a later import of the same bytes can be recognised."""
+
+    __tablename__ = "import_files"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id"), index=True)
+    table_name: Mapped[str] = mapped_column(String(50))
+    file_name: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    rows: Mapped[int] = mapped_column(BigInteger)
+    import_: Mapped[Import] = relationship(back_populates="files")
+
+
+class ImportCount(Base):
+    """What an import did to one table: rows created, updated, unchanged, rejected."""
+
+    __tablename__ = "import_counts"
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id"), primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    created: Mapped[int] = mapped_column(BigInteger, default=0)
+    updated: Mapped[int] = mapped_column(BigInteger, default=0)
+    unchanged: Mapped[int] = mapped_column(BigInteger, default=0)
+    rejected: Mapped[int] = mapped_column(BigInteger, default=0)
+    import_: Mapped[Import] = relationship(back_populates="counts")
+
+
+def _created_by() -> Mapped[int | None]:
+    return mapped_column(ForeignKey("imports.id"), index=True)
+
+
+def _updated_by() -> Mapped[int | None]:
+    return mapped_column(ForeignKey("imports.id"))
+
+
+# --- the input contract's tables --------------------------------------------------------------------------
+
+
+class Customer(Base):
+    """A customer (客户) with its account manager (``owner``, a user name) and team."""
+
+    __tablename__ = "customers"
+    customer_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(String(20))
+    industry: Mapped[str | None] = mapped_column(Text)
+    region: Mapped[str | None] = mapped_column(Text)
+    owner: Mapped[str | None] = mapped_column(String(200), index=True)
+    team: Mapped[str | None] = mapped_column(String(200))
+    org_level: Mapped[str | None] = mapped_column(String(20))
+    id_number: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.date | None] = mapped_column(Date)
+    annual_revenue: Mapped[Decimal | None] = mapped_column(Money)
+    employees: Mapped[int | None] = mapped_column(BigInteger)
+    it_status: Mapped[str | None] = mapped_column(Text)
+    import_id: Mapped[int | None] = _created_by()
+    updated_import_id: Mapped[int | None] = _updated_by()
+    contacts: Mapped[list[Contact]] = relationship(back_populates="customer", order_by="Contact.id")
+
+
+class Transaction(Base):
+    """A sale (a negative amount is a return)."""
+
+    __tablename__ = "transactions"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    row_key: Mapped[str | None] = mapped_column(Text, unique=True)
+    customer_id: Mapped[str] = mapped_column(Text, index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    transaction_id: Mapped[str | None] = mapped_column(Text)
+    cost: Mapped[Decimal | None] = mapped_column(Money)
+    profit: Mapped[Decimal | None] = mapped_column(Money)
+    category: Mapped[str | None] = mapped_column(Text)
+    channel: Mapped[str | None] = mapped_column(Text)
+    quantity: Mapped[Decimal | None] = mapped_column(Money)
+    import_id: Mapped[int | None] = _created_by()
+    updated_import_id: Mapped[int | None] = _updated_by()
+
+
+class Receivable(Base):
+    """An invoice and its payment (应收账款)."""
+
+    __tablename__ = "receivables"
+    invoice_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    customer_id: Mapped[str] = mapped_column(Text, index=True)
+    invoice_date: Mapped[dt.date] = mapped_column(Date)
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    paid_date: Mapped[dt.date | None] = mapped_column(Date)
+    paid_amount: Mapped[Decimal | None] = mapped_column(Money)
+    import_id: Mapped[int | None] = _created_by()
+    updated_import_id: Mapped[int | None] = _updated_by()
+
+
+class Opportunity(Base):
+    """A sales opportunity (商机); every stage it passed is in ``stages``."""
+
+    __tablename__ = "opportunities"
+    opportunity_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    customer_id: Mapped[str] = mapped_column(Text, index=True)
+    stage: Mapped[str] = mapped_column(String(20))
+    expected_close_date: Mapped[dt.date | None] = mapped_column(Date)
+    amount: Mapped[Decimal | None] = mapped_column(Money)
+    objective_need: Mapped[str | None] = mapped_column(String(20))
+    subjective_need: Mapped[str | None] = mapped_column(String(20))
+    resolve: Mapped[str | None] = mapped_column(String(20))
+    feasibility_started: Mapped[bool | None] = mapped_column()
+    selection_started: Mapped[bool | None] = mapped_column()
+    import_id: Mapped[int | None] = _created_by()
+    updated_import_id: Mapped[int | None] = _updated_by()
+    stages: Mapped[list[OpportunityStage]] = relationship(order_by="OpportunityStage.id")
+
+
+class OpportunityStage(Base):
+    """One stage an opportunity entered, when, and through whom (an import or a user)."""
+
+    __tablename__ = "opportunity_stages"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    opportunity_id: Mapped[str] = mapped_column(ForeignKey("opportunities.opportunity_id"), index=True)
+    stage: Mapped[str] = mapped_column(String(20))
+    changed_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=_now)
+    actor: Mapped[str] = mapped_column(String(200))
+    import_id: Mapped[int | None] = _created_by()
+
+
+class Visit(Base):
+    """A visit card (访问履历卡): date, people met, channel, content, progress, next step and next date."""
+
+    __tablename__ = "visits"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    row_key: Mapped[str | None] = mapped_column(Text, unique=True)
+    customer_id: Mapped[str] = mapped_column(Text, index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    visit_id: Mapped[str | None] = mapped_column(Text)
+    contact_person: Mapped[str | None] = mapped_column(Text)
+    channel: Mapped[str | None] = mapped_column(Text)
+    content: Mapped[str | None] = mapped_column(Text)
+    progress: Mapped[str | None] = mapped_column(Text)
+    next_step: Mapped[str | None] = mapped_column(Text)
+    next_visit_date: Mapped[dt.date | None] = mapped_column(Date)
+    recorded_by: Mapped[str | None] = mapped_column(String(200))
+    recorded_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    import_id: Mapped[int | None] = _created_by()
+    updated_import_id: Mapped[int | None] = _updated_by()
+
+
+class Complaint(Base):
+    """A complaint card (抱怨管理卡); its status changes (open → in progress → resolved → closed) in ``changes``."""
+
+    __tablename__ = "complaints"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    row_key: Mapped[str | None] = mapped_column(Text, unique=True)
+    customer_id: Mapped[str] = mapped_column(Text, index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    complaint_id: Mapped[str | None] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    cause: Mapped[str | None] = mapped_column(Text)
+    resolution: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str | None] = mapped_column(String(20))
+    resolved_date: Mapped[dt.date | None] = mapped_column(Date)
+    import_id: Mapped[int | None] = _created_by()
+    updated_import_id: Mapped[int | None] = _updated_by()
+    changes: Mapped[list[ComplaintStatusChange]] = relationship(order_by="ComplaintStatusChange.id")
+
+
+class ComplaintStatusChange(Base):
+    """One status change of a complaint, with its time and who made it (a reopening is one too)."""
+
+    __tablename__ = "complaint_status_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    changed_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=_now)
+    actor: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Survey(Base):
+    """A satisfaction survey answer: CSAT 1–5, NPS 0–10, comment."""
+
+    __tablename__ = "surveys"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    row_key: Mapped[str | None] = mapped_column(Text, unique=True)
+    customer_id: Mapped[str] = mapped_column(Text, index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    csat: Mapped[int | None] = mapped_column(Integer)
+    nps: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    import_id: Mapped[int | None] = _created_by()
+    updated_import_id: Mapped[int | None] = _updated_by()
+
+
+class Contact(Base):
+    """A person at a customer: role in the purchase (decision maker, user, …), attitude and influence."""
+
+    __tablename__ = "contacts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.customer_id"), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    purchase_role: Mapped[str | None] = mapped_column(String(50))
+    attitude: Mapped[str | None] = mapped_column(String(50))
+    influence: Mapped[str | None] = mapped_column(String(50))
+    phone: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=_now)
+    created_by: Mapped[str | None] = mapped_column(String(200))
+    customer: Mapped[Customer] = relationship(back_populates="contacts")
+
+
+# --- policies, runs, assignments ---------------------------------------------------------------------------
+
+
+class Policy(Base):
+    """A policy as saved with a run: its name, version, full YAML text and the SHA-256 of that text."""
+
+    __tablename__ = "policies"
+    __table_args__ = (UniqueConstraint("name", "version", "hash", name="uq_policies_name_version_hash"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    version: Mapped[str] = mapped_column(String(50))
+    text: Mapped[str] = mapped_column(Text)
+    hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=_now)
+    created_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class Run(Base):
+    """A saved run (评估批次): one policy on one data set as of one date. Never updated or deleted."""
+
+    __tablename__ = "runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    policy_id: Mapped[int] = mapped_column(ForeignKey("policies.id"), index=True)
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    data_source: Mapped[str] = mapped_column(Text)
+    data_fingerprint: Mapped[str] = mapped_column(Text)
+    last_import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
+    engine: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=_now)
+    customer_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    policy: Mapped[Policy] = relationship()
+
+
+class Assignment(Base):
+    """A customer's class in a run, with score, rank and reasons (a JSON list). Never updated or deleted."""
+
+    __tablename__ = "assignments"
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    class_: Mapped[str] = mapped_column("class", String(100))
+    label: Mapped[str | None] = mapped_column(Text)
+    score: Mapped[float | None] = mapped_column(Float)
+    rank: Mapped[int | None] = mapped_column(BigInteger)
+    reasons: Mapped[list[str]] = mapped_column(JsonDocument, default=list)
+
+
+Index("ix_assignments_customer_id", Assignment.customer_id)
+
+
+# --- audit -----------------------------------------------------------------------------------------------
+
+
+class AuditEntry(Base):
+    """One change or read of personal data: who, when, from where, what, before and after.
+
+    ``prev_hash``/``hash`` chain the rows (filled when the chain is turned on); rows are append-only.
+    """
+
+    __tablename__ = "audit"
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(Timestamp, server_default=func.current_timestamp())
+    actor: Mapped[str] = mapped_column(String(200))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(100))
+    target_type: Mapped[str] = mapped_column(String(100))
+    target_id: Mapped[str | None] = mapped_column(Text)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+
+
+# the imported tables, by their input-contract name (the import writes these)
+IMPORTED: dict[str, type[Base]] = {
+    "customers": Customer,
+    "transactions": Transaction,
+    "receivables": Receivable,
+    "opportunities": Opportunity,
+    "visits": Visit,
+    "complaints": Complaint,
+    "surveys": Survey,
+}
+APPEND_ONLY = ("runs", "assignments", "audit")
