@@ -92,7 +92,7 @@ def survey_summary(
     if by == "class" and not policy:
         raise UsageError(Message(NO_POLICY))
     # quarter index year × 4 + (month − 1) div 3: integer division on both databases
-    index = cast(extract("year", Survey.date), Integer) * 4 + (cast(extract("month", Survey.date), Integer) - 1) / 3
+    index = cast(extract("year", Survey.date), Integer) * 4 + (cast(extract("month", Survey.date), Integer) - 1) // 3
     query = select(Survey.customer_id, Survey.csat, Survey.nps, index.label("q")).join(
         Customer, Customer.customer_id == Survey.customer_id, isouter=True
     )
