@@ -1,5 +1,5 @@
 """The ``tierwise`` command line, one module per noun: data, demo, indicators, classify, value, triage, report,
-store (db).
+store (db), imports.
 
 The ``tierwise`` script imports only the module of the command it runs, so that a quick command
 (``tierwise triage``) does not wait for the analytics libraries; ``--help`` and ``tierwise.cli.app``
@@ -25,6 +25,7 @@ COMMAND_MODULES = {
     "triage": "triage",
     "report": "report",
     "db": "store",
+    "import": "imports",
 }
 
 

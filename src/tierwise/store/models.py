@@ -130,7 +130,7 @@ class Import(Base):
 
 
 class ImportFile(Base):
-    """One file an import read, with its SHA-256 so a later import of the same bytes can be recognised."""
+    """One file an import read: its SHA-256, size, rows and the canonical columns it had."""
 
     __tablename__ = "import_files"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -140,6 +140,7 @@ class ImportFile(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     rows: Mapped[int] = mapped_column(BigInteger)
+    present_columns: Mapped[list[str]] = mapped_column(JsonDocument, default=list)
     import_: Mapped[Import] = relationship(back_populates="files")
 
 
@@ -308,6 +309,7 @@ class ComplaintStatusChange(Base):
     changed_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=_now)
     actor: Mapped[str] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(Text)
+    import_id: Mapped[int | None] = _created_by()
 
 
 class Survey(Base):

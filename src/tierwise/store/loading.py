@@ -1,0 +1,214 @@
+"""Bulk writes into the store's imported tables: stage Arrow batches, count what would change, apply in one
+set-based statement.
+
+Staging is a temporary table of the target's columns, filled by PostgreSQL ``COPY … FROM STDIN`` (Arrow
+batches written as CSV) or SQLite ``executemany`` (Arrow batches as row tuples). Counting and writing
+are single SQL statements joining the staging table to the target on the table's key; no ORM object
+and no Python loop per row. Everything runs on the caller's connection, inside its transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+from sqlalchemy import Connection, text
+
+from tierwise.io.columns import TABLES
+from tierwise.io.parsing import quote_ident
+
+Mode = Literal["insert", "upsert"]
+
+# tables keyed by a required id of their own; the others are keyed by row_key (see models.py)
+OWN_KEYS = {"customers": "customer_id", "receivables": "invoice_id", "opportunities": "opportunity_id"}
+# the optional id a row_key is made from when the file gives it
+ROW_KEY_IDS = {"transactions": "transaction_id", "visits": "visit_id", "complaints": "complaint_id", "surveys": None}
+PG_LOCK_KEY = 0x7469_6572_7769_7365  # 'tierwise': the advisory lock every store writer of imports takes
+
+
+def key_column(table: str) -> str:
+    """The column an upsert matches rows on."""
+    return OWN_KEYS.get(table, "row_key")
+
+
+def store_columns(table: str) -> list[str]:
+    """The columns an import writes into ``table``, in order (canonical columns, then ``row_key``)."""
+    columns = [c.name for c in TABLES[table].columns]
+    return columns if table in OWN_KEYS else [*columns, "row_key"]
+
+
+@dataclass(frozen=True)
+class TableChanges:
+    """What an import does (or would do) to one table."""
+
+    table: str
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+
+
+def _differs(dialect: str, left: str, right: str, columns: list[str]) -> str:
+    op = "IS DISTINCT FROM" if dialect == "postgresql" else "IS NOT"
+    return "(" + " OR ".join(f"{left}.{quote_ident(c)} {op} {right}.{quote_ident(c)}" for c in columns) + ")"
+
+
+class Loader:
+    """Stages, counts and writes the imported tables on one connection (one import's transaction)."""
+
+    def __init__(self, con: Connection, import_id: int | None, actor: str, now: dt.datetime) -> None:
+        self.con = con
+        self.dialect = con.dialect.name
+        self.import_id = import_id
+        self.actor = actor
+        self.now = now
+        self.suffix = uuid.uuid4().hex[:12]
+        self.staged: dict[str, str] = {}
+
+    def stage(self, table: str, batches: Iterable[pa.RecordBatch]) -> int:
+        """Load the batches (columns as :func:`store_columns`) into a new temporary staging table."""
+        name = quote_ident(f"tierwise_stage_{table}_{self.suffix}")
+        cols = ", ".join(quote_ident(c) for c in store_columns(table))
+        if self.dialect == "postgresql":
+            self.con.exec_driver_sql(
+                f"CREATE TEMP TABLE {name} ON COMMIT DROP AS SELECT {cols} FROM {quote_ident(table)} WITH NO DATA"
+            )
+            rows = self._copy(name, cols, batches)
+        else:
+            self.con.exec_driver_sql(f"CREATE TEMP TABLE {name} AS SELECT {cols} FROM {quote_ident(table)} WHERE 0")
+            rows = self._executemany(name, len(store_columns(table)), batches)
+        self.staged[table] = name
+        return rows
+
+    def _copy(self, name: str, cols: str, batches: Iterable[pa.RecordBatch]) -> int:
+        cursor = self.con.connection.driver_connection.cursor()
+        options = pacsv.WriteOptions(include_header=False)
+        rows = 0
+        with cursor.copy(f"COPY {name} ({cols}) FROM STDIN (FORMAT csv)") as copy:
+            for batch in batches:
+                buffer = io.BytesIO()
+                pacsv.write_csv(batch, buffer, options)
+                copy.write(buffer.getbuffer())
+                rows += batch.num_rows
+        return rows
+
+    def _executemany(self, name: str, width: int, batches: Iterable[pa.RecordBatch]) -> int:
+        statement = f"INSERT INTO {name} VALUES ({', '.join('?' * width)})"
+        cursor = self.con.connection.driver_connection.cursor()
+        rows = 0
+        for batch in batches:
+            columns = [_sqlite_values(column) for column in batch.columns]
+            cursor.executemany(statement, zip(*columns))
+            rows += batch.num_rows
+        return rows
+
+    def changes(self, table: str, mode: Mode) -> TableChanges:
+        """Rows staged for ``table``: how many are new, changed, unchanged, and (insert mode) rejected."""
+        key = quote_ident(key_column(table))
+        differs = _differs(self.dialect, "s", "t", store_columns(table))
+        rows, created, changed = self.con.exec_driver_sql(
+            f"SELECT count(*), coalesce(sum(CASE WHEN t.{key} IS NULL THEN 1 ELSE 0 END), 0), "
+            f"coalesce(sum(CASE WHEN t.{key} IS NOT NULL AND {differs} THEN 1 ELSE 0 END), 0) "
+            f"FROM {self.staged[table]} s LEFT JOIN {quote_ident(table)} t ON t.{key} = s.{key}"
+        ).one()
+        updated, rejected = (changed, 0) if mode == "upsert" else (0, changed)
+        return TableChanges(table, rows, created, updated, rows - created - changed, rejected)
+
+    def conflicts(self, table: str, limit: int = 10) -> list[str]:
+        """Keys of staged rows that differ from the stored row with the same key (first ``limit``)."""
+        key = quote_ident(key_column(table))
+        differs = _differs(self.dialect, "s", "t", store_columns(table))
+        result = self.con.exec_driver_sql(
+            f"SELECT s.{key} FROM {self.staged[table]} s JOIN {quote_ident(table)} t ON t.{key} = s.{key} "
+            f"WHERE {differs} ORDER BY s.{key} LIMIT {int(limit)}"
+        )
+        return [row[0] for row in result]
+
+    def write(self, table: str, mode: Mode) -> None:
+        """Insert the new staged rows (and in upsert mode update the changed ones) in one statement."""
+        history = self._history_before(table, mode)
+        columns = store_columns(table)
+        cols = ", ".join(quote_ident(c) for c in columns)
+        key = quote_ident(key_column(table))
+        target = quote_ident(table)
+        if mode == "upsert":
+            assignments = ", ".join(f"{quote_ident(c)} = excluded.{quote_ident(c)}" for c in columns if c != key)
+            differs = _differs(self.dialect, target, "excluded", columns)
+            conflict = f"DO UPDATE SET {assignments}, updated_import_id = :import_id WHERE {differs}"
+        else:
+            conflict = "DO NOTHING"
+        self.con.execute(
+            text(
+                f"INSERT INTO {target} ({cols}, import_id) SELECT {cols}, :import_id FROM {self.staged[table]} "
+                f"WHERE true ON CONFLICT ({key}) {conflict}"
+            ),
+            {"import_id": self.import_id},
+        )
+        if history:
+            self._history_after(table, history)
+
+    def _history_before(self, table: str, mode: Mode) -> str | None:
+        """Opportunities' stages and complaints' statuses that this write changes, kept in a temp table."""
+        tracked = {"opportunities": "stage", "complaints": "status"}.get(table)
+        if tracked is None:
+            return None
+        key = quote_ident(key_column(table))
+        name = quote_ident(f"tierwise_history_{table}_{self.suffix}")
+        column = quote_ident(tracked)
+        op = "IS DISTINCT FROM" if self.dialect == "postgresql" else "IS NOT"
+        changed = "" if mode == "insert" else f"OR t.{column} {op} s.{column}"
+        drop = "ON COMMIT DROP" if self.dialect == "postgresql" else ""
+        self.con.exec_driver_sql(
+            f"CREATE TEMP TABLE {name} {drop} AS SELECT s.{key} AS key, t.{tracked} AS from_value, "
+            f"s.{tracked} AS to_value FROM {self.staged[table]} s LEFT JOIN {quote_ident(table)} t "
+            f"ON t.{key} = s.{key} WHERE s.{tracked} IS NOT NULL AND (t.{key} IS NULL {changed})"
+        )
+        return name
+
+    def _history_after(self, table: str, history: str) -> None:
+        params = {"import_id": self.import_id, "actor": self.actor, "now": self.now}
+        if table == "opportunities":
+            self.con.execute(
+                text(
+                    "INSERT INTO opportunity_stages (opportunity_id, stage, changed_at, actor, import_id) "
+                    f"SELECT key, to_value, :now, :actor, :import_id FROM {history}"
+                ),
+                params,
+            )
+        else:
+            self.con.execute(
+                text(
+                    "INSERT INTO complaint_status_changes (complaint_id, from_status, to_status, changed_at, actor, "
+                    f"import_id) SELECT c.id, h.from_value, h.to_value, :now, :actor, :import_id FROM {history} h "
+                    "JOIN complaints c ON c.row_key = h.key"
+                ),
+                params,
+            )
+
+    def drop_staging(self) -> None:
+        """Drop the staging tables (PostgreSQL drops them at commit by itself)."""
+        if self.dialect != "postgresql":
+            for name in self.staged.values():
+                self.con.exec_driver_sql(f"DROP TABLE {name}")
+            for table in ("opportunities", "complaints"):
+                if table in self.staged:
+                    self.con.exec_driver_sql(
+                        f"DROP TABLE IF EXISTS {quote_ident(f'tierwise_history_{table}_{self.suffix}')}"
+                    )
+
+
+def _sqlite_values(column: pa.Array) -> list[object]:
+    """A column as Python values SQLite stores as SQLAlchemy would: dates as ISO text, booleans as 0/1."""
+    if pa.types.is_date(column.type) or pa.types.is_timestamp(column.type):
+        column = pc.cast(column, pa.string())  # dates as YYYY-MM-DD
+    elif pa.types.is_boolean(column.type):
+        column = pc.cast(column, pa.int8())
+    return column.to_pylist()
