@@ -23,7 +23,10 @@ def value_facts(ctx: Any, as_of: dt.date) -> pa.Table | None:
     from tierwise.store.source import StoreSource
     from tierwise.value.clv import customer_value
 
-    dataset = StoreSource(ctx.settings.database_url).open(ctx.settings)
+    source = StoreSource(ctx.settings.database_url)
+    dataset = source.open(ctx.settings)
+    if source.engine is not None:
+        source.engine.dispose()
     try:
         if "transactions" not in dataset.tables:
             return None
@@ -32,6 +35,7 @@ def value_facts(ctx: Any, as_of: dt.date) -> pa.Table | None:
             frame = customer_value(engine.tables(dataset)["transactions"], as_of)
         except ModelError:
             return None
-        return pa.Table.from_pandas(frame[list(VALUE_FACTS)], preserve_index=False)
+        table = pa.Table.from_pandas(frame[list(VALUE_FACTS)], preserve_index=False)
+        return table.set_column(0, "customer_id", table["customer_id"].cast(pa.string()))
     finally:
         dataset.con.close()
