@@ -9,13 +9,14 @@ import datetime as dt
 import hashlib
 from decimal import Decimal
 
+import numpy as np
 import pytest
 
 from tierwise.analytics.classify.policy import policy_text
 from tierwise.config import Settings
 from tierwise.services.context import Actor, ServiceContext
 from tierwise.store.db import create_store_engine, session_factory
-from tierwise.store.models import Assignment, Customer, Policy, Run
+from tierwise.store.models import Assignment, Customer, Policy, Run, Transaction
 
 TODAY = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
 CUSTOMERS = [
@@ -104,3 +105,30 @@ def ctx(book: Book) -> ServiceContext:
 def money(text: str) -> Decimal:
     """A money value as the store keeps it."""
     return Decimal(text)
+
+
+def buyers(book: Book) -> None:
+    """Sixty buyers of a seeded Poisson process, C1 who bought weekly and stopped a year ago, C2 who still does."""
+    rng = np.random.default_rng(7)
+    start, end = dt.date(2024, 1, 1), dt.date(2026, 3, 10)
+    rows = []
+    for i in range(60):
+        cid = f"B{i:02d}"
+        book.add(Customer(customer_id=cid, name=cid, owner="zhou"))
+        rate, life = rng.gamma(2.0, 1 / 60), rng.exponential(500)
+        days = np.cumsum(rng.exponential(1 / rate, size=40)).astype(int)
+        days = days[(days < life) & (days < (end - start).days)]
+        amounts = rng.lognormal(6, 0.5, size=len(days) + 1)
+        rows += [
+            Transaction(customer_id=cid, date=start + dt.timedelta(days=int(d)), amount=Decimal(f"{a:.2f}"))
+            for d, a in zip([0, *days], amounts, strict=True)
+        ]
+    rows += [
+        Transaction(customer_id="C1", date=start + dt.timedelta(days=7 * k), amount=Decimal("5000")) for k in range(60)
+    ]
+    rows += [
+        Transaction(customer_id="C2", date=dt.date(2025, 3, 1) + dt.timedelta(days=7 * k), amount=Decimal("4000"))
+        for k in range(53)
+    ]
+    book.add(*rows)
+    book.save_run("key-account", dt.date(2026, 2, 28), {"C1": "key", "C2": "key", "C3": "regular"})

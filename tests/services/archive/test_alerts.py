@@ -10,14 +10,15 @@ import datetime as dt
 import math
 from decimal import Decimal
 
-import numpy as np
 import pytest
 
 from tierwise.archive.alerts import AlertKind
 from tierwise.i18n import translate
 from tierwise.services.alerts import alerts
 from tierwise.services.customer_values import value_facts
-from tierwise.store.models import Complaint, Customer, Receivable, Survey, Transaction, Visit
+from tierwise.store.models import Complaint, Receivable, Survey, Visit
+
+from .conftest import buyers
 
 D = dt.date
 K = AlertKind
@@ -143,37 +144,10 @@ def test_the_alerts_clear_as_they_say(book, alerting) -> None:
     assert left == [("complaint_open", "C4", D(2026, 1, 1)), ("survey_dropped", "C4", D(2026, 3, 5))]
 
 
-def _buyers(book) -> None:
-    """Sixty buyers of a seeded Poisson process, C1 who bought weekly and stopped a year ago, C2 who still does."""
-    rng = np.random.default_rng(7)
-    start, end = D(2024, 1, 1), D(2026, 3, 10)
-    rows = []
-    for i in range(60):
-        cid = f"B{i:02d}"
-        book.add(Customer(customer_id=cid, name=cid, owner="zhou"))
-        rate, life = rng.gamma(2.0, 1 / 60), rng.exponential(500)
-        days = np.cumsum(rng.exponential(1 / rate, size=40)).astype(int)
-        days = days[(days < life) & (days < (end - start).days)]
-        amounts = rng.lognormal(6, 0.5, size=len(days) + 1)
-        rows += [
-            Transaction(customer_id=cid, date=start + dt.timedelta(days=int(d)), amount=Decimal(f"{a:.2f}"))
-            for d, a in zip([0, *days], amounts, strict=True)
-        ]
-    rows += [
-        Transaction(customer_id="C1", date=start + dt.timedelta(days=7 * k), amount=Decimal("5000")) for k in range(60)
-    ]
-    rows += [
-        Transaction(customer_id="C2", date=D(2025, 3, 1) + dt.timedelta(days=7 * k), amount=Decimal("4000"))
-        for k in range(53)
-    ]
-    book.add(*rows)
-    book.save_run("key-account", D(2026, 2, 28), {"C1": "key", "C2": "key", "C3": "regular"})
-
-
 # the seeded book is small: its spend correlates with frequency more than real books do, which the model warns of
 @pytest.mark.filterwarnings("ignore:frequency and monetary value are correlated")
 def test_a_high_value_customer_at_risk_fires_under_the_bound_only(book, ctx) -> None:
-    _buyers(book)
+    buyers(book)
     facts = {r["customer_id"]: r["p_alive"] for r in value_facts(ctx, ctx.now().date()).to_pylist()}
     assert facts["C1"] < 0.5 < facts["C2"]
     at_risk = summary(alerts(ctx, kinds=[K.HIGH_VALUE_AT_RISK]))
