@@ -50,7 +50,7 @@ built = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
 seconds = cpu = 0.0
 if write:
     from tierwise.reports.excel import write_excel
-    from tierwise.reports.model import ReportData
+    from tierwise.report_model import ReportData
     report = ReportData(title="客户价值报告", dataset="bench", as_of=dt.date(2025, 12, 31), lang="zh", customers=table)
     t, c = time.perf_counter(), time.process_time()
     write_excel(report, out)

@@ -122,3 +122,20 @@ def test_messages_sit_below_every_layer() -> None:
     """i18n.py imports nothing of tierwise; errors.py imports only i18n (so every layer may use both)."""
     assert sorted(m for m in imported_modules(PKG / "i18n.py") if m.startswith("tierwise")) == []
     assert sorted(m for m in imported_modules(PKG / "errors.py") if m.startswith("tierwise")) == ["tierwise.i18n"]
+
+
+# the interfaces call services only: the CLI may not reach the layers below them
+CLI_FORBIDDEN = ("tierwise.analytics", "tierwise.io", "tierwise.value", "tierwise.store")
+
+
+@pytest.mark.parametrize("path", sorted((PKG / "cli").rglob("*.py")), ids=lambda p: str(p.relative_to(PKG)))
+def test_the_cli_calls_services_only(path: Path) -> None:
+    bad = sorted(m for m in imported_modules(path) if any(m == b or m.startswith(b + ".") for b in CLI_FORBIDDEN))
+    assert not bad, f"{path.relative_to(PKG)} imports {bad}: call a service in tierwise.services instead"
+
+
+def test_services_import_nothing_above_them() -> None:
+    above = ("tierwise.cli", "tierwise.reports", "tierwise.api", "tierwise.web", "fastapi")
+    for path in sorted((PKG / "services").rglob("*.py")):
+        bad = sorted(m for m in imported_modules(path) if any(m == b or m.startswith(b + ".") for b in above))
+        assert not bad, f"{path.relative_to(PKG)} imports {bad}, a face above the services"

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from tierwise.errors import PolicyError
+from tierwise.policy_files import PolicyRef
 from tierwise.triage import load_triage_policy, shipped_triage_policies, triage
 
 SHIPPED = resources.files("tierwise").joinpath("analytics", "policies", "bank-lobby.yaml").read_text(encoding="utf-8")
@@ -31,7 +32,7 @@ def test_an_unchanged_copy_loads_like_the_shipped_policy(tmp_path: Path) -> None
     path = tmp_path / "copy.yaml"
     path.write_text(SHIPPED, encoding="utf-8")
     assert load_triage_policy(path) == load_triage_policy("bank-lobby")
-    assert load_triage_policy(str(path)) == load_triage_policy("bank-lobby")
+    assert load_triage_policy(PolicyRef.file(str(path))) == load_triage_policy("bank-lobby")
 
 
 def test_an_edited_small_bound_moves_the_decision(tmp_path: Path) -> None:

@@ -124,3 +124,26 @@ def test_what_if_lists_who_would_move(folder: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     # C3 spent 10,000.99: VIP at a bound of 10,000, standard at 10,001
     assert "1 customers would move" in result.output and "(1 down)" in result.output
+
+
+def test_the_settings_choose_the_default_language_and_engine(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TIERWISE_LANG", "zh")
+    result = invoke("classify", str(folder), "--policy", "china-post", "--as-of", "2025-06-30")
+    assert result.exit_code == 0, result.output
+    assert "钻石" in result.output and "(duckdb)" in result.output
+    assert "钻石" not in invoke("classify", str(folder), "--policy", "china-post", "--lang", "en").output
+
+
+@pytest.mark.spark
+def test_tierwise_engine_picks_the_engine_of_every_computing_command(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("pyspark", reason="pyspark is not installed (the 'spark' extra)")
+    monkeypatch.setenv("TIERWISE_ENGINE", "spark")
+    monkeypatch.setenv("TIERWISE_SPARK_MASTER", "local[2]")
+    result = invoke("classify", str(folder), "--policy", "china-post", "--as-of", "2025-06-30")
+    assert result.exit_code == 0, result.output
+    assert "3 customers as of 2025-06-30 (spark)" in result.output
+    indicators = invoke("indicators", str(folder), "--as-of", "2025-06-30")
+    assert "(spark)" in indicators.output
+    assert "(duckdb)" in invoke("classify", str(folder), "--policy", "abc", "--engine", "duckdb").output

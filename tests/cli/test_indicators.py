@@ -80,7 +80,7 @@ def test_prints_the_top_rows(folder: Path) -> None:
     ("args", "message"),
     [
         (["--engine", "presto"], "unknown engine 'presto': choose one of duckdb, spark"),
-        (["--lang", "fr"], "unknown language 'fr': choose en or zh"),
+        (["--lang", "fr"], "unknown language 'fr'; choose one of en, zh"),
         (["--out", "x.json"], "--out x.json: the file must end in .csv, .parquet, .xlsx"),
     ],
 )

@@ -10,8 +10,10 @@ import pyarrow.parquet as pq
 import pytest
 import xlsxwriter
 
+from tierwise.config import Settings
 from tierwise.io.columns import TABLES
-from tierwise.io.readers import open_data, read_dataset
+from tierwise.io.readers import read_dataset
+from tierwise.io.source import DemoSource
 
 CUSTOMERS_EN = ["customer_id", "name", "kind", "org_level", "annual_revenue"]
 CUSTOMERS_ZH = ["客户编号", "客户名称", "客户类型", "机构级别", "年营业额"]
@@ -163,6 +165,6 @@ def test_a_single_table_file_is_a_data_set(tmp_path: Path) -> None:
 
 
 def test_demo_names_the_generated_demo_data_set() -> None:
-    data = open_data("demo")
+    data = DemoSource().open(Settings())
     assert set(data.tables) == set(TABLES)
     assert data.row_count("customers") > 0

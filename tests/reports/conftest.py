@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 
 from tierwise.i18n import Message
-from tierwise.reports.model import (
+from tierwise.report_model import (
     Account,
     AtRisk,
     AtRiskAccount,

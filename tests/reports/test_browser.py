@@ -102,7 +102,9 @@ def test_print_layout_keeps_the_charts(browser, make_report, tmp_path: Path) -> 
 def test_a_report_from_data_draws_every_chart(browser, tmp_path: Path) -> None:
     import datetime as dt
 
-    from tierwise.io.readers import open_data
+    from tierwise.config import Settings
+    from tierwise.io.readers import read_dataset
+    from tierwise.services.context import ServiceContext
     from tierwise.services.report import DEFAULT_POLICIES, build_report_data
 
     rows = ["客户编号,交易日期,金额,利润"] + [  # 12 customers buying every 1–4 months over two years
@@ -116,8 +118,9 @@ def test_a_report_from_data_draws_every_chart(browser, tmp_path: Path) -> None:
         "客户编号,客户名称\n" + "".join(f"C{c},客户{c}号有限公司\n" for c in range(12)), encoding="utf-8"
     )
     report = build_report_data(
-        open_data(tmp_path),
-        policies=[p for p in DEFAULT_POLICIES if p != "prospect-grade"],
+        ServiceContext(Settings(engine="duckdb", lang="en")),
+        read_dataset(tmp_path),
+        policies=[p for p in DEFAULT_POLICIES if p.value != "prospect-grade"],
         as_of=dt.date(2025, 12, 31),
         compare=dt.date(2024, 12, 31),
         lang="zh",

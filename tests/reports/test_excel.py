@@ -11,9 +11,9 @@ import pyarrow as pa
 import pytest
 from xlsxwriter.workbook import Workbook
 
+from tierwise.report_model import ReportData
 from tierwise.reports.customer_sheet import column_letters, fill_customer_sheet, write_customers
 from tierwise.reports.excel import sheet_name, write_excel
-from tierwise.reports.model import ReportData
 from tierwise.reports.workbook import Formats, text_width
 
 SHEETS = {

@@ -10,8 +10,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tierwise.i18n import Message
+from tierwise.report_model import ReportData
 from tierwise.reports.html import ECHARTS_VERSION, echarts_source, render_html
-from tierwise.reports.model import ReportData
 
 
 def _parse(report: ReportData) -> tuple[BeautifulSoup, dict[str, dict]]:

@@ -11,9 +11,13 @@ from bs4 import BeautifulSoup
 from typer.testing import CliRunner
 
 from tierwise.cli import app
+from tierwise.config import Settings
 from tierwise.i18n import translate
-from tierwise.io.readers import open_data
+from tierwise.io.readers import read_dataset
+from tierwise.services.context import ServiceContext
 from tierwise.services.report import NO_COMPARE, NO_OPPORTUNITIES, NO_PROFIT, NO_RECEIVABLES, build_report_data
+
+CTX = ServiceContext(Settings(engine="duckdb", lang="en"))
 
 CUSTOMERS = """客户编号,客户名称,客户经理
 C1,华东机电有限公司,wang
@@ -39,7 +43,7 @@ def folder(tmp_path: Path) -> Path:
 
 
 def test_summary_figures_at_the_window_bounds(folder: Path) -> None:
-    report = build_report_data(open_data(folder), as_of=dt.date(2025, 1, 15))
+    report = build_report_data(CTX, read_dataset(folder), as_of=dt.date(2025, 1, 15))
     s = report.summary
     assert s.customers == 3
     assert s.sales_12m == 5000 + 3000 - 200  # 2024-01-15 is outside the window, 2024-01-16 inside
@@ -56,7 +60,7 @@ def test_summary_figures_at_the_window_bounds(folder: Path) -> None:
 
 
 def test_customer_list_largest_sales_first(folder: Path) -> None:
-    report = build_report_data(open_data(folder), as_of=dt.date(2025, 1, 15))
+    report = build_report_data(CTX, read_dataset(folder), as_of=dt.date(2025, 1, 15))
     table = report.customers
     assert table.column("customer_id").to_pylist() == ["C1", "C3", "C2"]
     assert table.column("sales_12m").to_pylist() == [8000.0, 0.0, -200.0]
@@ -65,7 +69,7 @@ def test_customer_list_largest_sales_first(folder: Path) -> None:
 
 def test_absent_inputs_are_named(folder: Path) -> None:
     report = build_report_data(
-        open_data(folder), policies=["key-account", "prospect-grade"], as_of=dt.date(2025, 1, 15)
+        CTX, read_dataset(folder), policies=["key-account", "prospect-grade"], as_of=dt.date(2025, 1, 15)
     )
     # key accounts are still found on sales; the credit criterion could not be assessed, and the report says so
     assert report.key_accounts is not None
@@ -76,7 +80,7 @@ def test_absent_inputs_are_named(folder: Path) -> None:
 
 
 def test_pareto_figures_of_the_hand_data(folder: Path) -> None:
-    p = build_report_data(open_data(folder), as_of=dt.date(2025, 1, 15)).pareto
+    p = build_report_data(CTX, read_dataset(folder), as_of=dt.date(2025, 1, 15)).pareto
     # active customers: C1 (sales 8,000, profit 1,200) and C2 (net returns: sales counted 0, profit -20)
     assert p.customer_share == [0.0, 0.5, 1.0]
     assert p.sales_share == [0.0, 1.0, 1.0]
@@ -120,7 +124,7 @@ def test_without_profit_or_cost_no_profit_is_shown(folder: Path) -> None:
     (folder / "transactions.csv").write_text(
         "\n".join(",".join(line.split(",")[:3]) for line in TRANSACTIONS.splitlines()) + "\n", encoding="utf-8"
     )
-    report = build_report_data(open_data(folder), as_of=dt.date(2025, 1, 15))
+    report = build_report_data(CTX, read_dataset(folder), as_of=dt.date(2025, 1, 15))
     assert report.summary.profit_12m is None
     assert NO_PROFIT in [f.message for f in report.summary.findings]
     assert "profit_12m" not in report.customers.column_names
@@ -193,7 +197,8 @@ def test_clv_tier_sizes_round_half_up() -> None:
 
 def test_policies_fill_their_sections(folder: Path) -> None:
     report = build_report_data(
-        open_data(folder),
+        CTX,
+        read_dataset(folder),
         policies=["china-post", "rfm", "key-account"],
         as_of=dt.date(2025, 1, 15),
         compare=dt.date(2024, 6, 1),
@@ -211,17 +216,14 @@ def test_policies_fill_their_sections(folder: Path) -> None:
 
 @pytest.mark.parametrize("engine", ["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
 def test_the_report_is_the_same_on_every_engine(folder: Path, engine: str) -> None:
-    from tierwise.config import Settings
-
     if engine == "spark":
         pytest.importorskip("pyspark", reason="pyspark is not installed (the 'spark' extra)")
     settings = Settings(engine=engine, spark_master="local[2]")
     report = build_report_data(
-        open_data(folder, settings=settings),
+        ServiceContext.system(settings),
+        read_dataset(folder, settings=settings),
         policies=["abc", "china-post"],
         as_of=dt.date(2025, 1, 15),
-        engine=engine,
-        settings=settings,
     )
     assert report.summary.sales_12m == 7_800.0
     assert report.pareto.gini == 0.5

@@ -8,54 +8,19 @@ import pyarrow as pa
 import pytest
 
 from tierwise.analytics.classify.assign import ASSIGNMENT_COLUMNS
-from tierwise.analytics.engine import canonical_schema
+from tierwise.config import Settings
 from tierwise.errors import DataValidationError, PolicyError, UsageError
 from tierwise.io.readers import dataset_from_arrow
-from tierwise.services.classification import classify_dataset, pareto_dataset
+from tierwise.services.classification import MissingTable, classify_dataset, pareto_dataset
+from tierwise.services.context import ServiceContext
 
 D = dt.date
 AS_OF = D(2025, 6, 30)
-
-
-def canonical(table: str, rows: list[dict]) -> pa.Table:
-    """A canonical table from row dicts (absent columns NULL)."""
-    schema = canonical_schema(table).to_pyarrow()
-    return pa.table({f.name: [r.get(f.name) for r in rows] for f in schema}, schema=schema)
-
-
-@pytest.fixture
-def hand():
-    customers = [
-        {"customer_id": c, "name": n, "org_level": lvl}
-        for c, n, lvl in [
-            ("c1", "甲公司", None),
-            ("c2", "乙公司", None),
-            ("c3", "某省厅", "provincial"),
-            ("c4", "丁", None),
-        ]
-    ]
-    transactions = [
-        {"customer_id": "c1", "date": D(2024, 6, 30), "amount": 9_000_000.0, "profit": 1.0},  # a year before: out
-        {"customer_id": "c1", "date": D(2024, 7, 1), "amount": 5_000_000.0, "profit": 500_000.0},  # first day in
-        {"customer_id": "c2", "date": D(2025, 6, 30), "amount": 999_999.99, "profit": -10.0},  # the as-of day: in
-        {"customer_id": "c3", "date": D(2025, 1, 1), "amount": 100.0, "profit": 5.0},
-    ]
-    opportunities = [
-        {"opportunity_id": "o1", "customer_id": "c1", "stage": "proposal", "expected_close_date": D(2025, 12, 30)},
-        {"opportunity_id": "o2", "customer_id": "c2", "stage": "negotiation", "expected_close_date": D(2025, 12, 31)},
-        {"opportunity_id": "o3", "customer_id": "c4", "stage": "won", "expected_close_date": D(2025, 3, 1)},
-    ]
-    return dataset_from_arrow(
-        {
-            "customers": canonical("customers", customers),
-            "transactions": canonical("transactions", transactions),
-            "opportunities": canonical("opportunities", opportunities),
-        }
-    )
+CTX = ServiceContext(Settings(engine="duckdb", lang="en"))
 
 
 def test_china_post_on_the_window_bounds(hand) -> None:
-    result = classify_dataset(hand, "china-post", as_of=AS_OF)
+    result = classify_dataset(CTX, hand, "china-post", as_of=AS_OF)
     out = result.assignments
     assert tuple(out.column_names) == ASSIGNMENT_COLUMNS
     got = dict(zip(out.column("customer_id").to_pylist(), out.column("class").to_pylist()))
@@ -67,27 +32,30 @@ def test_china_post_on_the_window_bounds(hand) -> None:
         "organisation level provincial → platinum",
     ]
     total = 5_000_000 + 999_999.99 + 100
-    summary = {row["class"]: (row["customers"], row["sales"], row["sales_share"]) for row in result.summary}
+    summary = {row.code: (row.customers, row.sales, row.sales_share) for row in result.summary}
     assert summary["diamond"] == (1, 5_000_000, pytest.approx(5_000_000 / total))
     assert summary["platinum"] == (1, 100, pytest.approx(100 / total))
     assert summary["vip"] == (0, 0, 0)
     assert summary["standard"] == (1, 0, 0)
     assert "unclassified" not in summary
-    assert result.as_of == AS_OF and result.notes == []
+    assert result.as_of == AS_OF and result.findings == []
 
 
 def test_chinese_labels_and_reasons(hand) -> None:
-    out = classify_dataset(hand, "china-post", as_of=AS_OF, lang="zh").assignments.to_pylist()
+    out = classify_dataset(CTX, hand, "china-post", as_of=AS_OF, lang="zh").assignments.to_pylist()
     assert out[0]["label"] == "钻石"
     assert out[0]["reasons"] == ["近12个月消费 5,000,000.00 ≥ 5,000,000 → 钻石"]
 
 
 def test_a_missing_table_is_a_note_and_its_rules_do_not_fire(hand) -> None:
-    result = classify_dataset(hand, "key-account", as_of=AS_OF)
-    assert result.notes == [
-        "collection_days: the data set has no receivables table; treated as missing",
-        "overdue_amount: the data set has no receivables table; treated as missing",
+    result = classify_dataset(CTX, hand, "key-account", as_of=AS_OF)
+    assert result.findings == [
+        MissingTable("collection_days", "receivables"),
+        MissingTable("overdue_amount", "receivables"),
     ]
+    assert result.findings[0].message.msgid % result.findings[0].message.params == (
+        "collection_days: the data set has no receivables table; treated as missing"
+    )
     got = dict(
         zip(result.assignments.column("customer_id").to_pylist(), result.assignments.column("class").to_pylist())
     )
@@ -96,7 +64,7 @@ def test_a_missing_table_is_a_note_and_its_rules_do_not_fire(hand) -> None:
 
 
 def test_prospect_grades_from_the_opportunities_table(hand) -> None:
-    result = classify_dataset(hand, "prospect-grade", as_of=AS_OF)
+    result = classify_dataset(CTX, hand, "prospect-grade", as_of=AS_OF)
     got = dict(
         zip(result.assignments.column("customer_id").to_pylist(), result.assignments.column("class").to_pylist())
     )
@@ -105,19 +73,19 @@ def test_prospect_grades_from_the_opportunities_table(hand) -> None:
 
 
 def test_errors(hand) -> None:
-    with pytest.raises(UsageError, match="run it with `tierwise triage --policy bank-lobby"):
-        classify_dataset(hand, "bank-lobby")
+    with pytest.raises(UsageError, match="'bank-lobby' routes walk-in customers"):
+        classify_dataset(CTX, hand, "bank-lobby")
     with pytest.raises(PolicyError, match="no shipped policy named 'gold-tiers'"):
-        classify_dataset(hand, "gold-tiers")
+        classify_dataset(CTX, hand, "gold-tiers")
     with pytest.raises(UsageError, match="unknown language 'fr'"):
-        classify_dataset(hand, "abc", lang="fr")
+        classify_dataset(CTX, hand, "abc", lang="fr")
     no_opps = dataset_from_arrow({"customers": hand.arrow("customers"), "transactions": hand.arrow("transactions")})
     with pytest.raises(DataValidationError, match="grades prospects from the opportunities table"):
-        classify_dataset(no_opps, "prospect-grade", as_of=AS_OF)
+        classify_dataset(CTX, no_opps, "prospect-grade", as_of=AS_OF)
 
 
 def test_pareto_of_the_hand_set(hand) -> None:
-    summary, curve, day = pareto_dataset(hand, as_of=AS_OF)
+    summary, curve, day = pareto_dataset(CTX, hand, as_of=AS_OF)
     assert day == AS_OF and summary.customers == 3
     assert summary.top20_sales_share == 0  # 20 % of 3 customers is none
     assert summary.point_80_20 == pytest.approx(1 / 3)
@@ -128,13 +96,13 @@ def test_pareto_of_the_hand_set(hand) -> None:
 @pytest.mark.slow
 def test_every_shipped_policy_classifies_the_demo_data() -> None:
     from tierwise.analytics.classify.policy import Policy, load_policy, shipped_policies
-    from tierwise.io.readers import open_data
+    from tierwise.io.source import DemoSource
 
-    demo = open_data("demo")
+    demo = DemoSource().open(CTX.settings)
     for name in shipped_policies():
         if not isinstance(load_policy(name), Policy):
             continue
-        result = classify_dataset(demo, name)
+        result = classify_dataset(CTX, demo, name)
         out = result.assignments
         assert out.num_rows > 0, name
         assert all(out.column("reasons").to_pylist()), f"{name}: a customer without reasons"
@@ -148,7 +116,7 @@ def test_what_if_on_the_data_set(hand, tmp_path) -> None:
 
     edited = tmp_path / "edited.yaml"
     edited.write_text(policy_text("china-post")[0].replace("at_least: 500000}", "at_least: 1000000}"), encoding="utf-8")
-    moved, day = what_if_dataset(hand, "china-post", edited, as_of=AS_OF)
+    moved, day = what_if_dataset(CTX, hand, "china-post", edited, as_of=AS_OF)
     rows = moved.to_pylist()
     assert day == AS_OF
     assert [(r["customer_id"], r["from_class"], r["to_class"], r["direction"]) for r in rows] == [
@@ -164,7 +132,7 @@ def test_grace_holds_a_downgrade_with_the_saved_runs(hand) -> None:
     earlier = pa.table(
         {"customer_id": ["c1", "c2"], "class": ["diamond", "diamond"], "reasons": [["before"], ["before"]]}
     )
-    result = classify_dataset(hand, policy, as_of=AS_OF, history=[earlier])
+    result = classify_dataset(CTX, hand, policy, as_of=AS_OF, history=[earlier])
     got = {r["customer_id"]: (r["class"], r["computed_class"]) for r in result.assignments.to_pylist()}
     assert got["c1"] == ("diamond", "diamond")
     assert got["c2"] == ("diamond", "gold")  # the first run below: kept

@@ -11,7 +11,8 @@ Everything else in :mod:`tierwise.analytics` takes and returns Ibis tables and n
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from typing import Any
 
 import ibis
@@ -42,11 +43,12 @@ class Engine:
 
     name: str
     backend: Any
+    dataset: Dataset | None = field(default=None, repr=False)  # the data set whose tables the backend holds
 
     @classmethod
     def create(cls, name: str = "duckdb", settings: Settings | None = None) -> Engine:
-        """Connect the named engine (``duckdb`` or ``spark``) as the settings say."""
-        settings = settings or Settings()
+        """Connect the named engine (``duckdb`` or ``spark``) as the settings say (no settings: the defaults)."""
+        settings = settings or Settings.model_construct()  # the field defaults; the environment is read at start-up
         if name == "duckdb":
             return cls("duckdb", ibis.duckdb.from_connection(duckdb_connection(settings)))
         if name == "spark":
@@ -55,9 +57,13 @@ class Engine:
 
     @classmethod
     def for_dataset(cls, dataset: Dataset, name: str = "duckdb", settings: Settings | None = None) -> Engine:
-        """The engine to compute on ``dataset``: on DuckDB, the data set's own connection (no copy)."""
+        """The engine to compute on ``dataset``: on DuckDB, a cursor of the data set's own connection (no copy).
+
+        Each call gets its own cursor, so requests computing on one data set at once do not share a
+        connection; their scratch tables (:meth:`scratch`) are temporary tables of that cursor.
+        """
         if name == "duckdb":
-            return cls("duckdb", ibis.duckdb.from_connection(dataset.con))
+            return cls("duckdb", ibis.duckdb.from_connection(dataset.con.cursor()), dataset)
         return cls.create(name, settings)
 
     def tables(self, dataset: Dataset) -> dict[str, ir.Table]:
@@ -65,16 +71,30 @@ class Engine:
         out: dict[str, ir.Table] = {}
         for table in dataset.tables:
             cols = [c.name for c in TABLES[table].columns]
-            if self.name == "duckdb" and self.backend.con is dataset.con:
+            if self.name == "duckdb" and self.dataset is dataset:
                 out[table] = self.backend.table(table).select(*cols)
             else:
-                out[table] = self.load(
+                out[table] = self.scratch(
                     table, dataset.relation(table).select(*[f'"{c}"' for c in cols]).fetch_arrow_table()
                 )
         return out
 
+    def scratch(self, prefix: str, data: Any) -> ir.Table:
+        """Put in-memory data on this engine under a name no other call uses (``prefix`` + a random part).
+
+        On DuckDB a temporary table of this engine's connection; on Spark a temporary view. Services
+        use this, never a fixed name, so two requests on one engine never see each other's tables.
+        """
+        name = f"{prefix}_{uuid.uuid4().hex[:16]}"
+        if self.name == "spark":
+            return self.backend.create_view(name, ibis.memtable(data))
+        return self.backend.create_table(name, data, temp=True)
+
     def load(self, name: str, data: Any) -> ir.Table:
-        """Put in-memory data (Arrow, pandas) on this engine as a table called ``name``."""
+        """Put in-memory data (Arrow, pandas) on this engine as a table called ``name`` (replacing one).
+
+        For tests and benchmarks that want a known name; services use :meth:`scratch`.
+        """
         if self.name == "spark":
             # a temporary view writes nothing to spark-warehouse/, so a rerun never meets a stale table folder
             return self.backend.create_view(name, ibis.memtable(data), overwrite=True)

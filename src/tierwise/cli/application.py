@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
@@ -11,8 +12,10 @@ from rich.console import Console
 from rich.markup import escape
 
 from tierwise.config import Settings
-from tierwise.errors import TierwiseError
+from tierwise.errors import TierwiseError, UsageError, check_language
 from tierwise.i18n import N_, Message, bilingual, translate
+from tierwise.policy_files import PolicyRef
+from tierwise.services.context import ServiceContext
 
 app = typer.Typer(
     name="tierwise",
@@ -25,10 +28,39 @@ console = Console()
 err_console = Console(stderr=True)
 
 
+_started: list[Settings] = []  # the settings of the running invocation, made by the root callback
+
+
 @app.callback()
 def _root() -> None:
     """Which customers matter most, why, and what to do about each of them."""
+    _started[:] = [Settings()]  # the one place the environment is read
     _chosen.clear()  # each command chooses its language anew
+
+
+def settings() -> Settings:
+    """The settings the running command was started with."""
+    if not _started:
+        _started.append(Settings())
+    return _started[0]
+
+
+def service_context(engine: str | None = None) -> ServiceContext:
+    """The context services run in for this command: the settings, ``engine`` or the settings' one, as the system."""
+    return ServiceContext.system(settings(), engine=engine)
+
+
+def pick_language(lang: str | None) -> str:
+    """``--lang`` as given, or the settings' language (chosen for the whole command); a usage error otherwise."""
+    return check_language(choose_language(lang))
+
+
+def policy_ref(text: str) -> PolicyRef:
+    """How the user typed ``--policy``: a name ending in .yaml/.yml or with a folder in it is a file; else a name."""
+    path = Path(text)
+    if path.suffix.lower() in (".yaml", ".yml") or len(path.parts) > 1:
+        return PolicyRef.file(path)
+    return PolicyRef.shipped(text)
 
 
 #: the language of this command's output and errors, chosen once: ``--lang``, else ``TIERWISE_LANG``
@@ -37,13 +69,13 @@ _chosen: dict[str, str] = {}
 
 def choose_language(given: str | None) -> str:
     """The command's language: ``--lang`` when given, else the ``TIERWISE_LANG`` setting (default en)."""
-    _chosen["lang"] = given or Settings().lang
+    _chosen["lang"] = given or settings().lang
     return _chosen["lang"]
 
 
 def language() -> str:
     """The language chosen for this command (the setting's, before any ``--lang`` was read)."""
-    return _chosen.get("lang") or Settings().lang
+    return _chosen.get("lang") or settings().lang
 
 
 #: the ``--lang`` option every command that speaks takes
@@ -73,9 +105,17 @@ def run() -> None:
     except TierwiseError as exc:
         lang = language()
         text = exc.render(lang)
-        if Settings().bilingual and lang != "en":
+        if settings().bilingual and lang != "en":
             english = exc.render("en")
             text = bilingual(exc.text, lang) if "\n" not in text else f"{text}\n\n{english}"
         label = translate(Message(N_("error:")), lang)
         err_console.print(f"[bold red]{label}[/] {escape(text)}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
+
+
+def check_out(out: Path | None) -> None:
+    """A usage error naming ``--out`` unless its suffix is a table format we write."""
+    from tierwise.services.output import OUT_SUFFIXES
+
+    if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
+        raise UsageError(f"--out {out}: the file must end in {', '.join(OUT_SUFFIXES)}")

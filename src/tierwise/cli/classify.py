@@ -9,24 +9,20 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from tierwise.analytics.classify.policy import (
-    Policy,
-    TriagePolicyInfo,
-    load_policy,
-    policy_text,
-    shipped_policies,
-)
-from tierwise.analytics.classify.prospects import PROSPECT_INDICATORS
-from tierwise.analytics.classify.reasons import format_constant, indicator_label
-from tierwise.analytics.engine import ENGINES
-from tierwise.analytics.registry import INDICATORS
-from tierwise.cli.application import app, console
-from tierwise.config import Settings
+from tierwise.cli.application import app, check_out, console, pick_language, policy_ref, service_context
 from tierwise.errors import UsageError
-from tierwise.io.writers import write_table
 from tierwise.services.classification import classify_dataset, pareto_dataset, what_if_dataset
+from tierwise.services.output import write_result
+from tierwise.services.policies import (
+    TriagePolicyInfo,
+    describe_criterion,
+    list_policies,
+    read_policy,
+    read_policy_yaml,
+    shipped_policy_names,
+)
+from tierwise.services.sources import open_source
 
-OUT_SUFFIXES = (".csv", ".parquet", ".xlsx")
 policy_app = typer.Typer(help="Show one policy.", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
 
@@ -36,15 +32,8 @@ AsOf = Annotated[
         "--as-of", formats=["%Y-%m-%d"], help="As-of date, YYYY-MM-DD (default: the latest transaction date)."
     ),
 ]
-EngineName = Annotated[str, typer.Option("--engine", help="Analytics engine: duckdb or spark.")]
-Lang = Annotated[str, typer.Option("--lang", help="Labels and reasons: en or zh.")]
-
-
-def _check(engine: str, lang: str) -> None:
-    if engine not in ENGINES:
-        raise UsageError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
-    if lang not in ("en", "zh"):
-        raise UsageError(f"unknown language {lang!r}: choose en or zh")
+EngineName = Annotated[str | None, typer.Option("--engine", help="Analytics engine: duckdb or spark.")]
+Lang = Annotated[str | None, typer.Option("--lang", help="Labels and reasons: en or zh.")]
 
 
 def _money(value: float | None) -> str:
@@ -62,8 +51,8 @@ def classify_command(
         str, typer.Option("--policy", help="A shipped policy name (see `tierwise policies`) or a YAML file.")
     ],
     as_of: AsOf = None,
-    lang: Lang = "en",
-    engine: EngineName = "duckdb",
+    lang: Lang = None,
+    engine: EngineName = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="Write the assignments to FILE.csv, .parquet or .xlsx.")
     ] = None,
@@ -77,24 +66,18 @@ def classify_command(
 
     Prints the customers and 12-month sales per class, and the top customers with their reasons;
     --out writes one row per customer (reasons as JSON in CSV, a list in Parquet)."""
-    _check(engine, lang)
+    ctx = service_context(engine)
+    lang = pick_language(lang)
+    ref = policy_ref(policy)
+    _refuse_triage(ref)
     if what_if is not None:
-        _what_if(data, policy, what_if, as_of, lang, engine, rows)
+        _what_if(data, ref, what_if, as_of, lang, ctx, rows)
         return
-    if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
-        raise UsageError(f"--out {out}: the file must end in {', '.join(OUT_SUFFIXES)}")
+    check_out(out)
     with console.status(f"classifying by {policy}…"):
-        result = classify_dataset(
-            data,
-            policy,
-            as_of=as_of.date() if as_of else None,
-            lang=lang,
-            engine=engine,
-            settings=Settings(engine=engine, lang=lang),
-        )
+        result = classify_dataset(ctx, open_source(data), ref, as_of=as_of.date() if as_of else None, lang=lang)
         if out is not None:
-            encoding = "gb18030" if lang == "zh" and out.suffix.lower() == ".csv" else "utf-8"
-            write_table(result.assignments, out, encoding=encoding)
+            write_result(result.assignments, out, lang=lang)
     p = result.policy
     zh = lang == "zh"
     grid = Table(title=f"{p.name} v{p.version} · {p.description[lang]}", title_justify="left")
@@ -108,20 +91,20 @@ def classify_command(
     ):
         grid.add_column(name, justify="right" if right else "left")
     for row in result.summary:
-        spec = next((c for c in p.classes if c.code == row["class"]), None)
+        spec = next((c for c in p.classes if c.code == row.code), None)
         cadence = spec.cadence.text[lang] if spec and spec.cadence else "—"
         grid.add_row(
-            row["label"],
-            f"{row['customers']:,}",
-            _share(row["customer_share"]),
-            _money(row["sales"]),
-            _share(row["sales_share"]),
+            row.label,
+            f"{row.customers:,}",
+            _share(row.customer_share),
+            _money(row.sales),
+            _share(row.sales_share),
             cadence,
         )
     console.print(grid)
     console.print(f"{result.assignments.num_rows:,} customers as of {result.as_of} ({result.engine})")
-    for note in result.notes:
-        console.print(f"[yellow]note:[/] {note}")
+    for finding in result.findings:
+        console.print(f"[yellow]note:[/] {finding.message.msgid % finding.message.params}")
     if out is not None:
         console.print(f"→ {out}")
         return
@@ -134,10 +117,21 @@ def classify_command(
     console.print(top)
 
 
-def _what_if(data: str, policy: str, edited: str, as_of: dt.datetime | None, lang: str, engine: str, rows: int) -> None:
+def _refuse_triage(ref) -> None:
+    """A triage policy cannot classify: say which command runs it."""
+    loaded = read_policy(ref)
+    if isinstance(loaded, TriagePolicyInfo):
+        raise UsageError(
+            f"policy {loaded.name!r} routes walk-in customers (method: triage); run it with "
+            f"`tierwise triage --policy {loaded.name} --json '{{…}}'`, not with classify"
+        )
+
+
+def _what_if(data: str, ref, edited: str, as_of: dt.datetime | None, lang: str, ctx, rows: int) -> None:
+    policy = ref.source
     with console.status(f"comparing {policy} with {edited}…"):
         moved, day = what_if_dataset(
-            data, policy, edited, as_of=as_of.date() if as_of else None, lang=lang, engine=engine
+            ctx, open_source(data), ref, policy_ref(edited), as_of=as_of.date() if as_of else None, lang=lang
         )
     directions = moved.column("direction").to_pylist()
     counts = ", ".join(f"{directions.count(d)} {d}" for d in ("up", "down", "new", "gone") if d in directions)
@@ -162,22 +156,19 @@ def _what_if(data: str, policy: str, edited: str, as_of: dt.datetime | None, lan
 
 @app.command("policies")
 def policies_command(
-    lang: Lang = "en",
+    lang: Lang = None,
     names: Annotated[bool, typer.Option("--names", help="Print only the names, one a line (for scripts).")] = False,
 ) -> None:
     """List the shipped policies: name, version, method and what each does."""
     if names:
-        typer.echo("\n".join(shipped_policies()))
+        typer.echo("\n".join(shipped_policy_names()))
         return
+    lang = pick_language(lang)
     grid = Table(title="shipped policies", title_justify="left")
     for name in ("name", "version", "method", "classes", "description"):
         grid.add_column(name, overflow="fold")
-    for name in shipped_policies():
-        p = load_policy(name)
-        if isinstance(p, TriagePolicyInfo):
-            grid.add_row(p.name, str(p.version), "triage", "vip, potential_vip, ordinary, assess", p.description[lang])
-            continue
-        grid.add_row(p.name, str(p.version), p.summary_method, ", ".join(p.class_codes), p.description[lang])
+    for p in list_policies():
+        grid.add_row(p.name, str(p.version), p.method, ", ".join(p.classes), p.description[lang])
     console.print(grid)
     console.print("tierwise policy show NAME · tierwise classify DATA --policy NAME|FILE.yaml")
 
@@ -185,15 +176,15 @@ def policies_command(
 @policy_app.command("show")
 def show_command(
     name: Annotated[str, typer.Argument(help="A shipped policy name or a YAML file.")],
-    lang: Lang = "en",
+    lang: Lang = None,
     yaml: Annotated[bool, typer.Option("--yaml", help="Print the policy file itself (to copy and edit).")] = False,
 ) -> None:
     """Show one policy: classes with labels and contact cadence, criteria, time allocation."""
-    if lang not in ("en", "zh"):
-        raise UsageError(f"unknown language {lang!r}: choose en or zh")
-    p = load_policy(name)
+    lang = pick_language(lang)
+    ref = policy_ref(name)
+    p = read_policy(ref)
     if yaml:
-        console.print(policy_text(name)[0], markup=False, highlight=False, soft_wrap=True)
+        console.print(read_policy_yaml(ref), markup=False, highlight=False, soft_wrap=True)
         return
     console.print(f"[bold]{p.name}[/] v{p.version} · {p.description[lang]}", soft_wrap=True)
     if isinstance(p, TriagePolicyInfo):
@@ -226,78 +217,16 @@ def show_command(
         console.print(alloc)
 
 
-SYMBOLS = {"at_least": "≥", "above": ">", "at_most": "≤", "below": "<"}
-
-
-def describe_criterion(crit, policy: Policy, lang: str) -> str:
-    """One line describing a criterion for people (``thresholds on 12-month spend: diamond ≥ 5,000,000; …``)."""
-    label = lambda code: policy.class_spec(code).label[lang]  # noqa: E731
-    method = crit.method
-    if method == "thresholds":
-        name = indicator_label(crit.indicator, lang, crit.label)
-        parts = [f"{label(b.class_)} {SYMBOLS[b.kind]} {format_constant(b.value)}" for b in crit.bounds]
-        tail = f"; else {label(crit.otherwise)}" if crit.otherwise else ""
-        return f"thresholds on {name}: " + "; ".join(parts) + tail
-    if method == "mapping":
-        return f"{indicator_label(crit.indicator, lang)}: " + "; ".join(
-            f"{e.label[lang] if e.label else e.value} → {label(e.class_)}" for e in crit.map
-        )
-    if method == "rules":
-        conds = f" {crit.match} of: " + "; ".join(_condition(c, lang) for c in crit.conditions)
-        return f"{label(crit.class_)} when{conds}"
-    if method == "abc":
-        return (
-            f"ABC on {indicator_label(crit.indicator, lang)}: A while the cumulative share before the "
-            f"customer < {crit.a:.0%}, B < {crit.b:.0%}, else C"
-        )
-    if method == "rfm":
-        names = ", ".join(indicator_label(n, lang) for n in (crit.recency, crit.frequency, crit.monetary))
-        return f"RFM quintile scores on {names}; {len(crit.segments)} segments, else {label(crit.otherwise)}"
-    if method == "quantiles":
-        return f"quantiles of {indicator_label(crit.indicator, lang)}: " + "; ".join(
-            f"{label(b.class_)} {b.share:.0%}" for b in crit.bins
-        )
-    names = ", ".join(indicator_label(w.indicator, lang) for w in crit.indicators)
-    if method == "scorecard":
-        how = "TOPSIS closeness" if crit.topsis else "weighted score"
-        return f"{how} of {names}, weights {crit.weights}"
-    return f"k-means on {names} into {', '.join(label(c) for c in crit.classes)}"
-
-
-def _unit(name: str) -> str:
-    found = INDICATORS.get(name) or PROSPECT_INDICATORS.get(name)
-    return found.unit if found else "label"
-
-
-OPS = {">=": "≥", "<=": "≤", "==": "=", "!=": "≠", "not_in": "not in"}
-
-
-def _condition(cond, lang: str) -> str:
-    name = indicator_label(cond.indicator, lang)
-    if cond.value is None:
-        return f"{name} {cond.op}"
-    value = (
-        ", ".join(cond.value)
-        if isinstance(cond.value, list)
-        else (
-            str(cond.value).lower()
-            if isinstance(cond.value, bool)
-            else format_constant(cond.value, _unit(cond.indicator), lang)
-        )
-    )
-    return f"{name} {OPS.get(cond.op, cond.op)} {value}"
-
-
 @app.command("pareto")
 def pareto_command(
     data: Annotated[str, typer.Argument(help="A data set folder, one table file, or 'demo'.")],
     as_of: AsOf = None,
-    engine: EngineName = "duckdb",
+    engine: EngineName = None,
 ) -> None:
     """Pareto analysis of 12-month sales and profit: Gini, top-20 % share, the 80/20 point, the whale curve."""
-    _check(engine, "en")
+    ctx = service_context(engine)
     with console.status("computing the Pareto analysis…"):
-        s, curve, day = pareto_dataset(data, as_of=as_of.date() if as_of else None, engine=engine)
+        s, curve, day = pareto_dataset(ctx, open_source(data), as_of=as_of.date() if as_of else None)
     grid = Table(title=f"Pareto analysis as of {day} · {s.customers:,} active customers", title_justify="left")
     grid.add_column("figure")
     grid.add_column("value", justify="right")

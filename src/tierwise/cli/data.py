@@ -10,10 +10,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from tierwise.cli.application import app, console
+from tierwise.cli.application import app, console, service_context
 from tierwise.errors import DataValidationError
-from tierwise.io.dataset import describe
-from tierwise.io.readers import open_data
+from tierwise.services.checking import check_data
+from tierwise.services.sources import open_source
 
 DataArg = Annotated[str, typer.Argument(help="A data set folder, one table file, or 'demo'.")]
 AsOfOption = Annotated[
@@ -30,7 +30,7 @@ def check(
     """Validate a data set: rows, customers, date range and unknown columns per table, or every bad row."""
     as_of_date = as_of.date() if as_of else None
     try:
-        dataset = open_data(data, as_of=as_of_date)
+        described = check_data(service_context(), open_source(data), refuse_after=as_of_date)
     except DataValidationError as exc:
         if not as_json:
             raise
@@ -46,7 +46,14 @@ def check(
             )
         )
         raise typer.Exit(1) from exc
-    tables = describe(dataset)
+    tables = [
+        t.__dict__
+        | {
+            "first_date": t.first_date.isoformat() if t.first_date else None,
+            "last_date": t.last_date.isoformat() if t.last_date else None,
+        }
+        for t in described
+    ]
     if as_json:
         typer.echo(json.dumps({"valid": True, "tables": tables}, ensure_ascii=False, indent=2))
         return

@@ -10,8 +10,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tierwise.cli.application import app, console
-from tierwise.io.demo import write_demo
+from tierwise.cli.application import app, console, service_context
+from tierwise.services.demo import write_demo_data
 
 
 class Format(str, Enum):
@@ -35,8 +35,8 @@ def demo(
     customers: int = typer.Option(2000, "--customers", min=1, help="Number of customers."),
     seed: int = typer.Option(7, "--seed", help="Random seed: the same seed gives the same data."),
     format: Format = typer.Option(Format.csv, "--format", help="File format."),  # noqa: A002
-    lang: Lang = typer.Option(
-        Lang.en, "--lang", help="en: English names, UTF-8; zh: Chinese names and headers, GBK CSV."
+    lang: Lang | None = typer.Option(
+        None, "--lang", help="en: English names, UTF-8; zh: Chinese names and headers, GBK CSV."
     ),
     end: dt.datetime = typer.Option("2025-12-31", "--end", formats=["%Y-%m-%d"], help="Last day of the history."),
     years: int = typer.Option(3, "--years", min=1, help="Years of history."),
@@ -55,7 +55,8 @@ def demo(
         transient=True,
     ) as progress:
         task = progress.add_task("demo", total=customers)
-        written = write_demo(
+        written = write_demo_data(
+            service_context(),
             out,
             customers=customers,
             seed=seed,
@@ -63,7 +64,7 @@ def demo(
             years=years,
             transactions_per_customer=transactions_per_customer,
             format=format.value,
-            lang=lang.value,
+            lang=lang.value if lang else None,
             on_segment=lambda done, total: progress.update(task, completed=done),
         )
     summary = Table(title=f"demo data set in {out}")

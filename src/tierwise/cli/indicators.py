@@ -10,17 +10,12 @@ import pyarrow as pa
 import typer
 from rich.table import Table
 
-from tierwise.analytics.engine import ENGINES, Engine
-from tierwise.analytics.indicators import compute_indicators, resolve_as_of
-from tierwise.analytics.registry import INDICATORS
-from tierwise.cli.application import app, console
-from tierwise.config import Settings
-from tierwise.errors import UsageError
-from tierwise.io.columns import TABLES
-from tierwise.io.readers import open_data
-from tierwise.io.writers import write_table
+from tierwise.cli.application import app, check_out, console, pick_language, service_context
+from tierwise.services.indicators import indicator_headers, indicator_table, indicator_unit
+from tierwise.services.output import write_result
+from tierwise.services.sources import open_source
 
-OUT_SUFFIXES = (".csv", ".parquet", ".xlsx")
+headers = indicator_headers
 # the columns shown on screen (those present); --out writes them all
 PREVIEW = (
     "customer_id",
@@ -33,14 +28,6 @@ PREVIEW = (
     "recency_days",
     "overdue_amount",
 )
-
-
-def headers(columns: list[str], lang: str) -> dict[str, str]:
-    """Column name → header in ``lang``: the registry's labels (``zh``) or the names themselves (``en``)."""
-    if lang != "zh":
-        return {c: c for c in columns}
-    zh = {c: INDICATORS[c].zh for c in columns if c in INDICATORS}
-    return {c: zh.get(c, TABLES["customers"].column("customer_id").zh if c == "customer_id" else c) for c in columns}
 
 
 def _cell(value: object, unit: str) -> str:
@@ -67,9 +54,7 @@ def preview(result: pa.Table, names: dict[str, str], rows: int, title: str) -> T
         )
         grid.add_column(names[column], justify="right" if numeric else "left", overflow="fold")
     for record in result.slice(0, rows).to_pylist():
-        grid.add_row(
-            *[_cell(record[c], INDICATORS[c].unit if c in INDICATORS else "label") for c in result.column_names]
-        )
+        grid.add_row(*[_cell(record[c], indicator_unit(c)) for c in result.column_names])
     return grid
 
 
@@ -82,35 +67,25 @@ def indicators(
             "--as-of", formats=["%Y-%m-%d"], help="As-of date, YYYY-MM-DD (default: the latest transaction date)."
         ),
     ] = None,
-    engine: Annotated[str, typer.Option("--engine", help="Analytics engine: duckdb or spark.")] = "duckdb",
+    engine: Annotated[str | None, typer.Option("--engine", help="Analytics engine: duckdb or spark.")] = None,
     months: Annotated[int, typer.Option("--months", help="Length of the trailing window in months.")] = 12,
     out: Annotated[Path | None, typer.Option("--out", help="Write the table to FILE.csv, .parquet or .xlsx.")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Headers: en (indicator names) or zh (Chinese labels).")] = "en",
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Headers: en (indicator names) or zh (Chinese labels).")
+    ] = None,
     rows: Annotated[int, typer.Option("--rows", help="Rows to show when not writing a file.")] = 20,
 ) -> None:
     """Compute the indicator table: one row per customer with sales, profit, orders, recency, receivables,
     traits and engagement, as of a date. Prints the top rows, or writes every row with --out."""
-    if engine not in ENGINES:
-        raise UsageError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
-    if lang not in ("en", "zh"):
-        raise UsageError(f"unknown language {lang!r}: choose en or zh")
-    if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
-        raise UsageError(f"--out {out}: the file must end in {', '.join(OUT_SUFFIXES)}")
-    settings = Settings(engine=engine, lang=lang)
-    with console.status("reading the data set…") as status:
-        dataset = open_data(data, settings=settings)
-        status.update(f"starting the {engine} engine…")
-        eng = Engine.for_dataset(dataset, engine, settings)
-        tables = eng.tables(dataset)
-        day = resolve_as_of(tables, as_of.date() if as_of else None)
-        status.update(f"computing indicators as of {day} on {engine}…")
-        table = compute_indicators(tables, day, months=months)
-        table = table.order_by("sales_rank" if "sales_rank" in table.columns else "customer_id")
-        result = eng.to_pyarrow(table)
+    ctx = service_context(engine)
+    lang = pick_language(lang)
+    check_out(out)
+    with console.status(f"computing indicators on {ctx.engine}…") as status:
+        computed = indicator_table(ctx, open_source(data), as_of=as_of.date() if as_of else None, months=months)
+        result, day, engine = computed.table, computed.as_of, computed.engine
         if out is not None:
             status.update(f"writing {out}…")
-            encoding = "gb18030" if lang == "zh" and out.suffix.lower() == ".csv" else "utf-8"
-            write_table(result, out, headers=headers(result.column_names, lang), encoding=encoding)
+            write_result(result, out, lang=lang, headers=headers(result.column_names, lang))
     summary = f"{result.num_rows:,} customers × {result.num_columns - 1} indicators as of {day} ({engine})"
     if out is not None:
         console.print(f"{summary} → {out}")

@@ -8,11 +8,10 @@ from typing import Annotated, Literal
 
 import typer
 
-from tierwise.cli.application import app, console
-from tierwise.config import Settings
-from tierwise.io.readers import open_data
+from tierwise.cli.application import app, console, pick_language, policy_ref, service_context
 from tierwise.reports import check_report_path, write_report
 from tierwise.services.report import DEFAULT_POLICIES, build_report_data
+from tierwise.services.sources import open_source
 
 DateOption = dt.datetime | None
 
@@ -33,28 +32,26 @@ def report_command(
         DateOption,
         typer.Option("--compare", formats=["%Y-%m-%d"], help="An earlier as-of date: show class moves since then."),
     ] = None,
-    lang: Annotated[Literal["en", "zh"], typer.Option("--lang", help="Report language.")] = "en",
-    engine: Annotated[Literal["duckdb", "spark"], typer.Option("--engine", help="Analytics engine.")] = "duckdb",
+    lang: Annotated[Literal["en", "zh"] | None, typer.Option("--lang", help="Report language.")] = None,
+    engine: Annotated[Literal["duckdb", "spark"] | None, typer.Option("--engine", help="Analytics engine.")] = None,
 ) -> None:
     """Write the report of a data set: 80/20 curve, classes, key accounts, value and risk, as HTML or Excel.
 
     Example: tierwise report demo --lang zh --out report.html
     """
     check_report_path(out)
-    policies = policy if policy is not None else list(DEFAULT_POLICIES)
-    settings = Settings(engine=engine, lang=lang)
-    with console.status("reading the data set…"):
-        dataset = open_data(data, settings=settings)
-    with console.status("computing the report…"):
+    policies = [policy_ref(p) for p in policy] if policy is not None else list(DEFAULT_POLICIES)
+    ctx = service_context(engine)
+    lang = pick_language(lang)
+    with console.status("reading the data set and computing the report…"):
         report = build_report_data(
-            dataset,
+            ctx,
+            open_source(data),
             policies=policies,
             as_of=as_of.date() if as_of else None,
             compare=compare.date() if compare else None,
-            engine=engine,
             lang=lang,
             dataset_name=Path(data).name if data != "demo" else "demo",
-            settings=settings,
         )
     with console.status(f"writing {out.name}…"):
         path = write_report(report, out)

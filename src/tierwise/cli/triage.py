@@ -8,9 +8,9 @@ from typing import Literal
 
 import typer
 
-from tierwise.cli.application import app, console
+from tierwise.cli.application import app, console, pick_language, policy_ref, service_context
 from tierwise.errors import UsageError
-from tierwise.triage import load_triage_policy, triage
+from tierwise.services.triage import decide_walk_in
 
 
 @app.command("triage")
@@ -21,7 +21,7 @@ def triage_command(
         help="The walk-in as a JSON object, or '-' to read it from standard input.",
     ),
     policy: str = typer.Option("bank-lobby", "--policy", help="A shipped triage policy name or a YAML file path."),
-    lang: Literal["en", "zh"] = typer.Option("en", "--lang", help="Language of the reasons and next step."),
+    lang: Literal["en", "zh"] | None = typer.Option(None, "--lang", help="Language of the reasons and next step."),
 ) -> None:
     """Route one walk-in customer to the VIP, potential-VIP or ordinary flow; print the decision as JSON.
 
@@ -32,5 +32,5 @@ def triage_command(
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UsageError(f"--json is not valid JSON: {exc}") from None
-    decision = triage(data, load_triage_policy(policy), lang=lang)
+    decision = decide_walk_in(service_context(), data, policy_ref(policy), lang=pick_language(lang))
     console.print_json(data=decision.to_dict(), ensure_ascii=False)

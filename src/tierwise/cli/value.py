@@ -6,24 +6,25 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
 
-import ibis
 import numpy as np
 import pyarrow as pa
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tierwise.analytics.engine import ENGINES, Engine
-from tierwise.analytics.summary import PERIOD_DAYS, summary
-from tierwise.cli.application import app, console
-from tierwise.config import Settings
-from tierwise.errors import ModelError, UsageError
-from tierwise.io.readers import open_data
-from tierwise.io.writers import write_table
-from tierwise.value.clv import MODELS, fit_value, purchase_model
-from tierwise.value.validation import holdout_report, tracking
+from tierwise.cli.application import app, check_out, console, service_context
+from tierwise.errors import UsageError
+from tierwise.services.output import write_result
+from tierwise.services.sources import open_source
+from tierwise.services.value import FREQUENCIES, VALUE_MODELS, fit_customer_value
 
-OUT_SUFFIXES = (".csv", ".parquet", ".xlsx")
+STEPS = {
+    "reading": "reading the data set…",
+    "engine": "starting the {engine} engine…",
+    "summary": "summarising customers as of {as_of}…",
+    "fitting": "fitting {model} and Gamma-Gamma on {customers:,} customers…",
+    "holdout": "holdout validation: calibration to {calibration_end}…",
+}
 
 
 def _parameter_table(title: str, model: Any) -> Table:
@@ -63,7 +64,7 @@ def value(
         ),
     ] = None,
     freq: Annotated[str, typer.Option("--freq", help="Time unit and purchase period: D, W or M.")] = "W",
-    engine: Annotated[str, typer.Option("--engine", help="Analytics engine: duckdb or spark.")] = "duckdb",
+    engine: Annotated[str | None, typer.Option("--engine", help="Analytics engine: duckdb or spark.")] = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="Write per-customer predictions to FILE.csv, .parquet or .xlsx.")
     ] = None,
@@ -75,50 +76,32 @@ def value(
     """Fit a customer-value model (BG/NBD, Pareto/NBD or MBG/NBD with Gamma-Gamma spend): parameters with
     standard errors, fit quality, holdout validation with --calibration-end, and per-customer P(alive),
     expected purchases and discounted value over the horizon."""
-    if model not in MODELS:
-        raise UsageError(f"unknown model {model!r}: choose one of {', '.join(MODELS)}")
-    if engine not in ENGINES:
-        raise UsageError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
-    if freq not in PERIOD_DAYS:
+    if model not in VALUE_MODELS:
+        raise UsageError(f"unknown model {model!r}: choose one of {', '.join(VALUE_MODELS)}")
+    if freq not in FREQUENCIES:
         raise UsageError(f"unknown --freq {freq!r}: choose D, W or M")
-    if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
-        raise UsageError(f"--out {out}: the file must end in {', '.join(OUT_SUFFIXES)}")
-    settings = Settings(engine=engine)
+    check_out(out)
+    ctx = service_context(engine)
     unit = {"D": "days", "W": "weeks", "M": "months"}[freq]
     columns = [TextColumn("{task.description}"), SpinnerColumn(), TimeElapsedColumn()]
     with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("reading the data set…", total=None)
-        dataset = open_data(data, settings=settings)
-        if "transactions" not in dataset.tables:
-            raise ModelError("the data set has no transactions table: the value models need purchases")
-        progress.update(task, description=f"starting the {engine} engine…")
-        eng = Engine.for_dataset(dataset, engine, settings)
-        tx = eng.tables(dataset)["transactions"]
-        day = as_of.date() if as_of else eng.execute(tx.date.max())
-        day = day.date() if isinstance(day, dt.datetime) else day
-        tx = tx.filter(tx.date <= ibis.date(day))
-        progress.update(task, description=f"summarising customers as of {day}…")
-        frame = eng.execute(summary(tx, observation_end=day, freq=freq))
-        progress.update(task, description=f"fitting {model} and Gamma-Gamma on {len(frame):,} customers…")
-        fitted = fit_value(
-            frame, model=model, horizon_days=horizon, discount_rate=discount, period_days=PERIOD_DAYS[freq]
+        task = progress.add_task(STEPS["reading"], total=None)
+        result = fit_customer_value(
+            ctx,
+            open_source(data),
+            model=model,
+            horizon_days=horizon,
+            discount_rate=discount,
+            calibration_end=calibration_end.date() if calibration_end else None,
+            as_of=as_of.date() if as_of else None,
+            freq=freq,
+            progress=lambda step, params: progress.update(task, description=STEPS[step].format(**params)),
         )
-        holdout = None
-        if calibration_end is not None:
-            cal = calibration_end.date()
-            progress.update(task, description=f"holdout validation: calibration to {cal}…")
-            cal_frame = eng.execute(summary(tx, cal, day, freq=freq))
-            cal_model = purchase_model(model).fit(cal_frame)
-            holdout = (
-                cal,
-                cal_model,
-                holdout_report(cal_model, cal_frame),
-                tracking(cal_model, tx, cal, day, freq=freq, unit_days=PERIOD_DAYS[freq]),
-            )
-        predictions = fitted.predictions
+        fitted, day, predictions = result.fit, result.as_of, result.predictions
+        holdout = result.holdout
         if out is not None:
             progress.update(task, description=f"writing {out}…")
-            write_table(pa.Table.from_pandas(predictions, preserve_index=False), out)
+            write_result(pa.Table.from_pandas(predictions, preserve_index=False), out)
 
     console.print(_parameter_table(f"{model} as of {day} (time in {unit})", fitted.purchases))
     console.print(_fit_line(fitted.purchases))
@@ -132,7 +115,7 @@ def value(
         f"mean spend per purchase {fitted.mean_spend:,.2f} · horizon {horizon:g} days · monthly discount {discount:.2%}"
     )
     if holdout is not None:
-        _print_holdout(*holdout)
+        _print_holdout(holdout.calibration_end, holdout.model, holdout.report, holdout.tracking)
     if out is not None:
         console.print(f"{len(predictions):,} customers → {out}")
     else:
@@ -150,7 +133,7 @@ def value(
             )
         console.print(grid)
     if charts is not None and holdout is not None:
-        _, _, report, curve = holdout
+        report, curve = holdout.report, holdout.tracking
         paths = [report.plot(charts / "holdout_by_frequency.png"), curve.plot(charts / "tracking.png")]
         console.print("charts → " + ", ".join(str(p) for p in paths))
 

@@ -25,7 +25,7 @@ def duckdb_connection(settings: Settings | None = None, database: str | None = N
     >>> con.sql("select 1").fetchone()
     (1,)
     """
-    settings = settings or Settings()
+    settings = settings or Settings.model_construct()  # the field defaults; the environment is read at start-up
     config: dict[str, str | int] = {}
     ext = extension_directory()
     if ext:

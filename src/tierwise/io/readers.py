@@ -1,9 +1,6 @@
 """Reading a data set: a folder (or one file) of the seven tables, validated as a whole.
 
->>> from tierwise.io.readers import open_data
->>> data = open_data("demo")          # the generated demo data set
->>> "transactions" in data
-True
+Where the data comes from (a folder, a file, the demo) is a :mod:`tierwise.io.source`; this module reads files.
 """
 
 from __future__ import annotations
@@ -131,16 +128,3 @@ def dataset_from_arrow(tables: dict[str, pa.Table], settings: Settings | None = 
         sources={t: DEMO for t in tables},
         present_columns={t: list(tables[t].column_names) for t in tables},
     )
-
-
-def open_data(spec: str | Path, as_of: dt.date | None = None, settings: Settings | None = None) -> Dataset:
-    """The data set a command names: a folder, one table file, or ``demo`` (the generated demo data).
-
-    ``as_of`` here only checks that no event date lies after it (use it with ``check``); computing
-    commands pass their as-of date to the indicators instead, which ignore what comes after it.
-    """
-    if str(spec) == DEMO and not Path(DEMO).exists():
-        from tierwise.io.demo import generate
-
-        return dataset_from_arrow(generate(), settings)
-    return read_dataset(spec, as_of=as_of, settings=settings)

@@ -1,11 +1,11 @@
-"""HTML and Excel reports rendered from a plain-data :class:`~tierwise.reports.model.ReportData`."""
+"""HTML and Excel reports rendered from a plain-data :class:`~tierwise.report_model.ReportData`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from tierwise.errors import UsageError
-from tierwise.reports.model import ReportData
+from tierwise.report_model import ReportData
 
 FORMATS = (".html", ".xlsx")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from tierwise.i18n import Formats, gettext_for
-from tierwise.reports.model import ClassDistribution, Clv, Migration, Pareto, Prospects, ReportData, Rfm
+from tierwise.report_model import ClassDistribution, Clv, Migration, Pareto, Prospects, ReportData, Rfm
 
 PALETTE = ["#1f4e79", "#2e86c1", "#17a589", "#f0b429", "#d9534f", "#7d5ba6", "#8c9aa8", "#5dade2"]
 _AXIS = {"axisLine": {"lineStyle": {"color": "#8c9aa8"}}, "splitLine": {"lineStyle": {"color": "#e8edf2"}}}

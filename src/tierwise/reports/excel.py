@@ -16,8 +16,8 @@ from xlsxwriter.workbook import Workbook
 
 from tierwise.errors import check_language
 from tierwise.i18n import N_, gettext_for, translate
+from tierwise.report_model import ReportData
 from tierwise.reports.customer_sheet import fill_customer_sheet, write_customers
-from tierwise.reports.model import ReportData
 from tierwise.reports.sections import section_titles
 from tierwise.reports.workbook import Formats, SheetBuffer
 

@@ -17,8 +17,8 @@ import jinja2
 
 from tierwise.errors import check_language
 from tierwise.i18n import Formats, gettext_for, translate, translations
+from tierwise.report_model import SECTIONS, ReportData
 from tierwise.reports.charts import all_charts
-from tierwise.reports.model import SECTIONS, ReportData
 from tierwise.reports.sections import section_titles
 
 ECHARTS_VERSION = "5.6.0"

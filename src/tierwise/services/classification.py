@@ -3,11 +3,13 @@
 data set → canonical tables on the chosen engine → indicators (plus the value-model indicators when the
 policy reads them, or the prospect table for ``input: prospects``) → classify → assignment table.
 
-Indicators whose input table the data set lacks are NULL columns (a note says so): a rule on them does
-not fire, and a criterion that needs them leaves the customer ``unclassified`` with the reason.
+Indicators whose input table the data set lacks are NULL columns (a :class:`MissingTable` finding
+says so): a rule on them does not fire, and a criterion that needs them leaves the customer
+``unclassified`` with the reason.
 
-Example: ``classify_dataset("demo", "china-post", lang="zh").assignments`` is the Arrow assignment
-table; ``.summary`` holds the customers and 12-month sales per class.
+Example: ``classify_dataset(ctx, open_source("demo"), PolicyRef.shipped("china-post"), lang="zh")
+.assignments`` is the Arrow assignment table; ``.summary`` holds the customers and 12-month sales per
+class (:class:`ClassSummary`).
 """
 
 from __future__ import annotations
@@ -31,15 +33,45 @@ from tierwise.analytics.engine import Engine
 from tierwise.analytics.indicators import compute_indicators, resolve_as_of
 from tierwise.analytics.pareto import ParetoSummary, pareto_curve, pareto_summary
 from tierwise.analytics.registry import INDICATORS
-from tierwise.config import Settings
-from tierwise.errors import DataValidationError, Problem, UsageError
-from tierwise.i18n import Message
+from tierwise.errors import DataValidationError, Problem, UsageError, check_language
+from tierwise.i18n import N_, Message
 from tierwise.io.dataset import Dataset
-from tierwise.io.readers import open_data
+from tierwise.io.source import DataSource
+from tierwise.policy_files import PolicyRef
+from tierwise.services.context import ServiceContext
+from tierwise.services.sources import open_dataset
 
 log = logging.getLogger(__name__)
 
 SALES = "sales_12m"
+
+
+MISSING_TABLE = N_("%(indicator)s: the data set has no %(table)s table; treated as missing")
+
+
+@dataclass(frozen=True)
+class MissingTable:
+    """A finding: an indicator the policy reads comes from a table the data set lacks (it is NULL)."""
+
+    indicator: str
+    table: str
+
+    @property
+    def message(self) -> Message:
+        """The finding as a translatable message."""
+        return Message(MISSING_TABLE, {"indicator": self.indicator, "table": self.table})
+
+
+@dataclass(frozen=True)
+class ClassSummary:
+    """One class of a classification: customers and their share, 12-month sales and their share."""
+
+    code: str
+    label: str
+    customers: int
+    customer_share: float
+    sales: float | None  # None when the data set has no transactions
+    sales_share: float | None
 
 
 @dataclass
@@ -50,23 +82,16 @@ class ClassificationResult:
     as_of: dt.date
     engine: str
     assignments: pa.Table  # the DESIGN.md output contract, ordered by rank
-    summary: list[dict] = field(default_factory=list)  # per class: counts and shares of 12-month sales
-    notes: list[str] = field(default_factory=list)  # what the data lacked
+    summary: list[ClassSummary] = field(default_factory=list)  # policy order, then ``unclassified``
+    findings: list[MissingTable] = field(default_factory=list)  # what the data lacked
 
 
-def resolve_policy(policy: str | Path | Policy) -> Policy:
-    """A classification policy from a name, a path or a model; a triage policy is a usage error."""
+def resolve_policy(policy: str | Path | PolicyRef | Policy) -> Policy:
+    """A classification policy from a reference or a model; a triage policy is a usage error."""
     loaded = policy if isinstance(policy, (Policy, TriagePolicyInfo)) else load_policy(policy)
     if isinstance(loaded, TriagePolicyInfo):
-        raise UsageError(
-            f"policy {loaded.name!r} routes walk-in customers (method: triage); run it with "
-            f"`tierwise triage --policy {loaded.name} --json '{{…}}'`, not with classify"
-        )
+        raise UsageError(f"policy {loaded.name!r} routes walk-in customers (method: triage); it does not classify")
     return loaded
-
-
-def _dataset(data: str | Path | Dataset, settings: Settings) -> Dataset:
-    return data if isinstance(data, Dataset) else open_data(data, settings=settings)
 
 
 def _null_column(name: str) -> ir.Value:
@@ -75,7 +100,7 @@ def _null_column(name: str) -> ir.Value:
 
 
 def policy_input(
-    tables: dict[str, ir.Table], policy: Policy, as_of: dt.date, engine: Engine, notes: list[str]
+    tables: dict[str, ir.Table], policy: Policy, as_of: dt.date, engine: Engine, findings: list[MissingTable]
 ) -> tuple[ir.Table, ir.Table | None]:
     """The table a policy classifies (indicators or prospects) and the 12-month sales per customer."""
     with_sales = "transactions" in tables
@@ -103,7 +128,7 @@ def policy_input(
     present = [n for n in needed if INDICATORS[n].source in tables]
     for name in needed:
         if name not in present:
-            notes.append(f"{name}: the data set has no {INDICATORS[name].source} table; treated as missing")
+            findings.append(MissingTable(name, INDICATORS[name].source))
     table = compute_indicators(tables, as_of, names=present + ([SALES] if with_sales else []))
     sales = table.select("customer_id", sales=SALES) if with_sales else None
     absent = {n: _null_column(n) for n in needed if n not in present}
@@ -121,8 +146,8 @@ def _with_value_indicators(
     from tierwise.value.clv import customer_value  # the value models load scipy; only when a policy asks
 
     frame = customer_value(tables["transactions"], as_of)
-    values = engine.load(
-        "__value_indicators", pa.Table.from_pandas(frame[["customer_id", *names]], preserve_index=False)
+    values = engine.scratch(
+        "value_indicators", pa.Table.from_pandas(frame[["customer_id", *names]], preserve_index=False)
     )
     values = values.rename({f"__v_{n}": n for n in names}).rename(vid="customer_id")
     joined = table.left_join(values, table.customer_id == values.vid)
@@ -130,34 +155,33 @@ def _with_value_indicators(
 
 
 def classify_dataset(
-    data: str | Path | Dataset,
-    policy: str | Path | Policy,
+    ctx: ServiceContext,
+    data: DataSource | Dataset,
+    policy: str | Path | PolicyRef | Policy,
     *,
     as_of: dt.date | None = None,
-    lang: Lang = "en",
-    engine: str = "duckdb",
-    settings: Settings | None = None,
+    lang: Lang | None = None,
     history: Sequence[pa.Table] = (),
 ) -> ClassificationResult:
-    """Classify every customer of ``data`` (a folder, a file, ``demo`` or a :class:`Dataset`) by ``policy``.
+    """Classify every customer of ``data`` (a source, or a data set already opened) by ``policy``.
 
-    ``history``: the earlier saved runs of the same policy, oldest first; with a policy's ``grace_runs``
-    they hold back downgrades (:func:`~tierwise.analytics.classify.migration.apply_grace`) and the
-    result gains a ``computed_class`` column.
+    ``lang`` defaults to the settings' language; the engine is the context's. ``history``: the earlier
+    saved runs of the same policy, oldest first; with a policy's ``grace_runs`` they hold back
+    downgrades (:func:`~tierwise.analytics.classify.migration.apply_grace`) and the result gains a
+    ``computed_class`` column.
     """
-    if lang not in ("en", "zh"):
-        raise UsageError(f"unknown language {lang!r}: choose en or zh")
-    settings = settings or Settings(engine=engine, lang=lang)
+    lang = lang or ctx.settings.lang
+    check_language(lang)
     chosen = resolve_policy(policy)
-    dataset = _dataset(data, settings)
-    eng = Engine.for_dataset(dataset, engine, settings)
+    dataset = open_dataset(data, ctx.settings)
+    eng = Engine.for_dataset(dataset, ctx.engine, ctx.settings)
     tables = eng.tables(dataset)
     day = resolve_as_of(tables, as_of)
-    notes: list[str] = []
-    table, sales = policy_input(tables, chosen, day, eng, notes)
+    findings: list[MissingTable] = []
+    table, sales = policy_input(tables, chosen, day, eng, findings)
     assigned = classify(table, chosen, day, lang)
     if history and chosen.grace_runs > 1:
-        earlier = [eng.load(f"__run_{i}", run) for i, run in enumerate(history)]
+        earlier = [eng.scratch("earlier_run", run) for run in history]
         assigned = apply_grace(assigned, earlier, chosen, lang)
     if sales is not None:
         joined = assigned.left_join(sales, assigned.customer_id == sales.customer_id)
@@ -165,28 +189,28 @@ def classify_dataset(
     result = eng.to_pyarrow(assigned.order_by("rank"))
     sales_col = result.column("_sales") if "_sales" in result.column_names else None
     out = result.drop_columns(["_sales"]) if sales_col is not None else result
-    for note in notes:
-        log.warning(note)
-    return ClassificationResult(chosen, day, engine, out, class_summary(out, sales_col, chosen, lang), notes)
+    for finding in findings:
+        log.warning(finding.message.msgid, finding.message.params)
+    return ClassificationResult(chosen, day, ctx.engine, out, class_summary(out, sales_col, chosen, lang), findings)
 
 
 def what_if_dataset(
-    data: str | Path | Dataset,
-    policy: str | Path | Policy,
-    edited: str | Path | Policy,
+    ctx: ServiceContext,
+    data: DataSource | Dataset,
+    policy: str | Path | PolicyRef | Policy,
+    edited: str | Path | PolicyRef | Policy,
     *,
     as_of: dt.date | None = None,
-    lang: Lang = "en",
-    engine: str = "duckdb",
-    settings: Settings | None = None,
+    lang: Lang | None = None,
 ) -> tuple[pa.Table, dt.date]:
     """Who would move if ``edited`` replaced ``policy`` on this data set (nothing is saved), and the date."""
-    settings = settings or Settings(engine=engine, lang=lang)
+    lang = lang or ctx.settings.lang
+    check_language(lang)
     before, after = resolve_policy(policy), resolve_policy(edited)
     if before.input != after.input:
         raise UsageError(f"policies {before.name!r} and {after.name!r} read different inputs; compare like with like")
-    dataset = _dataset(data, settings)
-    eng = Engine.for_dataset(dataset, engine, settings)
+    dataset = open_dataset(data, ctx.settings)
+    eng = Engine.for_dataset(dataset, ctx.engine, ctx.settings)
     tables = eng.tables(dataset)
     day = resolve_as_of(tables, as_of)
     merged = before.model_copy(update={"criteria": [*before.criteria, *after.criteria]})
@@ -195,7 +219,9 @@ def what_if_dataset(
     return eng.to_pyarrow(moved), day
 
 
-def class_summary(assignments: pa.Table, sales: pa.ChunkedArray | None, policy: Policy, lang: Lang) -> list[dict]:
+def class_summary(
+    assignments: pa.Table, sales: pa.ChunkedArray | None, policy: Policy, lang: Lang
+) -> list[ClassSummary]:
     """Per class (policy order, then ``unclassified``): customers, their share, 12-month sales and share."""
     counts = assignments.group_by("class").aggregate([("customer_id", "count")])
     by_class = dict(zip(counts.column("class").to_pylist(), counts.column("customer_id_count").to_pylist()))
@@ -214,30 +240,24 @@ def class_summary(assignments: pa.Table, sales: pa.ChunkedArray | None, policy: 
             continue
         amount = sales_by.get(code, 0.0) if sales is not None else None
         rows.append(
-            {
-                "class": code,
-                "label": labels.get(code, "无法分级" if lang == "zh" else "unclassified"),
-                "customers": n,
-                "customer_share": n / total_customers,
-                "sales": amount,
-                "sales_share": (amount / total_sales) if amount is not None and total_sales else None,
-            }
+            ClassSummary(
+                code=code,
+                label=labels.get(code, "无法分级" if lang == "zh" else "unclassified"),
+                customers=n,
+                customer_share=n / total_customers,
+                sales=amount,
+                sales_share=(amount / total_sales) if amount is not None and total_sales else None,
+            )
         )
     return rows
 
 
 def pareto_dataset(
-    data: str | Path | Dataset,
-    *,
-    as_of: dt.date | None = None,
-    engine: str = "duckdb",
-    settings: Settings | None = None,
-    points: int = 100,
+    ctx: ServiceContext, data: DataSource | Dataset, *, as_of: dt.date | None = None, points: int = 100
 ) -> tuple[ParetoSummary, pa.Table, dt.date]:
     """The Pareto figures and curve of a data set's 12-month sales and profit, and the as-of date used."""
-    settings = settings or Settings(engine=engine)
-    dataset = _dataset(data, settings)
-    eng = Engine.for_dataset(dataset, engine, settings)
+    dataset = open_dataset(data, ctx.settings)
+    eng = Engine.for_dataset(dataset, ctx.engine, ctx.settings)
     tables = eng.tables(dataset)
     if "transactions" not in tables:
         raise UsageError("the Pareto analysis needs a transactions table")

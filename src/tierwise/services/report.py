@@ -1,11 +1,12 @@
-"""Gather everything a report shows into a :class:`~tierwise.reports.model.ReportData`.
+"""Gather everything a report shows into a :class:`~tierwise.report_model.ReportData`.
 
 The figures come from the analytics and value layers; this module only calls them, pulls their small
 results (one row per customer at most) and shapes them for the renderers. A section whose inputs the
 data set lacks is left out with the reason, in words the reader sees in the report.
 
->>> from tierwise.io.readers import open_data
->>> data = build_report_data(open_data("demo"), policies=[])  # doctest: +SKIP
+>>> from tierwise.config import Settings
+>>> ctx = ServiceContext.system(Settings())
+>>> data = build_report_data(ctx, open_source("demo"), policies=[])  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -25,12 +26,12 @@ from tierwise.analytics.engine import Engine
 from tierwise.analytics.indicators import compute_indicators, resolve_as_of
 from tierwise.analytics.pareto import pareto_curve, pareto_summary
 from tierwise.analytics.registry import INDICATORS
-from tierwise.config import Settings
 from tierwise.errors import ModelError, check_language
 from tierwise.i18n import N_, Message, gettext_for
 from tierwise.io.dataset import Dataset
-from tierwise.reports import section_builders as build
-from tierwise.reports.model import (
+from tierwise.io.source import DataSource
+from tierwise.policy_files import PolicyRef
+from tierwise.report_model import (
     Clv,
     ClvTier,
     Finding,
@@ -39,7 +40,10 @@ from tierwise.reports.model import (
     ReportData,
     Summary,
 )
+from tierwise.services import report_sections as build
 from tierwise.services.classification import classify_dataset, resolve_policy
+from tierwise.services.context import ServiceContext
+from tierwise.services.sources import open_dataset
 from tierwise.value.atrisk import at_risk
 from tierwise.value.clv import customer_value
 
@@ -76,7 +80,7 @@ NO_CLASS_TO_COMPARE = Message(N_("no class to compare: select a policy (--policy
 NO_REPEAT_BUYERS = N_("the value model could not be fitted: %(reason)s")
 NEEDS_TABLE = N_("the %(policy)s policy needs %(what)s, which the data set lacks")
 #: the policies a report shows when none are named
-DEFAULT_POLICIES = ("abc", "china-post", "rfm", "key-account", "prospect-grade")
+DEFAULT_POLICIES = tuple(PolicyRef.shipped(n) for n in ("abc", "china-post", "rfm", "key-account", "prospect-grade"))
 AT_RISK_BELOW = 0.5  # P(alive) under which a customer of the best class is listed as at risk
 
 #: CLV tiers: (code, English label, share of customers), highest expected value first
@@ -85,24 +89,30 @@ P_ALIVE_BINS = 10
 
 
 def build_report_data(
-    dataset: Dataset,
+    ctx: ServiceContext,
+    data: DataSource | Dataset,
     *,
-    policies: Sequence[str] = (),
+    policies: Sequence[str | PolicyRef] = (),
     as_of: dt.date | None = None,
     compare: dt.date | None = None,
-    engine: str = "duckdb",
-    lang: str = "en",
+    lang: str | None = None,
     title: str | None = None,
     dataset_name: str | None = None,
-    settings: Settings | None = None,
 ) -> ReportData:
-    """The report of ``dataset`` as of ``as_of`` (default: the last transaction date).
+    """The report of ``data`` as of ``as_of`` (default: the last transaction date).
 
-    ``policies`` names the classification policies to show (shipped names or YAML paths); ``compare``
-    adds the class migration from that date. ``engine`` picks DuckDB or Spark for the indicators.
+    ``policies`` names the classification policies to show (shipped names or references); ``compare``
+    adds the class migration from that date. The context's engine computes the indicators; ``lang``
+    defaults to the settings' language.
     """
+    lang = lang or ctx.settings.lang
     check_language(lang)
     _ = gettext_for(lang)
+    engine, settings = ctx.engine, ctx.settings
+    dataset = open_dataset(data, settings)
+    if dataset_name is None and not isinstance(data, Dataset):
+        dataset_name = data.label
+    policies = [p if isinstance(p, PolicyRef) else PolicyRef.shipped(p) for p in policies]
     eng = Engine.for_dataset(dataset, engine, settings)
     tables = eng.tables(dataset)
     as_of = resolve_as_of(tables, as_of)
@@ -113,7 +123,7 @@ def build_report_data(
         lang=lang,
         compare=compare,
         engine=engine,
-        policies=[str(p) for p in policies],
+        policies=[p.source for p in policies],
         generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None),
     )
     indicators = eng.to_pyarrow(compute_indicators(tables, as_of))
@@ -138,7 +148,7 @@ def build_report_data(
         if policy.input == "prospects" and "opportunities" not in tables:
             report.mark_missing("prospects", NO_OPPORTUNITIES)
             continue
-        result = classify_dataset(dataset, policy, as_of=as_of, lang=lang, engine=engine, settings=settings)
+        result = classify_dataset(ctx, dataset, policy, as_of=as_of, lang=lang)
         _note_lacking(report, policy, tables)
         _add_policy(report, policy, result.assignments, indicators, lang, with_profit)
         if not _is_rfm(policy) and policy.input == "indicators":
@@ -148,7 +158,7 @@ def build_report_data(
         frame = at_risk(_with_last_purchase(first[1], indicators), values.to_pandas(), AT_RISK_BELOW, as_of=as_of)
         report.at_risk = build.at_risk_list(frame, indicators, AT_RISK_BELOW)
     if compare is not None and first is not None:
-        before = classify_dataset(dataset, first[0], as_of=compare, lang=lang, engine=engine, settings=settings)
+        before = classify_dataset(ctx, dataset, first[0], as_of=compare, lang=lang)
         report.migration = migration_section(eng, first[0], before.assignments, first[1], compare, as_of, lang)
     _mark_not_computed(report, policies, tables, compare)
     return report
@@ -209,7 +219,9 @@ def migration_section(
     _ = gettext_for(lang)
     keep = ["customer_id", "class", "reasons"]
     matrix = eng.execute(
-        migration_matrix(eng.load("report_before", before.select(keep)), eng.load("report_after", after.select(keep)))
+        migration_matrix(
+            eng.scratch("report_before", before.select(keep)), eng.scratch("report_after", after.select(keep))
+        )
     )
     labels = {c.code: c.label[lang] for c in policy.classes}
     labels |= {UNCLASSIFIED: _("unclassified"), NEW: _("new customer"), GONE: _("no longer a customer")}
@@ -307,23 +319,26 @@ def clv_section(values: pa.Table, lang: str) -> Clv:
     )
 
 
-def _mark_not_computed(report: ReportData, policies: Sequence[str], tables: dict, compare: dt.date | None) -> None:
+def _mark_not_computed(
+    report: ReportData, policies: Sequence[PolicyRef], tables: dict, compare: dt.date | None
+) -> None:
     """Record why each section without data is absent."""
     if not report.classes and "classes" not in report.missing:
         report.mark_missing("classes", Message(N_("no policy selected (--policy NAME)")))
+    named = {p.value for p in policies if p.kind == "shipped"}
     if report.rfm is None and "transactions" in tables and not any(_is_rfm(resolve_policy(p)) for p in policies):
         report.mark_missing("rfm", Message(NOT_SELECTED, {"policy": "rfm"}))
     if report.at_risk is None and report.clv is not None and not report.classes:
         report.mark_missing("at_risk", Message(N_("no class to review: select a policy (--policy NAME)")))
     if report.key_accounts is None and "key_accounts" not in report.missing:
-        if "key-account" not in policies:
+        if "key-account" not in named:
             report.mark_missing("key_accounts", Message(NOT_SELECTED, {"policy": "key-account"}))
         else:
             report.mark_missing("key_accounts", NOT_AVAILABLE)
     if report.prospects is None and "prospects" not in report.missing:
         if "opportunities" not in tables:
             report.mark_missing("prospects", NO_OPPORTUNITIES)
-        elif "prospect-grade" not in policies:
+        elif "prospect-grade" not in named:
             report.mark_missing("prospects", Message(NOT_SELECTED, {"policy": "prospect-grade"}))
         else:
             report.mark_missing("prospects", NOT_AVAILABLE)

@@ -9,7 +9,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from tierwise.errors import PolicyError
-from tierwise.policy_files import policy_mapping, read_policy_text, shipped_policy_files
+from tierwise.policy_files import PolicyRef, as_policy_ref, policy_mapping, read_policy_text, shipped_policy_files
 
 Enquiry = Literal["vip_service", "forex", "safe_deposit", "study_abroad", "deposit_certificate", "wealth_product"]
 Business = Literal["deposit", "withdrawal", "remittance", "bill_payment", "early_repayment", "wealth_product", "other"]
@@ -134,15 +134,15 @@ def shipped_triage_policies() -> list[str]:
     return names
 
 
-def load_triage_policy(name_or_path: str | Path) -> TriagePolicy:
-    """Load a triage policy by shipped name (``"bank-lobby"``) or from a YAML file path.
+def load_triage_policy(ref: str | Path | PolicyRef) -> TriagePolicy:
+    """Load a triage policy: a shipped name (``"bank-lobby"``; a ``str`` is never a path) or a YAML file.
 
     A bad policy raises :class:`~tierwise.errors.PolicyError` naming every offending field.
 
     >>> load_triage_policy("bank-lobby").bounds.small_below.deposit
     20000.0
     """
-    text, source = read_policy_text(name_or_path, "triage policy", shipped_triage_policies)
+    text, source = read_policy_text(as_policy_ref(ref), "triage policy", shipped_triage_policies)
     data = policy_mapping(text, "triage policy", source)
     if data.get("method", "triage") != "triage":
         raise PolicyError(f"policy {source} has method {data['method']!r}, not 'triage': it is a classification policy")

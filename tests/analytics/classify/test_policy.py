@@ -9,6 +9,7 @@ import pytest
 from tierwise.analytics.classify.combine import PolicyClassifier
 from tierwise.analytics.classify.policy import Policy, TriagePolicyInfo, load_policy, parse_policy, shipped_policies
 from tierwise.errors import IndicatorError, PolicyError
+from tierwise.policy_files import PolicyRef
 
 GOOD = """
 name: tiny
@@ -57,7 +58,15 @@ def test_a_policy_file_path_works_like_a_name(tmp_path: Path) -> None:
     path = tmp_path / "tiny.yaml"
     path.write_text(GOOD, encoding="utf-8")
     assert load_policy(path).name == "tiny"
-    assert load_policy(str(path)).criteria[0].bounds[0].value == 100
+    assert load_policy(PolicyRef.file(str(path))).criteria[0].bounds[0].value == 100
+    assert load_policy(PolicyRef.text(GOOD, "tiny v1")).name == "tiny"
+
+
+@pytest.mark.parametrize("typed", ["/etc/passwd", "../secrets.yaml", "policies/abc.yaml", "abc.yaml", "ABC"])
+def test_a_name_never_becomes_a_path(typed: str) -> None:
+    # a name passed through from a request cannot make tierwise read a file
+    with pytest.raises(PolicyError, match="is not a policy name"):
+        load_policy(typed)
 
 
 @pytest.mark.parametrize(
@@ -100,7 +109,7 @@ def test_unknown_names_and_broken_yaml() -> None:
     with pytest.raises(PolicyError, match="policy broken.yaml is not valid YAML"):
         parse_policy("name: [unclosed", "broken.yaml")
     with pytest.raises(PolicyError, match="cannot read policy file"):
-        load_policy("/no/such/policy.yaml")
+        load_policy(Path("/no/such/policy.yaml"))
 
 
 def test_a_clv_policy_can_be_written_in_the_format() -> None:

@@ -45,7 +45,7 @@ from tierwise.analytics.classify.sections import (  # noqa: F401  (re-exported: 
 )
 from tierwise.analytics.registry import INDICATORS
 from tierwise.errors import IndicatorError, PolicyError
-from tierwise.policy_files import policy_mapping, read_policy_text, shipped_policy_files
+from tierwise.policy_files import PolicyRef, as_policy_ref, policy_mapping, read_policy_text, shipped_policy_files
 
 
 class Allocation(_Strict):
@@ -176,9 +176,9 @@ def shipped_policies() -> list[str]:
     return list(shipped_policy_files())
 
 
-def policy_text(name_or_path: str | Path) -> tuple[str, str]:
-    """The YAML text of a shipped policy or a policy file, and how to name its source in messages."""
-    return read_policy_text(name_or_path, "policy", shipped_policies)
+def policy_text(ref: str | Path | PolicyRef) -> tuple[str, str]:
+    """The YAML text of a policy (a shipped name, a ``Path`` or a :class:`PolicyRef`) and its source's name."""
+    return read_policy_text(as_policy_ref(ref), "policy", shipped_policies)
 
 
 def parse_policy(text: str, source: str = "<text>") -> Policy | TriagePolicyInfo:
@@ -197,13 +197,15 @@ def parse_policy(text: str, source: str = "<text>") -> Policy | TriagePolicyInfo
     return policy
 
 
-def load_policy(name_or_path: str | Path) -> Policy | TriagePolicyInfo:
-    """Load a policy by shipped name (``"abc"``) or from a YAML file path.
+def load_policy(ref: str | Path | PolicyRef) -> Policy | TriagePolicyInfo:
+    """Load a policy: a shipped name (``"abc"``), a YAML file (a ``Path`` or ``PolicyRef.file``), or saved text.
+
+    A ``str`` is always a shipped name, never a path.
 
     >>> load_policy("abc").criteria[0].a
     0.8
     """
-    text, source = policy_text(name_or_path)
+    text, source = policy_text(ref)
     return parse_policy(text, source)
 
 

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pytest
 
 from tierwise.analytics.classify.policy import load_policy
-from tierwise.reports import section_builders as build
+from tierwise.services import report_sections as build
 
 LIST = pa.list_(pa.string())
 

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tierwise.analytics.classify.policy import UNCLASSIFIED, Policy
-from tierwise.reports.model import (
+from tierwise.report_model import (
     Account,
     AtRisk,
     AtRiskAccount,
