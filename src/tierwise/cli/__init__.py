@@ -1,5 +1,5 @@
 """The ``tierwise`` command line, one module per noun: data, demo, indicators, classify, value, triage, report,
-store (db), imports.
+store (db), imports, archive (cards and surveys), plan (contact plan and alerts).
 
 The ``tierwise`` script imports only the module of the command it runs, so that a quick command
 (``tierwise triage``) does not wait for the analytics libraries; ``--help`` and ``tierwise.cli.app``
@@ -26,6 +26,13 @@ COMMAND_MODULES = {
     "report": "report",
     "db": "store",
     "import": "imports",
+    "card": "archive",
+    "visit": "archive",
+    "complaint": "archive",
+    "survey": "archive",
+    "surveys": "archive",
+    "plan": "plan",
+    "alerts": "plan",
 }
 
 

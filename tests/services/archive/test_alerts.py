@@ -11,14 +11,13 @@ import math
 from decimal import Decimal
 
 import pytest
+from archive_book import buyers
 
 from tierwise.archive.alerts import AlertKind
 from tierwise.i18n import translate
 from tierwise.services.alerts import alerts
 from tierwise.services.customer_values import value_facts
 from tierwise.store.models import Complaint, Receivable, Survey, Visit
-
-from .conftest import buyers
 
 D = dt.date
 K = AlertKind

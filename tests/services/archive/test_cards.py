@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from archive_book import TODAY
 from sqlalchemy import func, select
 
 from tierwise.errors import RecordError
 from tierwise.services.complaints import add_complaint, change_status, customer_complaints
 from tierwise.services.visits import add_visit, customer_visits
 from tierwise.store.models import AuditEntry, Complaint, ComplaintStatusChange, Visit
-
-from .conftest import TODAY
 
 D = dt.date
 

@@ -6,14 +6,13 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from archive_book import buyers
 
 from tierwise.errors import RecordError
 from tierwise.services.cards import Credit, mask, profile_card
 from tierwise.services.complaints import add_complaint
 from tierwise.services.visits import add_visit
 from tierwise.store.models import Contact, Receivable
-
-from .conftest import buyers
 
 D = dt.date
 
