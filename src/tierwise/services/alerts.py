@@ -20,6 +20,7 @@ from sqlalchemy import and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from tierwise.archive.alerts import Alert, AlertBounds, AlertKind
+from tierwise.services.context import ServiceContext
 from tierwise.services.customer_values import value_facts
 from tierwise.services.day_numbers import day_number, day_of
 from tierwise.services.saved_classes import latest_runs
@@ -28,7 +29,7 @@ from tierwise.store.models import Assignment, Complaint, Customer, Receivable, S
 K = AlertKind
 
 
-def alerts(ctx: Any, *, owner: str | None = None, kinds: Sequence[AlertKind] | None = None) -> list[Alert]:
+def alerts(ctx: ServiceContext, *, owner: str | None = None, kinds: Sequence[AlertKind] | None = None) -> list[Alert]:
     """Every alert firing today (``owner``: one account manager's customers; ``kinds``: only these)."""
     bounds = AlertBounds.from_settings(ctx.settings)
     today = ctx.now().date()
@@ -244,7 +245,7 @@ def _high_value(session: Any, bounds: AlertBounds, owner: str | None) -> list[tu
 
 
 def _at_risk(
-    ctx: Any, candidates: list[tuple[Any, str, str, dt.date]], bounds: AlertBounds, today: dt.date
+    ctx: ServiceContext, candidates: list[tuple[Any, str, str, dt.date]], bounds: AlertBounds, today: dt.date
 ) -> list[Alert]:
     facts = value_facts(ctx, today)
     if facts is None:

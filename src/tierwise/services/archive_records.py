@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from tierwise.errors import RecordError
 from tierwise.i18n import N_, Message
+from tierwise.services.context import ServiceContext
 from tierwise.store.audit import write_audit
 from tierwise.store.models import Customer
 
@@ -29,7 +30,7 @@ def require_customer(session: Session, customer_id: str) -> Customer:
 
 def record_change(
     session: Session,
-    ctx: Any,
+    ctx: ServiceContext,
     *,
     action: str,
     target_type: str,

@@ -25,6 +25,7 @@ from tierwise.analytics.indicators.finance import aggregate as finance_aggregate
 from tierwise.analytics.indicators.window import Window
 from tierwise.services.archive_records import require_customer
 from tierwise.services.complaints import ComplaintCard, customer_complaints
+from tierwise.services.context import ServiceContext
 from tierwise.services.customer_values import value_facts
 from tierwise.services.saved_classes import SavedClass, classes_of
 from tierwise.services.visits import VisitCard, customer_visits
@@ -109,7 +110,7 @@ def mask(text: str | None) -> str | None:
     return text[:3] + "*" * (len(text) - 5) + text[-2:]
 
 
-def profile_card(ctx: Any, customer_id: str, *, with_value: bool = True, visits: int = 5) -> ProfileCard:
+def profile_card(ctx: ServiceContext, customer_id: str, *, with_value: bool = True, visits: int = 5) -> ProfileCard:
     """The profile card of ``customer_id`` as of the context's today (``visits``: how many visit cards)."""
     today = ctx.now().date()
     with ctx.store() as session:
@@ -178,7 +179,7 @@ def _plain(value: Any) -> Any:
     return float(value) if isinstance(value, Decimal) else value
 
 
-def _value_of(ctx: Any, customer_id: str, as_of: dt.date) -> ValueFacts | None:
+def _value_of(ctx: ServiceContext, customer_id: str, as_of: dt.date) -> ValueFacts | None:
     facts = value_facts(ctx, as_of)
     if facts is None:
         return None

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 
@@ -19,6 +18,7 @@ from tierwise.archive.complaints import ComplaintStatus, check_transition, is_re
 from tierwise.errors import RecordError
 from tierwise.i18n import N_, Message
 from tierwise.services.archive_records import optional_text, record_change, require_customer
+from tierwise.services.context import ServiceContext
 from tierwise.store.models import Complaint, ComplaintStatusChange
 
 UNKNOWN_COMPLAINT = N_("unknown complaint %(id)s")
@@ -74,7 +74,7 @@ def _card(row: Complaint) -> ComplaintCard:
 
 
 def add_complaint(
-    ctx: Any,
+    ctx: ServiceContext,
     customer_id: str,
     date: dt.date,
     *,
@@ -113,7 +113,7 @@ def add_complaint(
 
 
 def change_status(
-    ctx: Any,
+    ctx: ServiceContext,
     complaint_id: str,
     status: str,
     *,
@@ -163,7 +163,7 @@ def change_status(
         return _card(row)
 
 
-def customer_complaints(ctx: Any, customer_id: str) -> list[ComplaintCard]:
+def customer_complaints(ctx: ServiceContext, customer_id: str) -> list[ComplaintCard]:
     """The complaint cards of ``customer_id``, latest first."""
     with ctx.store() as session:
         require_customer(session, customer_id)

@@ -7,16 +7,16 @@ little alone), read from the store by DuckDB (:class:`tierwise.store.source.Stor
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pyarrow as pa
 
 from tierwise.errors import ModelError
+from tierwise.services.context import ServiceContext
 
 VALUE_FACTS = ("customer_id", "p_alive", "expected_purchases_12m", "clv_12m")
 
 
-def value_facts(ctx: Any, as_of: dt.date) -> pa.Table | None:
+def value_facts(ctx: ServiceContext, as_of: dt.date) -> pa.Table | None:
     """``customer_id, p_alive, expected_purchases_12m, clv_12m`` of every customer with a purchase by
     ``as_of``; ``None`` when the store holds no transactions or too few to fit the models."""
     from tierwise.analytics.engine import Engine

@@ -23,6 +23,7 @@ from tierwise.analytics.classify.sections import Text
 from tierwise.archive.allocation import MonthAllocation, scale_allocation
 from tierwise.archive.contact import ContactStatus, PlanWindow
 from tierwise.archive.months import Month
+from tierwise.services.context import ServiceContext
 from tierwise.services.day_numbers import date_of, day_number, day_of
 from tierwise.services.saved_classes import SavedRun, latest_runs
 from tierwise.store.models import Assignment, Customer, Visit
@@ -81,7 +82,7 @@ class ContactPlan:
 
 
 def contact_plan(
-    ctx: Any,
+    ctx: ServiceContext,
     month: Month,
     *,
     owner: str | None = None,

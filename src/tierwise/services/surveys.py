@@ -19,6 +19,7 @@ from tierwise.archive.surveys import DETRACTOR_AT, PROMOTER_AT, check_answer
 from tierwise.errors import UsageError
 from tierwise.i18n import N_, Message
 from tierwise.services.archive_records import record_change, require_customer
+from tierwise.services.context import ServiceContext
 from tierwise.services.saved_classes import ranked_runs
 from tierwise.store.models import Assignment, Customer, Survey
 
@@ -39,7 +40,7 @@ class SurveyRecord:
 
 
 def add_survey(
-    ctx: Any,
+    ctx: ServiceContext,
     customer_id: str,
     date: dt.date,
     *,
@@ -84,7 +85,7 @@ class SurveySummary:
 
 
 def survey_summary(
-    ctx: Any, by: Literal["class", "owner"] = "owner", *, policy: str | None = None, owner: str | None = None
+    ctx: ServiceContext, by: Literal["class", "owner"] = "owner", *, policy: str | None = None, owner: str | None = None
 ) -> SurveySummary:
     """Average CSAT, NPS and their trend by quarter, per class of ``policy`` or per account manager."""
     if by not in ("class", "owner"):

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from tierwise.errors import RecordError
 from tierwise.i18n import N_, Message
 from tierwise.services.archive_records import optional_text, record_change, require_customer
+from tierwise.services.context import ServiceContext
 from tierwise.store.models import Visit
 
 NEXT_BEFORE_VISIT = N_("visit of customer %(id)s on %(date)s: the next visit date %(next)s is before the visit")
@@ -56,7 +57,7 @@ class VisitCard:
 
 
 def add_visit(
-    ctx: Any,
+    ctx: ServiceContext,
     customer_id: str,
     date: dt.date,
     *,
@@ -93,7 +94,7 @@ def add_visit(
     return card
 
 
-def customer_visits(ctx: Any, customer_id: str, limit: int | None = None) -> list[VisitCard]:
+def customer_visits(ctx: ServiceContext, customer_id: str, limit: int | None = None) -> list[VisitCard]:
     """The visit cards of ``customer_id``, latest first (``limit``: at most that many)."""
     with ctx.store() as session:
         require_customer(session, customer_id)
