@@ -100,9 +100,11 @@ def contact_plan(
         rows = session.execute(_plan_query(with_cadence, window, owner)).all() if with_cadence else []
         allocation_run = latest_runs(session, [ALLOCATION_POLICY]).get(ALLOCATION_POLICY, [None])[0]
         counts = _grade_counts(session, allocation_run, owner)
+    specs = {(name, c.code): c for name, run in with_cadence.items() for c in run.policy.classes}
+    statuses = {s.value: s for s in ContactStatus}
     entries: dict[str | None, list[PlanEntry]] = {}
-    for row in rows:
-        spec = with_cadence[row.policy].policy.class_spec(row.class_code)
+    for row in rows:  # the result objects of the rows the query computed
+        spec = specs[(row.policy, row.class_code)]
         entries.setdefault(row.owner, []).append(
             PlanEntry(
                 row.customer_id,
@@ -114,7 +116,7 @@ def contact_plan(
                 spec.cadence.text,
                 row.last_contact,
                 date_of(row.due_day),
-                ContactStatus(row.status),
+                statuses[row.status],
                 row.days_overdue,
                 row.visits_needed,
             )
