@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from tierwise.cli.application import app, console
+from tierwise.cli.application import app, console, settings
 from tierwise.config import Settings
 from tierwise.errors import UsageError
 
@@ -39,15 +39,15 @@ def import_command(
     actor: Annotated[str, typer.Option("--as", help="The user the import is recorded under.")] = "system",
 ) -> None:
     """Import a data set into the store (TIERWISE_DATABASE_URL), list the imports, or revert one."""
-    settings = Settings()
+    started = settings()
     if words[0] == "list" and len(words) == 1:
-        _list(settings)
+        _list(started)
     elif words[0] == "revert":
         if len(words) != 2 or not words[1].isdigit():
             raise UsageError("usage: tierwise import revert ID (the number tierwise import list shows)")
-        _revert(settings, int(words[1]), actor)
+        _revert(started, int(words[1]), actor)
     elif len(words) == 1:
-        _import(settings, words[0], mode.value, dry_run, actor)
+        _import(started, words[0], mode.value, dry_run, actor)
     else:
         raise UsageError("tierwise import takes one DATA folder or file (or: list, revert ID)")
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from tierwise.cli.application import app, console
-from tierwise.config import Settings
+from tierwise.cli.application import app, console, settings
 
 db_app = typer.Typer(name="db", help="The store's database: bring it to this version's tables.", no_args_is_help=True)
 app.add_typer(db_app)
@@ -14,15 +13,9 @@ app.add_typer(db_app)
 @db_app.command("upgrade")
 def upgrade_command() -> None:
     """Create or migrate the store's tables (TIERWISE_DATABASE_URL; default the SQLite file tierwise.db)."""
-    from tierwise.store.db import engine_from_settings, public_label
-    from tierwise.store.schema import current_revision, upgrade
+    from tierwise.services.store import upgrade_store
 
-    settings = Settings()
-    engine = engine_from_settings(settings)
-    before = current_revision(engine)
-    reached = upgrade(engine)
-    engine.dispose()
-    where = public_label(settings.database_url)
+    where, before, reached = upgrade_store(settings())
     if before == reached:
         console.print(f"{where}: already at migration {reached}", soft_wrap=True)
     else:

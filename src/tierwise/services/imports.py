@@ -26,7 +26,7 @@ from tierwise.errors import StoreError, UsageError
 from tierwise.io.columns import TABLES
 from tierwise.io.dataset import Dataset
 from tierwise.io.parsing import quote_ident
-from tierwise.io.readers import open_data
+from tierwise.services.sources import open_dataset, open_source
 from tierwise.store.audit import write_audit
 from tierwise.store.db import engine_from_settings, writing
 from tierwise.store.loading import PG_LOCK_KEY, ROW_KEY_IDS, Loader, Mode, TableChanges, store_columns
@@ -169,7 +169,7 @@ def import_data(
     """
     if mode not in MODES:
         raise UsageError(f"unknown import mode {mode!r}: choose insert or upsert")
-    dataset = open_data(data, settings=settings)
+    dataset = open_dataset(open_source(data), settings)
     try:
         files = _files(dataset)
         engine = engine or engine_from_settings(settings)
