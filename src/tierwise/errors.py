@@ -131,5 +131,9 @@ class RecordError(TierwiseError):
     complaint status change, a survey score out of range. The message names the record and the value."""
 
 
+class PermissionDeniedError(TierwiseError):
+    """The caller is known but their role (or team) may not do this."""
+
+
 class StoreError(TierwiseError):
     """The store refused a change: another writer holds it, rows conflict, or a revert others depend on."""

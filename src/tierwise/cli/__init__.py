@@ -1,5 +1,5 @@
 """The ``tierwise`` command line, one module per noun: data, demo, indicators, classify, value, triage, report,
-store (db), imports, archive (cards and surveys), plan (contact plan and alerts).
+store (db), imports, archive (cards and surveys), plan (contact plan and alerts), key_accounts.
 
 The ``tierwise`` script imports only the module of the command it runs, so that a quick command
 (``tierwise triage``) does not wait for the analytics libraries; ``--help`` and ``tierwise.cli.app``
@@ -33,6 +33,7 @@ COMMAND_MODULES = {
     "surveys": "archive",
     "plan": "plan",
     "alerts": "plan",
+    "key-account": "key_accounts",
 }
 
 

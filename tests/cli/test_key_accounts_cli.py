@@ -1,0 +1,58 @@
+"""The key-account commands on a store (SQLite, then PostgreSQL): the life cycle for scripts, and a refused
+approval exiting 1 with the reason."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from archive_book import Book
+from typer.testing import CliRunner
+
+from tierwise.cli import app
+from tierwise.store.models import Team, User
+
+
+@pytest.fixture
+def book(store_url: str):
+    made = Book(store_url)
+    with made.sessions.begin() as session:
+        east = Team(name="east")
+        session.add(east)
+        session.flush()
+        session.add_all([User(name="zhao", role="manager", team_id=east.id), User(name="wang", role="account_manager")])
+    yield made
+    made.engine.dispose()
+
+
+def invoke(book: Book, *args: str):
+    return CliRunner().invoke(app, [*args, "--db", book.url], catch_exceptions=True)
+
+
+def test_the_life_cycle_from_the_command_line(book: Book) -> None:
+    done = invoke(book, "key-account", "nominate", "C1", "--reason", "new plant", "--as", "wang")
+    assert done.exit_code == 0, done.output
+    assert done.output.strip() == "key account C1: nominated"
+    assert invoke(book, "key-account", "evaluate", "C1", "--as", "wang").exit_code == 0
+    done = invoke(book, "key-account", "approve", "C1", "--comment", "strategic", "--as", "zhao", "--lang", "zh")
+    assert done.output.strip() == "大客户 C1：已批准"
+    done = invoke(
+        book, "key-account", "assign", "C1", "--owner", "wang", "--team", "east", "--member", "zhao=executive_sponsor",
+        "--as", "zhao", "--json",
+    )  # fmt: skip
+    view = json.loads(done.output)
+    assert (view["status"], view["members"]) == ("assigned", [["wang", "owner"], ["zhao", "executive_sponsor"]])
+    listed = json.loads(invoke(book, "key-account", "list", "--status", "assigned", "--json").output)
+    assert [v["customer_id"] for v in listed] == ["C1"]
+
+
+def test_a_refused_approval_exits_1_with_the_reason(book: Book) -> None:
+    invoke(book, "key-account", "nominate", "C1", "--reason", "new plant", "--as", "wang")
+    invoke(book, "key-account", "evaluate", "C1", "--as", "wang")
+    code = "import sys; from tierwise.cli import main; sys.argv[0] = 'tierwise'; main()"
+    args = ["key-account", "approve", "C1", "--comment", "ok", "--as", "wang", "--db", book.url]
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "wang (account_manager) may not approve a key account" in done.stderr
