@@ -51,3 +51,7 @@ class Settings(BaseSettings):
     alert_receivable_overdue_days: int = Field(30, ge=0, description="An invoice unpaid this many days past due")
     alert_csat_drop: int = Field(1, ge=1, description="A CSAT score this much lower than the previous survey")
     alert_nps_drop: int = Field(2, ge=1, description="An NPS answer this much lower than the previous survey")
+    alert_decision_roles: list[str] = Field(
+        ["decision_maker", "budget_holder"], description="Purchase roles a key account must have a contact for"
+    )
+    alert_supporter_days: int = Field(90, ge=0, description="A supporter not met for more than this many days")

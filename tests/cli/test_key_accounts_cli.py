@@ -56,3 +56,14 @@ def test_a_refused_approval_exits_1_with_the_reason(book: Book) -> None:
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
     assert done.returncode == 1
     assert "wang (account_manager) may not approve a key account" in done.stderr
+
+
+def test_the_decision_maker_map_from_the_command_line(book: Book) -> None:
+    done = invoke(book, "contact", "add", "C1", "张伟", "--role", "decision maker", "--attitude", "opponent",
+                  "--influence", "high", "--as", "wang", "--json")  # fmt: skip
+    assert json.loads(done.output)["purchase_role"] == "decision_maker"
+    found = json.loads(invoke(book, "contact", "coverage", "C1", "--json").output)
+    assert found["missing_roles"] == ["influencer", "user", "gatekeeper", "budget_holder", "technical_evaluator"]
+    assert [p["name"] for p in found["high_influence_opponents"]] == ["张伟"]
+    text = invoke(book, "contact", "coverage", "C1", "--lang", "zh").output
+    assert "没有联系人的角色：影响者, 使用者, 把关者, 预算掌控者, 技术评估者" in text

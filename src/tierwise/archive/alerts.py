@@ -18,6 +18,11 @@ saved runs of the policies named there. A bound "past N days" fires on day N + 1
   bound, or the NPS answer by at least the NPS bound); cleared by a visit card dated after the survey.
 - ``receivable_overdue``: an invoice still (partly) unpaid more than N days after its due date; cleared
   when the payment is recorded (``paid_date`` and ``paid_amount`` in an import of the receivables).
+- ``key_account_review_overdue``: an approved key account whose next review date has passed; cleared by
+  the review (``tierwise key-account review``).
+- ``decision_roles_uncovered``: an approved key account with no contact in one of the decision roles
+  (``TIERWISE_ALERT_DECISION_ROLES``, default decision maker and budget holder); cleared by recording a
+  contact in that role.
 """
 
 from __future__ import annotations
@@ -39,6 +44,8 @@ class AlertKind(StrEnum):
     VISIT_OVERDUE = "visit_overdue"
     SURVEY_DROPPED = "survey_dropped"
     RECEIVABLE_OVERDUE = "receivable_overdue"
+    KEY_ACCOUNT_REVIEW_OVERDUE = "key_account_review_overdue"
+    DECISION_ROLES_UNCOVERED = "decision_roles_uncovered"
 
 
 K = AlertKind
@@ -68,6 +75,14 @@ TEXTS: dict[AlertKind, tuple[str, str]] = {
         N_("invoice %(invoice)s due %(date)s has %(unpaid)s unpaid, %(days)s days overdue (more than %(bound)s)"),
         N_("collect the payment and import the receivable with its paid_date and paid_amount"),
     ),
+    K.KEY_ACCOUNT_REVIEW_OVERDUE: (
+        N_("key-account review was due on %(date)s, %(days)s days ago"),
+        N_("review the account: tierwise key-account review %(customer)s --comment ..."),
+    ),
+    K.DECISION_ROLES_UNCOVERED: (
+        N_("key account with no contact as %(roles)s (as of %(date)s)"),
+        N_("meet the people in these roles and record them as contacts of %(customer)s"),
+    ),
 }
 
 
@@ -82,6 +97,7 @@ class AlertBounds:
     receivable_overdue_days: int = 30
     csat_drop: int = 1
     nps_drop: int = 2
+    decision_roles: tuple[str, ...] = ("decision_maker", "budget_holder")
 
     @classmethod
     def from_settings(cls, settings: Any) -> AlertBounds:
@@ -94,6 +110,7 @@ class AlertBounds:
             receivable_overdue_days=settings.alert_receivable_overdue_days,
             csat_drop=settings.alert_csat_drop,
             nps_drop=settings.alert_nps_drop,
+            decision_roles=tuple(settings.alert_decision_roles),
         )
 
 

@@ -1,5 +1,6 @@
 """The ``tierwise`` command line, one module per noun: data, demo, indicators, classify, value, triage, report,
-store (db), imports, archive (cards and surveys), plan (contact plan and alerts), key_accounts.
+store (db), imports, archive (cards and surveys), plan (contact plan and alerts), key_accounts,
+contacts (the decision-maker map).
 
 The ``tierwise`` script imports only the module of the command it runs, so that a quick command
 (``tierwise triage``) does not wait for the analytics libraries; ``--help`` and ``tierwise.cli.app``
@@ -34,6 +35,7 @@ COMMAND_MODULES = {
     "plan": "plan",
     "alerts": "plan",
     "key-account": "key_accounts",
+    "contact": "contacts",
 }
 
 

@@ -28,6 +28,8 @@ KIND_TEXT = {
     AlertKind.VISIT_OVERDUE: N_("next visit date passed"),
     AlertKind.SURVEY_DROPPED: N_("survey score dropped"),
     AlertKind.RECEIVABLE_OVERDUE: N_("receivable overdue"),
+    AlertKind.KEY_ACCOUNT_REVIEW_OVERDUE: N_("key-account review overdue"),
+    AlertKind.DECISION_ROLES_UNCOVERED: N_("decision makers not covered"),
 }
 
 

@@ -16,15 +16,18 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import and_, case, exists, func, literal, or_, select
+from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
+from tierwise.accounts.lifecycle import KEPT
 from tierwise.archive.alerts import Alert, AlertBounds, AlertKind
+from tierwise.services.contacts import role_code
 from tierwise.services.context import ServiceContext
 from tierwise.services.customer_values import value_facts
 from tierwise.services.day_numbers import day_number, day_of
 from tierwise.services.saved_classes import latest_runs
-from tierwise.store.models import Assignment, Complaint, Customer, Receivable, Survey, Visit
+from tierwise.store.account_models import KeyAccount
+from tierwise.store.models import Assignment, Complaint, Contact, Customer, Receivable, Survey, Visit
 
 K = AlertKind
 
@@ -269,10 +272,52 @@ def _at_risk(
     return out
 
 
+def _reviews_overdue(session: Any, bounds: AlertBounds, today: dt.date, owner: str | None) -> list[Alert]:
+    ka = KeyAccount
+    days = literal(day_of(today)) - day_number(ka.next_review_date)
+    query = _customer_join(
+        select(ka.customer_id, ka.next_review_date, days.label("days"), Customer.name, Customer.owner), ka.customer_id
+    ).where(ka.status.in_(list(KEPT)), ka.next_review_date < today)
+    if owner is not None:
+        query = query.where(func.coalesce(ka.owner, Customer.owner) == owner)
+    return [
+        _alert(K.KEY_ACCOUNT_REVIEW_OVERDUE, row, row.next_review_date, customer=row.customer_id, days=row.days)
+        for row in session.execute(query)
+    ]
+
+
+def _roles_uncovered(session: Any, bounds: AlertBounds, today: dt.date, owner: str | None) -> list[Alert]:
+    """One query: every approved key account × decision role with no contact holding that role."""
+    ka = KeyAccount
+    roles = union_all(*[select(literal(r).label("role")) for r in bounds.decision_roles]).subquery("decision_roles")
+    held = exists().where(Contact.customer_id == ka.customer_id, role_code(Contact.purchase_role) == roles.c.role)
+    query = (
+        select(ka.customer_id, roles.c.role, Customer.name, Customer.owner)
+        .select_from(ka)
+        .join(roles, literal(True))
+        .join(Customer, Customer.customer_id == ka.customer_id)
+        .where(ka.status.in_(list(KEPT)), ~held)
+        .order_by(ka.customer_id)
+    )
+    if owner is not None:
+        query = query.where(func.coalesce(ka.owner, Customer.owner) == owner)
+    missing: dict[str, tuple[Any, list[str]]] = {}
+    for row in session.execute(query):  # one row per uncovered role: a handful per key account
+        missing.setdefault(row.customer_id, (row, []))[1].append(row.role)
+    order = {r: i for i, r in enumerate(bounds.decision_roles)}
+    return [
+        _alert(K.DECISION_ROLES_UNCOVERED, row, today, customer=row.customer_id,
+               roles=", ".join(sorted(found, key=order.__getitem__)))
+        for row, found in missing.values()
+    ]  # fmt: skip
+
+
 _QUERIES = {
     K.KEY_ACCOUNT_DOWNGRADED: _downgraded,
     K.COMPLAINT_OPEN: _complaints_open,
     K.VISIT_OVERDUE: _visits_overdue,
     K.SURVEY_DROPPED: _surveys_dropped,
     K.RECEIVABLE_OVERDUE: _receivables_overdue,
+    K.KEY_ACCOUNT_REVIEW_OVERDUE: _reviews_overdue,
+    K.DECISION_ROLES_UNCOVERED: _roles_uncovered,
 }
