@@ -67,3 +67,14 @@ def test_the_decision_maker_map_from_the_command_line(book: Book) -> None:
     assert [p["name"] for p in found["high_influence_opponents"]] == ["张伟"]
     text = invoke(book, "contact", "coverage", "C1", "--lang", "zh").output
     assert "没有联系人的角色：影响者, 使用者, 把关者, 预算掌控者, 技术评估者" in text
+
+
+def test_the_plan_shows_the_months_greetings(book: Book) -> None:
+    import datetime as dt
+
+    from tierwise.store.models import Contact
+
+    today = dt.date.today()
+    book.add(Contact(customer_id="C1", name="张伟", birthday=dt.date(1980, today.month, min(today.day, 28))))
+    text = invoke(book, "plan", "--month", f"{today:%Y-%m}", "--owner", "wang", "--lang", "zh").output
+    assert "本月客户关怀" in text and "张伟" in text and "生日" in text

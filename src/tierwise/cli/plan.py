@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from tierwise.accounts.care import CARE_NAMES
 from tierwise.archive.alerts import AlertKind
 from tierwise.archive.contact import ContactStatus
 from tierwise.archive.months import Month
@@ -107,6 +108,16 @@ def plan(
             console.print(
                 _("No saved run of %(policy)s: the recommendation is shown unscaled.", policy=result.allocation_policy)
             )
+        if manager.care:
+            care = Table(title=_("Care this month"), title_justify="left")
+            for header in (_("Date"), _("Occasion"), _("Customer"), _("Contact")):
+                care.add_column(header)
+            for c in manager.care:
+                occasion = _(CARE_NAMES[c.kind])
+                if c.years:
+                    occasion = _("%(occasion)s (%(years)s years)", occasion=occasion, years=c.years)
+                care.add_row(fmt.date(c.date), occasion, f"{c.customer_name} ({c.customer_id})", c.contact or NONE)
+            console.print(care)
         if manager.allocation.exceeds:
             console.print(
                 "[bold yellow]"

@@ -6,7 +6,8 @@ reference day). The rule of :mod:`tierwise.archive.contact` is applied in one SQ
 set-based: a customer classed by several policies follows the one that makes it due first (the
 tightest cadence). Per manager the plan adds the month's time allocation of the prospect-grade policy
 (seed 003) scaled to the manager's real A/B/C counts in that policy's latest saved run
-(:mod:`tierwise.archive.allocation`), against the month's Monday-to-Friday working days.
+(:mod:`tierwise.archive.allocation`), against the month's Monday-to-Friday working days, and the month's
+care calendar (:mod:`tierwise.services.care`): the birthdays, anniversaries and holidays to greet.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from tierwise.analytics.classify.sections import Text
 from tierwise.archive.allocation import MonthAllocation, scale_allocation
 from tierwise.archive.contact import ContactStatus, PlanWindow
 from tierwise.archive.months import Month
+from tierwise.services.care import CareDate, care_dates
 from tierwise.services.context import ServiceContext
 from tierwise.services.day_numbers import date_of, day_number, day_of
 from tierwise.services.saved_classes import SavedRun, latest_runs
@@ -57,6 +59,7 @@ class ManagerPlan:
     owner: str | None
     entries: tuple[PlanEntry, ...]  # overdue (most days first), then due, then on track
     allocation: MonthAllocation
+    care: tuple[CareDate, ...] = ()  # the month's greetings due: birthdays, anniversaries, holidays
 
     def count(self, status: ContactStatus) -> int:
         """How many customers have ``status``."""
@@ -100,6 +103,9 @@ def contact_plan(
         rows = session.execute(_plan_query(with_cadence, window, owner)).all() if with_cadence else []
         allocation_run = latest_runs(session, [ALLOCATION_POLICY]).get(ALLOCATION_POLICY, [None])[0]
         counts = _grade_counts(session, allocation_run, owner)
+        care: dict[str | None, list[CareDate]] = {}
+        for greeting in care_dates(session, month.first, month.last, owner):
+            care.setdefault(greeting.owner, []).append(greeting)
     specs = {(name, c.code): c for name, run in with_cadence.items() for c in run.policy.classes}
     statuses = {s.value: s for s in ContactStatus}
     entries: dict[str | None, list[PlanEntry]] = {}
@@ -123,7 +129,8 @@ def contact_plan(
         )
     grading = load_policy(ALLOCATION_POLICY) if allocation_run is None else allocation_run.policy
     groups = grading.time_allocation or []
-    owners = [owner] if owner is not None else sorted(set(entries) | set(counts), key=lambda o: (o is None, o or ""))
+    everyone = set(entries) | set(counts) | set(care)
+    owners = [owner] if owner is not None else sorted(everyone, key=lambda o: (o is None, o or ""))
     managers = []
     for name in owners:
         # with a saved run every grade is counted (0 when the manager has none); without, the recommendation
@@ -131,7 +138,8 @@ def contact_plan(
         if new_accounts is not None:
             held["new"] = new_accounts
         mine = sorted(entries.get(name, []), key=lambda e: (_STATUS_ORDER[e.status], -e.days_overdue, e.due_date))
-        managers.append(ManagerPlan(name, tuple(mine), scale_allocation(groups, held, month.working_days)))
+        allocation = scale_allocation(groups, held, month.working_days)
+        managers.append(ManagerPlan(name, tuple(mine), allocation, tuple(care.get(name, []))))
     return ContactPlan(
         month,
         window.reference,
