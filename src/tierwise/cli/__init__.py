@@ -1,6 +1,6 @@
 """The ``tierwise`` command line, one module per noun: data, demo, indicators, classify, value, triage, report,
 store (db), imports, archive (cards and surveys), plan (contact plan and alerts), key_accounts,
-contacts (the decision-maker map).
+contacts (the decision-maker map), service_cost.
 
 The ``tierwise`` script imports only the module of the command it runs, so that a quick command
 (``tierwise triage``) does not wait for the analytics libraries; ``--help`` and ``tierwise.cli.app``
@@ -36,6 +36,7 @@ COMMAND_MODULES = {
     "alerts": "plan",
     "key-account": "key_accounts",
     "contact": "contacts",
+    "cost": "service_cost",
 }
 
 
