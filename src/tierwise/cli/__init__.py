@@ -33,6 +33,7 @@ COMMAND_MODULES = {
     "surveys": "archive",
     "plan": "plan",
     "alerts": "plan",
+    "runs": "runs",
 }
 
 

@@ -13,7 +13,7 @@ session: both are optional, and the audit writer is only a callable of the :clas
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 
@@ -41,7 +41,8 @@ SYSTEM = Actor("system", "system")
 
 
 class AuditWriter(Protocol):
-    """Writes one audit row in the caller's transaction (``session``): who did what to which record."""
+    """Writes one audit row in the caller's transaction (``session``): who did what to which record,
+    before and after (the shape of ``tierwise.store.audit.write_audit``)."""
 
     def __call__(
         self,
@@ -49,9 +50,12 @@ class AuditWriter(Protocol):
         *,
         actor: str,
         action: str,
-        entity: str,
-        entity_id: str | None = None,
-        details: Mapping[str, Any] | None = None,
+        target_type: str,
+        target_id: str | int | None,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+        ip: str | None = None,
+        user_agent: str | None = None,
         at: dt.datetime | None = None,
     ) -> Any: ...
 

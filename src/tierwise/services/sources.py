@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from tierwise.config import Settings
-from tierwise.errors import UsageError
 from tierwise.io.dataset import Dataset
 from tierwise.io.readers import DEMO
 from tierwise.io.source import DataSource, DemoSource, FileSource, OpenedSource
@@ -40,10 +39,8 @@ def open_source(data: str | Path | DataSource | Dataset) -> DataSource:
 
 
 def _store_source(url: str) -> DataSource:
-    try:
-        from tierwise.store.source import StoreSource  # the store is optional for file-only work
-    except ImportError:
-        raise UsageError(f"{url.split('://')[0]}:// data needs the store, which this installation lacks") from None
+    from tierwise.store.source import StoreSource  # SQLAlchemy: only when the data is the store
+
     return StoreSource(url)
 
 

@@ -387,6 +387,8 @@ class Assignment(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), primary_key=True)
     customer_id: Mapped[str] = mapped_column(Text, primary_key=True)
     class_: Mapped[str] = mapped_column("class", String(100))
+    # what the rules gave before a grace period held a downgrade back (equal to class_ when none did)
+    computed_class: Mapped[str | None] = mapped_column(String(100))
     label: Mapped[str | None] = mapped_column(Text)
     score: Mapped[float | None] = mapped_column(Float)
     rank: Mapped[int | None] = mapped_column(BigInteger)

@@ -1,0 +1,288 @@
+"""Use cases on saved runs (评估批次): classify and save, list and show, compare two runs.
+
+A saved run keeps the policy's full text (saved once per name, version and hash), the data it saw (its
+label, fingerprint and, for the store, the last import in force), the as-of date, who saved it, when,
+on which engine, and every assignment. Saving is one transaction: the policy if new, the run, its
+assignments in bulk and one audit row — all of it or nothing. Runs are never changed afterwards.
+
+The grace period of a policy reads the saved runs of the same policy before the new run's as-of date.
+Customer histories and the up-or-out list are in :mod:`tierwise.services.run_history`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+from sqlalchemy import Engine as StoreEngine
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tierwise.analytics.classify.migration import migration_matrix, movers
+from tierwise.analytics.classify.policy import Policy, policy_text
+from tierwise.analytics.engine import Engine
+from tierwise.errors import StoreError, UsageError
+from tierwise.io.dataset import Dataset
+from tierwise.io.source import DataSource
+from tierwise.policy_files import PolicyRef
+from tierwise.services.classification import ClassificationResult, classify_dataset, resolve_policy
+from tierwise.services.context import ServiceContext
+from tierwise.services.sources import open_source
+from tierwise.store.audit import write_audit
+from tierwise.store.db import engine_from_settings, writing
+from tierwise.store.models import Assignment, Run
+from tierwise.store.models import Policy as SavedPolicy
+from tierwise.store.runs import insert_run, policy_row, read_assignments, write_assignments
+from tierwise.store.schema import ensure_schema
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """One saved run, without its assignments."""
+
+    id: int
+    policy: str
+    policy_version: str
+    policy_hash: str
+    as_of: dt.date
+    data_source: str
+    data_fingerprint: str
+    last_import_id: int | None
+    engine: str
+    actor: str
+    created_at: dt.datetime
+    customers: int
+
+
+@dataclass(frozen=True)
+class SavedRun:
+    """A classification and the run it was saved as."""
+
+    run: RunInfo
+    result: ClassificationResult
+
+
+@dataclass(frozen=True)
+class ClassCount:
+    """Customers of one class in a saved run."""
+
+    code: str
+    label: str
+    customers: int
+
+
+@dataclass(frozen=True)
+class RunDetail:
+    """A saved run with its customers per class (policy order) and its assignments (by rank)."""
+
+    run: RunInfo
+    classes: list[ClassCount]
+    assignments: pa.Table
+
+
+@dataclass(frozen=True)
+class MigrationCell:
+    """Customers who were in ``from_class`` in the first run and are in ``to_class`` in the second."""
+
+    from_class: str
+    to_class: str
+    customers: int
+
+
+@dataclass(frozen=True)
+class RunDiff:
+    """Two runs of one policy compared: the from × to matrix and the movers (most moved first)."""
+
+    before: RunInfo
+    after: RunInfo
+    matrix: list[MigrationCell]
+    movers: pa.Table  # customer_id, from/to class and label, direction, from/to reasons
+
+
+def store_engine(ctx: ServiceContext) -> StoreEngine:
+    """The store's engine: the context's session factory's, else one on ``settings.database_url``."""
+    bind = getattr(ctx.sessions, "kw", {}).get("bind") if ctx.sessions is not None else None
+    engine = bind if bind is not None else engine_from_settings(ctx.settings)
+    ensure_schema(engine)
+    return engine
+
+
+def _info(run: Run, policy: SavedPolicy) -> RunInfo:
+    return RunInfo(
+        id=run.id,
+        policy=policy.name,
+        policy_version=policy.version,
+        policy_hash=policy.hash,
+        as_of=run.as_of,
+        data_source=run.data_source,
+        data_fingerprint=run.data_fingerprint,
+        last_import_id=run.last_import_id,
+        engine=run.engine,
+        actor=run.actor,
+        created_at=run.created_at,
+        customers=run.customer_count,
+    )
+
+
+def find_runs(
+    engine: StoreEngine, *conditions: Any, limit: int | None = None, newest_first: bool = True
+) -> list[RunInfo]:
+    order = (Run.as_of.desc(), Run.id.desc()) if newest_first else (Run.as_of, Run.id)
+    query = select(Run, SavedPolicy).join(SavedPolicy, SavedPolicy.id == Run.policy_id).where(*conditions)
+    with Session(engine) as session:
+        rows = session.execute(query.order_by(*order).limit(limit)).all()
+    return [_info(run, policy) for run, policy in rows]
+
+
+def saved_policy(engine: StoreEngine, run: RunInfo) -> Policy:
+    """The policy a run was made with, parsed from the text saved beside it."""
+    with Session(engine) as session:
+        text = session.execute(
+            select(SavedPolicy.text).join(Run, Run.policy_id == SavedPolicy.id).where(Run.id == run.id)
+        ).scalar_one()
+    return resolve_policy(PolicyRef.text(text, f"{run.policy} v{run.policy_version} (run {run.id})"))
+
+
+def save_run(
+    ctx: ServiceContext,
+    data: DataSource | Dataset | str,
+    policy: PolicyRef | str,
+    *,
+    as_of: dt.date | None = None,
+    lang: str | None = None,
+) -> SavedRun:
+    """Classify ``data`` by ``policy`` and save the run, its assignments and an audit row in one transaction.
+
+    The grace period (``grace_runs``) holds downgrades back using the saved runs of the same policy
+    whose as-of date is before this one.
+    """
+    source = open_source(data)
+    ref = policy if isinstance(policy, PolicyRef) else PolicyRef.shipped(policy)
+    text, _ = policy_text(ref)
+    chosen = resolve_policy(ref)
+    engine = store_engine(ctx)
+    dataset = source.open(ctx.settings)
+    try:
+        history: list[pa.Table] = []
+        if chosen.grace_runs > 1:
+            day = as_of or _last_date(ctx, dataset)
+            earlier = find_runs(engine, SavedPolicy.name == chosen.name, Run.as_of < day, limit=chosen.grace_runs - 1)
+            saved = read_assignments(attach_url(engine), [r.id for r in earlier], ctx.settings)
+            history = [saved[r.id] for r in reversed(earlier)]  # oldest first
+        result = classify_dataset(ctx, dataset, chosen, as_of=as_of, lang=lang, history=history)
+    finally:
+        if not isinstance(data, Dataset):
+            dataset.con.close()
+    fingerprint = source.fingerprint()
+    last_import = getattr(source, "last_import_id", None)
+    now = ctx.now()
+    actor = ctx.actor.name
+    audit = ctx.audit or write_audit
+    with writing(engine) as con:
+        policy_id = policy_row(con, chosen.name, str(chosen.version), text, actor, now)
+        run_id = insert_run(
+            con,
+            policy_id=policy_id,
+            as_of=result.as_of,
+            data_source=source.label,
+            data_fingerprint=fingerprint,
+            last_import_id=last_import() if callable(last_import) else None,
+            engine=ctx.engine,
+            actor=actor,
+            created_at=now,
+            customer_count=result.assignments.num_rows,
+        )
+        written = write_assignments(con, run_id, result.assignments)
+        with Session(bind=con) as session:
+            audit(
+                session,
+                actor=actor,
+                action="run.save",
+                target_type="run",
+                target_id=run_id,
+                after={
+                    "policy": chosen.name,
+                    "policy_version": str(chosen.version),
+                    "as_of": result.as_of,
+                    "data_source": source.label,
+                    "data_fingerprint": fingerprint,
+                    "customers": written,
+                },
+                at=now,
+            )
+    return SavedRun(get_run(ctx, run_id, engine=engine), result)
+
+
+def _last_date(ctx: ServiceContext, dataset: Dataset) -> dt.date:
+    """The as-of date a run takes when none is given (the last transaction, as the classification does)."""
+    from tierwise.analytics.indicators import resolve_as_of
+
+    eng = Engine.for_dataset(dataset, ctx.engine, ctx.settings)
+    return resolve_as_of(eng.tables(dataset), None)
+
+
+def attach_url(engine: StoreEngine) -> str:
+    """The store's URL with its password, for DuckDB's scanner (never shown to users)."""
+    return engine.url.render_as_string(hide_password=False)
+
+
+def list_runs(ctx: ServiceContext, *, policy: str | None = None) -> list[RunInfo]:
+    """Saved runs, newest as-of date first (of one policy when ``policy`` names it)."""
+    conditions = [SavedPolicy.name == policy] if policy else []
+    return find_runs(store_engine(ctx), *conditions)
+
+
+def get_run(ctx: ServiceContext, run_id: int, *, engine: StoreEngine | None = None) -> RunInfo:
+    """One saved run; a clear error when there is none with that id."""
+    found = find_runs(engine or store_engine(ctx), Run.id == run_id)
+    if not found:
+        raise StoreError(f"no saved run {run_id} (tierwise runs list shows them)")
+    return found[0]
+
+
+def show_run(ctx: ServiceContext, run_id: int, *, lang: str | None = None) -> RunDetail:
+    """A saved run with its customers per class (labels in ``lang``) and its assignments."""
+    engine = store_engine(ctx)
+    run = get_run(ctx, run_id, engine=engine)
+    policy = saved_policy(engine, run)
+    with Session(engine) as session:
+        counts = dict(
+            session.execute(
+                select(Assignment.class_, func.count()).where(Assignment.run_id == run_id).group_by(Assignment.class_)
+            ).all()
+        )
+    labels = {c.code: c.label[lang or ctx.settings.lang] for c in policy.classes}
+    order = [*policy.class_codes, *sorted(set(counts) - set(policy.class_codes))]
+    classes = [ClassCount(code, labels.get(code, code), counts.get(code, 0)) for code in order]
+    return RunDetail(run, classes, read_assignments(attach_url(engine), [run_id], ctx.settings)[run_id])
+
+
+def diff_runs(ctx: ServiceContext, before: int, after: int, *, lang: str | None = None) -> RunDiff:
+    """Who moved between two saved runs of the same policy: the migration matrix and the movers."""
+    engine = store_engine(ctx)
+    first, second = get_run(ctx, before, engine=engine), get_run(ctx, after, engine=engine)
+    if first.policy != second.policy:
+        raise UsageError(f"runs {before} and {after} apply different policies ({first.policy}, {second.policy})")
+    policy = saved_policy(engine, second)
+    saved = read_assignments(attach_url(engine), [before, after], ctx.settings)
+    eng = Engine.create("duckdb", ctx.settings)
+    keep = ["customer_id", "class", "reasons"]
+    a = eng.scratch("run_before", saved[before].select(keep))
+    b = eng.scratch("run_after", saved[after].select(keep))
+    matrix = eng.to_pyarrow(migration_matrix(a, b))
+    moved = eng.to_pyarrow(movers(a, b, policy, lang or ctx.settings.lang))  # type: ignore[arg-type]
+    cells = [
+        MigrationCell(r["from_class"], r["to_class"], int(r["customers"]))
+        for r in matrix.to_pylist()  # one row per pair of classes: a handful
+    ]
+    return RunDiff(first, second, cells, moved)
+
+
+def previous_run(ctx: ServiceContext, run: RunInfo, *, engine: StoreEngine | None = None) -> RunInfo | None:
+    """The saved run of the same policy just before ``run`` (earlier as-of date, or same date saved earlier)."""
+    engine = engine or store_engine(ctx)
+    earlier = (Run.as_of < run.as_of) | ((Run.as_of == run.as_of) & (Run.id < run.id))
+    found = find_runs(engine, SavedPolicy.name == run.policy, earlier, limit=1)
+    return found[0] if found else None
