@@ -18,8 +18,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import and_, case, func, literal, null, select
 
-from tierwise.analytics.classify.policy import load_policy
-from tierwise.analytics.classify.sections import Text
+from tierwise.analytics.classify.policy import Text, load_policy
 from tierwise.archive.allocation import MonthAllocation, scale_allocation
 from tierwise.archive.contact import ContactStatus, PlanWindow
 from tierwise.archive.months import Month
