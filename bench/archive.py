@@ -230,7 +230,9 @@ def main() -> None:
         "",
         f"The plan lists {results['SQLite']['planned']:,} customers (every customer with a cadence) and the "
         f"alerts number {results['SQLite']['alerts']:,}; the naive peer agrees on the customers planned. The "
-        "plan's time includes building one result object per listed customer.",
+        "plan's time includes building one result object per listed customer. For the whole company the naive "
+        "loop is as fast: both are bound by moving one row per customer into Python; the query pays off for "
+        "one manager's plan (the usual call), which reads only that manager's rows.",
     ]
     write_section("Archive", "\n".join(lines))
     print("\n".join(lines))

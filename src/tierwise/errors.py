@@ -136,4 +136,18 @@ class PermissionDeniedError(TierwiseError):
 
 
 class StoreError(TierwiseError):
-    """The store refused a change: another writer holds it, rows conflict, or a revert others depend on."""
+    """The store refused a change: another writer holds it, rows conflict, or a revert others depend on.
+
+    ``reasons`` (each a message) follow the headline, separated by semicolons.
+    """
+
+    def __init__(self, message: Message | str, reasons: list[Message] | None = None) -> None:
+        self.reasons = list(reasons or [])
+        super().__init__(message)
+
+    def render(self, lang: str = "en") -> str:
+        """The headline and the reasons in ``lang``."""
+        head = translate(self.text, lang)
+        if not self.reasons:
+            return head
+        return head + translate(Message(N_(": ")), lang) + "; ".join(translate(r, lang) for r in self.reasons)

@@ -139,3 +139,17 @@ def test_grace_holds_a_downgrade_with_the_saved_runs(hand) -> None:
     assert result.assignments.to_pylist()[1]["reasons"][-1] == (
         "grace period: computed gold, kept diamond (1 of 2 runs below)"
     )
+
+
+def test_a_parquet_folder_classifies_on_a_cursor_of_its_own(hand, tmp_path) -> None:
+    # a Parquet table stays a view over the file: every cursor of the data set must see what it reads
+    import pyarrow.parquet as pq
+
+    from tierwise.io.source import FileSource
+
+    for table in hand.tables:
+        pq.write_table(hand.arrow(table), tmp_path / f"{table}.parquet")
+    result = classify_dataset(CTX, FileSource(tmp_path), "china-post", as_of=AS_OF)
+    assert dict(
+        zip(result.assignments.column("customer_id").to_pylist(), result.assignments.column("class").to_pylist())
+    ) == {"c1": "diamond", "c2": "gold", "c3": "platinum", "c4": "standard"}

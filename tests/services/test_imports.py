@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 from tierwise.cli import app
 from tierwise.config import Settings
 from tierwise.errors import DataValidationError, StoreError, UsageError
+from tierwise.services.context import Actor, ServiceContext
 from tierwise.services.imports import import_data, list_imports, revert_import
 from tierwise.store.db import create_store_engine, session_factory
 from tierwise.store.models import ComplaintStatusChange, Customer, OpportunityStage, Policy, Run, Transaction
@@ -50,6 +52,15 @@ def settings(store_url: str) -> Settings:
     return Settings(database_url=store_url, database_lock_timeout=5)
 
 
+@pytest.fixture
+def ctx(settings: Settings) -> ServiceContext:
+    return ServiceContext.system(settings)
+
+
+def as_user(ctx: ServiceContext, name: str) -> ServiceContext:
+    return replace(ctx, actor=Actor(name, "user"))
+
+
 def counts(report) -> dict[str, tuple[int, int, int, int]]:
     return {c.table: (c.created, c.updated, c.unchanged, c.rejected) for c in report.tables}
 
@@ -62,8 +73,10 @@ def rows(settings: Settings, table: str) -> int:
     return n
 
 
-def test_first_import_creates_every_row_and_records_its_history(settings: Settings, folder: Path) -> None:
-    report = import_data(settings, folder, actor="zhang")
+def test_first_import_creates_every_row_and_records_its_history(
+    ctx: ServiceContext, settings: Settings, folder: Path
+) -> None:
+    report = import_data(as_user(ctx, "zhang"), folder)
     assert counts(report) == {
         "customers": (2, 0, 0, 0),
         "transactions": (3, 0, 0, 0),
@@ -80,7 +93,7 @@ def test_first_import_creates_every_row_and_records_its_history(settings: Settin
         change = session.scalars(select(ComplaintStatusChange)).one()
         assert (change.from_status, change.to_status, change.actor) == (None, "open", "zhang")
     engine.dispose()
-    (history,) = list_imports(settings)
+    (history,) = list_imports(ctx)
     assert (history.import_id, history.actor, history.mode, history.status) == (
         report.import_id,
         "zhang",
@@ -92,25 +105,27 @@ def test_first_import_creates_every_row_and_records_its_history(settings: Settin
     assert {t.table: t.created for t in history.tables}["transactions"] == 3
 
 
-def test_importing_the_same_files_again_changes_nothing(settings: Settings, folder: Path) -> None:
-    import_data(settings, folder)
+def test_importing_the_same_files_again_changes_nothing(ctx: ServiceContext, settings: Settings, folder: Path) -> None:
+    import_data(ctx, folder)
     for mode in ("insert", "upsert"):
-        again = import_data(settings, folder, mode=mode)
+        again = import_data(ctx, folder, mode=mode)
         assert {t: c[:2] for t, c in counts(again).items()} == {t: (0, 0) for t in counts(again)}
         assert counts(again)["transactions"] == (0, 0, 3, 0)
     assert rows(settings, "transactions") == 3
     assert rows(settings, "imports") == 3
 
 
-def test_upsert_updates_by_key_and_adds_new_rows(settings: Settings, folder: Path, tmp_path: Path) -> None:
-    import_data(settings, folder)
+def test_upsert_updates_by_key_and_adds_new_rows(
+    ctx: ServiceContext, settings: Settings, folder: Path, tmp_path: Path
+) -> None:
+    import_data(ctx, folder)
     changed = write(
         tmp_path / "changed",
         customers="customer_id,name,owner\nC1,华东机电集团,wang\nC2,某省交通厅,li\nC3,新客户,li\n",
         opportunities="opportunity_id,customer_id,stage\nO1,C1,赢单\n",
         complaints="customer_id,date,complaint_id,status\nC2,2025-04-01,K1,已解决\n",
     )
-    report = import_data(settings, changed, mode="upsert", actor="li")
+    report = import_data(as_user(ctx, "li"), changed, mode="upsert")
     assert counts(report) == {
         "customers": (1, 1, 1, 0),
         "opportunities": (0, 1, 0, 0),
@@ -129,64 +144,72 @@ def test_upsert_updates_by_key_and_adds_new_rows(settings: Settings, folder: Pat
     engine.dispose()
 
 
-def test_insert_mode_refuses_changed_rows_and_writes_nothing(settings: Settings, folder: Path, tmp_path: Path) -> None:
-    import_data(settings, folder)
+def test_insert_mode_refuses_changed_rows_and_writes_nothing(
+    ctx: ServiceContext, settings: Settings, folder: Path, tmp_path: Path
+) -> None:
+    import_data(ctx, folder)
     changed = write(tmp_path / "changed", customers="customer_id,name\nC1,改名\nC9,新\n")
     with pytest.raises(StoreError, match=r"(?s)use --mode upsert.*customers: C1$"):
-        import_data(settings, changed)
+        import_data(ctx, changed)
     assert rows(settings, "customers") == 2
     assert rows(settings, "imports") == 1
 
 
-def test_dry_run_counts_and_writes_nothing(settings: Settings, folder: Path, tmp_path: Path) -> None:
-    first = import_data(settings, folder, dry_run=True)
+def test_dry_run_counts_and_writes_nothing(
+    ctx: ServiceContext, settings: Settings, folder: Path, tmp_path: Path
+) -> None:
+    first = import_data(ctx, folder, dry_run=True)
     assert first.import_id is None
     assert counts(first)["transactions"] == (3, 0, 0, 0)
     assert rows(settings, "transactions") == 0
     assert rows(settings, "imports") == 0
-    import_data(settings, folder)
+    import_data(ctx, folder)
     changed = write(tmp_path / "changed", customers="customer_id,name\nC1,改名\nC9,新\n")
-    assert counts(import_data(settings, changed, dry_run=True))["customers"] == (1, 0, 0, 1)
-    assert counts(import_data(settings, changed, dry_run=True, mode="upsert"))["customers"] == (1, 1, 0, 0)
+    assert counts(import_data(ctx, changed, dry_run=True))["customers"] == (1, 0, 0, 1)
+    assert counts(import_data(ctx, changed, dry_run=True, mode="upsert"))["customers"] == (1, 1, 0, 0)
     assert rows(settings, "customers") == 2
 
 
-def test_invalid_data_is_refused_with_the_bilingual_list_and_nothing_written(
-    settings: Settings, tmp_path: Path
+def test_invalid_data_is_refused_with_the_problem_list_and_nothing_written(
+    ctx: ServiceContext, settings: Settings, tmp_path: Path
 ) -> None:
     bad = write(tmp_path / "bad", customers=CUSTOMERS, transactions="customer_id,date,amount\nC1,2025-01-01,12a\n")
     with pytest.raises(DataValidationError) as caught:
-        import_data(settings, bad)
+        import_data(ctx, bad)
     assert caught.value.problems[0].describe() == "transactions.csv, row 2, column amount, value '12a': not a number"
     assert caught.value.problems[0].describe("zh").endswith("不是数字")
     assert rows(settings, "customers") == 0
     assert rows(settings, "imports") == 0
 
 
-def test_revert_removes_exactly_what_the_import_added(settings: Settings, folder: Path, tmp_path: Path) -> None:
-    first = import_data(settings, folder)
+def test_revert_removes_exactly_what_the_import_added(
+    ctx: ServiceContext, settings: Settings, folder: Path, tmp_path: Path
+) -> None:
+    first = import_data(ctx, folder)
     more = write(tmp_path / "more", transactions="customer_id,date,amount\nC1,2025-06-01,10\n")
-    second = import_data(settings, more)
-    reverted = revert_import(settings, second.import_id, actor="li")
+    second = import_data(ctx, more)
+    reverted = revert_import(as_user(ctx, "li"), second.import_id)
     assert reverted.status == "reverted"
     assert rows(settings, "transactions") == 3
-    assert [r.status for r in list_imports(settings)] == ["done", "reverted"]
+    assert [r.status for r in list_imports(ctx)] == ["done", "reverted"]
     with pytest.raises(StoreError, match="already reverted"):
-        revert_import(settings, second.import_id)
-    revert_import(settings, first.import_id)
+        revert_import(ctx, second.import_id)
+    revert_import(ctx, first.import_id)
     for table in ("customers", "transactions", "opportunities", "opportunity_stages", "complaints"):
         assert rows(settings, table) == 0, table
     assert rows(settings, "complaint_status_changes") == 0
 
 
-def test_revert_is_refused_when_later_work_depends_on_it(settings: Settings, folder: Path, tmp_path: Path) -> None:
-    first = import_data(settings, folder)
+def test_revert_is_refused_when_later_work_depends_on_it(
+    ctx: ServiceContext, settings: Settings, folder: Path, tmp_path: Path
+) -> None:
+    first = import_data(ctx, folder)
     later = write(tmp_path / "later", customers="customer_id,name\nC1,华东机电集团\n")
-    second = import_data(settings, later, mode="upsert")
+    second = import_data(ctx, later, mode="upsert")
     with pytest.raises(StoreError, match=f"import {second.import_id} changed 1 of its customers rows"):
-        revert_import(settings, first.import_id)
+        revert_import(ctx, first.import_id)
     with pytest.raises(StoreError, match="it updated 1 row"):
-        revert_import(settings, second.import_id)
+        revert_import(ctx, second.import_id)
     engine = create_store_engine(settings.database_url)
     with session_factory(engine).begin() as session:
         policy = Policy(name="abc", version="1", text="name: abc\n", hash="0" * 64)
@@ -205,12 +228,12 @@ def test_revert_is_refused_when_later_work_depends_on_it(settings: Settings, fol
         )
     engine.dispose()
     with pytest.raises(StoreError, match=r"saved run\(s\) 1 used its data"):
-        revert_import(settings, first.import_id)
+        revert_import(ctx, first.import_id)
     with pytest.raises(StoreError, match="there is no import 99"):
-        revert_import(settings, 99)
+        revert_import(ctx, 99)
 
 
-def test_the_import_commands(settings: Settings, folder: Path, monkeypatch) -> None:
+def test_the_import_commands(ctx: ServiceContext, settings: Settings, folder: Path, monkeypatch) -> None:
     monkeypatch.setenv("TIERWISE_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("COLUMNS", "200")
     dry = CliRunner().invoke(app, ["import", str(folder), "--dry-run"])

@@ -14,6 +14,7 @@ from tierwise.config import Settings
 from tierwise.io.dataset import Dataset
 from tierwise.io.demo import write_demo
 from tierwise.io.readers import read_dataset
+from tierwise.services.context import ServiceContext
 from tierwise.services.imports import import_data, revert_import
 from tierwise.store.db import create_store_engine
 from tierwise.store.source import StoreSource, libpq_dsn
@@ -36,7 +37,7 @@ def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_same_indicator_table_comes_out_of_the_folder_and_the_store(store_url: str, demo_folder: Path) -> None:
     settings = Settings(database_url=store_url)
-    import_data(settings, demo_folder)
+    import_data(ServiceContext.system(settings), demo_folder)
     source = StoreSource(store_url)
     from_store = source.open(settings)
     from_folder = read_dataset(demo_folder)
@@ -52,12 +53,12 @@ def test_fingerprint_follows_the_imports(store_url: str, demo_folder: Path) -> N
     settings = Settings(database_url=store_url)
     source = StoreSource(store_url)
     empty = source.fingerprint()
-    report = import_data(settings, demo_folder)
+    report = import_data(ServiceContext.system(settings), demo_folder)
     after_import = source.fingerprint()
     assert after_import != empty
     assert source.fingerprint() == after_import  # the same data, the same fingerprint
     assert source.last_import_id() == report.import_id
-    revert_import(settings, report.import_id)
+    revert_import(ServiceContext.system(settings), report.import_id)
     assert source.fingerprint() not in (after_import, empty)
     assert source.open(settings).tables == []
     assert source.last_import_id() is None
@@ -77,7 +78,7 @@ def test_libpq_dsn_quotes_values() -> None:
 def test_opening_the_store_does_not_hold_it(store_url: str, demo_folder: Path) -> None:
     """The tables are copied and the store detached: a write after open is not blocked."""
     settings = Settings(database_url=store_url)
-    import_data(settings, demo_folder)
+    import_data(ServiceContext.system(settings), demo_folder)
     dataset = StoreSource(store_url).open(settings)
     engine = create_store_engine(store_url, lock_timeout=2)
     with engine.begin() as con:

@@ -18,8 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from tierwise.analytics.classify.policy import Allocation
-from tierwise.analytics.classify.sections import Text
+from tierwise.analytics.classify.policy import Allocation, Text
 
 
 @dataclass(frozen=True)

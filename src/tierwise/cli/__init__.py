@@ -37,6 +37,7 @@ COMMAND_MODULES = {
     "key-account": "key_accounts",
     "contact": "contacts",
     "cost": "service_cost",
+    "runs": "runs",
 }
 
 

@@ -61,6 +61,9 @@ def classify_command(
         str | None,
         typer.Option("--what-if", help="An edited copy of the policy (YAML file): list who would move, save nothing."),
     ] = None,
+    save: Annotated[
+        bool, typer.Option("--save", help="Save the run and its assignments in the store (TIERWISE_DATABASE_URL).")
+    ] = False,
 ) -> None:
     """Classify every customer by a policy: class, score, rank and the reasons, as of a date.
 
@@ -71,11 +74,21 @@ def classify_command(
     ref = policy_ref(policy)
     _refuse_triage(ref)
     if what_if is not None:
+        if save:
+            raise UsageError("--what-if saves nothing: leave out --save")
         _what_if(data, ref, what_if, as_of, lang, ctx, rows)
         return
     check_out(out)
+    saved_as = None
     with console.status(f"classifying by {policy}…"):
-        result = classify_dataset(ctx, open_source(data), ref, as_of=as_of.date() if as_of else None, lang=lang)
+        day = as_of.date() if as_of else None
+        if save:
+            from tierwise.services.runs import save_run  # the store (SQLAlchemy): only when saving
+
+            saved = save_run(ctx, open_source(data), ref, as_of=day, lang=lang)
+            result, saved_as = saved.result, saved.run
+        else:
+            result = classify_dataset(ctx, open_source(data), ref, as_of=day, lang=lang)
         if out is not None:
             write_result(result.assignments, out, lang=lang)
     p = result.policy
@@ -103,6 +116,8 @@ def classify_command(
         )
     console.print(grid)
     console.print(f"{result.assignments.num_rows:,} customers as of {result.as_of} ({result.engine})")
+    if saved_as is not None:
+        console.print(f"saved as run {saved_as.id} (tierwise runs show {saved_as.id})")
     for finding in result.findings:
         console.print(f"[yellow]note:[/] {finding.message.msgid % finding.message.params}")
     if out is not None:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import Enum
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from tierwise.cli.application import app, console, settings
-from tierwise.config import Settings
+from tierwise.cli.application import app, console, say, service_context
 from tierwise.errors import UsageError
+from tierwise.i18n import N_, Message
+from tierwise.services.context import Actor, ServiceContext
 
 
 class ImportMode(str, Enum):
@@ -21,6 +23,25 @@ class ImportMode(str, Enum):
 
 
 COUNTS = ("created", "updated", "unchanged", "rejected")
+HEADERS = {
+    "table": N_("table"),
+    "rows": N_("rows"),
+    "created": N_("created"),
+    "updated": N_("updated"),
+    "unchanged": N_("unchanged"),
+    "rejected": N_("rejected"),
+    "id": N_("id"),
+    "when": N_("when"),
+    "user": N_("user"),
+    "mode": N_("mode"),
+    "status": N_("status"),
+    "source": N_("source"),
+    "files": N_("files"),
+}
+
+
+def _header(name: str) -> str:
+    return say(Message(HEADERS[name]))
 
 
 @app.command("import")
@@ -39,43 +60,46 @@ def import_command(
     actor: Annotated[str, typer.Option("--as", help="The user the import is recorded under.")] = "system",
 ) -> None:
     """Import a data set into the store (TIERWISE_DATABASE_URL), list the imports, or revert one."""
-    started = settings()
+    ctx = service_context()
+    if actor != "system":
+        ctx = replace(ctx, actor=Actor(actor, "user"))
     if words[0] == "list" and len(words) == 1:
-        _list(started)
+        _list(ctx)
     elif words[0] == "revert":
         if len(words) != 2 or not words[1].isdigit():
-            raise UsageError("usage: tierwise import revert ID (the number tierwise import list shows)")
-        _revert(started, int(words[1]), actor)
+            raise UsageError(Message(N_("usage: tierwise import revert ID (the number tierwise import list shows)")))
+        _revert(ctx, int(words[1]))
     elif len(words) == 1:
-        _import(started, words[0], mode.value, dry_run, actor)
+        _import(ctx, words[0], mode.value, dry_run)
     else:
-        raise UsageError("tierwise import takes one DATA folder or file (or: list, revert ID)")
+        raise UsageError(Message(N_("tierwise import takes one DATA folder or file (or: list, revert ID)")))
 
 
-def _import(settings: Settings, data: str, mode: str, dry_run: bool, actor: str) -> None:
+def _import(ctx: ServiceContext, data: str, mode: str, dry_run: bool) -> None:
     from tierwise.services.imports import import_data
 
-    report = import_data(settings, data, actor=actor, mode=mode, dry_run=dry_run)  # type: ignore[arg-type]
-    title = (
-        f"{data}: dry run ({mode}), nothing written / 试运行，未写入"
-        if dry_run
-        else f"{data}: import {report.import_id} ({mode}) done / 导入完成"
-    )
+    report = import_data(ctx, data, mode=mode, dry_run=dry_run)  # type: ignore[arg-type]
+    if dry_run:
+        title = say(Message(N_("%(data)s: dry run (%(mode)s), nothing written"), {"data": data, "mode": mode}))
+    else:
+        title = say(
+            Message(N_("%(data)s: import %(id)s (%(mode)s) done"), {"data": data, "id": report.import_id, "mode": mode})
+        )
     grid = Table(title=title, title_justify="left")
     for header in ("table", "rows", *COUNTS):
-        grid.add_column(header, justify="left" if header == "table" else "right")
+        grid.add_column(_header(header), justify="left" if header == "table" else "right")
     for c in report.tables:
         grid.add_row(c.table, *(f"{v:,}" for v in (c.rows, c.created, c.updated, c.unchanged, c.rejected)))
     console.print(grid)
 
 
-def _list(settings: Settings) -> None:
+def _list(ctx: ServiceContext) -> None:
     from tierwise.services.imports import list_imports
 
-    grid = Table(title="imports / 导入记录", title_justify="left")
+    grid = Table(title=say(Message(N_("imports"))), title_justify="left")
     for header in ("id", "when", "user", "mode", "status", "source", "files", *COUNTS[:3]):
-        grid.add_column(header, justify="right" if header in ("id", *COUNTS) else "left")
-    for r in list_imports(settings):
+        grid.add_column(_header(header), justify="right" if header in ("id", *COUNTS) else "left")
+    for r in list_imports(ctx):
         grid.add_row(
             str(r.import_id),
             f"{r.started_at:%Y-%m-%d %H:%M:%S}",
@@ -83,15 +107,22 @@ def _list(settings: Settings) -> None:
             r.mode,
             r.status,
             r.source,
-            "\n".join(f"{f.name} {f.sha256[:12]}" for f in r.files),
+            str(len(r.files)),
             *(f"{sum(getattr(t, k) for t in r.tables):,}" for k in COUNTS[:3]),
         )
     console.print(grid)
 
 
-def _revert(settings: Settings, import_id: int, actor: str) -> None:
+def _revert(ctx: ServiceContext, import_id: int) -> None:
     from tierwise.services.imports import revert_import
 
-    record = revert_import(settings, import_id, actor=actor)
+    record = revert_import(ctx, import_id)
     removed = sum(t.created for t in record.tables)
-    console.print(f"import {record.import_id} reverted: {removed:,} row(s) removed / 已撤销导入", soft_wrap=True)
+    console.print(
+        say(
+            Message(
+                N_("import %(id)s reverted: %(rows)s row(s) removed"), {"id": record.import_id, "rows": f"{removed:,}"}
+            )
+        ),
+        soft_wrap=True,
+    )

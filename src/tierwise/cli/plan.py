@@ -100,7 +100,7 @@ def plan(
         for line in manager.allocation.lines:
             recommended = _("%(accounts)s accounts, %(days)s days", accounts=line.recommended_accounts,
                             days=fmt.number(line.recommended_days, 1))  # fmt: skip
-            held = str(line.accounts) if line.counted else f"{line.accounts} ({_('recommended')})"
+            held = str(line.accounts) if line.counted else _("%(n)s (recommended)", n=line.accounts)
             allocation.add_row(line.label[lang_], held, recommended, fmt.number(line.days, 1))
         allocation.add_row(_("Total"), "", "", fmt.number(manager.allocation.total_days, 1))
         console.print(allocation)

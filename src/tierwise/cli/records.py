@@ -33,6 +33,8 @@ def day(value: dt.datetime | None, default: dt.date | None = None) -> dt.date | 
 def _plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if hasattr(value, "_asdict"):  # a named tuple
+        return {k: _plain(v) for k, v in value._asdict().items()}
     if hasattr(value, "model_dump"):
         return value.model_dump(by_alias=True)
     if isinstance(value, enum.Enum):

@@ -158,8 +158,9 @@ def check_file(
         return result
     typed = view + TYPED
     parsed = ", ".join(f"{expr} AS {quote_ident(TYPED + name)}" for name, expr in exprs.items())
+    # a Parquet file's canonical table stays a view over this one: not TEMP, so every cursor sees it
     con.execute(
-        f"CREATE {'TEMP TABLE' if materialize else 'TEMP VIEW'} {quote_ident(typed)} AS "
+        f"CREATE {'TEMP TABLE' if materialize else 'VIEW'} {quote_ident(typed)} AS "
         f"SELECT *, {parsed} FROM {quote_ident(view)}"
     )
     for col in spec.columns:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,15 +25,20 @@ from sqlalchemy.orm import Session, selectinload
 
 from tierwise.config import Settings
 from tierwise.errors import StoreError, UsageError
+from tierwise.i18n import N_, Message
 from tierwise.io.columns import TABLES
 from tierwise.io.dataset import Dataset
 from tierwise.io.parsing import quote_ident
-from tierwise.services.sources import open_dataset, open_source
+from tierwise.io.source import DataSource, DemoSource, FileSource
+from tierwise.services.context import ServiceContext
+from tierwise.services.sources import open_source
 from tierwise.store.audit import write_audit
 from tierwise.store.db import engine_from_settings, writing
 from tierwise.store.loading import PG_LOCK_KEY, ROW_KEY_IDS, Loader, Mode, TableChanges, store_columns
 from tierwise.store.models import IMPORTED, Import, ImportCount, ImportFile, Run
 from tierwise.store.schema import ensure_schema
+
+log = logging.getLogger(__name__)
 
 BATCH_ROWS = 100_000
 HASH_BLOCK = 1 << 20
@@ -87,18 +94,29 @@ def file_sha256(path: Path) -> str:
 
 
 def _store_rows_sql(dataset: Dataset, table: str) -> str:
-    """The SELECT of a table's rows as the store holds them (canonical columns, then its row key)."""
+    """The SELECT of a table's rows as the store holds them (canonical columns, then its row key).
+
+    The row key is ``id:<id>`` when the row has its own id; only rows without one pay for the SHA-256
+    fingerprint (and the count of identical rows before it).
+    """
     columns = [c.name for c in TABLES[table].columns]
+    listed = ", ".join(quote_ident(c) for c in columns)
     if "row_key" not in store_columns(table):
-        return f"SELECT {', '.join(quote_ident(c) for c in columns)} FROM {quote_ident(table)}"
-    cells = ", ".join(f"coalesce(CAST({quote_ident(c)} AS VARCHAR), chr(0))" for c in columns)
+        return f"SELECT {listed} FROM {quote_ident(table)}"
     own_id = ROW_KEY_IDS[table]
+    if own_id is not None:
+        missing = dataset.con.sql(
+            f"SELECT count(*) FROM {quote_ident(table)} WHERE {quote_ident(own_id)} IS NULL"
+        ).fetchone()[0]
+        if not missing:
+            return f"SELECT {listed}, 'id:' || {quote_ident(own_id)} AS row_key FROM {quote_ident(table)}"
+    cells = ", ".join(f"coalesce(CAST({quote_ident(c)} AS VARCHAR), chr(0))" for c in columns)
     fingerprint = "'fp:' || __row_hash || ':' || row_number() OVER (PARTITION BY __row_hash)"
-    key = f"CASE WHEN {quote_ident(own_id)} IS NOT NULL THEN 'id:' || {quote_ident(own_id)} ELSE {fingerprint} END"
-    if own_id is None:
-        key = fingerprint
+    key = fingerprint
+    if own_id is not None:
+        key = f"CASE WHEN {quote_ident(own_id)} IS NOT NULL THEN 'id:' || {quote_ident(own_id)} ELSE {fingerprint} END"
     return (
-        f"SELECT {', '.join(quote_ident(c) for c in columns)}, {key} AS row_key FROM "
+        f"SELECT {listed}, {key} AS row_key FROM "
         f"(SELECT *, sha256(concat_ws(chr(31), {cells})) AS __row_hash FROM {quote_ident(table)})"
     )
 
@@ -124,9 +142,12 @@ def _files(dataset: Dataset) -> list[FileRecord]:
 def _import_transaction(engine: Engine, settings: Settings, dry_run: bool) -> Iterator[Connection]:
     """The one transaction of an import, holding the import lock (a dry run needs no lock)."""
     timeout = settings.database_lock_timeout
-    busy = (
-        f"another import or revert is writing to the store; waited {timeout:g} s "
-        "(raise TIERWISE_DATABASE_LOCK_TIMEOUT to wait longer)"
+    busy = Message(
+        N_(
+            "another import or revert is writing to the store; gave up after waiting %(seconds)s s "
+            "(set TIERWISE_DATABASE_LOCK_TIMEOUT to wait longer)"
+        ),
+        {"seconds": f"{timeout:g}"},
     )
     if dry_run:
         with engine.connect() as con, con.begin() as transaction:
@@ -151,60 +172,88 @@ def _is_lock_timeout(exc: OperationalError) -> bool:
     return code == "55P03" or "database is locked" in str(exc.orig)
 
 
+def store_engine(ctx: ServiceContext) -> Engine:
+    """The store's engine: the one bound to the context's sessions, else one from the settings."""
+    bind = getattr(ctx.sessions, "kw", {}).get("bind")
+    return bind if isinstance(bind, Engine) else engine_from_settings(ctx.settings)
+
+
 def import_data(
-    settings: Settings,
-    data: str | Path,
+    ctx: ServiceContext,
+    data: str | Path | DataSource,
     *,
-    actor: str = "system",
     mode: Mode = "insert",
     dry_run: bool = False,
-    engine: Engine | None = None,
-    now: dt.datetime | None = None,
 ) -> ImportReport:
-    """Import the data set ``data`` (a folder, a table file, or ``demo``) into the store.
+    """Import the data set ``data`` (a folder, a table file, or ``demo``) into the store, as ``ctx.actor``.
 
     Raises :class:`~tierwise.errors.DataValidationError` (nothing written) when the data is invalid, and
     :class:`~tierwise.errors.StoreError` when, in insert mode, rows differ from stored rows with the same
     key (nothing written; the message names them and suggests ``--mode upsert``).
     """
     if mode not in MODES:
-        raise UsageError(f"unknown import mode {mode!r}: choose insert or upsert")
-    dataset = open_dataset(open_source(data), settings)
+        raise UsageError(Message(N_("unknown import mode %(mode)s: choose insert or upsert"), {"mode": repr(mode)}))
+    source = open_source(data)
+    if not isinstance(source, FileSource | DemoSource):
+        raise UsageError(
+            Message(N_("%(source)s: an import reads a folder, a table file or the demo data"), {"source": source.label})
+        )
+    settings, actor = ctx.settings, ctx.actor.name
+    dataset = source.open(settings)
     try:
         files = _files(dataset)
-        engine = engine or engine_from_settings(settings)
+        engine = store_engine(ctx)
         ensure_schema(engine)
-        now = now or dt.datetime.now(dt.UTC)
+        now = ctx.now()
         with _import_transaction(engine, settings, dry_run) as con:
-            import_id = None if dry_run else _start(con, str(data), mode, actor, now)
+            import_id = None if dry_run else _start(con, source.label, mode, actor, now)
             loader = Loader(con, import_id, actor, now)
             changes = []
             for table in dataset.tables:
+                started = time.perf_counter()
                 loader.stage(table, _batches(dataset, table))
+                staged = time.perf_counter()
                 changes.append(loader.changes(table, mode))
+                log.info(
+                    "%s: staged in %.1f s, counted in %.1f s", table, staged - started, time.perf_counter() - staged
+                )
             rejected = {c.table: loader.conflicts(c.table) for c in changes if c.rejected}
             if rejected and not dry_run:
-                raise StoreError(_conflict_message(rejected, changes))
+                raise _conflict_error(rejected, changes)
             if not dry_run:
-                for table in dataset.tables:
-                    loader.write(table, mode)
+                for table, change in zip(dataset.tables, changes):
+                    started = time.perf_counter()
+                    loader.write(table, mode, change)
+                    log.info("%s: written in %.1f s", table, time.perf_counter() - started)
                 _finish(con, import_id, files, changes, dataset, actor)
             loader.drop_staging()
     finally:
         dataset.con.close()
-    return ImportReport(import_id, str(data), mode, dry_run, actor, changes, files)
+    return ImportReport(import_id, source.label, mode, dry_run, actor, changes, files)
 
 
-def _conflict_message(rejected: dict[str, list[str]], changes: list[TableChanges]) -> str:
+def _conflict_error(rejected: dict[str, list[str]], changes: list[TableChanges]) -> StoreError:
     counts = {c.table: c.rejected for c in changes}
-    lines = [
-        "nothing was imported: rows differ from the stored rows with the same key "
-        "(use --mode upsert to update them) / 未导入：部分行与库中同一编号的行不同（用 --mode upsert 更新）"
-    ]
+    reasons = []
     for table, keys in rejected.items():
-        more = f" … and {counts[table] - len(keys)} more" if counts[table] > len(keys) else ""
-        lines.append(f"  - {table}: {', '.join(keys)}{more}")
-    return "\n".join(lines)
+        more = counts[table] - len(keys)
+        if more:
+            reasons.append(
+                Message(
+                    N_("%(table)s: %(keys)s and %(more)s more"), {"table": table, "keys": ", ".join(keys), "more": more}
+                )
+            )
+        else:
+            reasons.append(Message(N_("%(table)s: %(keys)s"), {"table": table, "keys": ", ".join(keys)}))
+    return StoreError(
+        Message(
+            N_(
+                "nothing was imported: rows differ from the stored rows with the same key "
+                "(use --mode upsert to update them)"
+            )
+        ),
+        reasons,
+    )
 
 
 def _start(con: Connection, source: str, mode: str, actor: str, now: dt.datetime) -> int:
@@ -225,7 +274,7 @@ def _finish(
 ) -> None:
     with Session(bind=con) as session:
         record = session.get_one(Import, import_id)
-        record.finished_at = dt.datetime.now(dt.UTC)
+        record.finished_at = dt.datetime.now(dt.UTC)  # the clock's "now" is the start; this is when it ended
         for f in files:
             session.add(
                 ImportFile(
@@ -279,9 +328,9 @@ def _record(row: Import) -> ImportRecord:
     )
 
 
-def list_imports(settings: Settings, engine: Engine | None = None) -> list[ImportRecord]:
+def list_imports(ctx: ServiceContext) -> list[ImportRecord]:
     """Every import, oldest first, with its files and counts."""
-    engine = engine or engine_from_settings(settings)
+    engine = store_engine(ctx)
     ensure_schema(engine)
     with Session(engine) as session:
         rows = session.scalars(
@@ -290,27 +339,30 @@ def list_imports(settings: Settings, engine: Engine | None = None) -> list[Impor
         return [_record(r) for r in rows]
 
 
-def revert_import(
-    settings: Settings, import_id: int, *, actor: str = "system", engine: Engine | None = None
-) -> ImportRecord:
+def revert_import(ctx: ServiceContext, import_id: int) -> ImportRecord:
     """Remove exactly the rows import ``import_id`` created; refused (``StoreError``) with the reason when
     it changed rows it did not create, a later import changed its rows, a saved run saw it, or cards were
     recorded on its customers."""
-    engine = engine or engine_from_settings(settings)
+    engine, actor = store_engine(ctx), ctx.actor.name
     ensure_schema(engine)
-    with _import_transaction(engine, settings, dry_run=False) as con, Session(bind=con) as session:
+    with _import_transaction(engine, ctx.settings, dry_run=False) as con, Session(bind=con) as session:
         record = session.get(Import, import_id)
         if record is None:
-            raise StoreError(f"there is no import {import_id} (tierwise import list shows them)")
+            raise StoreError(
+                Message(N_("there is no import %(id)s (tierwise import list shows them)"), {"id": import_id})
+            )
         if record.status != "done":
-            raise StoreError(f"import {import_id} was already reverted on {record.reverted_at:%Y-%m-%d %H:%M}")
+            when = f"{record.reverted_at:%Y-%m-%d %H:%M}" if record.reverted_at else ""
+            raise StoreError(
+                Message(N_("import %(id)s was already reverted on %(when)s"), {"id": import_id, "when": when})
+            )
         _refuse_dependents(con, session, record)
         con.execute(text("DELETE FROM complaint_status_changes WHERE import_id = :i"), {"i": import_id})
         con.execute(text("DELETE FROM opportunity_stages WHERE import_id = :i"), {"i": import_id})
         for table in reversed(list(IMPORTED)):
             con.execute(text(f"DELETE FROM {quote_ident(table)} WHERE import_id = :i"), {"i": import_id})
         record.status = "reverted"
-        record.reverted_at = dt.datetime.now(dt.UTC)
+        record.reverted_at = ctx.now()
         record.reverted_by = actor
         write_audit(
             session,
@@ -331,7 +383,10 @@ def _refuse_dependents(con: Connection, session: Session, record: Import) -> Non
     changed_others = sum(c.updated for c in record.counts)
     if changed_others:
         reasons.append(
-            f"it updated {changed_others} row(s) it did not create, whose earlier values the store does not keep"
+            Message(
+                N_("it updated %(rows)s row(s) it did not create, whose earlier values the store does not keep"),
+                {"rows": changed_others},
+            )
         )
     for table in IMPORTED:
         later = con.execute(
@@ -342,10 +397,15 @@ def _refuse_dependents(con: Connection, session: Session, record: Import) -> Non
             {"i": record.id},
         ).one()
         if later[1]:
-            reasons.append(f"import {later[0]} changed {later[1]} of its {table} rows")
+            reasons.append(
+                Message(
+                    N_("import %(later)s changed %(rows)s of its %(table)s rows"),
+                    {"later": later[0], "rows": later[1], "table": table},
+                )
+            )
     runs = session.scalars(select(Run.id).where(Run.last_import_id >= record.id).order_by(Run.id)).all()
     if runs:
-        reasons.append(f"saved run(s) {', '.join(map(str, runs))} used its data")
+        reasons.append(Message(N_("saved run(s) %(runs)s used its data"), {"runs": ", ".join(map(str, runs))}))
     cards = con.execute(
         text(
             "SELECT count(*) FROM contacts WHERE customer_id IN "
@@ -362,9 +422,9 @@ def _refuse_dependents(con: Connection, session: Session, record: Import) -> Non
             {"i": record.id},
         ).scalar()
     if cards:
-        reasons.append(f"{cards} contact(s) or card(s) were recorded on its customers")
+        reasons.append(Message(N_("%(cards)s contact(s) or card(s) were recorded on its customers"), {"cards": cards}))
     if reasons:
-        raise StoreError(f"import {record.id} cannot be reverted: " + "; ".join(reasons))
+        raise StoreError(Message(N_("import %(id)s cannot be reverted"), {"id": record.id}), reasons)
 
 
 def import_count(engine: Engine) -> int:

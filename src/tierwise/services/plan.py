@@ -15,12 +15,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, case, func, literal, null, select
 
-from tierwise.analytics.classify.policy import load_policy
-from tierwise.analytics.classify.sections import Text
+from tierwise.analytics.classify.policy import Text, load_policy
 from tierwise.archive.allocation import MonthAllocation, scale_allocation
 from tierwise.archive.contact import ContactStatus, PlanWindow
 from tierwise.archive.months import Month
@@ -34,9 +33,8 @@ ALLOCATION_POLICY = "prospect-grade"
 _STATUS_ORDER = {ContactStatus.OVERDUE: 0, ContactStatus.DUE: 1, ContactStatus.ON_TRACK: 2}
 
 
-@dataclass(frozen=True)
-class PlanEntry:
-    """One customer in a manager's plan."""
+class PlanEntry(NamedTuple):
+    """One customer in a manager's plan (a named tuple: the whole company's plan makes one per customer)."""
 
     customer_id: str
     name: str | None
@@ -100,7 +98,8 @@ def contact_plan(
     with ctx.store() as session:
         runs = {name: found[0] for name, found in latest_runs(session, policies).items()}
         with_cadence = {n: r for n, r in runs.items() if any(c.cadence for c in r.policy.classes)}
-        rows = session.execute(_plan_query(with_cadence, window, owner)).all() if with_cadence else []
+        query = _plan_query(with_cadence, window, owner) if with_cadence else None
+        rows = session.connection().execute(query).all() if query is not None else []
         allocation_run = latest_runs(session, [ALLOCATION_POLICY]).get(ALLOCATION_POLICY, [None])[0]
         counts = _grade_counts(session, allocation_run, owner)
         care: dict[str | None, list[CareDate]] = {}
@@ -109,24 +108,13 @@ def contact_plan(
     specs = {(name, c.code): c for name, run in with_cadence.items() for c in run.policy.classes}
     statuses = {s.value: s for s in ContactStatus}
     entries: dict[str | None, list[PlanEntry]] = {}
-    for row in rows:  # the result objects of the rows the query computed
-        spec = specs[(row.policy, row.class_code)]
-        entries.setdefault(row.owner, []).append(
-            PlanEntry(
-                row.customer_id,
-                row.name,
-                row.policy,
-                row.class_code,
-                spec.label,
-                row.every_days,
-                spec.cadence.text,
-                row.last_contact,
-                date_of(row.due_day),
-                statuses[row.status],
-                row.days_overdue,
-                row.visits_needed,
-            )
-        )
+    for cid, name, who, policy, code, every, last, due_day, status, days, needed in rows:  # the rows as results
+        spec = specs[(policy, code)]
+        entry = PlanEntry(
+            cid, name, policy, code, spec.label, every, spec.cadence.text, last, date_of(due_day), statuses[status],
+            days, needed,
+        )  # fmt: skip
+        entries.setdefault(who, []).append(entry)
     grading = load_policy(ALLOCATION_POLICY) if allocation_run is None else allocation_run.policy
     groups = grading.time_allocation or []
     everyone = set(entries) | set(counts) | set(care)
@@ -166,12 +154,11 @@ def _plan_query(runs: dict[str, SavedRun], window: PlanWindow, owner: str | None
     since = case(*[(a.run_id == run.run_id, day_of(run.as_of)) for run in runs.values()])
     policy = case(*[(a.run_id == run.run_id, name) for name, run in runs.items()])
     reference, last = day_of(window.reference), day_of(window.month.last)
-    visits = (
-        select(Visit.customer_id, func.max(Visit.date).label("last_contact"))
-        .where(Visit.date <= window.reference)
-        .group_by(Visit.customer_id)
-        .subquery()
-    )
+    visits = select(Visit.customer_id, func.max(Visit.date).label("last_contact")).where(Visit.date <= window.reference)
+    if owner is not None:  # only the manager's visits are read
+        mine = select(Customer.customer_id).where(Customer.owner == owner)
+        visits = visits.where(Visit.customer_id.in_(mine))
+    visits = visits.group_by(Visit.customer_id).subquery()
     base = (
         select(
             a.customer_id,
