@@ -1,6 +1,6 @@
 """The ``tierwise`` command line, one module per noun: data, demo, indicators, classify, value, triage, report,
 store (db), imports, archive (cards and surveys), plan (contact plan and alerts), key_accounts,
-contacts (the decision-maker map), service_cost.
+contacts (the decision-maker map), service_cost, growth (churn, prospects).
 
 The ``tierwise`` script imports only the module of the command it runs, so that a quick command
 (``tierwise triage``) does not wait for the analytics libraries; ``--help`` and ``tierwise.cli.app``
@@ -37,6 +37,8 @@ COMMAND_MODULES = {
     "key-account": "key_accounts",
     "contact": "contacts",
     "cost": "service_cost",
+    "churn": "growth",
+    "prospects": "growth",
     "runs": "runs",
 }
 

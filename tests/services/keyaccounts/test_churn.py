@@ -64,3 +64,13 @@ def test_the_win_back_list_most_sales_first_with_reasons(churned) -> None:
         "1 complaints in the year before leaving",
         "last NPS answer 3",
     ]
+
+
+def test_the_churn_command(churned) -> None:
+    from typer.testing import CliRunner
+
+    from tierwise.cli import app
+
+    done = CliRunner().invoke(app, ["churn", churned.url, "--as-of", "2026-03-10", "--lang", "zh"])
+    assert done.exit_code == 0, done.output
+    assert "截至 2026-03-10 的挽回清单" in done.output and "C1" in done.output

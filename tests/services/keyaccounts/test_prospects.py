@@ -75,3 +75,15 @@ def test_the_planted_twin_of_a_key_account_ranks_first_by_look_alike(market) -> 
     assert (found[0].customer_id, found[0].nearest_key_account) == ("P1", "K1")
     assert found[0].lookalike > found[1].lookalike
     assert next(p for p in found if p.customer_id == "P4").nearest_key_account == "K2"
+
+
+def test_the_prospects_command(market) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from tierwise.cli import app
+
+    done = CliRunner().invoke(app, ["prospects", "--by", "lookalike", "--limit", "1", "--db", market.url, "--json"])
+    assert done.exit_code == 0, done.output
+    assert [(p["customer_id"], p["nearest_key_account"]) for p in json.loads(done.output)] == [("P1", "K1")]
