@@ -95,7 +95,19 @@ def test_formats(lang: str, expected: list[str]) -> None:
 
 
 def test_an_unknown_language_is_a_usage_error() -> None:
-    with pytest.raises(UsageError, match="unknown language 'fr'; choose one of en, zh"):
+    with pytest.raises(UsageError, match="unknown language 'fr': choose en or zh"):
         check_language("fr")
     with pytest.raises(ValueError, match="unknown language 'fr'"):
         Formats("fr")
+
+
+def test_no_message_is_written_inside_an_f_string() -> None:
+    """The extractor cannot read ``f"{_('x')}"``: such a text would never reach the catalogue."""
+    pattern = re.compile(r"\{(?:_|N_|Message)\(")
+    offending = [
+        f"{path.relative_to(SRC)}:{n}"
+        for path in SRC.rglob("*.py")
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert offending == []

@@ -69,6 +69,16 @@ FORBIDDEN = {
         "fastapi",
         "starlette",
     ),
+    "security": (  # services-level rules: no web framework, no ORM (the store backs its ledgers)
+        "tierwise.store",
+        "tierwise.services",
+        "tierwise.api",
+        "tierwise.web",
+        "tierwise.cli",
+        "sqlalchemy",
+        "fastapi",
+        "starlette",
+    ),
     "reports": (
         "tierwise.store",
         "tierwise.services",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -55,3 +55,11 @@ class Settings(BaseSettings):
         ["decision_maker", "budget_holder"], description="Purchase roles a key account must have a contact for"
     )
     alert_supporter_days: int = Field(90, ge=0, description="A supporter not met for more than this many days")
+    # -- security and the API server (docs/security.md) --
+    secret_key: SecretStr | None = Field(
+        None, description="PII keyring: 'id:base64key' entries, comma-separated, the first one encrypts"
+    )
+    dev: bool = Field(False, description="Development mode: the server may start without a secret key")
+    login_max_failures: int = Field(5, ge=1, description="Failed logins in a row that lock an account")
+    login_lock_minutes: int = Field(15, ge=1, description="How long a locked account stays locked")
+    login_ip_max_failures: int = Field(20, ge=1, description="Failed logins from one address per window")

@@ -13,6 +13,7 @@ An error carries a :class:`~tierwise.i18n.Message` and is rendered in the user's
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from tierwise.i18n import N_, Message, is_language, translate, unknown_language
@@ -23,13 +24,14 @@ class TierwiseError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: Message | str = "") -> None:
+    def __init__(self, message: Message | str = "", details: Sequence[Message | str] = ()) -> None:
         self.text = message
+        self.details = tuple(details)
         super().__init__(message)
 
     def render(self, lang: str = "en") -> str:
-        """The error text in ``lang``."""
-        return translate(self.text, lang)
+        """The error text in ``lang``: the message, then one ``  - `` line per detail."""
+        return "\n".join([translate(self.text, lang), *("  - " + translate(d, lang) for d in self.details)])
 
     def __str__(self) -> str:
         return self.render("en")
@@ -131,10 +133,6 @@ class RecordError(TierwiseError):
     complaint status change, a survey score out of range. The message names the record and the value."""
 
 
-class PermissionDeniedError(TierwiseError):
-    """The caller is known but their role (or team) may not do this."""
-
-
 class StoreError(TierwiseError):
     """The store refused a change: another writer holds it, rows conflict, or a revert others depend on.
 
@@ -151,3 +149,26 @@ class StoreError(TierwiseError):
         if not self.reasons:
             return head
         return head + translate(Message(N_(": ")), lang) + "; ".join(translate(r, lang) for r in self.reasons)
+
+
+# -- access control (security/ raises these; the API answers 401, 403, 404, 429) --
+
+
+class AuthenticationError(TierwiseError):
+    """The caller is not signed in, or the credentials given are wrong (never says which part was wrong)."""
+
+
+class PermissionDeniedError(TierwiseError):
+    """The caller is signed in but their role may not do this."""
+
+
+class NotFoundError(TierwiseError):
+    """The thing asked for does not exist, or the caller may not see it (the two look the same on purpose)."""
+
+
+class LockedOutError(TierwiseError):
+    """Too many failed attempts: refused until ``retry_after_seconds`` have passed."""
+
+    def __init__(self, message: Message | str, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds

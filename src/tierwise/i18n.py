@@ -82,9 +82,7 @@ def is_language(lang: object) -> bool:
 
 def unknown_language(lang: object) -> Message:
     """The message for a language tierwise does not speak (callers raise it as a usage error)."""
-    return Message(
-        N_("unknown language %(lang)s; choose one of %(choices)s"), {"lang": repr(lang), "choices": ", ".join(LOCALES)}
-    )
+    return Message(N_("unknown language %(lang)s: choose en or zh"), {"lang": repr(lang)})
 
 
 def catalogue_path(lang: str) -> resources.abc.Traversable:
@@ -149,6 +147,12 @@ class Formats:
             return "–"
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
         return format_decimal(value, format=pattern, locale=self.locale)
+
+    def decimal(self, value: float, digits: int = 6) -> str:
+        """Up to ``digits`` decimals, trailing zeros dropped: ``5000000`` → ``5,000,000``, ``0.125`` → ``0.125``."""
+        if round(value, digits) == 0:  # no "-0"
+            value = 0.0
+        return format_decimal(value, format="#,##0." + "#" * digits, locale=self.locale)
 
     def money(self, value: float | None, digits: int = 2) -> str:
         """An amount with its cents, ``5200000`` → ``5,200,000.00``; ``None`` → an en dash."""

@@ -14,10 +14,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
+from pydantic import ValidationError
 
 from tierwise.errors import PolicyError
+from tierwise.i18n import N_, Message
 
 SHIPPED_FOLDER = ("analytics", "policies")
+#: what kind of policy a message speaks of
+POLICY = Message("policy")
+TRIAGE_POLICY = Message("triage policy")
 
 
 def shipped_policy_files() -> dict[str, str]:
@@ -28,6 +33,7 @@ def shipped_policy_files() -> dict[str, str]:
 
 
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+NOT_A_NAME = N_("%(name)s is not a policy name (lower-case letters, digits, - and _)")
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,7 @@ class PolicyRef:
     def shipped(cls, name: str) -> PolicyRef:
         """A policy shipped with the package, by name (``china-post``)."""
         if not NAME_PATTERN.fullmatch(name):
-            raise PolicyError(f"{name!r} is not a policy name (lower-case letters, digits, - and _)")
+            raise PolicyError(Message(NOT_A_NAME, {"name": repr(name)}))
         return cls("shipped", name, name)
 
     @classmethod
@@ -68,10 +74,19 @@ class PolicyRef:
         return cls("text", text, source)
 
 
-def read_policy_text(ref: PolicyRef, kind: str, shipped: Callable[[], list[str]]) -> tuple[str, str]:
+def as_policy_ref(policy: str | Path | PolicyRef) -> PolicyRef:
+    """A reference from a library caller's argument: a ``Path`` is a file, a ``str`` a shipped name only."""
+    if isinstance(policy, PolicyRef):
+        return policy
+    if isinstance(policy, Path):
+        return PolicyRef.file(policy)
+    return PolicyRef.shipped(policy)
+
+
+def read_policy_text(ref: PolicyRef, kind: Message, shipped: Callable[[], list[str]]) -> tuple[str, str]:
     """The YAML text ``ref`` points at, and how to name its source in messages.
 
-    ``kind`` ("policy", "triage policy") and ``shipped`` (the names to offer when the name is unknown)
+    ``kind`` (``POLICY``, ``TRIAGE_POLICY``) and ``shipped`` (the names to offer when the name is unknown)
     shape the error.
     """
     if not isinstance(ref, PolicyRef):
@@ -83,31 +98,70 @@ def read_policy_text(ref: PolicyRef, kind: str, shipped: Callable[[], list[str]]
         try:
             return path.read_text(encoding="utf-8"), ref.source
         except OSError as exc:
-            raise PolicyError(f"cannot read {kind} file {path}: {exc.strerror}") from None
+            raise PolicyError(
+                Message(
+                    "cannot read %(kind)s file %(path)s: %(strerror)s",
+                    {"kind": kind, "path": path, "strerror": exc.strerror},
+                )
+            ) from None
     entry = resources.files("tierwise").joinpath(*SHIPPED_FOLDER, f"{ref.value}.yaml")
     if not entry.is_file():
         raise PolicyError(
-            f"no shipped {kind} named {ref.value!r}; shipped: {', '.join(shipped()) or 'none'}; "
-            "or pass the path of a YAML file"
+            Message(
+                "no shipped %(kind)s named %(name_or_path)s; shipped: %(shipped)s; or pass the path of a YAML file",
+                {"kind": kind, "name_or_path": repr(ref.value), "shipped": ", ".join(shipped()) or "none"},
+            )
         )
     return entry.read_text(encoding="utf-8"), ref.source
 
 
-def as_policy_ref(policy: str | Path | PolicyRef) -> PolicyRef:
-    """A reference from a library caller's argument: a ``Path`` is a file, a ``str`` a shipped name only."""
-    if isinstance(policy, PolicyRef):
-        return policy
-    if isinstance(policy, Path):
-        return PolicyRef.file(policy)
-    return PolicyRef.shipped(policy)
-
-
-def policy_mapping(text: str, kind: str, source: str) -> dict[str, Any]:
+def policy_mapping(text: str, kind: Message, source: str) -> dict[str, Any]:
     """The YAML ``text`` of a policy as a mapping of fields; a clear error when it is not one."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise PolicyError(f"{kind} {source} is not valid YAML: {exc}") from None
+        raise PolicyError(
+            Message("%(kind)s %(source)s is not valid YAML: %(exc)s", {"kind": kind, "source": source, "exc": str(exc)})
+        ) from None
     if not isinstance(data, dict):
-        raise PolicyError(f"{kind} {source} must be a mapping of fields, not {type(data).__name__}")
+        raise PolicyError(
+            Message(
+                "%(kind)s %(source)s must be a mapping of fields, not %(name)s",
+                {"kind": kind, "source": source, "name": type(data).__name__},
+            )
+        )
     return data
+
+
+def invalid_policy(kind: Message, source: str, exc: ValidationError, methods: tuple[str, ...] = ()) -> PolicyError:
+    """The error for a policy that fails validation: one line per offending field.
+
+    ``methods``: the tags of a tagged union of criteria, left out of field locations (pydantic inserts them:
+    ``criteria.0.thresholds.bounds``) and listed when a method is unknown.
+    """
+    lines = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"] if str(p) not in methods) or "(top level)"
+        lines.append(Message("%(where)s: %(problem)s", {"where": where, "problem": field_problem(err, methods)}))
+    return PolicyError(Message("%(kind)s %(source)s is invalid:", {"kind": kind, "source": source}), lines)
+
+
+def field_problem(err: Any, methods: tuple[str, ...] = ()) -> Message | str:
+    """What is wrong with one field, from a pydantic error (our validators raise ``ValueError(Message)``)."""
+    ctx = err.get("ctx") or {}
+    if err["type"] == "extra_forbidden":
+        return Message("unknown field")
+    if err["type"] == "missing":
+        return Message("required field is missing")
+    if err["type"] == "value_error":
+        cause = ctx["error"]
+        return cause.args[0] if cause.args and isinstance(cause.args[0], Message) else str(cause)
+    if err["type"] == "union_tag_invalid":
+        return Message(
+            "unknown method %(method)s; methods: %(methods)s",
+            {"method": repr(ctx["tag"]), "methods": ", ".join(methods)},
+        )
+    if err["type"] == "union_tag_not_found":
+        return Message("method is missing; methods: %(methods)s", {"methods": ", ".join(methods)})
+    # pydantic's own message (in English), and the value given
+    return Message("%(problem)s (got %(value)s)", {"problem": err["msg"], "value": repr(err["input"])})

@@ -83,6 +83,7 @@ class ClassDistribution:
     rows: list[ClassRow]
     unclassified: int = 0
     unclassified_reasons: list[Finding] = field(default_factory=list)
+    unclassified_sales: tuple[float, float] = (0.0, 0.0)  # their 12-month sales and share of sales
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ class RfmCell:
 
 
 @dataclass(frozen=True)
-class Rfm:
+class RfmMap:
     """The RFM segment map and the customers per named segment."""
 
     cells: list[RfmCell]
@@ -248,7 +249,7 @@ class ReportData:
     summary: Summary | None = None
     classes: list[ClassDistribution] = field(default_factory=list)
     pareto: Pareto | None = None
-    rfm: Rfm | None = None
+    rfm: RfmMap | None = None
     key_accounts: KeyAccounts | None = None
     prospects: Prospects | None = None
     clv: Clv | None = None

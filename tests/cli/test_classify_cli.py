@@ -100,7 +100,9 @@ def test_policies_and_policy_show() -> None:
     result = invoke("policy", "show", "china-post", "--lang", "zh")
     assert result.exit_code == 0
     assert "钻石" in result.output and "每周一次" in result.output
-    assert "thresholds on 近12个月消费: 钻石 ≥ 5,000,000" in result.output
+    assert "按近12个月消费设阈值：钻石 ≥ 5,000,000" in result.output
+    assert "public_sector: 机构级别：国家级 → 钻石；省级 → 铂金" in result.output
+    assert "条件（取任一条件给出的最高等级）：" in result.output
     result = invoke("policy", "show", "prospect-grade")
     assert "new-account development" in result.output
     result = invoke("policy", "show", "abc", "--yaml")
@@ -130,7 +132,7 @@ def test_the_settings_choose_the_default_language_and_engine(folder: Path, monke
     monkeypatch.setenv("TIERWISE_LANG", "zh")
     result = invoke("classify", str(folder), "--policy", "china-post", "--as-of", "2025-06-30")
     assert result.exit_code == 0, result.output
-    assert "钻石" in result.output and "(duckdb)" in result.output
+    assert "钻石" in result.output and "duckdb" in result.output
     assert "钻石" not in invoke("classify", str(folder), "--policy", "china-post", "--lang", "en").output
 
 

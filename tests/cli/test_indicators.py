@@ -80,7 +80,6 @@ def test_prints_the_top_rows(folder: Path) -> None:
     ("args", "message"),
     [
         (["--engine", "presto"], "unknown engine 'presto': choose one of duckdb, spark"),
-        (["--lang", "fr"], "unknown language 'fr'; choose one of en, zh"),
         (["--out", "x.json"], "--out x.json: the file must end in .csv, .parquet, .xlsx"),
     ],
 )
@@ -88,6 +87,12 @@ def test_usage_errors(folder: Path, args: list[str], message: str) -> None:
     result = run(str(folder), *args)
     assert isinstance(result.exception, UsageError)
     assert str(result.exception) == message
+
+
+def test_an_unknown_language_is_a_usage_error(folder: Path) -> None:
+    result = run(str(folder), "--lang", "fr")
+    assert result.exit_code == 2
+    assert "'fr' is not one of 'en', 'zh'" in " ".join(result.output.replace("│", " ").split())
 
 
 @pytest.mark.spark

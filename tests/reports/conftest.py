@@ -23,8 +23,8 @@ from tierwise.report_model import (
     ProspectGrade,
     Prospects,
     ReportData,
-    Rfm,
     RfmCell,
+    RfmMap,
     Summary,
 )
 
@@ -110,7 +110,7 @@ def full_report(lang: str = "en") -> ReportData:
             profit_peak_share=1_130_000 / 1_127_000,
             bottom30_profit_share=-0.0027,
         ),
-        rfm=Rfm(
+        rfm=RfmMap(
             cells=[RfmCell(5, 5, 1, 5_200_000.0), RfmCell(4, 3, 1, 600_000.0), RfmCell(1, 1, 2, 6_000.0)],
             segments=[
                 ("hibernating", "沉睡" if zh else "hibernating", 2),

@@ -14,7 +14,7 @@ from xlsxwriter.workbook import Workbook
 from tierwise.report_model import ReportData
 from tierwise.reports.customer_sheet import column_letters, fill_customer_sheet, write_customers
 from tierwise.reports.excel import sheet_name, write_excel
-from tierwise.reports.workbook import Formats, text_width
+from tierwise.reports.workbook import CellFormats, text_width
 
 SHEETS = {
     "en": [
@@ -173,7 +173,7 @@ def test_streaming_crosses_chunk_boundaries(tmp_path: Path) -> None:
     )
     path = tmp_path / "big.xlsx"
     book = Workbook(str(path), {"constant_memory": True})
-    pending = write_customers(book.add_worksheet("客户清单"), Formats(book), table, "en")
+    pending = write_customers(book.add_worksheet("客户清单"), CellFormats(book), table, "en")
     book.close()
     assert fill_customer_sheet(path, pending, chunk_rows=1_000) == n
     ws = openpyxl.load_workbook(path, read_only=True)["客户清单"]

@@ -14,6 +14,7 @@ from tierwise.cli import app
 from tierwise.config import Settings
 from tierwise.i18n import translate
 from tierwise.io.readers import read_dataset
+from tierwise.policy_files import PolicyRef
 from tierwise.services.context import ServiceContext
 from tierwise.services.report import NO_COMPARE, NO_OPPORTUNITIES, NO_PROFIT, NO_RECEIVABLES, build_report_data
 
@@ -130,12 +131,16 @@ def test_without_profit_or_cost_no_profit_is_shown(folder: Path) -> None:
     assert "profit_12m" not in report.customers.column_names
 
 
-@pytest.mark.parametrize(("lang", "heading"), [("en", "Customer value report"), ("zh", "客户价值报告")])
-def test_report_command_writes_html_and_xlsx(folder: Path, tmp_path: Path, lang: str, heading: str) -> None:
+@pytest.mark.parametrize(
+    ("lang", "heading", "said"),
+    [("en", "Customer value report", "wrote"), ("zh", "客户价值报告", "已写出")],
+)
+def test_report_command_writes_html_and_xlsx(folder: Path, tmp_path: Path, lang: str, heading: str, said: str) -> None:
     runner = CliRunner()
     html = tmp_path / "report.html"
     result = runner.invoke(app, ["report", str(folder), "--as-of", "2025-01-15", "--lang", lang, "--out", str(html)])
     assert result.exit_code == 0, result.output
+    assert said in result.output and ("sections:" in result.output) == (lang == "en")
     soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
     assert soup.h1.get_text() == heading
     xlsx = tmp_path / "report.xlsx"
@@ -229,3 +234,30 @@ def test_the_report_is_the_same_on_every_engine(folder: Path, engine: str) -> No
     assert report.pareto.gini == 0.5
     assert [[r.customers for r in d.rows] for d in report.classes] == [[1, 0, 2], [0, 0, 0, 0, 3]]
     assert report.customers.column("class_abc").to_pylist() == ["a", "c", "c"]
+
+
+def test_the_key_account_list_comes_from_any_policy_that_says_so(folder: Path, tmp_path: Path) -> None:
+    from tierwise.analytics.classify.policy import policy_text
+
+    text = policy_text("key-account")[0].replace("name: key-account", "name: our-big-clients")
+    (tmp_path / "ours.yaml").write_text(text, encoding="utf-8")
+    plain = text.replace("key_accounts: true", "key_accounts: false")
+    (tmp_path / "plain.yaml").write_text(plain, encoding="utf-8")
+    as_of = dt.date(2025, 1, 15)
+    report = build_report_data(
+        CTX, read_dataset(folder), policies=[PolicyRef.file(tmp_path / "ours.yaml")], as_of=as_of
+    )
+    assert report.key_accounts is not None and report.key_accounts.policy == "our-big-clients"
+    report = build_report_data(
+        CTX, read_dataset(folder), policies=[PolicyRef.file(tmp_path / "plain.yaml")], as_of=as_of
+    )
+    assert report.key_accounts is None
+    assert report.missing["key_accounts"][0].params == {"policy": "key-account"}
+
+
+def test_the_value_model_and_horizon_are_parameters(folder: Path) -> None:
+    as_of = dt.date(2025, 1, 15)
+    year = build_report_data(CTX, read_dataset(folder), as_of=as_of)
+    assert (year.clv.model, year.clv.horizon_days) == ("BG/NBD", 365)
+    quarter = build_report_data(CTX, read_dataset(folder), as_of=as_of, value_model="pareto", horizon_days=90)
+    assert (quarter.clv.model, quarter.clv.horizon_days) == ("Pareto/NBD", 90)

@@ -21,6 +21,7 @@ import ibis.expr.types as ir
 
 from tierwise.config import Settings
 from tierwise.errors import ConfigurationError
+from tierwise.i18n import Message
 from tierwise.io.columns import TABLES
 from tierwise.io.connection import duckdb_connection
 from tierwise.io.dataset import Dataset
@@ -53,7 +54,12 @@ class Engine:
             return cls("duckdb", ibis.duckdb.from_connection(duckdb_connection(settings)))
         if name == "spark":
             return cls("spark", ibis.pyspark.connect(spark_session(settings)))
-        raise ConfigurationError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
+        raise ConfigurationError(
+            Message(
+                "unknown engine %(name)s; choose one of %(engines)s",
+                {"name": repr(name), "engines": ", ".join(ENGINES)},
+            )
+        )
 
     @classmethod
     def for_dataset(cls, dataset: Dataset, name: str = "duckdb", settings: Settings | None = None) -> Engine:
@@ -114,7 +120,9 @@ def spark_session(settings: Settings) -> Any:
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:  # pragma: no cover - depends on the install
-        raise ConfigurationError("the spark engine needs the 'spark' extra: pip install 'tierwise[spark]'") from exc
+        raise ConfigurationError(
+            Message("the spark engine needs the 'spark' extra: pip install 'tierwise[spark]'")
+        ) from exc
     builder = SparkSession.builder.appName("tierwise")
     if settings.spark_remote:
         builder = builder.remote(settings.spark_remote)

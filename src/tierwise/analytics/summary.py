@@ -30,6 +30,7 @@ import ibis.expr.datatypes as dtypes
 import ibis.expr.types as ir
 
 from tierwise.errors import IndicatorError, UsageError
+from tierwise.i18n import Message
 
 Freq = Literal["D", "W", "M"]
 
@@ -63,7 +64,9 @@ def _to_date(value: dt.date | str | None, name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise UsageError(f"{name} must be a date like 1997-09-30, not {value!r}") from None
+        raise UsageError(
+            Message("%(name)s must be a date like 1997-09-30, not %(value)s", {"name": name, "value": repr(value)})
+        ) from None
 
 
 def summary(
@@ -91,19 +94,31 @@ def summary(
     [{'customer_id': 'a', 'frequency': 1, 'recency': 1.0, 'T': 2.0, 'monetary_value': 3.0}]
     """
     if freq not in PERIOD_DAYS:
-        raise UsageError(f"freq must be one of D, W, M, not {freq!r}")
+        raise UsageError(Message("freq must be one of D, W, M, not %(freq)s", {"freq": repr(freq)}))
     if not freq_multiplier > 0:
-        raise UsageError(f"freq_multiplier must be positive, not {freq_multiplier!r}")
+        raise UsageError(
+            Message(
+                "freq_multiplier must be positive, not %(freq_multiplier)s", {"freq_multiplier": repr(freq_multiplier)}
+            )
+        )
     needed = [customer_id_col, datetime_col] + ([monetary_value_col] if monetary_value_col else [])
     missing = [c for c in needed if c not in transactions.columns]
     if missing:
         raise IndicatorError(
-            f"the summary needs column(s) {', '.join(missing)}; the table has {', '.join(transactions.columns)}"
+            Message(
+                "the summary needs column(s) %(missing)s; the table has %(columns)s",
+                {"missing": ", ".join(missing), "columns": ", ".join(transactions.columns)},
+            )
         )
     cal = _to_date(calibration_end, "calibration_end")
     obs_date = _to_date(observation_end, "observation_end")
     if cal is not None and obs_date is not None and cal >= obs_date:
-        raise UsageError(f"calibration_end {cal} must be before observation_end {obs_date}")
+        raise UsageError(
+            Message(
+                "calibration_end %(cal)s must be before observation_end %(obs_date)s",
+                {"cal": cal, "obs_date": obs_date},
+            )
+        )
 
     cols = {"cid": transactions[customer_id_col], "day": _as_date(transactions[datetime_col])}
     if monetary_value_col:

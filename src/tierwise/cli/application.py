@@ -13,7 +13,7 @@ from rich.markup import escape
 
 from tierwise.config import Settings
 from tierwise.errors import TierwiseError, UsageError, check_language
-from tierwise.i18n import N_, Message, bilingual, translate
+from tierwise.i18n import N_, Formats, Message, bilingual, translate
 from tierwise.policy_files import PolicyRef
 from tierwise.services.context import ServiceContext
 
@@ -89,9 +89,19 @@ LangOption = Annotated[
 ]
 
 
+def _(msgid: str, **params: object) -> str:
+    """``msgid`` from the catalogue in the command's language, ``params`` filled in (gettext's name)."""
+    return translate(Message(msgid, params), language())
+
+
 def say(message: Message) -> str:
-    """``message`` in the chosen language, ready for the console."""
+    """``message`` in the command's language, ready for the console."""
     return translate(message, language())
+
+
+def formats() -> Formats:
+    """Numbers, money, percentages and dates in the command's language (Babel)."""
+    return Formats(language())
 
 
 def run() -> None:
@@ -118,4 +128,9 @@ def check_out(out: Path | None) -> None:
     from tierwise.services.output import OUT_SUFFIXES
 
     if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
-        raise UsageError(f"--out {out}: the file must end in {', '.join(OUT_SUFFIXES)}")
+        raise UsageError(
+            Message(
+                "--out %(out)s: the file must end in %(out_suffixes)s",
+                {"out": out, "out_suffixes": ", ".join(OUT_SUFFIXES)},
+            )
+        )

@@ -9,8 +9,20 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from tierwise.cli.application import app, check_out, console, pick_language, policy_ref, service_context
+from tierwise.cli.application import (
+    LangOption,
+    _,
+    app,
+    check_out,
+    console,
+    formats,
+    language,
+    policy_ref,
+    service_context,
+)
 from tierwise.errors import UsageError
+from tierwise.i18n import N_, Message, translate
+from tierwise.policy_files import PolicyRef
 from tierwise.services.classification import classify_dataset, pareto_dataset, what_if_dataset
 from tierwise.services.output import write_result
 from tierwise.services.policies import (
@@ -33,15 +45,14 @@ AsOf = Annotated[
     ),
 ]
 EngineName = Annotated[str | None, typer.Option("--engine", help="Analytics engine: duckdb or spark.")]
-Lang = Annotated[str | None, typer.Option("--lang", help="Labels and reasons: en or zh.")]
 
 
 def _money(value: float | None) -> str:
-    return "—" if value is None else f"{value:,.0f}"
+    return formats().number(value)
 
 
 def _share(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1%}"
+    return formats().percent(value)
 
 
 @app.command("classify")
@@ -51,7 +62,7 @@ def classify_command(
         str, typer.Option("--policy", help="A shipped policy name (see `tierwise policies`) or a YAML file.")
     ],
     as_of: AsOf = None,
-    lang: Lang = None,
+    lang: LangOption = None,
     engine: EngineName = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="Write the assignments to FILE.csv, .parquet or .xlsx.")
@@ -70,17 +81,17 @@ def classify_command(
     Prints the customers and 12-month sales per class, and the top customers with their reasons;
     --out writes one row per customer (reasons as JSON in CSV, a list in Parquet)."""
     ctx = service_context(engine)
-    lang = pick_language(lang)
+    lang = language()
     ref = policy_ref(policy)
     _refuse_triage(ref)
     if what_if is not None:
         if save:
-            raise UsageError("--what-if saves nothing: leave out --save")
+            raise UsageError(Message("--what-if saves nothing: leave out --save"))
         _what_if(data, ref, what_if, as_of, lang, ctx, rows)
         return
     check_out(out)
     saved_as = None
-    with console.status(f"classifying by {policy}…"):
+    with console.status(_("classifying by %(policy)s…", policy=policy)):
         day = as_of.date() if as_of else None
         if save:
             from tierwise.services.runs import save_run  # the store (SQLAlchemy): only when saving
@@ -92,15 +103,14 @@ def classify_command(
         if out is not None:
             write_result(result.assignments, out, lang=lang)
     p = result.policy
-    zh = lang == "zh"
     grid = Table(title=f"{p.name} v{p.version} · {p.description[lang]}", title_justify="left")
     for name, right in (
-        ("类别" if zh else "class", False),
-        ("客户数" if zh else "customers", True),
-        ("占比" if zh else "share", True),
-        ("近12个月销售额" if zh else "12-month sales", True),
-        ("销售额占比" if zh else "share of sales", True),
-        ("维护频率" if zh else "cadence", False),
+        (_("class"), False),
+        (_("customers"), True),
+        (_("share"), True),
+        (_("12-month sales"), True),
+        (_("share of sales"), True),
+        (_("cadence"), False),
     ):
         grid.add_column(name, justify="right" if right else "left")
     for row in result.summary:
@@ -108,54 +118,72 @@ def classify_command(
         cadence = spec.cadence.text[lang] if spec and spec.cadence else "—"
         grid.add_row(
             row.label,
-            f"{row.customers:,}",
+            formats().number(row.customers),
             _share(row.customer_share),
             _money(row.sales),
             _share(row.sales_share),
             cadence,
         )
     console.print(grid)
-    console.print(f"{result.assignments.num_rows:,} customers as of {result.as_of} ({result.engine})")
+    console.print(
+        _(
+            "%(customers)s customers as of %(as_of)s (%(engine)s)",
+            customers=formats().number(result.assignments.num_rows),
+            as_of=str(result.as_of),
+            engine=result.engine,
+        )
+    )
     if saved_as is not None:
-        console.print(f"saved as run {saved_as.id} (tierwise runs show {saved_as.id})")
+        console.print(_("saved as run %(id)s (tierwise runs show %(id)s)", id=saved_as.id))
     for finding in result.findings:
-        console.print(f"[yellow]note:[/] {finding.message.msgid % finding.message.params}")
+        console.print("[yellow]" + _("note:") + "[/] " + translate(finding.message, lang))
     if out is not None:
         console.print(f"→ {out}")
         return
-    top = Table(title="排名靠前的客户及依据" if zh else "Top customers and why", title_justify="left")
-    for name in ("rank", "customer_id", "class", "score", "reasons"):
-        top.add_column(name, justify="right" if name in ("rank", "score") else "left", overflow="fold")
+    top = Table(title=_("Top customers and why"), title_justify="left")
+    for name, right in ((_("rank"), True), (_("customer"), False), (_("class"), False), (_("score"), True)):
+        top.add_column(name, justify="right" if right else "left", overflow="fold")
+    top.add_column(_("reasons"), overflow="fold")
     for record in result.assignments.slice(0, rows).to_pylist():
-        score = "—" if record["score"] is None else f"{record['score']:,.2f}"
+        score = formats().number(record["score"], 2)
         top.add_row(str(record["rank"]), record["customer_id"], record["label"], score, "\n".join(record["reasons"]))
     console.print(top)
 
 
-def _refuse_triage(ref) -> None:
+def _refuse_triage(ref: PolicyRef) -> None:
     """A triage policy cannot classify: say which command runs it."""
     loaded = read_policy(ref)
     if isinstance(loaded, TriagePolicyInfo):
         raise UsageError(
-            f"policy {loaded.name!r} routes walk-in customers (method: triage); run it with "
-            f"`tierwise triage --policy {loaded.name} --json '{{…}}'`, not with classify"
+            Message(
+                "policy %(policy)s routes walk-in customers (method: triage); run it with `tierwise triage --policy "
+                "%(name)s --json '{…}'`, not with classify",
+                {"policy": repr(loaded.name), "name": loaded.name},
+            )
         )
 
 
-def _what_if(data: str, ref, edited: str, as_of: dt.datetime | None, lang: str, ctx, rows: int) -> None:
+def _what_if(data: str, ref: PolicyRef, edited: str, as_of: dt.datetime | None, lang: str, ctx, rows: int) -> None:
     policy = ref.source
-    with console.status(f"comparing {policy} with {edited}…"):
+    with console.status(_("comparing %(policy)s with %(edited)s…", policy=policy, edited=edited)):
         moved, day = what_if_dataset(
             ctx, open_source(data), ref, policy_ref(edited), as_of=as_of.date() if as_of else None, lang=lang
         )
     directions = moved.column("direction").to_pylist()
-    counts = ", ".join(f"{directions.count(d)} {d}" for d in ("up", "down", "new", "gone") if d in directions)
+    words = {"up": N_("%(n)s up"), "down": N_("%(n)s down"), "new": N_("%(n)s new"), "gone": N_("%(n)s gone")}
+    counts = ", ".join(_(words[d], n=directions.count(d)) for d in words if d in directions)
     console.print(
-        f"as of {day}: {moved.num_rows:,} customers would move if {edited} replaced {policy}"
+        _(
+            "as of %(as_of)s: %(customers)s customers would move if %(edited)s replaced %(policy)s",
+            as_of=str(day),
+            customers=formats().number(moved.num_rows),
+            edited=edited,
+            policy=policy,
+        )
         + (f" ({counts})" if counts else "")
     )
-    grid = Table(title="who would move", title_justify="left")
-    for name in ("customer_id", "from", "to", "why now", "why then"):
+    grid = Table(title=_("who would move"), title_justify="left")
+    for name in (_("customer"), _("from"), _("to"), _("why now"), _("why then")):
         grid.add_column(name, overflow="fold")
     for r in moved.slice(0, rows).to_pylist():
         grid.add_row(
@@ -171,31 +199,31 @@ def _what_if(data: str, ref, edited: str, as_of: dt.datetime | None, lang: str, 
 
 @app.command("policies")
 def policies_command(
-    lang: Lang = None,
+    lang: LangOption = None,
     names: Annotated[bool, typer.Option("--names", help="Print only the names, one a line (for scripts).")] = False,
 ) -> None:
     """List the shipped policies: name, version, method and what each does."""
     if names:
         typer.echo("\n".join(shipped_policy_names()))
         return
-    lang = pick_language(lang)
-    grid = Table(title="shipped policies", title_justify="left")
-    for name in ("name", "version", "method", "classes", "description"):
+    lang = language()
+    grid = Table(title=_("shipped policies"), title_justify="left")
+    for name in (_("name"), _("version"), _("method"), _("classes"), _("description")):
         grid.add_column(name, overflow="fold")
     for p in list_policies():
         grid.add_row(p.name, str(p.version), p.method, ", ".join(p.classes), p.description[lang])
     console.print(grid)
-    console.print("tierwise policy show NAME · tierwise classify DATA --policy NAME|FILE.yaml")
+    console.print("tierwise policy show NAME · tierwise classify DATA --policy NAME|FILE.yaml", highlight=False)
 
 
 @policy_app.command("show")
 def show_command(
     name: Annotated[str, typer.Argument(help="A shipped policy name or a YAML file.")],
-    lang: Lang = None,
+    lang: LangOption = None,
     yaml: Annotated[bool, typer.Option("--yaml", help="Print the policy file itself (to copy and edit).")] = False,
 ) -> None:
     """Show one policy: classes with labels and contact cadence, criteria, time allocation."""
-    lang = pick_language(lang)
+    lang = language()
     ref = policy_ref(name)
     p = read_policy(ref)
     if yaml:
@@ -204,29 +232,35 @@ def show_command(
     console.print(f"[bold]{p.name}[/] v{p.version} · {p.description[lang]}", soft_wrap=True)
     if isinstance(p, TriagePolicyInfo):
         console.print(
-            f"walk-in triage: run it with `tierwise triage --policy {p.name} --json '{{…}}'`; "
-            f"`tierwise policy show {p.name} --yaml` prints every bound"
+            _(
+                "walk-in triage: run it with `tierwise triage --policy %(name)s --json '{…}'`; "
+                "`tierwise policy show %(name)s --yaml` prints every bound",
+                name=p.name,
+            )
         )
         return
-    classes = Table(title="classes (best first)", title_justify="left")
-    for col in ("code", "label", "cadence", "note"):
+    classes = Table(title=_("classes (best first)"), title_justify="left")
+    for col in (_("code"), _("label"), _("cadence"), _("note")):
         classes.add_column(col, overflow="fold")
     for c in p.classes:
         classes.add_row(
             c.code, c.label[lang], c.cadence.text[lang] if c.cadence else "—", c.note[lang] if c.note else ""
         )
     console.print(classes)
-    console.print("criteria (the highest class any grants wins):")
+    console.print(_("criteria (the highest class any grants wins):"))
     for crit in p.criteria:
         console.print(f"  • {crit.name}: {describe_criterion(crit, p, lang)}", soft_wrap=True)
     if p.default_class:
-        console.print(f"  otherwise: {p.class_spec(p.default_class).label[lang]}")
+        console.print("  " + _("otherwise: %(label)s", label=p.class_spec(p.default_class).label[lang]))
     if p.grace_runs:
-        console.print(f"grace period: a downgrade takes effect after {p.grace_runs} consecutive runs below")
+        console.print(
+            _("grace period: a downgrade takes effect after %(runs)s consecutive runs below", runs=p.grace_runs)
+        )
     if p.time_allocation:
-        alloc = Table(title="monthly time allocation", title_justify="left")
-        for col in ("group", "accounts", "days per month"):
-            alloc.add_column(col, justify="left" if col == "group" else "right")
+        alloc = Table(title=_("monthly time allocation"), title_justify="left")
+        alloc.add_column(_("group"))
+        for col in (_("accounts"), _("days per month")):
+            alloc.add_column(col, justify="right")
         for a in p.time_allocation:
             alloc.add_row(a.label[lang], str(a.accounts), f"{a.days_per_month:g}")
         console.print(alloc)
@@ -237,29 +271,43 @@ def pareto_command(
     data: Annotated[str, typer.Argument(help="A data set folder, one table file, or 'demo'.")],
     as_of: AsOf = None,
     engine: EngineName = None,
+    lang: LangOption = None,
 ) -> None:
     """Pareto analysis of 12-month sales and profit: Gini, top-20 % share, the 80/20 point, the whale curve."""
     ctx = service_context(engine)
-    with console.status("computing the Pareto analysis…"):
+    with console.status(_("computing the Pareto analysis…")):
         s, curve, day = pareto_dataset(ctx, open_source(data), as_of=as_of.date() if as_of else None)
-    grid = Table(title=f"Pareto analysis as of {day} · {s.customers:,} active customers", title_justify="left")
-    grid.add_column("figure")
-    grid.add_column("value", justify="right")
-    grid.add_row("12-month sales", _money(s.total_sales))
-    grid.add_row("Gini coefficient of sales", f"{s.gini:.3f}")
-    grid.add_row("share of sales from the top 20 % of customers", _share(s.top20_sales_share))
-    grid.add_row("80/20 point: share of customers making 80 % of sales", _share(s.point_80_20))
+    title = _(
+        "Pareto analysis as of %(as_of)s · %(customers)s active customers",
+        as_of=str(day),
+        customers=formats().number(s.customers),
+    )
+    grid = Table(title=title, title_justify="left")
+    grid.add_column(_("figure"))
+    grid.add_column(_("value"), justify="right")
+    grid.add_row(_("12-month sales"), _money(s.total_sales))
+    grid.add_row(_("Gini coefficient of sales"), formats().number(s.gini, 3))
+    grid.add_row(_("share of sales from the top 20 %% of customers"), _share(s.top20_sales_share))
+    grid.add_row(_("80/20 point: share of customers making 80 %% of sales"), _share(s.point_80_20))
     if s.total_profit is not None:
-        grid.add_row("12-month profit", _money(s.total_profit))
-        grid.add_row("share of profit from the most profitable 20 %", _share(s.top20_profit_share))
+        grid.add_row(_("12-month profit"), _money(s.total_profit))
+        grid.add_row(_("share of profit from the most profitable 20 %%"), _share(s.top20_profit_share))
         grid.add_row(
-            "profit peak on the whale curve",
-            f"{_share(s.profit_peak_share)} of profit with {_share(s.profit_peak_at)} of customers",
+            _("profit peak on the whale curve"),
+            _(
+                "%(profit)s of profit with %(customers)s of customers",
+                profit=_share(s.profit_peak_share),
+                customers=_share(s.profit_peak_at),
+            ),
         )
-        grid.add_row("profit of the least profitable 30 %", _money(s.bottom30_profit))
+        grid.add_row(_("profit of the least profitable 30 %%"), _money(s.bottom30_profit))
     console.print(grid)
     if s.total_profit is not None and s.bottom30_profit is not None and s.bottom30_profit < 0:
         console.print(
-            f"80/20/30: the top 20 % of customers bring {_share(s.top20_profit_share)} of profit; the "
-            f"bottom 30 % cost {_money(-s.bottom30_profit)} of it."
+            _(
+                "80/20/30: the top 20 %% of customers bring %(profit)s of profit; "
+                "the bottom 30 %% cost %(loss)s of it.",
+                profit=_share(s.top20_profit_share),
+                loss=_money(-s.bottom30_profit),
+            )
         )

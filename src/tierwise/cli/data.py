@@ -10,8 +10,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from tierwise.cli.application import app, console, service_context
+from tierwise.cli.application import LangOption, _, app, console, formats, language, service_context
 from tierwise.errors import DataValidationError
+from tierwise.i18n import translate
 from tierwise.services.checking import check_data
 from tierwise.services.sources import open_source
 
@@ -26,6 +27,7 @@ def check(
     data: DataArg,
     as_of: AsOfOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    lang: LangOption = None,
 ) -> None:
     """Validate a data set: rows, customers, date range and unknown columns per table, or every bad row."""
     as_of_date = as_of.date() if as_of else None
@@ -39,7 +41,10 @@ def check(
                 {
                     "valid": False,
                     "problem_count": exc.total,
-                    "problems": [p.__dict__ for p in exc.problems[: exc.shown]],
+                    "problems": [
+                        {**p.__dict__, "reason": translate(p.reason, language()), "reason_en": p.reason.english()}
+                        for p in exc.problems[: exc.shown]
+                    ],
                 },
                 ensure_ascii=False,
                 indent=2,
@@ -57,16 +62,24 @@ def check(
     if as_json:
         typer.echo(json.dumps({"valid": True, "tables": tables}, ensure_ascii=False, indent=2))
         return
-    grid = Table(title=f"{Path(data).name}: valid / 数据有效", title_justify="left")
-    for header in ("table", "file", "rows", "customers", "date range", "unknown columns"):
-        grid.add_column(header, justify="right" if header in ("rows", "customers") else "left")
+    grid = Table(title=_("%(data)s: valid", data=Path(data).name), title_justify="left")
+    for header, right in (
+        (_("table"), False),
+        (_("file"), False),
+        (_("rows"), True),
+        (_("customers"), True),
+        (_("date range"), False),
+        (_("unknown columns"), False),
+    ):
+        grid.add_column(header, justify="right" if right else "left")
+    f = formats()
     for t in tables:
         span = f"{t['first_date']} … {t['last_date']}" if t["first_date"] else "—"
         grid.add_row(
             t["table"],
             Path(str(t["file"])).name,
-            f"{t['rows']:,}",
-            f"{t['customers']:,}",
+            f.number(t["rows"]),
+            f.number(t["customers"]),
             span,
             ", ".join(t["unknown_columns"]) or "—",
         )

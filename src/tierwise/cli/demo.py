@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tierwise.cli.application import app, console, service_context
+from tierwise.cli.application import LangOption, _, app, console, formats, language, service_context
 from tierwise.services.demo import write_demo_data
 
 
@@ -22,22 +22,13 @@ class Format(str, Enum):
     xlsx = "xlsx"
 
 
-class Lang(str, Enum):
-    """Languages of the demo's names, headers and values."""
-
-    en = "en"
-    zh = "zh"
-
-
 @app.command()
 def demo(
     out: Path = typer.Option(Path("out/demo"), "--out", help="Folder to write the tables into."),
     customers: int = typer.Option(2000, "--customers", min=1, help="Number of customers."),
     seed: int = typer.Option(7, "--seed", help="Random seed: the same seed gives the same data."),
     format: Format = typer.Option(Format.csv, "--format", help="File format."),  # noqa: A002
-    lang: Lang | None = typer.Option(
-        None, "--lang", help="en: English names, UTF-8; zh: Chinese names and headers, GBK CSV."
-    ),
+    lang: LangOption = None,
     end: dt.datetime = typer.Option("2025-12-31", "--end", formats=["%Y-%m-%d"], help="Last day of the history."),
     years: int = typer.Option(3, "--years", min=1, help="Years of history."),
     transactions_per_customer: float = typer.Option(
@@ -46,8 +37,9 @@ def demo(
 ) -> None:
     """Generate a realistic demo data set (customers, transactions, receivables, opportunities, visits,
     complaints, surveys) and write it to a folder."""
+    lang = language()  # en: English names, UTF-8; zh: Chinese names, headers and messages, GBK CSV
     with Progress(
-        TextColumn("generating customers"),
+        TextColumn(_("generating customers")),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -64,13 +56,13 @@ def demo(
             years=years,
             transactions_per_customer=transactions_per_customer,
             format=format.value,
-            lang=lang.value if lang else None,
+            lang=lang,
             on_segment=lambda done, total: progress.update(task, completed=done),
         )
-    summary = Table(title=f"demo data set in {out}")
-    summary.add_column("table")
-    summary.add_column("file")
-    summary.add_column("rows", justify="right")
+    summary = Table(title=_("demo data set in %(path)s", path=out))
+    summary.add_column(_("table"))
+    summary.add_column(_("file"))
+    summary.add_column(_("rows"), justify="right")
     for name, (path, rows) in written.items():
-        summary.add_row(name, path.name, f"{rows:,}")
+        summary.add_row(name, path.name, formats().number(rows))
     console.print(summary)

@@ -10,7 +10,8 @@ import pyarrow as pa
 import typer
 from rich.table import Table
 
-from tierwise.cli.application import app, check_out, console, pick_language, service_context
+from tierwise.cli.application import LangOption, _, app, check_out, console, formats, language, service_context
+from tierwise.i18n import Formats
 from tierwise.services.indicators import indicator_headers, indicator_table, indicator_unit
 from tierwise.services.output import write_result
 from tierwise.services.sources import open_source
@@ -30,17 +31,17 @@ PREVIEW = (
 )
 
 
-def _cell(value: object, unit: str) -> str:
+def _cell(value: object, unit: str, f: Formats) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
         return "✓" if value else "·"
     if unit == "ratio":
-        return f"{value:.1%}"
+        return f.percent(value)
     if isinstance(value, float):
-        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
+        return f.number(value, 0 if abs(value) >= 100 else 2)
     if isinstance(value, int):
-        return f"{value:,}"
+        return f.number(value)
     return str(value)
 
 
@@ -53,8 +54,9 @@ def preview(result: pa.Table, names: dict[str, str], rows: int, title: str) -> T
             result.schema.field(column).type
         )
         grid.add_column(names[column], justify="right" if numeric else "left", overflow="fold")
+    f = formats()
     for record in result.slice(0, rows).to_pylist():
-        grid.add_row(*[_cell(record[c], indicator_unit(c)) for c in result.column_names])
+        grid.add_row(*[_cell(record[c], indicator_unit(c), f) for c in result.column_names])
     return grid
 
 
@@ -70,29 +72,35 @@ def indicators(
     engine: Annotated[str | None, typer.Option("--engine", help="Analytics engine: duckdb or spark.")] = None,
     months: Annotated[int, typer.Option("--months", help="Length of the trailing window in months.")] = 12,
     out: Annotated[Path | None, typer.Option("--out", help="Write the table to FILE.csv, .parquet or .xlsx.")] = None,
-    lang: Annotated[
-        str | None, typer.Option("--lang", help="Headers: en (indicator names) or zh (Chinese labels).")
-    ] = None,
+    lang: LangOption = None,
     rows: Annotated[int, typer.Option("--rows", help="Rows to show when not writing a file.")] = 20,
 ) -> None:
     """Compute the indicator table: one row per customer with sales, profit, orders, recency, receivables,
     traits and engagement, as of a date. Prints the top rows, or writes every row with --out."""
     ctx = service_context(engine)
-    lang = pick_language(lang)
+    lang = language()
     check_out(out)
-    with console.status(f"computing indicators on {ctx.engine}…") as status:
+    with console.status(_("computing indicators on %(engine)s…", engine=ctx.engine)) as status:
         computed = indicator_table(ctx, open_source(data), as_of=as_of.date() if as_of else None, months=months)
         result, day, engine = computed.table, computed.as_of, computed.engine
         if out is not None:
-            status.update(f"writing {out}…")
+            status.update(_("writing %(path)s…", path=out))
             write_result(result, out, lang=lang, headers=headers(result.column_names, lang))
-    summary = f"{result.num_rows:,} customers × {result.num_columns - 1} indicators as of {day} ({engine})"
+    summary = _(
+        "%(customers)s customers × %(indicators)s indicators as of %(as_of)s (%(engine)s)",
+        customers=formats().number(result.num_rows),
+        indicators=result.num_columns - 1,
+        as_of=str(day),
+        engine=engine,
+    )
     if out is not None:
         console.print(f"{summary} → {out}")
         return
     console.print(preview(result, headers(result.column_names, lang), rows, summary))
     if result.num_rows > rows or result.num_columns > len(PREVIEW):
         console.print(
-            f"{min(rows, result.num_rows):,} rows and the main columns shown; "
-            "write every row and column with --out FILE.csv"
+            _(
+                "%(rows)s rows and the main columns shown; write every row and column with --out FILE.csv",
+                rows=formats().number(min(rows, result.num_rows)),
+            )
         )

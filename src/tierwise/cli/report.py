@@ -8,8 +8,10 @@ from typing import Annotated, Literal
 
 import typer
 
-from tierwise.cli.application import app, console, pick_language, policy_ref, service_context
+from tierwise.cli.application import LangOption, _, app, console, language, policy_ref, service_context
+from tierwise.i18n import translate
 from tierwise.reports import check_report_path, write_report
+from tierwise.reports.sections import TITLES as SECTION_TITLES
 from tierwise.services.report import DEFAULT_POLICIES, build_report_data
 from tierwise.services.sources import open_source
 
@@ -32,18 +34,22 @@ def report_command(
         DateOption,
         typer.Option("--compare", formats=["%Y-%m-%d"], help="An earlier as-of date: show class moves since then."),
     ] = None,
-    lang: Annotated[Literal["en", "zh"] | None, typer.Option("--lang", help="Report language.")] = None,
+    lang: LangOption = None,
     engine: Annotated[Literal["duckdb", "spark"] | None, typer.Option("--engine", help="Analytics engine.")] = None,
+    model: Annotated[
+        Literal["bgnbd", "pareto", "mbgnbd"], typer.Option("--model", help="Customer-value model.")
+    ] = "bgnbd",
+    horizon: Annotated[int, typer.Option("--horizon", min=1, help="Customer-value horizon in days.")] = 365,
 ) -> None:
     """Write the report of a data set: 80/20 curve, classes, key accounts, value and risk, as HTML or Excel.
 
     Example: tierwise report demo --lang zh --out report.html
     """
     check_report_path(out)
+    lang = language()
     policies = [policy_ref(p) for p in policy] if policy is not None else list(DEFAULT_POLICIES)
     ctx = service_context(engine)
-    lang = pick_language(lang)
-    with console.status("reading the data set and computing the report…"):
+    with console.status(_("computing the report…")):
         report = build_report_data(
             ctx,
             open_source(data),
@@ -52,8 +58,10 @@ def report_command(
             compare=compare.date() if compare else None,
             lang=lang,
             dataset_name=Path(data).name if data != "demo" else "demo",
+            value_model=model,
+            horizon_days=horizon,
         )
-    with console.status(f"writing {out.name}…"):
+    with console.status(_("writing %(path)s…", path=out.name)):
         path = write_report(report, out)
     shown = [
         s
@@ -61,10 +69,18 @@ def report_command(
         if report.present(s)
     ]
     console.print(
-        f"[green]wrote[/] {path} · as of {report.as_of.isoformat()} · "
-        f"{len(report.classes)} polic{'y' if len(report.classes) == 1 else 'ies'} · "
-        f"sections: {', '.join(shown) or '—'}"
+        "[green]"
+        + _("wrote")
+        + "[/] "
+        + _(
+            "%(path)s · as of %(as_of)s · %(policies)s policy(ies) · sections: %(sections)s",
+            path=path,
+            as_of=str(report.as_of),
+            policies=len(report.classes),
+            sections=_(", ").join(_(SECTION_TITLES[s]) for s in shown) or "—",
+        )
     )
     for section, reasons in report.missing.items():
         for reason in reasons:
-            console.print(f"  [dim]{section}: {reason.msgid % reason.params}[/]", highlight=False)
+            title = _(SECTION_TITLES[section])
+            console.print("  [dim]" + title + _(": ") + translate(reason, lang) + "[/]", highlight=False)

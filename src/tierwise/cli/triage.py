@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Literal
 
 import typer
 
-from tierwise.cli.application import app, console, pick_language, policy_ref, service_context
+from tierwise.cli.application import LangOption, app, console, language, policy_ref, service_context
 from tierwise.errors import UsageError
+from tierwise.i18n import Message
 from tierwise.services.triage import decide_walk_in
 
 
@@ -21,7 +21,7 @@ def triage_command(
         help="The walk-in as a JSON object, or '-' to read it from standard input.",
     ),
     policy: str = typer.Option("bank-lobby", "--policy", help="A shipped triage policy name or a YAML file path."),
-    lang: Literal["en", "zh"] | None = typer.Option(None, "--lang", help="Language of the reasons and next step."),
+    lang: LangOption = None,
 ) -> None:
     """Route one walk-in customer to the VIP, potential-VIP or ordinary flow; print the decision as JSON.
 
@@ -31,6 +31,6 @@ def triage_command(
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise UsageError(f"--json is not valid JSON: {exc}") from None
-    decision = decide_walk_in(service_context(), data, policy_ref(policy), lang=pick_language(lang))
+        raise UsageError(Message("--json is not valid JSON: %(exc)s", {"exc": exc})) from None
+    decision = decide_walk_in(service_context(), data, policy_ref(policy), lang=language())
     console.print_json(data=decision.to_dict(), ensure_ascii=False)

@@ -12,36 +12,47 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tierwise.cli.application import app, check_out, console, service_context
+from tierwise.cli.application import LangOption, _, app, check_out, console, formats, service_context
 from tierwise.errors import UsageError
+from tierwise.i18n import N_, Message
 from tierwise.services.output import write_result
 from tierwise.services.sources import open_source
 from tierwise.services.value import FREQUENCIES, VALUE_MODELS, fit_customer_value
 
+#: what the progress line says at each step of the fit
 STEPS = {
-    "reading": "reading the data set…",
-    "engine": "starting the {engine} engine…",
-    "summary": "summarising customers as of {as_of}…",
-    "fitting": "fitting {model} and Gamma-Gamma on {customers:,} customers…",
-    "holdout": "holdout validation: calibration to {calibration_end}…",
+    "reading": N_("reading the data set…"),
+    "engine": N_("starting the %(engine)s engine…"),
+    "summary": N_("summarising customers as of %(as_of)s…"),
+    "fitting": N_("fitting %(model)s and Gamma-Gamma on %(customers)s customers…"),
+    "holdout": N_("holdout validation: calibration to %(date)s…"),
 }
 
 
 def _parameter_table(title: str, model: Any) -> Table:
     grid = Table(title=title, title_justify="left")
-    for column in ("parameter", "estimate", "std. error"):
-        grid.add_column(column, justify="right" if column != "parameter" else "left")
+    grid.add_column(_("parameter"))
+    for column in (_("estimate"), _("std. error")):
+        grid.add_column(column, justify="right")
+    f = formats()
     for name, value in model.params_.items():
-        grid.add_row(name, f"{value:.4f}", f"{model.stderr_[name]:.4f}")
+        grid.add_row(name, f.number(value, 4), f.number(model.stderr_[name], 4))
     return grid
 
 
 def _fit_line(model: Any) -> str:
     info = model.fit_info_
-    state = "converged" if info.converged else f"[red]not converged[/] ({info.message})"
-    return (
-        f"log-likelihood {model.loglik_:,.2f} · {state} in {info.iterations} iterations · "
-        f"{info.n_rows:,} customers ({info.n_unique:,} distinct rows) · {len(info.starts)} starts"
+    f = formats()
+    state = _("converged") if info.converged else "[red]" + _("not converged") + f"[/] ({info.message})"
+    return _(
+        "log-likelihood %(loglik)s · %(state)s in %(iterations)s iterations · "
+        "%(customers)s customers (%(unique)s distinct rows) · %(starts)s starts",
+        loglik=f.number(model.loglik_, 2),
+        state=state,
+        iterations=info.iterations,
+        customers=f.number(info.n_rows),
+        unique=f.number(info.n_unique),
+        starts=len(info.starts),
     )
 
 
@@ -72,20 +83,33 @@ def value(
         Path | None, typer.Option("--charts", help="With --calibration-end: write the holdout charts (PNG) here.")
     ] = None,
     rows: Annotated[int, typer.Option("--rows", help="Customers to show when not writing a file.")] = 10,
+    lang: LangOption = None,
 ) -> None:
     """Fit a customer-value model (BG/NBD, Pareto/NBD or MBG/NBD with Gamma-Gamma spend): parameters with
     standard errors, fit quality, holdout validation with --calibration-end, and per-customer P(alive),
     expected purchases and discounted value over the horizon."""
     if model not in VALUE_MODELS:
-        raise UsageError(f"unknown model {model!r}: choose one of {', '.join(VALUE_MODELS)}")
+        raise UsageError(
+            Message(
+                "unknown model %(model)s: choose one of %(models)s",
+                {"model": repr(model), "models": ", ".join(VALUE_MODELS)},
+            )
+        )
     if freq not in FREQUENCIES:
-        raise UsageError(f"unknown --freq {freq!r}: choose D, W or M")
+        raise UsageError(Message("unknown --freq %(freq)s: choose D, W or M", {"freq": repr(freq)}))
     check_out(out)
     ctx = service_context(engine)
-    unit = {"D": "days", "W": "weeks", "M": "months"}[freq]
+    unit = {"D": _("days"), "W": _("weeks"), "M": _("months")}[freq]
+    f = formats()
+
+    def step(name: str, params: dict) -> None:
+        shown = {k: f.number(v) if k == "customers" else str(v) for k, v in params.items()}
+        progress.update(task, description=_(STEPS[name], **shown))
+
     columns = [TextColumn("{task.description}"), SpinnerColumn(), TimeElapsedColumn()]
     with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task(STEPS["reading"], total=None)
+        first = STEPS["reading"]
+        task = progress.add_task(_(first), total=None)
         result = fit_customer_value(
             ctx,
             open_source(data),
@@ -95,67 +119,85 @@ def value(
             calibration_end=calibration_end.date() if calibration_end else None,
             as_of=as_of.date() if as_of else None,
             freq=freq,
-            progress=lambda step, params: progress.update(task, description=STEPS[step].format(**params)),
+            progress=step,
         )
-        fitted, day, predictions = result.fit, result.as_of, result.predictions
-        holdout = result.holdout
+        fitted, day, predictions, holdout = result.fit, result.as_of, result.predictions, result.holdout
         if out is not None:
-            progress.update(task, description=f"writing {out}…")
+            progress.update(task, description=_("writing %(path)s…", path=out))
             write_result(pa.Table.from_pandas(predictions, preserve_index=False), out)
 
-    console.print(_parameter_table(f"{model} as of {day} (time in {unit})", fitted.purchases))
+    title = _("%(model)s as of %(as_of)s (time in %(unit)s)", model=model, as_of=str(day), unit=unit)
+    console.print(_parameter_table(title, fitted.purchases))
     console.print(_fit_line(fitted.purchases))
     if fitted.spend is not None:
-        console.print(_parameter_table("Gamma-Gamma spend (repeat buyers)", fitted.spend))
-        console.print(
-            _fit_line(fitted.spend) + " · frequency–spend correlation "
-            f"{fitted.spend.frequency_monetary_correlation_:.2f}"
-        )
+        console.print(_parameter_table(_("Gamma-Gamma spend (repeat buyers)"), fitted.spend))
+        correlation = f.number(fitted.spend.frequency_monetary_correlation_, 2)
+        console.print(_fit_line(fitted.spend) + _(" · frequency–spend correlation %(r)s", r=correlation))
     console.print(
-        f"mean spend per purchase {fitted.mean_spend:,.2f} · horizon {horizon:g} days · monthly discount {discount:.2%}"
+        _(
+            "mean spend per purchase %(spend)s · horizon %(horizon)s days · monthly discount %(discount)s",
+            spend=f.money(fitted.mean_spend),
+            horizon=f"{horizon:g}",
+            discount=f.percent(discount, 2),
+        )
     )
     if holdout is not None:
         _print_holdout(holdout.calibration_end, holdout.model, holdout.report, holdout.tracking)
     if out is not None:
-        console.print(f"{len(predictions):,} customers → {out}")
+        console.print(_("%(customers)s customers → %(path)s", customers=f.number(len(predictions)), path=out))
     else:
         top = predictions.sort_values("clv_12m", ascending=False).head(rows)
-        grid = Table(title=f"top {len(top)} customers by expected value", title_justify="left")
-        for column in ("customer_id", "frequency", "p_alive", "expected_purchases_12m", "clv_12m"):
-            grid.add_column(column, justify="left" if column == "customer_id" else "right")
+        grid = Table(title=_("top %(n)s customers by expected value", n=len(top)), title_justify="left")
+        grid.add_column(_("customer"))
+        for column in (_("frequency"), _("P(alive)"), _("expected purchases"), _("expected value")):
+            grid.add_column(column, justify="right")
         for r in top.itertuples(index=False):
             grid.add_row(
                 str(r.customer_id),
-                f"{r.frequency:,}",
-                f"{r.p_alive:.1%}",
-                f"{r.expected_purchases_12m:,.2f}",
-                f"{r.clv_12m:,.2f}",
+                f.number(r.frequency),
+                f.percent(r.p_alive),
+                f.number(r.expected_purchases_12m, 2),
+                f.money(r.clv_12m),
             )
         console.print(grid)
     if charts is not None and holdout is not None:
         report, curve = holdout.report, holdout.tracking
         paths = [report.plot(charts / "holdout_by_frequency.png"), curve.plot(charts / "tracking.png")]
-        console.print("charts → " + ", ".join(str(p) for p in paths))
+        console.print(_("charts → %(paths)s", paths=", ".join(str(p) for p in paths)))
 
 
 def _print_holdout(cal: dt.date, model: Any, report: Any, curve: Any) -> None:
-    console.print(_parameter_table(f"calibration fit to {cal}", model))
+    f = formats()
+    console.print(_parameter_table(_("calibration fit to %(date)s", date=str(cal)), model))
     console.print(_fit_line(model))
-    grid = Table(title="holdout repeat purchases per customer, by calibration frequency", title_justify="left")
-    for column in ("frequency", "customers", "actual", "predicted"):
+    grid = Table(title=_("holdout repeat purchases per customer, by calibration frequency"), title_justify="left")
+    for column in (_("frequency"), _("customers"), _("actual"), _("predicted")):
         grid.add_column(column, justify="right")
     for label, n, a, p in zip(report.labels, report.customers, report.actual, report.predicted, strict=True):
-        grid.add_row(label, f"{n:,}", f"{a:.3f}", f"{p:.3f}")
+        grid.add_row(label, f.number(n), f.number(a, 3), f.number(p, 3))
     console.print(grid)
     console.print(
-        f"holdout total: actual {report.actual_total:,.0f}, predicted {report.predicted_total:,.1f} "
-        f"({report.error:+.1%}); customer-level correlation {report.correlation:.3f}; "
-        f"mean absolute error {report.mean_absolute_error:.3f}"
+        _(
+            "holdout total: actual %(actual)s, predicted %(predicted)s (%(error)s); "
+            "customer-level correlation %(correlation)s; mean absolute error %(mae)s",
+            actual=f.number(report.actual_total),
+            predicted=f.number(report.predicted_total, 1),
+            error=f"{report.error:+.1%}",
+            correlation=f.number(report.correlation, 3),
+            mae=f.number(report.mean_absolute_error, 3),
+        )
     )
     console.print(
-        f"cohort tracking: holdout {curve.holdout_actual:,.0f} actual vs {curve.holdout_predicted:,.1f} forecast "
-        f"({curve.holdout_error:+.1%}); cumulative at the end {curve.actual[-1]:,.0f} vs "
-        f"{curve.predicted[-1]:,.1f} ({curve.cumulative_error:+.1%})"
+        _(
+            "cohort tracking: holdout %(actual)s actual vs %(predicted)s forecast (%(error)s); "
+            "cumulative at the end %(cum_actual)s vs %(cum_predicted)s (%(cum_error)s)",
+            actual=f.number(curve.holdout_actual),
+            predicted=f.number(curve.holdout_predicted, 1),
+            error=f"{curve.holdout_error:+.1%}",
+            cum_actual=f.number(curve.actual[-1]),
+            cum_predicted=f.number(curve.predicted[-1], 1),
+            cum_error=f"{curve.cumulative_error:+.1%}",
+        )
     )
     if not np.isfinite(report.correlation):
-        console.print("[yellow]no variation in the holdout: the correlation is undefined[/]")
+        console.print("[yellow]" + _("no variation in the holdout: the correlation is undefined") + "[/]")

@@ -198,7 +198,7 @@ TABLES: dict[str, TableSpec] = {
 ORG_LEVELS = ("national", "provincial", "municipal", "county")
 
 # Canonical values of coded columns, and the Chinese (or other) spellings the reader maps onto them.
-# A value outside a column's vocabulary is an error only where ``STRICT_VOCABULARY`` says so.
+# A value outside a column's vocabulary is an error.
 VALUE_MAPS: dict[tuple[str, str], dict[str, str]] = {
     ("customers", "kind"): {
         "person": "person",
@@ -267,7 +267,6 @@ VALUE_MAPS: dict[tuple[str, str], dict[str, str]] = {
         "已关闭": "resolved",
     },
 }
-STRICT_VOCABULARY = {("customers", "org_level"), ("customers", "kind"), ("opportunities", "stage")}
 OPEN_STAGES = ("lead", "qualified", "proposal", "negotiation")
 TRUE_WORDS = ("true", "yes", "y", "1", "是", "已开始", "有", "√")
 FALSE_WORDS = ("false", "no", "n", "0", "否", "未开始", "无", "")

@@ -54,12 +54,15 @@ def read_dataset(path: str | Path, as_of: dt.date | None = None, settings: Setti
         table = table_for_file_stem(path.stem)
         if table is None or path.suffix.lower() not in SUFFIXES:
             raise UsageError(
-                f"{path.name}: the file name does not say which table it holds "
-                f"(use one of: {', '.join(TABLES)} or their Chinese names, as .csv/.xlsx/.parquet)"
+                Message(
+                    "%(path)s: the file name does not say which table it holds (use one of: %(tables)s or their "
+                    "Chinese names, as .csv/.xlsx/.parquet)",
+                    {"path": path.name, "tables": ", ".join(TABLES)},
+                )
             )
         sources, problems = [SourceFile(table, path)], []
     else:
-        raise UsageError(f"no such folder or file: {path}")
+        raise UsageError(Message("no such folder or file: %(path)s", {"path": path}))
 
     con = duckdb_connection(settings)
     checked: dict[str, Checked] = {}

@@ -23,6 +23,7 @@ from typing import Protocol, runtime_checkable
 
 from tierwise.config import Settings
 from tierwise.errors import UsageError
+from tierwise.i18n import Message
 from tierwise.io.dataset import Dataset
 from tierwise.io.readers import DEMO, dataset_from_arrow, read_dataset
 from tierwise.io.sources import discover
@@ -77,7 +78,7 @@ class FileSource:
             return sorted((f.path for f in found), key=lambda p: p.name)
         if self.path.is_file():
             return [self.path]
-        raise UsageError(f"no such folder or file: {self.path}")
+        raise UsageError(Message("no such folder or file: %(path)s", {"path": str(self.path)}))
 
     def fingerprint(self) -> str:
         """SHA-256 over the table files' names, sizes and content hashes (hex)."""

@@ -25,7 +25,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from tierwise.errors import UsageError
+from tierwise.errors import UsageError, check_language
+from tierwise.i18n import Message
 from tierwise.io.columns import TABLES, VALUE_MAPS
 from tierwise.io.connection import duckdb_connection
 
@@ -94,7 +95,11 @@ class TableWriter:
         self.path = Path(path)
         self.format = self.path.suffix.lower().lstrip(".")
         if self.format not in FORMATS:
-            raise UsageError(f"cannot write {self.path.name}: the file name must end in .csv, .parquet or .xlsx")
+            raise UsageError(
+                Message(
+                    "cannot write %(path)s: the file name must end in .csv, .parquet or .xlsx", {"path": self.path.name}
+                )
+            )
         self.headers = headers
         self.encoding = codecs.lookup(encoding).name
         self.unique = {(headers or {}).get(name, name) for name in unique}
@@ -121,7 +126,10 @@ class TableWriter:
         elif table.schema != self._schema:
             if table.column_names != self._schema.names:
                 raise UsageError(
-                    f"{self.path.name}: every piece needs the columns {self._schema.names}, not {table.column_names}"
+                    Message(
+                        "%(path)s: every piece needs the columns %(names)s, not %(column_names)s",
+                        {"path": self.path.name, "names": self._schema.names, "column_names": table.column_names},
+                    )
                 )
             table = table.cast(self._schema)
         if self.format == "csv":
@@ -137,7 +145,7 @@ class TableWriter:
         if self._closed:
             return self.path
         if self._schema is None:
-            raise UsageError(f"nothing was written to {self.path.name}")
+            raise UsageError(Message("nothing was written to %(path)s", {"path": self.path.name}))
         try:
             if self.format == "parquet":
                 self._sink.close()
@@ -215,15 +223,25 @@ class TableWriter:
             self._sink.write(buffer.getvalue().decode("utf-8").encode(self.encoding))
         except UnicodeEncodeError as exc:
             raise UsageError(
-                f"{self.path.name}: {exc.object[exc.start : exc.end]!r} cannot be written in "
-                f"{self.encoding}; choose another encoding such as gb18030 or utf-8"
+                Message(
+                    "%(path)s: %(object)s cannot be written in %(encoding)s; choose another encoding such as gb18030 "
+                    "or utf-8",
+                    {
+                        "path": self.path.name,
+                        "object": repr(exc.object[exc.start : exc.end]),
+                        "encoding": self.encoding,
+                    },
+                )
             ) from None
 
     def _write_xlsx(self, table: pa.Table) -> None:
         if self.rows + table.num_rows >= EXCEL_MAX_ROWS:
             raise UsageError(
-                f"{self.path.name}: {self.rows + table.num_rows} rows do not fit an Excel sheet "
-                f"({EXCEL_MAX_ROWS - 1} at most); write CSV or Parquet instead"
+                Message(
+                    "%(path)s: %(rows)s rows do not fit an Excel sheet (%(limit)s at most); write CSV or Parquet "
+                    "instead",
+                    {"path": self.path.name, "rows": self.rows + table.num_rows, "limit": EXCEL_MAX_ROWS - 1},
+                )
             )
         columns = [column.to_pylist() for column in table.columns]
         write_row = self._sheet.write_row
@@ -279,9 +297,13 @@ class DatasetWriter:
 
     def __init__(self, out_dir: Path, *, format: str = "csv", lang: str = "en") -> None:  # noqa: A002
         if format not in FORMATS:
-            raise UsageError(f"unknown format {format!r}: choose one of {', '.join(FORMATS)}")
-        if lang not in ("en", "zh"):
-            raise UsageError(f"unknown language {lang!r}: choose en or zh")
+            raise UsageError(
+                Message(
+                    "unknown format %(format)s: choose one of %(formats)s",
+                    {"format": repr(format), "formats": ", ".join(FORMATS)},
+                )
+            )
+        check_language(lang)
         self.out_dir, self.format, self.lang = Path(out_dir), format, lang
         self.writers: dict[str, TableWriter] = {}
 

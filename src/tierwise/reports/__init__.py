@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tierwise.errors import UsageError
+from tierwise.i18n import Message
 from tierwise.report_model import ReportData
 
 FORMATS = (".html", ".xlsx")
@@ -14,7 +15,9 @@ def check_report_path(path: str | Path) -> Path:
     """``path`` if it names a report file (``.html`` / ``.htm`` or ``.xlsx``), else a usage error."""
     path = Path(path)
     if path.suffix.lower() not in (".html", ".htm", ".xlsx"):
-        raise UsageError(f"cannot write a report to {path.name!r}: the file must end in .html or .xlsx")
+        raise UsageError(
+            Message("cannot write a report to %(path)s: the file must end in .html or .xlsx", {"path": repr(path.name)})
+        )
     return path
 
 

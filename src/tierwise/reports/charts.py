@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from tierwise.i18n import Formats, gettext_for
-from tierwise.report_model import ClassDistribution, Clv, Migration, Pareto, Prospects, ReportData, Rfm
+from tierwise.report_model import ClassDistribution, Clv, Migration, Pareto, Prospects, ReportData, RfmMap
 
 PALETTE = ["#1f4e79", "#2e86c1", "#17a589", "#f0b429", "#d9534f", "#7d5ba6", "#8c9aa8", "#5dade2"]
 _AXIS = {"axisLine": {"lineStyle": {"color": "#8c9aa8"}}, "splitLine": {"lineStyle": {"color": "#e8edf2"}}}
@@ -131,7 +131,7 @@ def pareto_chart(pareto: Pareto, lang: str) -> dict[str, Any]:
     )
 
 
-def rfm_chart(rfm: Rfm, lang: str) -> dict[str, Any]:
+def rfm_chart(rfm: RfmMap, lang: str) -> dict[str, Any]:
     """The RFM map: recency score (rows) × frequency score (columns), colour = customers."""
     _ = gettext_for(lang)
     scores = ["1", "2", "3", "4", "5"]

@@ -23,7 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from tierwise.analytics.registry import INDICATORS
 from tierwise.i18n import N_, gettext_for
-from tierwise.reports.workbook import MAX_WIDTH, Formats, text_width
+from tierwise.reports.workbook import MAX_WIDTH, CellFormats, text_width
 
 CHUNK_ROWS = 65_536
 _EXCEL_EPOCH_OFFSET = 25_569  # days from 1899-12-30 (Excel's day 0) to 1970-01-01
@@ -107,7 +107,7 @@ class PendingSheet:
     table: pa.Table
 
 
-def write_customers(ws: Worksheet, fmt: Formats, table: pa.Table, lang: str) -> PendingSheet:
+def write_customers(ws: Worksheet, fmt: CellFormats, table: pa.Table, lang: str) -> PendingSheet:
     """Lay out the customer sheet (header, column styles, widths, frozen header, filter) for ``table``.
 
     The sample row 2 carries each column's cell style; its cells are replaced by the real rows.

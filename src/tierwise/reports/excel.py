@@ -19,7 +19,7 @@ from tierwise.i18n import N_, gettext_for, translate
 from tierwise.report_model import ReportData
 from tierwise.reports.customer_sheet import fill_customer_sheet, write_customers
 from tierwise.reports.sections import section_titles
-from tierwise.reports.workbook import Formats, SheetBuffer
+from tierwise.reports.workbook import CellFormats, SheetBuffer
 
 #: sheet key → (English sheet name, English description for the README sheet)
 SHEETS = {
@@ -49,7 +49,7 @@ def write_excel(report: ReportData, path: str | Path) -> Path:
     path = Path(path)
     book = Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False, "nan_inf_to_errors": True})
     book.set_properties({"title": report.title, "subject": report.dataset, "comments": "tierwise"})
-    fmt = Formats(book)
+    fmt = CellFormats(book)
     _ = gettext_for(lang)
     names = {key: sheet_name(_(title)) for key, (title, _d) in SHEETS.items()}
     written: list[tuple[str, str]] = []  # (sheet name, description) for the README sheet
@@ -108,7 +108,12 @@ class _Sheets:
     """Writes the small sheets of one report, each through its own row-ordered buffer."""
 
     def __init__(
-        self, book: Workbook, fmt: Formats, report: ReportData, names: dict[str, str], written: list[tuple[str, str]]
+        self,
+        book: Workbook,
+        fmt: CellFormats,
+        report: ReportData,
+        names: dict[str, str],
+        written: list[tuple[str, str]],
     ) -> None:
         self.book, self.fmt, self.report, self.names, self.written = book, fmt, report, names, written
         self._ = gettext_for(report.lang)

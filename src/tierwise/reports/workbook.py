@@ -33,7 +33,7 @@ def excel_serial(day: dt.date) -> int:
 
 
 @dataclass
-class Formats:
+class CellFormats:
     """The cell formats of one workbook, created once."""
 
     book: Workbook
@@ -79,7 +79,7 @@ class Formats:
 class SheetBuffer:
     """The cells of one small sheet, written in row order on :meth:`flush`, with fitted column widths."""
 
-    def __init__(self, sheet: Worksheet, formats: Formats) -> None:
+    def __init__(self, sheet: Worksheet, formats: CellFormats) -> None:
         self.sheet = sheet
         self.formats = formats
         self.cells: dict[tuple[int, int], tuple[Any, str | None]] = {}

@@ -26,19 +26,21 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tierwise.analytics.classify.assign import classify
+from tierwise.analytics.classify.criterion import UNCLASSIFIED_LABEL
 from tierwise.analytics.classify.migration import apply_grace, movers
-from tierwise.analytics.classify.policy import Lang, Policy, TriagePolicyInfo, load_policy
+from tierwise.analytics.classify.policy import UNCLASSIFIED, Policy, TriagePolicyInfo, load_policy
 from tierwise.analytics.classify.prospects import prospect_indicators
 from tierwise.analytics.engine import Engine
 from tierwise.analytics.indicators import compute_indicators, resolve_as_of
 from tierwise.analytics.pareto import ParetoSummary, pareto_curve, pareto_summary
 from tierwise.analytics.registry import INDICATORS
 from tierwise.errors import DataValidationError, Problem, UsageError, check_language
-from tierwise.i18n import N_, Message
+from tierwise.i18n import N_, Language, Message, translate
 from tierwise.io.dataset import Dataset
 from tierwise.io.source import DataSource
 from tierwise.policy_files import PolicyRef
 from tierwise.services.context import ServiceContext
+from tierwise.services.report_sections import class_distribution
 from tierwise.services.sources import open_dataset
 
 log = logging.getLogger(__name__)
@@ -46,7 +48,7 @@ log = logging.getLogger(__name__)
 SALES = "sales_12m"
 
 
-MISSING_TABLE = N_("%(indicator)s: the data set has no %(table)s table; treated as missing")
+MISSING_TABLE = N_("%(name)s: the data set has no %(table)s table; treated as missing")
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ class MissingTable:
     @property
     def message(self) -> Message:
         """The finding as a translatable message."""
-        return Message(MISSING_TABLE, {"indicator": self.indicator, "table": self.table})
+        return Message(MISSING_TABLE, {"name": self.indicator, "table": self.table})
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,12 @@ def resolve_policy(policy: str | Path | PolicyRef | Policy) -> Policy:
     """A classification policy from a reference or a model; a triage policy is a usage error."""
     loaded = policy if isinstance(policy, (Policy, TriagePolicyInfo)) else load_policy(policy)
     if isinstance(loaded, TriagePolicyInfo):
-        raise UsageError(f"policy {loaded.name!r} routes walk-in customers (method: triage); it does not classify")
+        raise UsageError(
+            Message(
+                "policy %(policy)s routes walk-in customers (method: triage); it does not classify",
+                {"policy": repr(loaded.name)},
+            )
+        )
     return loaded
 
 
@@ -160,7 +167,7 @@ def classify_dataset(
     policy: str | Path | PolicyRef | Policy,
     *,
     as_of: dt.date | None = None,
-    lang: Lang | None = None,
+    lang: Language | None = None,
     history: Sequence[pa.Table] = (),
 ) -> ClassificationResult:
     """Classify every customer of ``data`` (a source, or a data set already opened) by ``policy``.
@@ -201,14 +208,19 @@ def what_if_dataset(
     edited: str | Path | PolicyRef | Policy,
     *,
     as_of: dt.date | None = None,
-    lang: Lang | None = None,
+    lang: Language | None = None,
 ) -> tuple[pa.Table, dt.date]:
     """Who would move if ``edited`` replaced ``policy`` on this data set (nothing is saved), and the date."""
     lang = lang or ctx.settings.lang
     check_language(lang)
     before, after = resolve_policy(policy), resolve_policy(edited)
     if before.input != after.input:
-        raise UsageError(f"policies {before.name!r} and {after.name!r} read different inputs; compare like with like")
+        raise UsageError(
+            Message(
+                "policies %(before)s and %(after)s read different inputs; compare like with like",
+                {"before": repr(before.name), "after": repr(after.name)},
+            )
+        )
     dataset = open_dataset(data, ctx.settings)
     eng = Engine.for_dataset(dataset, ctx.engine, ctx.settings)
     tables = eng.tables(dataset)
@@ -220,36 +232,32 @@ def what_if_dataset(
 
 
 def class_summary(
-    assignments: pa.Table, sales: pa.ChunkedArray | None, policy: Policy, lang: Lang
+    assignments: pa.Table, sales: pa.ChunkedArray | None, policy: Policy, lang: Language
 ) -> list[ClassSummary]:
-    """Per class (policy order, then ``unclassified``): customers, their share, 12-month sales and share."""
-    counts = assignments.group_by("class").aggregate([("customer_id", "count")])
-    by_class = dict(zip(counts.column("class").to_pylist(), counts.column("customer_id_count").to_pylist()))
-    sales_by: dict[str, float] = {}
+    """Per class (policy order, then ``unclassified``): customers, their share, 12-month sales and share.
+
+    The same figures as the report's class table (:func:`tierwise.services.report_sections.class_distribution`).
+    """
+    columns = {"customer_id": assignments.column("customer_id")}
     if sales is not None:
-        table = pa.table({"class": assignments.column("class"), "sales": pc.fill_null(sales, 0.0)})
-        sums = table.group_by("class").aggregate([("sales", "sum")])
-        sales_by = dict(zip(sums.column("class").to_pylist(), sums.column("sales_sum").to_pylist()))
-    total_customers = assignments.num_rows or 1
-    total_sales = sum(sales_by.values())
-    labels = {c.code: c.label[lang] for c in policy.classes}
-    rows = []
-    for code in [*policy.class_codes, "unclassified"]:
-        n = by_class.get(code, 0)
-        if code == "unclassified" and n == 0:
-            continue
-        amount = sales_by.get(code, 0.0) if sales is not None else None
-        rows.append(
-            ClassSummary(
-                code=code,
-                label=labels.get(code, "无法分级" if lang == "zh" else "unclassified"),
-                customers=n,
-                customer_share=n / total_customers,
-                sales=amount,
-                sales_share=(amount / total_sales) if amount is not None and total_sales else None,
-            )
+        columns["sales_12m"] = pc.fill_null(sales, 0.0)
+    dist = class_distribution(assignments, policy, pa.table(columns), lang, with_profit=False)
+    rows = [(r.code, r.label, r.customers, r.customer_share, r.sales, r.sales_share) for r in dist.rows]
+    if dist.unclassified:
+        n = assignments.num_rows
+        label = translate(Message(UNCLASSIFIED_LABEL), lang)
+        rows.append((UNCLASSIFIED, label, dist.unclassified, dist.unclassified / n, *dist.unclassified_sales))
+    return [
+        ClassSummary(
+            code=code,
+            label=label,
+            customers=customers,
+            customer_share=share,
+            sales=amount if sales is not None else None,
+            sales_share=amount_share if sales is not None else None,
         )
-    return rows
+        for code, label, customers, share, amount, amount_share in rows
+    ]
 
 
 def pareto_dataset(
@@ -260,7 +268,7 @@ def pareto_dataset(
     eng = Engine.for_dataset(dataset, ctx.engine, ctx.settings)
     tables = eng.tables(dataset)
     if "transactions" not in tables:
-        raise UsageError("the Pareto analysis needs a transactions table")
+        raise UsageError(Message("the Pareto analysis needs a transactions table"))
     day = resolve_as_of(tables, as_of)
     indicators = compute_indicators(tables, day, names=[SALES, "profit_12m"])
     return pareto_summary(indicators), eng.to_pyarrow(pareto_curve(indicators, points=points)), day

@@ -19,6 +19,7 @@ from typing import Any, Literal, Protocol
 
 from tierwise.config import Settings
 from tierwise.errors import UsageError
+from tierwise.i18n import Message
 
 EngineName = Literal["duckdb", "spark"]
 ENGINE_NAMES = ("duckdb", "spark")
@@ -82,7 +83,12 @@ class ServiceContext:
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINE_NAMES:
-            raise UsageError(f"unknown engine {self.engine!r}: choose one of {', '.join(ENGINE_NAMES)}")
+            raise UsageError(
+                Message(
+                    "unknown engine %(engine)s: choose one of %(engines)s",
+                    {"engine": repr(self.engine), "engines": ", ".join(ENGINE_NAMES)},
+                )
+            )
 
     @classmethod
     def system(cls, settings: Settings, **changes: Any) -> ServiceContext:
@@ -100,5 +106,5 @@ class ServiceContext:
     def store(self) -> Any:
         """A new store session; a clear error when no store is configured."""
         if self.sessions is None:
-            raise UsageError("this needs the store (set TIERWISE_DATABASE_URL)")
+            raise UsageError(Message("this needs the store (set TIERWISE_DATABASE_URL)"))
         return self.sessions()

@@ -43,7 +43,7 @@ def indicator_headers(columns: list[str], lang: str) -> dict[str, str]:
     """Column name → header in ``lang``: the registry's labels (``zh``) or the names themselves (``en``)."""
     if lang != "zh":
         return {c: c for c in columns}
-    zh = {c: INDICATORS[c].zh for c in columns if c in INDICATORS}
+    zh = {c: INDICATORS[c].label("zh") for c in columns if c in INDICATORS}
     return {c: zh.get(c, TABLES["customers"].column("customer_id").zh if c == "customer_id" else c) for c in columns}
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from tierwise.errors import UsageError
+from tierwise.i18n import Message
 from tierwise.io.writers import write_table
 
 OUT_SUFFIXES = (".csv", ".parquet", ".xlsx")
@@ -15,7 +16,11 @@ OUT_SUFFIXES = (".csv", ".parquet", ".xlsx")
 def check_output_path(path: Path) -> Path:
     """``path`` if its suffix names a table format we write, else a usage error."""
     if path.suffix.lower() not in OUT_SUFFIXES:
-        raise UsageError(f"{path}: the file must end in {', '.join(OUT_SUFFIXES)}")
+        raise UsageError(
+            Message(
+                "%(path)s: the file must end in %(suffixes)s", {"path": str(path), "suffixes": ", ".join(OUT_SUFFIXES)}
+            )
+        )
     return path
 
 

@@ -9,6 +9,7 @@ from tierwise.analytics.classify.policy import Policy, TriagePolicyInfo, load_po
 from tierwise.analytics.classify.prospects import PROSPECT_INDICATORS
 from tierwise.analytics.classify.reasons import format_constant, indicator_label
 from tierwise.analytics.registry import INDICATORS
+from tierwise.i18n import N_, Formats, Message, translate
 from tierwise.policy_files import PolicyRef
 
 __all__ = [
@@ -69,36 +70,59 @@ SYMBOLS = {"at_least": "≥", "above": ">", "at_most": "≤", "below": "<"}
 def describe_criterion(crit, policy: Policy, lang: str) -> str:
     """One line describing a criterion for people (``thresholds on 12-month spend: diamond ≥ 5,000,000; …``)."""
     label = lambda code: policy.class_spec(code).label[lang]  # noqa: E731
+    f = Formats(lang)
+    _ = lambda msgid, **params: translate(Message(msgid, params), lang)  # noqa: E731 - in the policy's language
+    sep = _("; ")
     method = crit.method
     if method == "thresholds":
         name = indicator_label(crit.indicator, lang, crit.label)
-        parts = [f"{label(b.class_)} {SYMBOLS[b.kind]} {format_constant(b.value)}" for b in crit.bounds]
-        tail = f"; else {label(crit.otherwise)}" if crit.otherwise else ""
-        return f"thresholds on {name}: " + "; ".join(parts) + tail
+        parts = sep.join(f"{label(b.class_)} {SYMBOLS[b.kind]} {format_constant(b.value)}" for b in crit.bounds)
+        if crit.otherwise:
+            return _(
+                "thresholds on %(name)s: %(bounds)s; else %(otherwise)s",
+                name=name,
+                bounds=parts,
+                otherwise=label(crit.otherwise),
+            )
+        return _("thresholds on %(name)s: %(bounds)s", name=name, bounds=parts)
     if method == "mapping":
-        return f"{indicator_label(crit.indicator, lang)}: " + "; ".join(
-            f"{e.label[lang] if e.label else e.value} → {label(e.class_)}" for e in crit.map
+        return (
+            indicator_label(crit.indicator, lang)
+            + _(": ")
+            + sep.join(f"{e.label[lang] if e.label else e.value} → {label(e.class_)}" for e in crit.map)
         )
     if method == "rules":
-        conds = f" {crit.match} of: " + "; ".join(_condition(c, lang) for c in crit.conditions)
-        return f"{label(crit.class_)} when{conds}"
+        conds = sep.join(_condition(c, lang) for c in crit.conditions)
+        if crit.match == "all":
+            return _("%(class)s when all of: %(conditions)s", **{"class": label(crit.class_), "conditions": conds})
+        return _("%(class)s when any of: %(conditions)s", **{"class": label(crit.class_), "conditions": conds})
     if method == "abc":
-        return (
-            f"ABC on {indicator_label(crit.indicator, lang)}: A while the cumulative share before the "
-            f"customer < {crit.a:.0%}, B < {crit.b:.0%}, else C"
+        return _(
+            "ABC on %(name)s: A while the cumulative share before the customer < %(a)s, B < %(b)s, else C",
+            name=indicator_label(crit.indicator, lang),
+            a=f.percent(crit.a, 0),
+            b=f.percent(crit.b, 0),
         )
     if method == "rfm":
-        names = ", ".join(indicator_label(n, lang) for n in (crit.recency, crit.frequency, crit.monetary))
-        return f"RFM quintile scores on {names}; {len(crit.segments)} segments, else {label(crit.otherwise)}"
-    if method == "quantiles":
-        return f"quantiles of {indicator_label(crit.indicator, lang)}: " + "; ".join(
-            f"{label(b.class_)} {b.share:.0%}" for b in crit.bins
+        names = _(", ").join(indicator_label(n, lang) for n in (crit.recency, crit.frequency, crit.monetary))
+        return _(
+            "RFM quintile scores on %(names)s; %(segments)s segments, else %(otherwise)s",
+            names=names,
+            segments=len(crit.segments),
+            otherwise=label(crit.otherwise),
         )
-    names = ", ".join(indicator_label(w.indicator, lang) for w in crit.indicators)
+    if method == "quantiles":
+        return _(
+            "quantiles of %(name)s: %(bins)s",
+            name=indicator_label(crit.indicator, lang),
+            bins=sep.join(f"{label(b.class_)} {f.percent(b.share, 0)}" for b in crit.bins),
+        )
+    names = _(", ").join(indicator_label(w.indicator, lang) for w in crit.indicators)
     if method == "scorecard":
-        how = "TOPSIS closeness" if crit.topsis else "weighted score"
-        return f"{how} of {names}, weights {crit.weights}"
-    return f"k-means on {names} into {', '.join(label(c) for c in crit.classes)}"
+        if crit.topsis:
+            return _("TOPSIS closeness of %(names)s, weights %(weights)s", names=names, weights=crit.weights)
+        return _("weighted score of %(names)s, weights %(weights)s", names=names, weights=crit.weights)
+    return _("k-means on %(names)s into %(classes)s", names=names, classes=_(", ").join(label(c) for c in crit.classes))
 
 
 def _unit(name: str) -> str:
@@ -106,13 +130,20 @@ def _unit(name: str) -> str:
     return found.unit if found else "label"
 
 
-OPS = {">=": "≥", "<=": "≤", "==": "=", "!=": "≠", "not_in": "not in"}
+OPS = {">=": "≥", "<=": "≤", "==": "=", "!=": "≠"}
+#: the ops written as words
+WORDED = {
+    "in": N_("%(name)s in %(value)s"),
+    "not_in": N_("%(name)s not in %(value)s"),
+    "missing": N_("%(name)s missing"),
+    "present": N_("%(name)s present"),
+}
 
 
 def _condition(cond, lang: str) -> str:
     name = indicator_label(cond.indicator, lang)
     if cond.value is None:
-        return f"{name} {cond.op}"
+        return translate(Message(WORDED[cond.op], {"name": name}), lang)
     value = (
         ", ".join(cond.value)
         if isinstance(cond.value, list)
@@ -122,4 +153,6 @@ def _condition(cond, lang: str) -> str:
             else format_constant(cond.value, _unit(cond.indicator), lang)
         )
     )
+    if cond.op in WORDED:
+        return translate(Message(WORDED[cond.op], {"name": name, "value": value}), lang)
     return f"{name} {OPS.get(cond.op, cond.op)} {value}"

@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 from tierwise.analytics.classify.migration import GONE, NEW, migration_matrix
 from tierwise.analytics.classify.policy import UNCLASSIFIED, Policy
 from tierwise.analytics.engine import Engine
-from tierwise.analytics.indicators import compute_indicators, resolve_as_of
+from tierwise.analytics.indicators import compute_indicators, months_before, resolve_as_of
 from tierwise.analytics.pareto import pareto_curve, pareto_summary
 from tierwise.analytics.registry import INDICATORS
 from tierwise.errors import ModelError, check_language
@@ -84,6 +84,8 @@ DEFAULT_POLICIES = tuple(PolicyRef.shipped(n) for n in ("abc", "china-post", "rf
 AT_RISK_BELOW = 0.5  # P(alive) under which a customer of the best class is listed as at risk
 
 #: CLV tiers: (code, English label, share of customers), highest expected value first
+#: value model → the name the report shows
+MODEL_NAMES = {"bgnbd": "BG/NBD", "pareto": "Pareto/NBD", "mbgnbd": "MBG/NBD"}
 CLV_TIERS = (("high", N_("high value"), 0.2), ("medium", N_("medium value"), 0.3), ("low", N_("low value"), 0.5))
 P_ALIVE_BINS = 10
 
@@ -98,12 +100,16 @@ def build_report_data(
     lang: str | None = None,
     title: str | None = None,
     dataset_name: str | None = None,
+    value_model: str = "bgnbd",
+    horizon_days: int = 365,
 ) -> ReportData:
     """The report of ``data`` as of ``as_of`` (default: the last transaction date).
 
     ``policies`` names the classification policies to show (shipped names or references); ``compare``
     adds the class migration from that date. The context's engine computes the indicators; ``lang``
-    defaults to the settings' language.
+    defaults to the settings' language; ``value_model`` (bgnbd, pareto, mbgnbd) and ``horizon_days`` the
+    customer-value model and its horizon. A policy that says ``key_accounts: true`` gives the key-account
+    list.
     """
     lang = lang or ctx.settings.lang
     check_language(lang)
@@ -137,7 +143,7 @@ def build_report_data(
             report.mark_missing(section, NO_TRANSACTIONS)
     values = None
     if "transactions" in tables:
-        values = _values(report, tables["transactions"], as_of)
+        values = _values(report, tables["transactions"], as_of, value_model, horizon_days)
     report.customers = customer_list(indicators, with_profit=with_profit, values=values)
     if "transactions" in tables:
         ind_expr = compute_indicators(tables, as_of, names=["sales_12m", "profit_12m"])
@@ -155,7 +161,10 @@ def build_report_data(
             report.customers = build.class_columns(report.customers, result.assignments, policy.name)
             first = first or (policy, result.assignments)
     if first is not None and values is not None:
-        frame = at_risk(_with_last_purchase(first[1], indicators), values.to_pandas(), AT_RISK_BELOW, as_of=as_of)
+        assigned = build.with_columns(
+            first[1].select(["customer_id", "class", "label", "rank"]), indicators, ["last_purchase"]
+        )
+        frame = at_risk(assigned, values.to_pandas(), AT_RISK_BELOW, as_of=as_of)
         report.at_risk = build.at_risk_list(frame, indicators, AT_RISK_BELOW)
     if compare is not None and first is not None:
         before = classify_dataset(ctx, dataset, first[0], as_of=compare, lang=lang)
@@ -258,7 +267,7 @@ def _add_policy(
         report.prospects = build.prospect_grades(assignments, policy, lang)
     else:
         report.classes.append(build.class_distribution(assignments, policy, indicators, lang, with_profit=with_profit))
-        if policy.name == "key-account":
+        if policy.key_accounts and report.key_accounts is None:
             report.key_accounts = build.key_accounts(assignments, policy, indicators)
 
 
@@ -267,17 +276,12 @@ def _is_rfm(policy: object) -> bool:
     return isinstance(policy, Policy) and policy.summary_method == "rfm"
 
 
-def _with_last_purchase(assignments: pa.Table, indicators: pa.Table) -> pa.Table:
-    """Assignments (class and label) with each customer's last purchase date, for the at-risk list."""
-    rows = pc.index_in(assignments.column("customer_id"), value_set=indicators.column("customer_id"))
-    picked = assignments.select(["customer_id", "class", "label", "rank"])
-    return picked.append_column("last_purchase", indicators.column("last_purchase").take(rows))
-
-
-def _values(report: ReportData, transactions: ibis.Table, as_of: dt.date) -> pa.Table | None:
+def _values(
+    report: ReportData, transactions: ibis.Table, as_of: dt.date, model: str, horizon_days: int
+) -> pa.Table | None:
     """Fit the value model; fill the CLV section and return ``customer_id, p_alive, …, clv_12m``."""
     try:
-        frame = customer_value(transactions, as_of, model="bgnbd", horizon_days=365)
+        frame = customer_value(transactions, as_of, model=model, horizon_days=horizon_days)
     except ModelError as exc:
         report.mark_missing("clv", Message(NO_REPEAT_BUYERS, {"reason": str(exc)}))
         return None
@@ -285,11 +289,11 @@ def _values(report: ReportData, transactions: ibis.Table, as_of: dt.date) -> pa.
         frame[["customer_id", "p_alive", "expected_purchases_12m", "clv_12m"]], preserve_index=False
     )
     values = values.set_column(0, "customer_id", pc.cast(values.column("customer_id"), pa.string()))
-    report.clv = clv_section(values, report.lang)
+    report.clv = clv_section(values, report.lang, model=model, horizon_days=horizon_days)
     return values
 
 
-def clv_section(values: pa.Table, lang: str) -> Clv:
+def clv_section(values: pa.Table, lang: str, *, model: str = "bgnbd", horizon_days: int = 365) -> Clv:
     """CLV tiers (top 20 % / next 30 % / other 50 % of customers by expected value) and the P(alive) histogram.
 
     Tier sizes are cumulative customer shares rounded half up; ties in value go to the lower customer id.
@@ -310,8 +314,8 @@ def clv_section(values: pa.Table, lang: str) -> Clv:
     p_alive = np.asarray(values.column("p_alive").to_numpy(zero_copy_only=False), dtype=float)
     counts, edges = np.histogram(p_alive[~np.isnan(p_alive)], bins=P_ALIVE_BINS, range=(0.0, 1.0))
     return Clv(
-        model="BG/NBD",
-        horizon_days=365,
+        model=MODEL_NAMES.get(model, model),
+        horizon_days=horizon_days,
         tiers=tiers,
         total_clv=total,
         p_alive_edges=[round(float(e), 10) for e in edges],
@@ -331,7 +335,7 @@ def _mark_not_computed(
     if report.at_risk is None and report.clv is not None and not report.classes:
         report.mark_missing("at_risk", Message(N_("no class to review: select a policy (--policy NAME)")))
     if report.key_accounts is None and "key_accounts" not in report.missing:
-        if "key-account" not in named:
+        if not any(getattr(resolve_policy(p), "key_accounts", False) for p in policies):
             report.mark_missing("key_accounts", Message(NOT_SELECTED, {"policy": "key-account"}))
         else:
             report.mark_missing("key_accounts", NOT_AVAILABLE)
@@ -359,7 +363,7 @@ def summary(
 ) -> Summary:
     """Headline figures: customers, 12-month sales and profit, transaction count and dates, findings."""
     tx = transactions.filter(transactions.date <= as_of)
-    window_start = _year_before(as_of)
+    window_start = months_before(as_of, 12)
     stats = eng.execute(
         tx.aggregate(
             transactions=tx.count(),
@@ -388,8 +392,8 @@ def summary(
         sales_12m=float(sales.sum()),
         profit_12m=float(_column(indicators, "profit_12m").sum()) if with_profit else None,
         transactions=int(stats["transactions"]),
-        first_date=_date(stats["first"]),
-        last_date=_date(stats["last"]),
+        first_date=build.as_date(stats["first"]),
+        last_date=build.as_date(stats["last"]),
         findings=findings,
     )
 
@@ -415,21 +419,3 @@ def _column(table: pa.Table, name: str, dtype: type = float) -> np.ndarray:
         return np.zeros(table.num_rows, dtype=dtype)
     col = pc.fill_null(table.column(name), False if dtype is bool else 0)
     return np.asarray(col.to_numpy(), dtype=dtype)
-
-
-def _year_before(day: dt.date) -> dt.date:
-    """The same calendar day a year earlier (29 February → 28 February)."""
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
-
-
-def _date(value: object) -> dt.date | None:
-    if value is None or value != value:  # None or NaT
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if hasattr(value, "date") and not isinstance(value, dt.date):
-        return value.date()
-    return value  # type: ignore[return-value]

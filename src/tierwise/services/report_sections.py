@@ -26,8 +26,8 @@ from tierwise.report_model import (
     KeyAccounts,
     ProspectGrade,
     Prospects,
-    Rfm,
     RfmCell,
+    RfmMap,
 )
 
 LIST_LIMIT = 100  # rows a list shows in the HTML report (the workbook's customer list has every customer)
@@ -37,7 +37,7 @@ def _sum(table: pa.Table, column: str) -> float:
     return float(pc.sum(table.column(column)).as_py() or 0.0) if column in table.column_names else 0.0
 
 
-def _with(assignments: pa.Table, indicators: pa.Table, columns: list[str]) -> pa.Table:
+def with_columns(assignments: pa.Table, indicators: pa.Table, columns: list[str]) -> pa.Table:
     """The assignments with the indicator ``columns`` the indicator table has (left join on customer_id)."""
     have = [c for c in columns if c in indicators.column_names and c not in assignments.column_names]
     # a lookup by position, not an Acero join: joins cannot carry the list-typed ``reasons`` column
@@ -51,7 +51,7 @@ def class_distribution(
     assignments: pa.Table, policy: Policy, indicators: pa.Table, lang: str, *, with_profit: bool
 ) -> ClassDistribution:
     """Customers, 12-month sales and profit per class, in the policy's class order, and the unclassified."""
-    t = _with(assignments, indicators, ["sales_12m", "profit_12m"])
+    t = with_columns(assignments, indicators, ["sales_12m", "profit_12m"])
     metrics = [("customer_id", "count")] + [(c, "sum") for c in ("sales_12m", "profit_12m") if c in t.column_names]
     grouped = {r["class"]: r for r in t.group_by("class").aggregate(metrics).to_pylist()}
     n, sales, profit = t.num_rows, _sum(t, "sales_12m"), _sum(t, "profit_12m")
@@ -79,6 +79,7 @@ def class_distribution(
         counts.sort(key=lambda c: (-c["counts"], c["values"] or ""))
         # the reasons are already in the report's language (the engine wrote them)
         reasons = [Finding(c["values"] or "–", c["counts"], "warning") for c in counts[:5]]
+    lost = _sum(unclassified, "sales_12m")
     return ClassDistribution(
         policy=policy.name,
         version=str(policy.version),
@@ -86,6 +87,7 @@ def class_distribution(
         rows=rows,
         unclassified=unclassified.num_rows,
         unclassified_reasons=reasons,
+        unclassified_sales=(lost, lost / sales if sales else 0.0),
     )
 
 
@@ -117,7 +119,7 @@ def key_accounts(
     assignments: pa.Table, policy: Policy, indicators: pa.Table, *, limit: int = LIST_LIMIT
 ) -> KeyAccounts:
     """Customers in the policy's best class (largest 12-month sales first) and their share of sales."""
-    t = _with(assignments, indicators, ["name", "owner", "sales_12m", "profit_12m"])
+    t = with_columns(assignments, indicators, ["name", "owner", "sales_12m", "profit_12m"])
     total_sales = _sum(t, "sales_12m")
     key = t.filter(pc.equal(t.column("class"), policy.class_codes[0]))
     if "sales_12m" in key.column_names:
@@ -126,9 +128,9 @@ def key_accounts(
     return KeyAccounts(policy=policy.name, accounts=_accounts(key, limit), total=key.num_rows, sales_share=share)
 
 
-def rfm_map(assignments: pa.Table, indicators: pa.Table) -> Rfm:
+def rfm_map(assignments: pa.Table, indicators: pa.Table) -> RfmMap:
     """The recency × frequency map (score ``100·R + 10·F + M``) with mean 12-month sales, and segment sizes."""
-    t = _with(assignments.filter(pc.is_valid(assignments.column("score"))), indicators, ["sales_12m"])
+    t = with_columns(assignments.filter(pc.is_valid(assignments.column("score"))), indicators, ["sales_12m"])
     score = np.asarray(t.column("score").to_numpy(zero_copy_only=False), dtype=np.int64)
     scored = pa.table(
         {
@@ -141,7 +143,7 @@ def rfm_map(assignments: pa.Table, indicators: pa.Table) -> Rfm:
     cells = cells.sort_by([("r", "descending"), ("f", "ascending")]).to_pylist()
     sizes = assignments.group_by(["class", "label"]).aggregate([("customer_id", "count")]).to_pylist()
     sizes.sort(key=lambda s: (-s["customer_id_count"], s["class"]))
-    return Rfm(
+    return RfmMap(
         cells=[RfmCell(int(c["r"]), int(c["f"]), int(c["count_all"]), float(c["sales_mean"] or 0.0)) for c in cells],
         segments=[(s["class"], s["label"], int(s["customer_id_count"])) for s in sizes],
     )
@@ -180,7 +182,7 @@ def at_risk_list(frame: Any, indicators: pa.Table, threshold: float, *, limit: i
     """The at-risk section from :func:`tierwise.value.atrisk.at_risk` output (worst loss first)."""
     t = pa.Table.from_pandas(frame, preserve_index=False)
     t = t.set_column(t.column_names.index("customer_id"), "customer_id", pc.cast(t.column("customer_id"), pa.string()))
-    t = _with(t, indicators, ["name"]).sort_by([("value_at_risk", "descending"), ("customer_id", "ascending")])
+    t = with_columns(t, indicators, ["name"]).sort_by([("value_at_risk", "descending"), ("customer_id", "ascending")])
     rows = t.slice(0, limit).to_pylist()
     accounts = [
         AtRiskAccount(
@@ -188,7 +190,7 @@ def at_risk_list(frame: Any, indicators: pa.Table, threshold: float, *, limit: i
             name=r.get("name") or r["customer_id"],
             class_label=r["label"],
             p_alive=float(r["p_alive"]),
-            last_purchase=_day(r.get("last_purchase")),
+            last_purchase=as_date(r.get("last_purchase")),
             expected_purchases=float(r["expected_purchases_12m"]),
             clv=float(r["clv_12m"]),
             value_at_risk=float(r["value_at_risk"]),
@@ -198,7 +200,12 @@ def at_risk_list(frame: Any, indicators: pa.Table, threshold: float, *, limit: i
     return AtRisk(threshold=threshold, accounts=accounts, total=t.num_rows, value_at_risk=_sum(t, "value_at_risk"))
 
 
-def _day(value: Any) -> dt.date | None:
-    if value is None:
+def as_date(value: Any) -> dt.date | None:
+    """A date from what a table or a frame holds (a date, a datetime, a pandas Timestamp, None or NaT)."""
+    if value is None or value != value:  # None or NaT
         return None
-    return value.date() if isinstance(value, dt.datetime) else value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if hasattr(value, "date") and not isinstance(value, dt.date):
+        return value.date()
+    return value

@@ -18,6 +18,7 @@ from tierwise.analytics.classify.migration import movers
 from tierwise.analytics.classify.policy import Policy
 from tierwise.analytics.engine import Engine
 from tierwise.errors import StoreError
+from tierwise.i18n import Message
 from tierwise.io.dataset import Dataset
 from tierwise.io.source import DataSource
 from tierwise.services.context import ServiceContext
@@ -125,7 +126,9 @@ def up_or_out(
     else:
         latest = find_runs(engine, *([SavedPolicy.name == policy] if policy else []), limit=1)
         if not latest:
-            raise StoreError(f"no saved run{' of ' + policy if policy else ''} (save one with classify --save)")
+            if policy:
+                raise StoreError(Message("no saved run of %(policy)s", {"policy": policy}))
+            raise StoreError(Message("no saved run yet"))
         run = latest[0]
     before = previous_run(ctx, run, engine=engine)
     chosen = saved_policy(engine, run)

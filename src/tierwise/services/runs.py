@@ -24,6 +24,7 @@ from tierwise.analytics.classify.migration import migration_matrix, movers
 from tierwise.analytics.classify.policy import Policy, policy_text
 from tierwise.analytics.engine import Engine
 from tierwise.errors import StoreError, UsageError
+from tierwise.i18n import Message
 from tierwise.io.dataset import Dataset
 from tierwise.io.source import DataSource
 from tierwise.policy_files import PolicyRef
@@ -238,7 +239,7 @@ def get_run(ctx: ServiceContext, run_id: int, *, engine: StoreEngine | None = No
     """One saved run; a clear error when there is none with that id."""
     found = find_runs(engine or store_engine(ctx), Run.id == run_id)
     if not found:
-        raise StoreError(f"no saved run {run_id} (tierwise runs list shows them)")
+        raise StoreError(Message("no saved run %(id)s", {"id": run_id}))
     return found[0]
 
 
@@ -264,7 +265,12 @@ def diff_runs(ctx: ServiceContext, before: int, after: int, *, lang: str | None 
     engine = store_engine(ctx)
     first, second = get_run(ctx, before, engine=engine), get_run(ctx, after, engine=engine)
     if first.policy != second.policy:
-        raise UsageError(f"runs {before} and {after} apply different policies ({first.policy}, {second.policy})")
+        raise UsageError(
+            Message(
+                "runs %(before)s and %(after)s apply different policies (%(first)s, %(second)s)",
+                {"before": before, "after": after, "first": first.policy, "second": second.policy},
+            )
+        )
     policy = saved_policy(engine, second)
     saved = read_assignments(attach_url(engine), [before, after], ctx.settings)
     eng = Engine.create("duckdb", ctx.settings)

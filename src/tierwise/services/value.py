@@ -18,6 +18,7 @@ import pandas as pd
 from tierwise.analytics.engine import Engine
 from tierwise.analytics.summary import PERIOD_DAYS, summary
 from tierwise.errors import ModelError, UsageError
+from tierwise.i18n import Message
 from tierwise.io.dataset import Dataset
 from tierwise.io.source import DataSource
 from tierwise.services.context import ServiceContext
@@ -63,9 +64,13 @@ class ValueResult:
 def check_value_options(model: str, freq: str) -> None:
     """A usage error unless ``model`` and ``freq`` are ones the value models know."""
     if model not in MODELS:
-        raise UsageError(f"unknown model {model!r}: choose one of {', '.join(MODELS)}")
+        raise UsageError(
+            Message(
+                "unknown model %(model)s: choose one of %(models)s", {"model": repr(model), "models": ", ".join(MODELS)}
+            )
+        )
     if freq not in PERIOD_DAYS:
-        raise UsageError(f"unknown frequency {freq!r}: choose D, W or M")
+        raise UsageError(Message("unknown --freq %(freq)s: choose D, W or M", {"freq": repr(freq)}))
 
 
 def fit_customer_value(
@@ -89,7 +94,7 @@ def fit_customer_value(
     say("reading", {})
     dataset = open_dataset(data, ctx.settings)
     if "transactions" not in dataset.tables:
-        raise ModelError("the data set has no transactions table: the value models need purchases")
+        raise ModelError(Message("the data set has no transactions table: the value models need purchases"))
     say("engine", {"engine": ctx.engine})
     eng = Engine.for_dataset(dataset, ctx.engine, ctx.settings)
     tx = eng.tables(dataset)["transactions"]
@@ -104,7 +109,7 @@ def fit_customer_value(
     )
     holdout = None
     if calibration_end is not None:
-        say("holdout", {"calibration_end": calibration_end})
+        say("holdout", {"date": calibration_end})
         cal_frame = eng.execute(summary(tx, calibration_end, day, freq=freq))
         cal_model = purchase_model(model).fit(cal_frame)
         holdout = Holdout(

@@ -68,6 +68,7 @@ def create_store_engine(url: str | URL, *, lock_timeout: float = 60.0) -> Engine
         if not in_memory:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent after a crash; no fsync per commit
+            cursor.execute("PRAGMA cache_size=-131072")  # 128 MB of pages: bulk index inserts stop thrashing 2 MB
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={busy_ms:d}")
         cursor.close()

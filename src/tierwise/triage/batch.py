@@ -11,8 +11,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from tierwise.errors import UsageError
+from tierwise.i18n import Language, Message
 from tierwise.triage.decide import choices
-from tierwise.triage.policy import BUSINESSES, ENQUIRIES, Lang, TriagePolicy
+from tierwise.triage.policy import BUSINESSES, ENQUIRIES, TriagePolicy
 from tierwise.triage.rules import BUSINESS_CODES, Fired, WalkInColumns, effective_average, evaluate
 from tierwise.triage.walk_in import MAX_AMOUNT, WALK_IN_FIELDS
 
@@ -21,7 +22,7 @@ AMOUNTS = ("amount", "local_average_bill")
 SHOWN = 10  # rows named in an error message
 
 
-def decide_many(records: pd.DataFrame | pa.Table, policy: TriagePolicy, *, lang: Lang = "en") -> pd.DataFrame:
+def decide_many(records: pd.DataFrame | pa.Table, policy: TriagePolicy, *, lang: Language = "en") -> pd.DataFrame:
     """Decide for every walk-in in a table (columns as the walk-in fields; absent columns take the defaults).
 
     Returns a DataFrame in the same row order with ``flow, label, reasons, next_step_code, next_step,
@@ -36,10 +37,10 @@ def decide_many(records: pd.DataFrame | pa.Table, policy: TriagePolicy, *, lang:
     return pd.DataFrame(
         {
             "flow": flow,
-            "label": flow.map({code: text.in_lang(lang) for code, text in policy.flows.items()}),
+            "label": flow.map({code: text[lang] for code, text in policy.flows.items()}),
             "reasons": result.reasons.to_pylist(),
             "next_step_code": step,
-            "next_step": step.map({code: text.in_lang(lang) for code, text in policy.next_steps.items()}),
+            "next_step": step.map({code: text[lang] for code, text in policy.next_steps.items()}),
             "policy": policy.name,
             "policy_version": policy.version,
         }
@@ -51,7 +52,12 @@ def walk_in_columns(table: pa.Table) -> WalkInColumns:
     unknown = [name for name in table.column_names if name not in WALK_IN_FIELDS]
     if unknown:
         names = ", ".join(map(repr, unknown))
-        raise UsageError(f"unknown walk-in column(s) {names} (fields: {', '.join(WALK_IN_FIELDS)})")
+        raise UsageError(
+            Message(
+                "unknown walk-in column(s) %(names)s (fields: %(walk_in_fields)s)",
+                {"names": names, "walk_in_fields": ", ".join(WALK_IN_FIELDS)},
+            )
+        )
     n = table.num_rows
     flags = {name: _flag(table, name, n) for name in FLAGS}
     business = _business(table, n)
@@ -67,12 +73,17 @@ def walk_in_columns(table: pa.Table) -> WalkInColumns:
     )
 
 
-def _refuse(name: str, bad: np.ndarray, values: np.ndarray, reason: str) -> None:
+def _refuse(name: str, bad: np.ndarray, values: np.ndarray, reason: Message) -> None:
     rows = np.flatnonzero(bad)
     if rows.size:
         shown = ", ".join(f"{row} ({_plain(values[row])!r})" for row in rows[:SHOWN])
-        more = f" and {rows.size - SHOWN} more" if rows.size > SHOWN else ""
-        raise UsageError(f"walk-in column {name!r}, rows (from 0) {shown}{more}: {reason}")
+        more = Message(" and %(more)s more", {"more": rows.size - SHOWN}) if rows.size > SHOWN else ""
+        raise UsageError(
+            Message(
+                "walk-in column %(name)s, rows (from 0) %(shown)s%(more)s: %(reason)s",
+                {"name": repr(name), "shown": shown, "more": more, "reason": reason},
+            )
+        )
 
 
 def _plain(value: object) -> object:
@@ -85,9 +96,13 @@ def _flag(table: pa.Table, name: str, n: int) -> np.ndarray:
         return np.zeros(n, dtype=bool)
     column = table[name]
     if not pa.types.is_boolean(column.type):
-        raise UsageError(f"walk-in column {name!r} must hold booleans, not {column.type}")
+        raise UsageError(
+            Message(
+                "walk-in column %(name)s must hold booleans, not %(type)s", {"name": repr(name), "type": column.type}
+            )
+        )
     missing = column.is_null().to_numpy(zero_copy_only=False)
-    _refuse(name, missing, np.full(n, None), "missing value; give true or false")
+    _refuse(name, missing, np.full(n, None), Message("missing value; give true or false"))
     return column.to_numpy(zero_copy_only=False).astype(bool)
 
 
@@ -97,10 +112,15 @@ def _business(table: pa.Table, n: int) -> np.ndarray:
     column = table["business"]
     kind = column.type
     if not (pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_null(kind)):
-        raise UsageError(f"walk-in column 'business' must hold text, not {column.type}")
+        raise UsageError(Message("walk-in column 'business' must hold text, not %(type)s", {"type": column.type}))
     values = pc.fill_null(column.cast(pa.string()), "").to_numpy(zero_copy_only=False)
     allowed = ", ".join(BUSINESSES)
-    _refuse("business", ~np.isin(values, BUSINESS_CODES), values, f"unknown business (allowed: {allowed})")
+    _refuse(
+        "business",
+        ~np.isin(values, BUSINESS_CODES),
+        values,
+        Message("unknown business (allowed: %(allowed)s)", {"allowed": allowed}),
+    )
     return values
 
 
@@ -109,14 +129,18 @@ def _amount(table: pa.Table, name: str, n: int) -> np.ndarray:
         return np.full(n, np.nan)
     column = table[name]
     if not (pa.types.is_integer(column.type) or pa.types.is_floating(column.type) or pa.types.is_null(column.type)):
-        raise UsageError(f"walk-in column {name!r} must hold numbers, not {column.type}")
+        raise UsageError(
+            Message(
+                "walk-in column %(name)s must hold numbers, not %(type)s", {"name": repr(name), "type": column.type}
+            )
+        )
     # a null (or pandas' NaN) is an unknown amount
     values = pc.fill_null(column.cast(pa.float64()), np.nan).to_numpy(zero_copy_only=False)
     _refuse(
         name,
         np.isinf(values) | (values < 0) | (values > MAX_AMOUNT),
         values,
-        f"an amount must be between 0 and {MAX_AMOUNT:,.0f}",
+        Message("an amount must be between 0 and %(max)s", {"max": f"{MAX_AMOUNT:,.0f}"}),
     )
     return values
 
@@ -129,7 +153,9 @@ def _enquiries(table: pa.Table, n: int) -> dict[str, np.ndarray]:
     if pa.types.is_null(column.type):
         return found
     if not (pa.types.is_list(column.type) or pa.types.is_large_list(column.type)):
-        raise UsageError(f"walk-in column 'enquiries' must hold lists of enquiry kinds, not {column.type}")
+        raise UsageError(
+            Message("walk-in column 'enquiries' must hold lists of enquiry kinds, not %(type)s", {"type": column.type})
+        )
     flat = pc.list_flatten(column).cast(pa.string()).to_numpy(zero_copy_only=False)
     parent = pc.list_parent_indices(column).to_numpy()
     bad = ~np.isin(flat, ENQUIRIES)
@@ -137,7 +163,10 @@ def _enquiries(table: pa.Table, n: int) -> dict[str, np.ndarray]:
         first = np.flatnonzero(bad)[:SHOWN]
         shown = ", ".join(f"{parent[i]} ({flat[i]!r})" for i in first)
         raise UsageError(
-            f"walk-in column 'enquiries', rows (from 0) {shown}: unknown enquiry (allowed: {', '.join(ENQUIRIES)})"
+            Message(
+                "walk-in column 'enquiries', rows (from 0) %(shown)s: unknown enquiry (allowed: %(enquiries)s)",
+                {"shown": shown, "enquiries": ", ".join(ENQUIRIES)},
+            )
         )
     for kind in ENQUIRIES:
         found[kind][parent[flat == kind]] = True
@@ -153,7 +182,7 @@ class Decisions:
     reasons: pa.ListArray
 
 
-def decide_columns(cols: WalkInColumns, policy: TriagePolicy, lang: Lang = "en") -> Decisions:
+def decide_columns(cols: WalkInColumns, policy: TriagePolicy, lang: Language = "en") -> Decisions:
     """Apply every rule of ``policy`` to the walk-ins in ``cols`` (numpy arrays) at once."""
     rules = evaluate(cols, policy)
     flows, steps = choices(rules)
@@ -162,7 +191,7 @@ def decide_columns(cols: WalkInColumns, policy: TriagePolicy, lang: Lang = "en")
     return Decisions(flow, step, _reasons(rules, cols, policy, lang))
 
 
-def _reasons(rules: list[Fired], cols: WalkInColumns, policy: TriagePolicy, lang: Lang) -> pa.ListArray:
+def _reasons(rules: list[Fired], cols: WalkInColumns, policy: TriagePolicy, lang: Language) -> pa.ListArray:
     """Each walk-in's fired reasons, in rule order, as one list per walk-in (no loop over walk-ins)."""
     n = len(cols.amount)
     per_row = {"amount": cols.amount, "average": effective_average(cols, policy)[0]}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tierwise.triage.policy import Lang, TriagePolicy
+from tierwise.i18n import Language
+from tierwise.triage.policy import TriagePolicy
 from tierwise.triage.reasons import money_text
 from tierwise.triage.rules import Fired, WalkInColumns, effective_average, evaluate
 from tierwise.triage.walk_in import Decision, WalkIn, parse_walk_in
@@ -37,19 +38,19 @@ def choices(rules: list[Fired]) -> tuple[Choices, Choices]:
     return flows, steps
 
 
-def _decision(policy: TriagePolicy, lang: Lang, flow: str, step: str, reasons: tuple[str, ...]) -> Decision:
+def _decision(policy: TriagePolicy, lang: Language, flow: str, step: str, reasons: tuple[str, ...]) -> Decision:
     return Decision(
         flow=flow,
-        label=policy.flows[flow].in_lang(lang),
+        label=policy.flows[flow][lang],
         reasons=reasons,
         next_step_code=step,
-        next_step=policy.next_steps[step].in_lang(lang),
+        next_step=policy.next_steps[step][lang],
         policy=policy.name,
         policy_version=policy.version,
     )
 
 
-def triage(walk_in: dict[str, Any] | WalkIn, policy: TriagePolicy, *, lang: Lang = "en") -> Decision:
+def triage(walk_in: dict[str, Any] | WalkIn, policy: TriagePolicy, *, lang: Language = "en") -> Decision:
     """Decide how to route one walk-in customer under a triage ``policy``; reasons and next step in ``lang``.
 
     A dict is validated strictly first (:class:`~tierwise.errors.UsageError` names any bad field).

@@ -6,15 +6,24 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from tierwise.errors import PolicyError
-from tierwise.policy_files import PolicyRef, as_policy_ref, policy_mapping, read_policy_text, shipped_policy_files
+from tierwise.i18n import Message
+from tierwise.policy_files import (
+    TRIAGE_POLICY,
+    PolicyRef,
+    as_policy_ref,
+    invalid_policy,
+    policy_mapping,
+    read_policy_text,
+    shipped_policy_files,
+)
+from tierwise.policy_schema import StrictModel, Text
 
 Enquiry = Literal["vip_service", "forex", "safe_deposit", "study_abroad", "deposit_certificate", "wealth_product"]
 Business = Literal["deposit", "withdrawal", "remittance", "bill_payment", "early_repayment", "wealth_product", "other"]
 Flow = Literal["vip", "potential_vip", "ordinary", "assess"]
-Lang = Literal["en", "zh"]
 
 ENQUIRIES: tuple[str, ...] = Enquiry.__args__
 BUSINESSES: tuple[str, ...] = Business.__args__
@@ -33,22 +42,7 @@ NEXT_STEPS = (
 Amount = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Text(_Strict):
-    """A text in Chinese and English."""
-
-    zh: str = Field(min_length=1)
-    en: str = Field(min_length=1)
-
-    def in_lang(self, lang: Lang) -> str:
-        """The text in ``lang`` ('en' or 'zh')."""
-        return self.zh if lang == "zh" else self.en
-
-
-class SmallBelow(_Strict):
+class SmallBelow(StrictModel):
     """Ordinary business served at self-service when the amount is below these bounds (exclusive)."""
 
     deposit: Amount
@@ -56,7 +50,7 @@ class SmallBelow(_Strict):
     remittance: Amount
 
 
-class PotentialVipAt(_Strict):
+class PotentialVipAt(StrictModel):
     """A walk-in is a potential VIP when the business amount is at or over these bounds (inclusive)."""
 
     deposit: Amount
@@ -65,14 +59,14 @@ class PotentialVipAt(_Strict):
     other: Amount
 
 
-class BillBounds(_Strict):
+class BillBounds(StrictModel):
     """Bill payments: ordinary when not above the local average; at or over ``very_large_at`` → assess."""
 
     local_average: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
     very_large_at: Amount
 
 
-class Bounds(_Strict):
+class Bounds(StrictModel):
     """Every amount bound of the triage rules."""
 
     small_below: SmallBelow
@@ -88,19 +82,28 @@ class Bounds(_Strict):
             at = getattr(self.potential_vip_at, business)
             if small > at:
                 raise ValueError(
-                    f"potential_vip_at.{business} ({at:,g}) is below small_below.{business} ({small:,g}): "
-                    "an amount cannot be both small and a potential-VIP signal"
+                    Message(
+                        "potential_vip_at.%(business)s (%(at)s) is below small_below.%(business)s (%(small)s): an "
+                        "amount cannot be both small and a potential-VIP signal",
+                        {"business": business, "at": format(at, ",g"), "small": format(small, ",g")},
+                    )
                 )
         bill = self.bill_payment
         if bill.local_average is not None and bill.local_average >= bill.very_large_at:
             raise ValueError(
-                f"bill_payment.local_average ({bill.local_average:,g}) must be below "
-                f"bill_payment.very_large_at ({bill.very_large_at:,g})"
+                Message(
+                    "bill_payment.local_average (%(local_average)s) must be below bill_payment.very_large_at "
+                    "(%(very_large_at)s)",
+                    {
+                        "local_average": format(bill.local_average, ",g"),
+                        "very_large_at": format(bill.very_large_at, ",g"),
+                    },
+                )
             )
         return self
 
 
-class TriagePolicy(_Strict):
+class TriagePolicy(StrictModel):
     """A walk-in triage policy (``method: triage``), e.g. the shipped ``bank-lobby``."""
 
     name: str = Field(min_length=1)
@@ -117,7 +120,9 @@ class TriagePolicy(_Strict):
         for field, wanted in (("flows", FLOWS), ("next_steps", NEXT_STEPS)):
             missing = [key for key in wanted if key not in getattr(self, field)]
             if missing:
-                raise ValueError(f"{field} lacks {', '.join(missing)}")
+                raise ValueError(
+                    Message("%(field)s lacks %(missing)s", {"field": field, "missing": ", ".join(missing)})
+                )
         return self
 
 
@@ -142,23 +147,16 @@ def load_triage_policy(ref: str | Path | PolicyRef) -> TriagePolicy:
     >>> load_triage_policy("bank-lobby").bounds.small_below.deposit
     20000.0
     """
-    text, source = read_policy_text(as_policy_ref(ref), "triage policy", shipped_triage_policies)
-    data = policy_mapping(text, "triage policy", source)
+    text, source = read_policy_text(as_policy_ref(ref), TRIAGE_POLICY, shipped_triage_policies)
+    data = policy_mapping(text, TRIAGE_POLICY, source)
     if data.get("method", "triage") != "triage":
-        raise PolicyError(f"policy {source} has method {data['method']!r}, not 'triage': it is a classification policy")
+        raise PolicyError(
+            Message(
+                "policy %(source)s has method %(method)s, not 'triage': it is a classification policy",
+                {"source": source, "method": repr(data["method"])},
+            )
+        )
     try:
         return TriagePolicy.model_validate(data)
     except ValidationError as exc:
-        lines = [f"triage policy {source} is invalid:"]
-        for err in exc.errors():
-            where = ".".join(str(part) for part in err["loc"]) or "(top level)"
-            lines.append(f"  - {where}: {_message(err)}")
-        raise PolicyError("\n".join(lines)) from None
-
-
-def _message(err: dict) -> str:
-    if err["type"] == "extra_forbidden":
-        return "unknown field"
-    if err["type"] == "value_error":
-        return str(err["ctx"]["error"])
-    return f"{err['msg']} (got {err['input']!r})"
+        raise invalid_policy(TRIAGE_POLICY, source, exc) from None

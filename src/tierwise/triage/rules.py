@@ -15,7 +15,8 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 
-from tierwise.triage.policy import BUSINESSES, ENQUIRIES, Lang, TriagePolicy
+from tierwise.i18n import Language
+from tierwise.triage.policy import BUSINESSES, ENQUIRIES, TriagePolicy
 from tierwise.triage.reasons import reason_template
 from tierwise.triage.walk_in import WalkIn
 
@@ -69,7 +70,7 @@ class Fired(NamedTuple):
     mask: bool | np.ndarray
     constants: dict[str, object]
 
-    def template(self, lang: Lang) -> str:
+    def template(self, lang: Language) -> str:
         """The reason text with the policy constants filled in; ``{amount}``/``{average}`` stay per walk-in."""
         return reason_template(self.kind, lang, **self.constants)
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from tierwise.errors import UsageError
+from tierwise.i18n import Message
 from tierwise.triage.policy import Business, Enquiry, Flow
 
 MAX_AMOUNT = 1e12  # no walk-in brings a trillion; anything larger is a typing slip
@@ -43,32 +44,45 @@ def parse_walk_in(data: dict[str, Any] | WalkIn) -> WalkIn:
     if isinstance(data, WalkIn):
         return data
     if not isinstance(data, dict):
-        raise UsageError(f"a walk-in must be a JSON object of fields, not {type(data).__name__}")
+        raise UsageError(
+            Message("a walk-in must be a JSON object of fields, not %(name)s", {"name": type(data).__name__})
+        )
     # JSON has lists, not tuples: accept a list for `enquiries` in strict mode
     if isinstance(data.get("enquiries"), list):
         data = {**data, "enquiries": tuple(data["enquiries"])}
     try:
         return WalkIn.model_validate(data)
     except ValidationError as exc:
-        raise UsageError(describe_errors(exc)) from None
+        raise invalid_walk_in(exc) from None
 
 
-def describe_errors(exc: ValidationError) -> str:
-    """The walk-in validation errors as one message, one line per offending field."""
-    lines = [f"invalid walk-in: {exc.error_count()} problem(s)"]
+def invalid_walk_in(exc: ValidationError) -> UsageError:
+    """The walk-in validation errors as one usage error, one line per offending field."""
+    lines: list[Message] = []
     for err in exc.errors():
         loc = err["loc"]
-        where = f"field {loc[0]!r}" + (f" item {loc[1]}" if len(loc) > 1 else "")
         if err["type"] == "extra_forbidden":
-            lines.append(f"  - unknown field {loc[0]!r} (fields: {', '.join(WALK_IN_FIELDS)})")
-        else:
-            given = err["input"]
-            if isinstance(given, tuple):
-                given = list(given)
-            # enquiries are a tuple inside, but a JSON list to the user
-            message = "Input should be a list" if err["type"] == "tuple_type" else err["msg"]
-            lines.append(f"  - {where}: {message} (got {given!r})")
-    return "\n".join(lines)
+            lines.append(
+                Message(
+                    "unknown field %(field)s (fields: %(fields)s)",
+                    {"field": repr(loc[0]), "fields": ", ".join(WALK_IN_FIELDS)},
+                )
+            )
+            continue
+        where = (
+            Message("field %(field)s item %(item)s", {"field": repr(loc[0]), "item": loc[1]})
+            if len(loc) > 1
+            else Message("field %(field)s", {"field": repr(loc[0])})
+        )
+        given = list(err["input"]) if isinstance(err["input"], tuple) else err["input"]
+        # enquiries are a tuple inside, but a JSON list to the user; pydantic's own message is English
+        problem = "Input should be a list" if err["type"] == "tuple_type" else err["msg"]
+        lines.append(
+            Message(
+                "%(where)s: %(problem)s (got %(value)s)", {"where": where, "problem": problem, "value": repr(given)}
+            )
+        )
+    return UsageError(Message("invalid walk-in: %(count)s problem(s)", {"count": exc.error_count()}), lines)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from tierwise.errors import ModelError, UsageError
+from tierwise.i18n import Message
 
 AT_RISK_COLUMNS = (
     "customer_id",
@@ -52,7 +53,9 @@ def at_risk(
     ``T - recency`` (in units of ``period_days`` days) before ``as_of``; without either it is left empty.
     """
     if not 0 < p_alive_below <= 1:
-        raise UsageError(f"p_alive_below must be in (0, 1], not {p_alive_below}")
+        raise UsageError(
+            Message("p_alive_below must be in (0, 1], not %(p_alive_below)s", {"p_alive_below": p_alive_below})
+        )
     assigned, value = _frame(assignments), _frame(values)
     for name, frame, needed in (
         ("assignments", assigned, ("customer_id", "class")),
@@ -60,7 +63,9 @@ def at_risk(
     ):
         missing = [c for c in needed if c not in frame.columns]
         if missing:
-            raise ModelError(f"the {name} table lacks column(s) {', '.join(missing)}")
+            raise ModelError(
+                Message("the %(name)s table lacks column(s) %(missing)s", {"name": name, "missing": ", ".join(missing)})
+            )
     if classes is None:
         ranked = assigned.sort_values("rank") if "rank" in assigned else assigned
         classes = ranked["class"].iloc[:1].tolist()

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from tierwise.errors import ModelError
+from tierwise.i18n import Message
 from tierwise.value.fitting import FitInfo, compress, maximize, standard_errors
 
 Arrays = tuple[np.ndarray, np.ndarray, np.ndarray]
@@ -26,30 +27,48 @@ def summary_arrays(data: Any, recency: Any = None, T: Any = None, *, min_rows: i
     """
     if recency is None and T is None:
         if not isinstance(data, pd.DataFrame):
-            raise ModelError("pass a summary frame with frequency, recency and T, or the three arrays")
+            raise ModelError(Message("pass a summary frame with frequency, recency and T, or the three arrays"))
         missing = [c for c in ("frequency", "recency", "T") if c not in data.columns]
         if missing:
             raise ModelError(
-                f"the summary lacks column(s) {', '.join(missing)}; it has {', '.join(map(str, data.columns))}"
+                Message(
+                    "the summary lacks column(s) %(missing)s; it has %(columns)s",
+                    {"missing": ", ".join(missing), "columns": ", ".join(map(str, data.columns))},
+                )
             )
         x, t_x, big_t = data["frequency"], data["recency"], data["T"]
     else:
         x, t_x, big_t = data, recency, T
     x, t_x, big_t = (np.asarray(v, dtype=float).ravel() for v in (x, t_x, big_t))
     if not len(x) == len(t_x) == len(big_t):
-        raise ModelError(f"frequency, recency and T differ in length: {len(x)}, {len(t_x)}, {len(big_t)}")
+        raise ModelError(
+            Message(
+                "frequency, recency and T differ in length: %(x)s, %(t_x)s, %(big_t)s",
+                {"x": len(x), "t_x": len(t_x), "big_t": len(big_t)},
+            )
+        )
     if len(x) < min_rows:
-        raise ModelError(f"at least {min_rows} customer(s) needed to fit, got {len(x)}")
+        raise ModelError(
+            Message("at least %(min_rows)s customer(s) needed to fit, got %(x)s", {"min_rows": min_rows, "x": len(x)})
+        )
     checks = (
-        (~np.isfinite(x) | ~np.isfinite(t_x) | ~np.isfinite(big_t), "frequency, recency and T must be finite numbers"),
-        ((x < 0) | (x != np.floor(x)), "frequency must be a whole number ≥ 0"),
-        ((t_x < 0) | (t_x > big_t), "recency must be between 0 and T"),
-        ((x == 0) & (t_x != 0), "recency must be 0 when frequency is 0"),
+        (
+            ~np.isfinite(x) | ~np.isfinite(t_x) | ~np.isfinite(big_t),
+            Message("frequency, recency and T must be finite numbers"),
+        ),
+        ((x < 0) | (x != np.floor(x)), Message("frequency must be a whole number ≥ 0")),
+        ((t_x < 0) | (t_x > big_t), Message("recency must be between 0 and T")),
+        ((x == 0) & (t_x != 0), Message("recency must be 0 when frequency is 0")),
     )
     for bad, rule in checks:
         if bad.any():
             rows = np.flatnonzero(bad)
-            raise ModelError(f"{rule}: {len(rows)} row(s) break it, first at position(s) {rows[:5].tolist()}")
+            raise ModelError(
+                Message(
+                    "%(rule)s: %(rows)s row(s) break it, first at position(s) %(first)s",
+                    {"rule": rule, "rows": len(rows), "first": rows[:5].tolist()},
+                )
+            )
     return x, t_x, big_t
 
 
@@ -98,7 +117,9 @@ class PurchaseModel:
     def fit(self, data: Any, recency: Any = None, T: Any = None, *, starts: Sequence[Sequence[float]] | None = None):
         """Fit by maximum likelihood to a summary (frame or three arrays); returns ``self``."""
         if self.penalizer_coef < 0:
-            raise ModelError(f"penalizer_coef must be ≥ 0, not {self.penalizer_coef}")
+            raise ModelError(
+                Message("penalizer_coef must be ≥ 0, not %(penalizer_coef)s", {"penalizer_coef": self.penalizer_coef})
+            )
         arrays = summary_arrays(data, recency, T)
         unique, weights = compress(*arrays)
         unique = with_x_index(unique)
@@ -115,7 +136,9 @@ class PurchaseModel:
                 loglik_and_grad=self._loglik_and_grad,
             )
         except FloatingPointError as exc:
-            raise ModelError(f"{type(self).__name__} cannot be fitted to this data: {exc}") from None
+            raise ModelError(
+                Message("%(name)s cannot be fitted to this data: %(exc)s", {"name": type(self).__name__, "exc": exc})
+            ) from None
         stderr, info.hessian_ok = standard_errors(
             self._loglik_rows, self._grad_rows, params, unique, weights, self.penalizer_coef
         )
@@ -127,7 +150,7 @@ class PurchaseModel:
 
     def _params(self) -> tuple[float, ...]:
         if not hasattr(self, "params_"):
-            raise ModelError(f"{type(self).__name__} is not fitted yet: call fit() first")
+            raise ModelError(Message("%(name)s is not fitted yet: call fit() first", {"name": type(self).__name__}))
         return tuple(self.params_[n] for n in self.PARAM_NAMES)
 
     def loglik_rows(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:

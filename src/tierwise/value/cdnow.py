@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from tierwise.errors import UsageError
+from tierwise.i18n import Message
 
 CALIBRATION_END = dt.date(1997, 9, 30)
 OBSERVATION_END = dt.date(1998, 6, 30)
@@ -34,9 +35,9 @@ def read_cdnow(path: str | Path) -> pd.DataFrame:
                 path = path / name
                 break
         else:
-            raise UsageError(f"no CDNOW_sample.txt or CDNOW_master.txt in {path}")
+            raise UsageError(Message("no CDNOW_sample.txt or CDNOW_master.txt in %(path)s", {"path": path}))
     if not path.exists():
-        raise UsageError(f"CDNOW file not found: {path}")
+        raise UsageError(Message("CDNOW file not found: %(path)s", {"path": path}))
     with path.open(encoding="ascii") as fh:
         first = fh.readline().split()
     has_header = bool(first) and not first[0].isdigit()
@@ -44,7 +45,12 @@ def read_cdnow(path: str | Path) -> pd.DataFrame:
     if raw.shape[1] == 5:
         raw = raw.iloc[:, 1:]
     if raw.shape[1] != 4:
-        raise UsageError(f"{path}: expected 4 or 5 whitespace-separated columns, found {raw.shape[1]}")
+        raise UsageError(
+            Message(
+                "%(path)s: expected 4 or 5 whitespace-separated columns, found %(found)s",
+                {"path": path, "found": raw.shape[1]},
+            )
+        )
     raw.columns = ["customer_id", "date", "quantity", "amount"]
     return pd.DataFrame(
         {

@@ -21,6 +21,7 @@ import pandas as pd
 
 from tierwise.analytics.summary import PERIOD_DAYS, summary
 from tierwise.errors import ModelError, UsageError
+from tierwise.i18n import Message
 from tierwise.value.bgnbd import BetaGeoFitter
 from tierwise.value.gammagamma import GammaGammaFitter
 from tierwise.value.mbgnbd import ModifiedBetaGeoFitter
@@ -47,7 +48,11 @@ def purchase_model(name: str, penalizer_coef: float = 0.0) -> Any:
     try:
         return MODELS[name](penalizer_coef=penalizer_coef)
     except KeyError:
-        raise UsageError(f"unknown model {name!r}; choose one of {', '.join(MODELS)}") from None
+        raise UsageError(
+            Message(
+                "unknown model %(name)s; choose one of %(models)s", {"name": repr(name), "models": ", ".join(MODELS)}
+            )
+        ) from None
 
 
 def discounted_value(
@@ -68,9 +73,15 @@ def discounted_value(
     (7 for weeks). Vectorised over customers and months at once.
     """
     if horizon_days <= 0:
-        raise UsageError(f"the horizon must be positive, not {horizon_days} days")
+        raise UsageError(
+            Message("the horizon must be positive, not %(horizon_days)s days", {"horizon_days": horizon_days})
+        )
     if discount_rate <= -1:
-        raise UsageError(f"the monthly discount rate must be above -1, not {discount_rate}")
+        raise UsageError(
+            Message(
+                "the monthly discount rate must be above -1, not %(discount_rate)s", {"discount_rate": discount_rate}
+            )
+        )
     months = max(1, math.ceil(horizon_days / MONTH_DAYS - 1e-9))
     ends_days = np.minimum(np.arange(1, months + 1) * MONTH_DAYS, horizon_days)
     scalar = np.ndim(frequency) == np.ndim(recency) == np.ndim(T) == np.ndim(spend) == 0
@@ -163,7 +174,7 @@ def customer_value(
         transactions = transactions.filter(transactions.date <= ibis.date(as_of))
     frame = summary(transactions, observation_end=as_of, freq=freq).to_pandas()
     if frame.empty:
-        raise ModelError("no transactions on or before the as-of date: nothing to fit")
+        raise ModelError(Message("no transactions on or before the as-of date: nothing to fit"))
     fitted = fit_value(
         frame, model=model, horizon_days=horizon_days, discount_rate=discount_rate, period_days=PERIOD_DAYS[freq]
     )

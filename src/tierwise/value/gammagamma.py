@@ -17,6 +17,7 @@ import numpy as np
 from scipy.special import digamma, gammaln
 
 from tierwise.errors import ModelError
+from tierwise.i18n import Message
 from tierwise.value.fitting import FitInfo, compress, maximize, standard_errors
 
 CORRELATION_WARNING = 0.3
@@ -78,23 +79,28 @@ class GammaGammaFitter:
         """Fit to repeat buyers; ``frequency`` may be a summary frame. Rows with frequency 0 are skipped."""
         if monetary_value is None:
             if not hasattr(frequency, "columns") or not {"frequency", "monetary_value"} <= set(frequency.columns):
-                raise ModelError("pass a summary frame with frequency and monetary_value, or the two arrays")
+                raise ModelError(Message("pass a summary frame with frequency and monetary_value, or the two arrays"))
             frequency, monetary_value = frequency["frequency"], frequency["monetary_value"]
         x = np.asarray(frequency, dtype=float).ravel()
         m = np.asarray(monetary_value, dtype=float).ravel()
         if len(x) != len(m):
-            raise ModelError(f"frequency and monetary_value differ in length: {len(x)}, {len(m)}")
+            raise ModelError(
+                Message("frequency and monetary_value differ in length: %(x)s, %(m)s", {"x": len(x), "m": len(m)})
+            )
         repeat = x > 0
         bad = repeat & ~(np.isfinite(m) & (m > 0))
         if bad.any():
             rows = np.flatnonzero(bad)
             raise ModelError(
-                f"monetary_value must be a positive number for repeat buyers: {len(rows)} row(s) break it, "
-                f"first at position(s) {rows[:5].tolist()}"
+                Message(
+                    "monetary_value must be a positive number for repeat buyers: %(rows)s row(s) break it, first at "
+                    "position(s) %(first)s",
+                    {"rows": len(rows), "first": rows[:5].tolist()},
+                )
             )
         x, m = x[repeat], m[repeat]
         if len(x) < 2:
-            raise ModelError(f"the Gamma-Gamma model needs at least 2 repeat buyers, got {len(x)}")
+            raise ModelError(Message("the Gamma-Gamma model needs at least 2 repeat buyers, got %(x)s", {"x": len(x)}))
         self.frequency_monetary_correlation_ = float(np.corrcoef(x, m)[0, 1]) if np.ptp(x) and np.ptp(m) else 0.0
         if abs(self.frequency_monetary_correlation_) > CORRELATION_WARNING:
             warnings.warn(
@@ -119,7 +125,7 @@ class GammaGammaFitter:
                 loglik_and_grad=_loglik_and_grad,
             )
         except FloatingPointError as exc:
-            raise ModelError(f"GammaGammaFitter cannot be fitted to this data: {exc}") from None
+            raise ModelError(Message("GammaGammaFitter cannot be fitted to this data: %(exc)s", {"exc": exc})) from None
         stderr, info.hessian_ok = standard_errors(
             _loglik_rows, _grad_rows, params, unique, weights, self.penalizer_coef
         )
@@ -131,14 +137,14 @@ class GammaGammaFitter:
 
     def _params(self) -> tuple[float, float, float]:
         if not hasattr(self, "params_"):
-            raise ModelError("GammaGammaFitter is not fitted yet: call fit() first")
+            raise ModelError(Message("GammaGammaFitter is not fitted yet: call fit() first"))
         return self.params_["p"], self.params_["q"], self.params_["v"]
 
     def population_mean_spend(self) -> float:
         """E[Z] = p·v/(q-1), the mean spend per transaction across customers (needs q > 1)."""
         p, q, v = self._params()
         if q <= 1:
-            raise ModelError(f"the mean spend does not exist for q = {q:.4g} ≤ 1")
+            raise ModelError(Message("the mean spend does not exist for q = %(q)s ≤ 1", {"q": format(q, ".4g")}))
         return p * v / (q - 1)
 
     def conditional_expected_average_profit(self, frequency: Any, monetary_value: Any) -> np.ndarray:

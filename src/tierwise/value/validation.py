@@ -23,6 +23,7 @@ import pandas as pd
 
 from tierwise.analytics.summary import period_start
 from tierwise.errors import ModelError
+from tierwise.i18n import Message
 
 
 @dataclass
@@ -63,7 +64,12 @@ def holdout_report(model: Any, frame: pd.DataFrame, max_frequency: int = 7) -> H
     """
     missing = [c for c in ("frequency", "recency", "T", "frequency_holdout", "duration_holdout") if c not in frame]
     if missing:
-        raise ModelError(f"the holdout report needs a summary with a calibration end; missing {', '.join(missing)}")
+        raise ModelError(
+            Message(
+                "the holdout report needs a summary with a calibration end; missing %(missing)s",
+                {"missing": ", ".join(missing)},
+            )
+        )
     x = frame["frequency"].to_numpy(float)
     actual = frame["frequency_holdout"].to_numpy(float)
     predicted = model.conditional_expected_number_of_purchases_up_to_time(
@@ -141,7 +147,12 @@ def tracking(
     ``period_days``. The engine does the counting; only per-day counts come back.
     """
     if calibration_end >= observation_end:
-        raise ModelError(f"calibration end {calibration_end} must be before observation end {observation_end}")
+        raise ModelError(
+            Message(
+                "calibration end %(calibration_end)s must be before observation end %(observation_end)s",
+                {"calibration_end": calibration_end, "observation_end": observation_end},
+            )
+        )
     day = transactions[datetime_col]
     day = day.date() if day.type().is_timestamp() else day
     purchases = transactions.select(cid=transactions[customer_id_col], period=period_start(day, freq)).distinct()
@@ -152,7 +163,12 @@ def tracking(
     births = purchases.filter(purchases.period == purchases.first).group_by("first").agg(n=ibis._.count()).to_pandas()
     repeats = purchases.filter(purchases.period > purchases.first).group_by("period").agg(n=ibis._.count()).to_pandas()
     if births.empty:
-        raise ModelError(f"no customer made a first purchase on or before {calibration_end}")
+        raise ModelError(
+            Message(
+                "no customer made a first purchase on or before %(calibration_end)s",
+                {"calibration_end": calibration_end},
+            )
+        )
     start = pd.Timestamp(min(births["first"])).date()
     birth_day = (pd.to_datetime(births["first"]) - pd.Timestamp(start)).dt.days.to_numpy(float)
     birth_n = births["n"].to_numpy(float)

@@ -13,16 +13,17 @@ import ibis
 import ibis.expr.types as ir
 
 from tierwise.analytics.classify.criterion import Method
-from tierwise.analytics.classify.policy import Lang
 from tierwise.analytics.classify.reasons import (
+    engine_text,
     format_constant,
     format_number,
     format_value,
     indicator_label,
     reason_list,
 )
+from tierwise.i18n import N_, Language
 
-BEFORE = {"en": ", cumulative share before ", "zh": "，此前累计占比 "}
+BEFORE = N_("%(value)s, cumulative share before %(share)s")
 
 
 class Abc(Method):
@@ -44,7 +45,7 @@ class Abc(Method):
         share = before / self.total_ if self.total_ > 0 else ibis.literal(0.0)
         return t.mutate(**{self.column("share"): share.cast("float64")})
 
-    def decide(self, t: ir.Table, lang: Lang):
+    def decide(self, t: ir.Table, lang: Language):
         """Class A/B/C, score (the value) and the reason naming the cumulative share before the customer."""
         spec = self.spec
         a_code, b_code, c_code = spec.classes
@@ -56,15 +57,13 @@ class Abc(Method):
         a_text = format_constant(spec.a, "ratio")
         b_text = format_constant(spec.b, "ratio")
         cls = ibis.cases((value <= 0, c_code), (share < spec.a, a_code), (share < spec.b, b_code), else_=c_code)
-        tail = ibis.cases(
-            (value <= 0, ibis.literal(" ≤ 0" + grants(c_code, lang))),
-            else_=BEFORE[lang]
-            + format_number(share * 100, 1)
-            + "%"
-            + ibis.cases(
-                (share < spec.a, ibis.literal(" < " + a_text + grants(a_code, lang))),
-                (share < spec.b, ibis.literal(" < " + b_text + grants(b_code, lang))),
-                else_=ibis.literal(" ≥ " + b_text + grants(c_code, lang)),
-            ),
+        compared = ibis.cases(
+            (share < spec.a, ibis.literal(" < " + a_text + grants(a_code, lang))),
+            (share < spec.b, ibis.literal(" < " + b_text + grants(b_code, lang))),
+            else_=ibis.literal(" ≥ " + b_text + grants(c_code, lang)),
         )
-        return cls, value.cast("float64"), reason_list([head + tail])
+        text = ibis.cases(
+            (value <= 0, head + " ≤ 0" + grants(c_code, lang)),
+            else_=engine_text(BEFORE, lang, value=head, share=format_number(share * 100, 1) + "%" + compared),
+        )
+        return cls, value.cast("float64"), reason_list([text])

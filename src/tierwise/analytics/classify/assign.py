@@ -21,7 +21,8 @@ import ibis.expr.types as ir
 
 from tierwise.analytics.classify.combine import PolicyClassifier
 from tierwise.analytics.classify.criterion import UNCLASSIFIED_LABEL
-from tierwise.analytics.classify.policy import UNCLASSIFIED, Lang, Policy
+from tierwise.analytics.classify.policy import UNCLASSIFIED, Policy
+from tierwise.i18n import Language, Message, translate
 
 ASSIGNMENT_COLUMNS = ("customer_id", "policy", "policy_version", "as_of", "class", "label", "score", "rank", "reasons")
 
@@ -38,10 +39,12 @@ def class_order(policy: Policy, column: ir.StringValue) -> ir.IntegerValue:
     return ibis.cases(*[(column == c, i) for i, c in enumerate(policy.class_codes)], else_=len(policy.classes))
 
 
-def label_of(policy: Policy, column: ir.StringValue, lang: Lang) -> ir.StringValue:
+def label_of(policy: Policy, column: ir.StringValue, lang: Language) -> ir.StringValue:
     """The class label in ``lang`` for each class code."""
     branches = [(column == c.code, ibis.literal(c.label[lang])) for c in policy.classes]
-    return ibis.cases(*branches, (column == UNCLASSIFIED, ibis.literal(UNCLASSIFIED_LABEL[lang])), else_=column)
+    return ibis.cases(
+        *branches, (column == UNCLASSIFIED, ibis.literal(translate(Message(UNCLASSIFIED_LABEL), lang))), else_=column
+    )
 
 
 def rank_of(t: ir.Table, policy: Policy) -> ir.IntegerValue:
@@ -50,7 +53,7 @@ def rank_of(t: ir.Table, policy: Policy) -> ir.IntegerValue:
     return (ibis.row_number().over(window) + 1).cast("int64")
 
 
-def to_assignments(classified: ir.Table, policy: Policy, as_of: dt.date | str, lang: Lang = "en") -> ir.Table:
+def to_assignments(classified: ir.Table, policy: Policy, as_of: dt.date | str, lang: Language = "en") -> ir.Table:
     """Add policy, version, as-of date, label and rank to ``customer_id, class, score, reasons``."""
     t = classified
     return t.select(
@@ -66,7 +69,7 @@ def to_assignments(classified: ir.Table, policy: Policy, as_of: dt.date | str, l
     )
 
 
-def classify(indicators: ir.Table, policy: Policy, as_of: dt.date | str, lang: Lang = "en") -> ir.Table:
+def classify(indicators: ir.Table, policy: Policy, as_of: dt.date | str, lang: Language = "en") -> ir.Table:
     """Fit the policy on ``indicators`` and return the assignment table (see the module docstring)."""
     classifier = PolicyClassifier(policy).fit(indicators)
     return to_assignments(classifier.assign(indicators, lang), policy, as_of, lang)

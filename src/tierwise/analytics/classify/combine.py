@@ -19,13 +19,14 @@ from tierwise.analytics.classify.abc import Abc
 from tierwise.analytics.classify.criterion import Method, Vocabulary
 from tierwise.analytics.classify.kmeans import KMeans
 from tierwise.analytics.classify.mapping import Mapping
-from tierwise.analytics.classify.policy import UNCLASSIFIED, Lang, Policy, check_indicators, known_indicators
+from tierwise.analytics.classify.policy import UNCLASSIFIED, Policy, check_indicators, known_indicators
 from tierwise.analytics.classify.quantiles import Quantiles
 from tierwise.analytics.classify.rfm import Rfm
 from tierwise.analytics.classify.rules import Rules
 from tierwise.analytics.classify.scorecard import Scorecard
 from tierwise.analytics.classify.thresholds import Thresholds
 from tierwise.errors import PolicyError
+from tierwise.i18n import N_, Language, Message, translate
 
 METHOD_CLASSES: dict[str, type[Method]] = {
     "thresholds": Thresholds,
@@ -37,7 +38,7 @@ METHOD_CLASSES: dict[str, type[Method]] = {
     "scorecard": Scorecard,
     "kmeans": KMeans,
 }
-NONE_MET = {"en": "no criterion met", "zh": "未满足任何条件"}
+NONE_MET = N_("no criterion met")
 _NOT_GRANTED = 1_000_000
 
 
@@ -52,7 +53,12 @@ class PolicyClassifier:
 
     def __init__(self, policy: Policy) -> None:
         if not isinstance(policy, Policy):
-            raise PolicyError(f"policy {policy.name!r} is a {policy.method} policy, not a classification policy")
+            raise PolicyError(
+                Message(
+                    "policy %(policy)s is a %(method)s policy, not a classification policy",
+                    {"policy": repr(policy.name), "method": policy.method},
+                )
+            )
         self.policy = policy
 
     def fit(self, indicators: ir.Table) -> PolicyClassifier:
@@ -61,7 +67,7 @@ class PolicyClassifier:
         self.methods_ = [build_method(spec, self.policy).fit(indicators) for spec in self.policy.criteria]
         return self
 
-    def assign(self, indicators: ir.Table, lang: Lang = "en") -> ir.Table:
+    def assign(self, indicators: ir.Table, lang: Language = "en") -> ir.Table:
         """``customer_id, class, score, reasons`` for every customer, reasons in ``lang``.
 
         Built in stages (criteria, then the best class, then the reasons) so that every expression is
@@ -90,7 +96,9 @@ class PolicyClassifier:
         fallback = policy.default_class or codes[-1]
         granted = ibis.cases(*[(s2._best == r, ibis.literal(c)) for r, c in enumerate(codes)], else_=fallback)
         fired = _concat([s2[f"_r{i}"] for i in range(n)])
-        none_met = ibis.array([ibis.literal(NONE_MET[lang] + self.methods_[0].vocabulary.grants(fallback, lang))])
+        none_met = ibis.array(
+            [ibis.literal(translate(Message(NONE_MET), lang) + self.methods_[0].vocabulary.grants(fallback, lang))]
+        )
         fired = ibis.ifelse(s2._best == _NOT_GRANTED, fired.concat(none_met), fired)
         reasons = ibis.ifelse(s2._missing, _concat([s2[f"_mr{i}"] for i in gating]), fired) if gating else fired
         return s2.select(

@@ -16,13 +16,15 @@ from typing import Any, NamedTuple
 import ibis
 import ibis.expr.types as ir
 
-from tierwise.analytics.classify.policy import UNCLASSIFIED, Lang, Text
+from tierwise.analytics.classify.policy import UNCLASSIFIED
 from tierwise.analytics.classify.reasons import ARROW, indicator_label, reason_list
 from tierwise.analytics.registry import Indicator
 from tierwise.errors import PolicyError
+from tierwise.i18n import N_, Language, Message, translate
+from tierwise.policy_schema import Text
 
-MISSING = {"en": "missing {label}", "zh": "缺少{label}"}
-UNCLASSIFIED_LABEL = Text(en="unclassified", zh="无法分级")
+MISSING = N_("missing %(indicator)s")
+UNCLASSIFIED_LABEL = N_("unclassified")
 
 
 class Verdict(NamedTuple):
@@ -42,11 +44,11 @@ class Vocabulary:
     labels: dict[str, Text]
     indicators: dict[str, Indicator]
 
-    def class_label(self, code: str, lang: Lang) -> str:
+    def class_label(self, code: str, lang: Language) -> str:
         """A class's label in ``lang``."""
-        return (UNCLASSIFIED_LABEL if code == UNCLASSIFIED else self.labels[code])[lang]
+        return translate(Message(UNCLASSIFIED_LABEL), lang) if code == UNCLASSIFIED else self.labels[code][lang]
 
-    def grants(self, code: str, lang: Lang) -> str:
+    def grants(self, code: str, lang: Language) -> str:
         """`` → diamond``: the tail of a reason."""
         return ARROW + self.class_label(code, lang)
 
@@ -83,15 +85,23 @@ class Method:
         """Add the helper columns :meth:`decide` reads (windows, scores), so each is computed once."""
         return t
 
-    def verdict(self, t: ir.Table, lang: Lang = "en") -> Verdict:
+    def verdict(self, t: ir.Table, lang: Language = "en") -> Verdict:
         """The criterion's class, score and reasons as expressions over ``t`` (see :class:`Verdict`)."""
         cls, score, reasons = self.decide(t, lang)
         label = self.spec.label
         missing_items = [
             ibis.ifelse(
                 t[name].isnull(),
-                MISSING[lang].format(
-                    label=indicator_label(name, lang, label if len(self.needed()) == 1 and label else None)
+                translate(
+                    Message(
+                        MISSING,
+                        {
+                            "indicator": indicator_label(
+                                name, lang, label if len(self.needed()) == 1 and label else None
+                            )
+                        },
+                    ),
+                    lang,
                 )
                 + self.vocabulary.grants(UNCLASSIFIED, lang),
                 ibis.null("string"),
@@ -108,14 +118,14 @@ class Method:
             missing = ibis.literal(False)
         return Verdict(cls, score, reasons, missing, reason_list(missing_items))
 
-    def decide(self, t: ir.Table, lang: Lang) -> tuple[ir.StringValue, ir.NumericValue, ir.ArrayValue]:
+    def decide(self, t: ir.Table, lang: Language) -> tuple[ir.StringValue, ir.NumericValue, ir.ArrayValue]:
         """Class (NULL when none is granted), score and reasons for rows whose indicators are present.
 
         ``t`` is the output of :meth:`prepare`.
         """
         raise NotImplementedError
 
-    def assign(self, indicators: ir.Table, lang: Lang = "en") -> ir.Table:
+    def assign(self, indicators: ir.Table, lang: Language = "en") -> ir.Table:
         """``customer_id, class, score, reasons`` for every customer of ``indicators``."""
         self._check_columns(indicators)
         t = self.prepare(indicators)
@@ -141,8 +151,11 @@ class Method:
         absent = [name for name in self.needed() if name not in t.columns]
         if absent:
             raise PolicyError(
-                f"criterion {self.spec.name!r} needs indicator(s) {', '.join(absent)}, which the indicator "
-                f"table lacks (it has: {', '.join(t.columns)})"
+                Message(
+                    "criterion %(criterion)s needs indicator(s) %(absent)s, which the indicator table lacks (it has: "
+                    "%(columns)s)",
+                    {"criterion": repr(self.spec.name), "absent": ", ".join(absent), "columns": ", ".join(t.columns)},
+                )
             )
 
 

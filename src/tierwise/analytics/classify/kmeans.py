@@ -15,12 +15,11 @@ import ibis.expr.types as ir
 import numpy as np
 
 from tierwise.analytics.classify.criterion import Method
-from tierwise.analytics.classify.policy import Lang
-from tierwise.analytics.classify.reasons import format_value, indicator_label, reason_list
+from tierwise.analytics.classify.reasons import LIST, engine_text, format_value, indicator_label, reason_list
 from tierwise.errors import PolicyError
+from tierwise.i18n import N_, Language, Message
 
-NEAREST = {"en": "nearest to cluster {k} of {n} (centre {c}): ", "zh": "最接近第 {k}/{n} 类中心（中心值 {c}）："}
-SEP = {"en": ", ", "zh": "，"}
+NEAREST = N_("nearest to cluster %(k)s of %(n)s (centre %(centre)s): %(values)s")
 
 
 class KMeans(Method):
@@ -46,8 +45,11 @@ class KMeans(Method):
         x = np.column_stack([complete[n].cast("float64").to_pyarrow().to_numpy(zero_copy_only=False) for n in names])
         if x.shape[0] < k:
             raise PolicyError(
-                f"criterion {self.spec.name!r}: k-means with {k} classes needs at least {k} customers "
-                f"with {', '.join(names)}; found {x.shape[0]}"
+                Message(
+                    "criterion %(criterion)s: k-means with %(k)s classes needs at least %(k)s customers with "
+                    "%(names)s; found %(found)s",
+                    {"criterion": repr(self.spec.name), "k": k, "names": ", ".join(names), "found": x.shape[0]},
+                )
             )
         self.means_ = x.mean(axis=0)
         std = x.std(axis=0)
@@ -84,7 +86,7 @@ class KMeans(Method):
         nearest = ibis.least(*ds) if len(ds) > 1 else ds[0]
         return staged.mutate(**{self.column("k"): ibis.cases(*[(d == nearest, i) for i, d in enumerate(ds)])})
 
-    def decide(self, t: ir.Table, lang: Lang):
+    def decide(self, t: ir.Table, lang: Language):
         """Class of the nearest centroid, score (sum of standardised values) and reason."""
         classes = self.spec.classes
         k = t[self.column("k")]
@@ -93,11 +95,18 @@ class KMeans(Method):
         ]
         detail = values[0]
         for v in values[1:]:
-            detail = detail + SEP[lang] + v
+            detail = engine_text(LIST, lang, first=detail, second=v)
         heads = [
-            (k == i, ibis.literal(NEAREST[lang].format(k=i + 1, n=len(classes), c=f"{self.centroids_[i].sum():+.2f}")))
+            (
+                k == i,
+                engine_text(
+                    Message(NEAREST, {"k": i + 1, "n": len(classes), "centre": f"{self.centroids_[i].sum():+.2f}"}),
+                    lang,
+                    values=detail,
+                ),
+            )
             for i in range(len(classes))
         ]
         tails = [(k == i, ibis.literal(self.vocabulary.grants(code, lang))) for i, code in enumerate(classes)]
         cls = ibis.cases(*[(k == i, ibis.literal(code)) for i, code in enumerate(classes)])
-        return cls, t[self.column("composite")], reason_list([ibis.cases(*heads) + detail + ibis.cases(*tails)])
+        return cls, t[self.column("composite")], reason_list([ibis.cases(*heads) + ibis.cases(*tails)])

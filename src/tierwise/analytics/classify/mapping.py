@@ -9,14 +9,14 @@ import ibis
 import ibis.expr.types as ir
 
 from tierwise.analytics.classify.criterion import Method
-from tierwise.analytics.classify.policy import Lang
 from tierwise.analytics.classify.reasons import indicator_label, reason_list
+from tierwise.i18n import Language
 
 
 class Mapping(Method):
     """Trait → class (policy section ``method: mapping``). No learned state; score is NULL."""
 
-    def decide(self, t: ir.Table, lang: Lang):
+    def decide(self, t: ir.Table, lang: Language):
         """Class of the mapped value and its reason; NULL for values the map does not list."""
         spec = self.spec
         value = t[spec.indicator].cast("string")

@@ -16,13 +16,12 @@ import ibis
 import ibis.expr.types as ir
 
 from tierwise.analytics.classify.assign import class_order, classify, label_of, rank_of
-from tierwise.analytics.classify.policy import Lang, Policy
+from tierwise.analytics.classify.policy import Policy
+from tierwise.analytics.classify.reasons import engine_text
+from tierwise.i18n import N_, Language, Message
 
 NEW, GONE = "(new)", "(gone)"
-GRACE = {
-    "en": "grace period: computed {computed}, kept {kept} ({n} of {total} runs below)",
-    "zh": "宽限期：本次计算为{computed}，保留{kept}（已连续{n}/{total}次低于原等级）",
-}
+GRACE = N_("grace period: computed %(computed)s, kept %(kept)s (%(n)s of %(total)s runs below)")
 
 
 def _pair(before: ir.Table, after: ir.Table, sales: ir.Table | None = None) -> ir.Table:
@@ -57,7 +56,7 @@ def migration_matrix(before: ir.Table, after: ir.Table, sales: ir.Table | None =
     return pairs.group_by("from_class", "to_class").aggregate(**metrics).order_by("from_class", "to_class")
 
 
-def movers(before: ir.Table, after: ir.Table, policy: Policy, lang: Lang = "en") -> ir.Table:
+def movers(before: ir.Table, after: ir.Table, policy: Policy, lang: Language = "en") -> ir.Table:
     """Customers whose class changed: ``customer_id, from_class, to_class, from_label, to_label, direction,
     from_reasons, to_reasons`` (``direction``: ``up``, ``down``, ``new`` or ``gone``), most moved first."""
     pairs = _pair(before, after)
@@ -83,7 +82,9 @@ def movers(before: ir.Table, after: ir.Table, policy: Policy, lang: Lang = "en")
     )
 
 
-def what_if(indicators: ir.Table, policy: Policy, edited: Policy, as_of: dt.date | str, lang: Lang = "en") -> ir.Table:
+def what_if(
+    indicators: ir.Table, policy: Policy, edited: Policy, as_of: dt.date | str, lang: Language = "en"
+) -> ir.Table:
     """The customers who would move if ``edited`` replaced ``policy`` (nothing is saved): see :func:`movers`.
 
     Class codes are compared as they are, so an edited policy should keep the codes it shares.
@@ -91,7 +92,7 @@ def what_if(indicators: ir.Table, policy: Policy, edited: Policy, as_of: dt.date
     return movers(classify(indicators, policy, as_of, lang), classify(indicators, edited, as_of, lang), edited, lang)
 
 
-def apply_grace(current: ir.Table, history: list[ir.Table], policy: Policy, lang: Lang = "en") -> ir.Table:
+def apply_grace(current: ir.Table, history: list[ir.Table], policy: Policy, lang: Language = "en") -> ir.Table:
     """Hold back downgrades until ``policy.grace_runs`` consecutive runs are below (see the module docstring).
 
     ``history`` holds the earlier assignment tables of the same policy, oldest first; a table may carry
@@ -116,16 +117,12 @@ def apply_grace(current: ir.Table, history: list[ir.Table], policy: Policy, lang
         below.append((class_order(policy, joined[f"h{i}"]) > kept_rank).fill_null(False))
     streak = _consecutive(below)
     hold = joined.kept.notnull() & below[0] & (streak < n)
-    note = (
-        ibis.literal(GRACE[lang].split("{computed}")[0])
-        + label_of(policy, joined.computed_class, lang)
-        + _between(GRACE[lang], "{computed}", "{kept}")
-        + label_of(policy, joined.kept, lang)
-        + _between(GRACE[lang], "{kept}", "{n}")
-        + streak.cast("string")
-        + _between(GRACE[lang], "{n}", "{total}")
-        + str(n)
-        + GRACE[lang].split("{total}")[1]
+    note = engine_text(
+        Message(GRACE, {"total": n}),
+        lang,
+        computed=label_of(policy, joined.computed_class, lang),
+        kept=label_of(policy, joined.kept, lang),
+        n=streak,
     )
     result = joined.mutate(
         **{"class": ibis.ifelse(hold, joined.kept, joined.computed_class)},
@@ -140,7 +137,3 @@ def apply_grace(current: ir.Table, history: list[ir.Table], policy: Policy, lang
 def _consecutive(tests: list[ir.BooleanValue]) -> ir.IntegerValue:
     """How many of ``tests`` (newest first) hold before the first that does not."""
     return ibis.cases(*[(ibis.and_(*tests[:k]), k) for k in range(len(tests), 0, -1)], else_=0)
-
-
-def _between(template: str, start: str, end: str) -> str:
-    return template.split(start)[1].split(end)[0]

@@ -22,33 +22,40 @@ from tierwise.analytics.classify.prospects import PROSPECT_INDICATORS
 from tierwise.analytics.classify.sections import (  # noqa: F401  (re-exported: the policy vocabulary)
     METHODS,
     UNCLASSIFIED,
-    Abc,
+    AbcCriterion,
     Bound,
     Cadence,
     ClassSpec,
     Condition,
     Criterion,
-    KMeans,
-    Lang,
+    KMeansCriterion,
     MapEntry,
-    Mapping,
-    Quantiles,
-    Rfm,
-    Rules,
-    Scorecard,
+    MappingCriterion,
+    QuantilesCriterion,
+    RfmCriterion,
+    RulesCriterion,
+    ScorecardCriterion,
     Segment,
     Share,
-    Text,
-    Thresholds,
+    ThresholdsCriterion,
     Weighted,
-    _Strict,
 )
 from tierwise.analytics.registry import INDICATORS
-from tierwise.errors import IndicatorError, PolicyError
-from tierwise.policy_files import PolicyRef, as_policy_ref, policy_mapping, read_policy_text, shipped_policy_files
+from tierwise.errors import IndicatorError
+from tierwise.i18n import Message
+from tierwise.policy_files import (
+    POLICY,
+    PolicyRef,
+    as_policy_ref,
+    invalid_policy,
+    policy_mapping,
+    read_policy_text,
+    shipped_policy_files,
+)
+from tierwise.policy_schema import StrictModel, Text
 
 
-class Allocation(_Strict):
+class Allocation(StrictModel):
     """A salesperson's monthly time for one grade: how many accounts and how many days."""
 
     group: str
@@ -57,7 +64,7 @@ class Allocation(_Strict):
     days_per_month: float = Field(ge=0)
 
 
-class Policy(_Strict):
+class Policy(StrictModel):
     """A classification policy (see the module docstring)."""
 
     name: str = Field(min_length=1)
@@ -72,23 +79,36 @@ class Policy(_Strict):
     score_indicator: str | None = None  # or an indicator as the score (e.g. sales_12m)
     grace_runs: int = Field(0, ge=0)
     time_allocation: list[Allocation] | None = None
+    # the policy identifies key accounts: its best class is the key-account list (e.g. in the report)
+    key_accounts: bool = False
 
     @model_validator(mode="after")
     def _references(self) -> Policy:
         codes = [c.code for c in self.classes]
         if len(set(codes)) != len(codes) or UNCLASSIFIED in codes:
-            raise ValueError(f"class codes must be unique and not {UNCLASSIFIED!r}")
+            raise ValueError(
+                Message("class codes must be unique and not %(unclassified)s", {"unclassified": repr(UNCLASSIFIED)})
+            )
         for i, crit in enumerate(self.criteria):
             for where, code in _class_references(crit):
                 if code not in codes:
-                    raise ValueError(f"criteria.{i}.{where}: unknown class {code!r}; classes: {', '.join(codes)}")
+                    raise ValueError(
+                        Message(
+                            "criteria.%(i)s.%(where)s: unknown class %(code)s; classes: %(codes)s",
+                            {"i": i, "where": where, "code": repr(code), "codes": ", ".join(codes)},
+                        )
+                    )
         if self.default_class is not None and self.default_class not in codes:
-            raise ValueError(f"default_class: unknown class {self.default_class!r}")
+            raise ValueError(
+                Message("default_class: unknown class %(default_class)s", {"default_class": repr(self.default_class)})
+            )
         names = [c.name for c in self.criteria]
         if len(set(names)) != len(names):
-            raise ValueError("criteria names must be unique")
+            raise ValueError(Message("criteria names must be unique"))
         if self.score_from is not None and self.score_from not in names:
-            raise ValueError(f"score_from: no criterion named {self.score_from!r}")
+            raise ValueError(
+                Message("score_from: no criterion named %(score_from)s", {"score_from": repr(self.score_from)})
+            )
         return self
 
     @property
@@ -144,11 +164,11 @@ def _class_references(crit: Any) -> list[tuple[str, str]]:
 
 
 def _indicator_references(crit: Any) -> list[str]:
-    if isinstance(crit, Rfm):
+    if isinstance(crit, RfmCriterion):
         return [crit.recency, crit.frequency, crit.monetary]
-    if isinstance(crit, Rules):
+    if isinstance(crit, RulesCriterion):
         return [c.indicator for c in crit.conditions]
-    if isinstance(crit, (Scorecard, KMeans)):
+    if isinstance(crit, (ScorecardCriterion, KMeansCriterion)):
         return [w.indicator for w in crit.indicators]
     return [crit.indicator]
 
@@ -164,7 +184,10 @@ def check_indicators(policy: Policy) -> None:
     for name in policy.indicators():
         if name not in known:
             raise IndicatorError(
-                f"policy {policy.name!r} reads unknown indicator {name!r}; known indicators: {', '.join(known)}"
+                Message(
+                    "policy %(policy)s reads unknown indicator %(name)s; known indicators: %(known)s",
+                    {"policy": repr(policy.name), "name": repr(name), "known": ", ".join(known)},
+                )
             )
 
 
@@ -178,20 +201,17 @@ def shipped_policies() -> list[str]:
 
 def policy_text(ref: str | Path | PolicyRef) -> tuple[str, str]:
     """The YAML text of a policy (a shipped name, a ``Path`` or a :class:`PolicyRef`) and its source's name."""
-    return read_policy_text(as_policy_ref(ref), "policy", shipped_policies)
+    return read_policy_text(as_policy_ref(ref), POLICY, shipped_policies)
 
 
 def parse_policy(text: str, source: str = "<text>") -> Policy | TriagePolicyInfo:
     """Validate policy YAML text; errors name the source and every offending field."""
-    data = policy_mapping(text, "policy", source)
+    data = policy_mapping(text, POLICY, source)
     model = TriagePolicyInfo if data.get("method") == "triage" else Policy
     try:
         policy = model.model_validate(data)
     except ValidationError as exc:
-        lines = [f"policy {source} is invalid:"]
-        for err in exc.errors():
-            lines.append(f"  - {_where(err['loc'])}: {_message(err)}")
-        raise PolicyError("\n".join(lines)) from None
+        raise invalid_policy(POLICY, source, exc, METHODS) from None
     if isinstance(policy, Policy):
         check_indicators(policy)
     return policy
@@ -207,23 +227,3 @@ def load_policy(ref: str | Path | PolicyRef) -> Policy | TriagePolicyInfo:
     """
     text, source = policy_text(ref)
     return parse_policy(text, source)
-
-
-def _where(loc: tuple) -> str:
-    # drop the discriminator tags pydantic inserts for tagged unions ("criteria.0.thresholds.bounds")
-    parts = [str(p) for p in loc if str(p) not in METHODS]
-    return ".".join(parts) or "(top level)"
-
-
-def _message(err: dict) -> str:
-    if err["type"] == "extra_forbidden":
-        return "unknown field"
-    if err["type"] == "missing":
-        return "required field is missing"
-    if err["type"] == "value_error":
-        return str(err["ctx"]["error"])
-    if err["type"] == "union_tag_invalid":
-        return f"unknown method {err['ctx']['tag']!r}; methods: {', '.join(METHODS)}"
-    if err["type"] == "union_tag_not_found":
-        return f"method is missing; methods: {', '.join(METHODS)}"
-    return f"{err['msg']} (got {err['input']!r})"

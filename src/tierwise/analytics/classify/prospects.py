@@ -18,23 +18,24 @@ import ibis
 import ibis.expr.types as ir
 
 from tierwise.analytics.registry import Indicator
+from tierwise.i18n import N_
 from tierwise.io.columns import OPEN_STAGES
 
 _I = Indicator
 PROSPECT_INDICATORS: dict[str, Indicator] = {
     i.name: i
     for i in (
-        _I("opportunity_id", "opportunity", "商机编号", "label", "trade", "opportunities"),
-        _I("stage", "stage", "阶段", "label", "trade", "opportunities"),
-        _I("open_opportunities", "open opportunities", "进行中的商机数", "count", "trade", "opportunities"),
-        _I("expected_close_date", "expected close date", "预计成交日期", "date", "trade", "opportunities"),
-        _I("close_in_months", "months to expected close", "距预计成交月数", "count", "trade", "opportunities"),
-        _I("amount", "opportunity amount", "商机金额", "currency", "trade", "opportunities"),
-        _I("objective_need", "objective need", "客观需求", "label", "trait", "opportunities"),
-        _I("subjective_need", "subjective need", "主观需求", "label", "trait", "opportunities"),
-        _I("resolve", "resolve", "决心", "label", "trait", "opportunities"),
-        _I("feasibility_started", "feasibility study started", "已开始可行性研究", "flag", "trait", "opportunities"),
-        _I("selection_started", "vendor selection started", "已开始选型", "flag", "trait", "opportunities"),
+        _I("opportunity_id", N_("opportunity"), "label", "trade", "opportunities"),
+        _I("stage", N_("stage"), "label", "trade", "opportunities"),
+        _I("open_opportunities", N_("open opportunities"), "count", "trade", "opportunities"),
+        _I("expected_close_date", N_("expected close date"), "date", "trade", "opportunities"),
+        _I("close_in_months", N_("months to expected close"), "count", "trade", "opportunities"),
+        _I("amount", N_("opportunity amount"), "currency", "trade", "opportunities"),
+        _I("objective_need", N_("objective need"), "label", "trait", "opportunities"),
+        _I("subjective_need", N_("subjective need"), "label", "trait", "opportunities"),
+        _I("resolve", N_("resolve"), "label", "trait", "opportunities"),
+        _I("feasibility_started", N_("feasibility study started"), "flag", "trait", "opportunities"),
+        _I("selection_started", N_("vendor selection started"), "flag", "trait", "opportunities"),
     )
 }
 

@@ -13,12 +13,19 @@ import ibis
 import ibis.expr.types as ir
 
 from tierwise.analytics.classify.criterion import Method
-from tierwise.analytics.classify.policy import Lang, Share
-from tierwise.analytics.classify.reasons import format_constant, format_value, indicator_label, reason_list
+from tierwise.analytics.classify.policy import Share
+from tierwise.analytics.classify.reasons import (
+    engine_text,
+    format_constant,
+    format_value,
+    indicator_label,
+    reason_list,
+)
+from tierwise.i18n import N_, Language, Message, translate
 
 EPSILON = 1e-9  # shares such as 0.1 · 30 are not exact in binary floating point
-RANK = {"en": ", rank {p} of {n}", "zh": "，排名 {p}/{n}"}
-WITHIN = {"en": ", within the top {share}", "zh": "，位于前{share}"}
+RANK = N_("%(value)s, rank %(position)s of %(count)s")
+WITHIN = N_("%(text)s, within the top %(share)s")
 
 
 def positions(t: ir.Table, value: ir.Value, ascending: bool) -> tuple[ir.IntegerValue, ir.IntegerValue]:
@@ -38,52 +45,43 @@ def bin_index(position: ir.IntegerValue, n: ir.IntegerValue, shares: list[float]
 
 
 class Quantiles(Method):
-    """Equal-count bins (policy section ``method: quantiles``). Learns ``n_``, the customers with a value."""
-
-    def fit(self, indicators: ir.Table) -> Quantiles:
-        """Count the customers with a value (``n_``)."""
-        super().fit(indicators)
-        self.n_ = int(indicators[self.spec.indicator].count().execute())
-        return self
+    """Equal-count bins (policy section ``method: quantiles``). No learned state: positions are per run."""
 
     def prepare(self, t: ir.Table) -> ir.Table:
         """Add each customer's position and the number of customers with a value."""
         pos, n = positions(t, t[self.spec.indicator], self.spec.ascending)
         return t.mutate(**{self.column("pos"): pos, self.column("n"): n})
 
-    def decide(self, t: ir.Table, lang: Lang):
+    def decide(self, t: ir.Table, lang: Language):
         """Class of the bin, score (the value) and the reason naming the rank."""
         spec = self.spec
         value = t[spec.indicator]
         pos, n = t[self.column("pos")], t[self.column("n")]
         cls, tail = bin_choice(pos, n, spec.bins, self.vocabulary.grants, lang)
         unit = self.vocabulary.unit(spec.indicator)
-        text = (
-            indicator_label(spec.indicator, lang, spec.label)
-            + " "
-            + format_value(value, unit, lang)
-            + rank_text(pos, n, lang)
-            + tail
-        )
+        head = indicator_label(spec.indicator, lang, spec.label) + " " + format_value(value, unit, lang)
+        text = rank_text(head, pos, n, lang) + tail
         return cls, value.cast("float64"), reason_list([text])
 
 
 def bin_choice(
-    pos: ir.IntegerValue, n: ir.IntegerValue, bins: list[Share], grants, lang: Lang
+    pos: ir.IntegerValue, n: ir.IntegerValue, bins: list[Share], grants, lang: Language
 ) -> tuple[ir.StringValue, ir.StringValue]:
     """Class of each position's bin and the reason tail (``, within the top 20% → gold``)."""
     k = bin_index(pos, n, [b.share for b in bins])
     cls_branches, tails, cumulative = [], [], 0.0
     for i, b in enumerate(bins):
         cumulative += b.share
-        within = WITHIN[lang].format(share=format_constant(cumulative, "ratio")) if i < len(bins) - 1 else ""
+        within = (
+            translate(Message(WITHIN, {"text": "", "share": format_constant(cumulative, "ratio")}), lang)
+            if i < len(bins) - 1
+            else ""
+        )
         cls_branches.append((k == i, ibis.literal(b.class_)))
         tails.append((k == i, ibis.literal(within + grants(b.class_, lang))))
     return ibis.cases(*cls_branches), ibis.cases(*tails)
 
 
-def rank_text(pos: ir.IntegerValue, n: ir.IntegerValue, lang: Lang) -> ir.StringValue:
-    """``, rank 3 of 100`` / ``，排名 3/100``."""
-    head, middle = RANK[lang].split("{p}")
-    sep, tail = middle.split("{n}")
-    return ibis.literal(head) + pos.cast("string") + sep + n.cast("string") + tail
+def rank_text(head: ir.StringValue, pos: ir.IntegerValue, n: ir.IntegerValue, lang: Language) -> ir.StringValue:
+    """``head, rank 3 of 100`` / ``head，排名 3/100``."""
+    return engine_text(RANK, lang, value=head, position=pos, count=n)

@@ -1,5 +1,9 @@
 """Reasons in words a sales manager reads, built as engine expressions in English or Chinese.
 
+The words come from the message catalogue (:mod:`tierwise.i18n`): a reason template such as
+``%(days)s days`` is translated in Python once per policy, and :func:`engine_text` puts the engine's
+per-row expressions into its slots.
+
 Numbers are formatted inside the engine with portable arithmetic and string functions (no backend's own
 ``format``), so the same expression gives ``5,200,000.00`` on DuckDB and on Spark:
 
@@ -11,19 +15,40 @@ Numbers are formatted inside the engine with portable arithmetic and string func
 
 from __future__ import annotations
 
-from typing import Literal
-
 import ibis
 import ibis.expr.types as ir
 
 from tierwise.analytics.classify.prospects import PROSPECT_INDICATORS
 from tierwise.analytics.registry import INDICATORS, Indicator
-
-Lang = Literal["en", "zh"]
+from tierwise.i18n import N_, Formats, Language, Message, translate
 
 ARROW = " → "
-DAYS = {"en": " days", "zh": "天"}
-JOIN = {"en": " and ", "zh": "，且"}
+DAYS = N_("%(days)s days")
+JOIN = N_("%(first)s and %(second)s")
+LIST = N_("%(first)s, %(second)s")
+
+
+def engine_text(message: Message | str, lang: Language, **slots: ir.Value | str) -> ir.StringValue:
+    """The template ``message`` in ``lang`` as an engine string, ``slots`` (expressions) put in its slots.
+
+    The message's own ``params`` are filled in Python; each slot named in ``slots`` is an engine
+    expression (or a constant text) placed where the translated template names it.
+
+    >>> engine_text("%(days)s days", "zh", days="3").execute()
+    '3天'
+    """
+    message = Message(message) if isinstance(message, str) else message
+    marks = {name: f"\x00{name}\x00" for name in slots}
+    text = translate(Message(message.msgid, {**message.params, **marks}), lang)
+    out: ir.StringValue = ibis.literal("")
+    for i, piece in enumerate(text.split("\x00")):
+        if i % 2 == 0:
+            if piece:
+                out = out + piece
+        else:
+            slot = slots[piece]
+            out = out + (ibis.literal(slot) if isinstance(slot, str) else slot.cast("string"))
+    return out
 
 
 def format_integer(value: ir.NumericValue) -> ir.StringValue:
@@ -83,7 +108,7 @@ def portable_format_number(value: ir.NumericValue, decimals: int = 2) -> ir.Stri
     return ibis.ifelse((scaled > 0) & (value < 0), "-", "") + text
 
 
-def format_value(value: ir.Value, unit: str, lang: Lang) -> ir.StringValue:
+def format_value(value: ir.Value, unit: str, lang: Language) -> ir.StringValue:
     """An indicator value as text for its unit: money with 2 decimals, ratios in %, days and counts whole."""
     if unit in ("label", "date"):
         return value.cast("string")
@@ -92,7 +117,7 @@ def format_value(value: ir.Value, unit: str, lang: Lang) -> ir.StringValue:
     if unit == "ratio":
         return format_number(value * 100, 1) + "%"
     if unit == "days":
-        return format_number(value, 0) + DAYS[lang]
+        return engine_text(DAYS, lang, days=format_number(value, 0))
     if unit in ("count", "rank"):
         return ibis.ifelse(value == value.round(0), format_number(value, 0), format_number(value, 2))
     if unit == "score":
@@ -100,22 +125,18 @@ def format_value(value: ir.Value, unit: str, lang: Lang) -> ir.StringValue:
     return format_number(value, 2)
 
 
-def format_constant(value: float | str, unit: str = "currency", lang: Lang = "en") -> str:
+def format_constant(value: float | str, unit: str = "currency", lang: Language = "en") -> str:
     """A bound from a policy as text: ``5000000`` → ``5,000,000``, ratio ``0.3`` → ``30%``."""
     if isinstance(value, str):
         return value
+    formats = Formats(lang)
     if unit == "ratio":
-        return f"{_trim(value * 100)}%"
-    text = _trim(value)
-    return text + DAYS[lang] if unit == "days" else text
+        return formats.decimal(value * 100) + "%"
+    text = formats.decimal(value)
+    return translate(Message(DAYS, {"days": text}), lang) if unit == "days" else text
 
 
-def _trim(value: float) -> str:
-    text = f"{value:,.6f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def indicator_label(name: str, lang: Lang, override: dict[str, str] | None = None) -> str:
+def indicator_label(name: str, lang: Language, override: dict[str, str] | None = None) -> str:
     """The readable label of an indicator (a policy may override it, e.g. ``12-month spend``)."""
     if override:
         return override[lang]
@@ -123,11 +144,11 @@ def indicator_label(name: str, lang: Lang, override: dict[str, str] | None = Non
     return found.label(lang) if found else name
 
 
-def join_texts(texts: list[ir.StringValue], lang: Lang) -> ir.StringValue:
+def join_texts(texts: list[ir.StringValue], lang: Language) -> ir.StringValue:
     """Several condition texts joined with ``and`` / ``且``."""
     out = texts[0]
     for text in texts[1:]:
-        out = out + JOIN[lang] + text
+        out = engine_text(JOIN, lang, first=out, second=text)
     return out
 
 

@@ -13,13 +13,11 @@ import ibis
 import ibis.expr.types as ir
 
 from tierwise.analytics.classify.criterion import Method
-from tierwise.analytics.classify.policy import Lang
 from tierwise.analytics.classify.quantiles import bin_index, positions
-from tierwise.analytics.classify.reasons import format_value, indicator_label, reason_list
+from tierwise.analytics.classify.reasons import LIST, engine_text, format_value, indicator_label, reason_list
+from tierwise.i18n import N_, Language
 
-SEP = {"en": ", ", "zh": "，"}
-OPEN = {"en": " (", "zh": "（"}
-CLOSE = {"en": ")", "zh": "）"}
+SCORES = N_("R %(r)s · F %(f)s · M %(m)s (%(values)s)")
 
 
 def score(t: ir.Table, value: ir.Value, bins: int, ascending: bool) -> ir.IntegerValue:
@@ -46,7 +44,7 @@ class Rfm(Method):
             }
         )
 
-    def decide(self, t: ir.Table, lang: Lang):
+    def decide(self, t: ir.Table, lang: Language):
         """Segment, score ``100·R + 10·F + M`` and the reason showing the scores and the values."""
         spec = self.spec
         r, f, m = (t[self.column(x)] for x in "rfm")
@@ -63,17 +61,6 @@ class Rfm(Method):
         ]
         detail = values[0]
         for v in values[1:]:
-            detail = detail + SEP[lang] + v
-        head = (
-            "R "
-            + r.cast("string")
-            + " · F "
-            + f.cast("string")
-            + " · M "
-            + m.cast("string")
-            + OPEN[lang]
-            + detail
-            + CLOSE[lang]
-        )
-        text = head + tail
+            detail = engine_text(LIST, lang, first=detail, second=v)
+        text = engine_text(SCORES, lang, r=r, f=f, m=m, values=detail) + tail
         return cls, (r * 100 + f * 10 + m).cast("float64"), reason_list([text])

@@ -11,17 +11,15 @@ import ibis
 import ibis.expr.types as ir
 
 from tierwise.analytics.classify.criterion import Method
-from tierwise.analytics.classify.policy import Condition, Lang
-from tierwise.analytics.classify.reasons import format_constant, format_value, join_texts, reason_list
+from tierwise.analytics.classify.policy import Condition
+from tierwise.analytics.classify.reasons import engine_text, format_constant, format_value, join_texts, reason_list
 from tierwise.analytics.registry import Indicator
+from tierwise.i18n import N_, Language, Message, translate
 
 SYMBOL = {">=": " ≥ ", ">": " > ", "<=": " ≤ ", "<": " < ", "==": " = ", "!=": " ≠ "}
-WORDS = {
-    "missing": {"en": " missing", "zh": "缺失"},
-    "in": {"en": " in ", "zh": " 属于 "},
-    "not_in": {"en": " not in ", "zh": " 不属于 "},
-    "no": {"en": "no ", "zh": "未"},
-}
+IS_MISSING = N_("%(indicator)s missing")
+IS_NOT = N_("no %(indicator)s")
+MEMBERSHIP = {"in": N_("%(value)s in %(choices)s"), "not_in": N_("%(value)s not in %(choices)s")}
 
 
 def holds(value: ir.Value, cond: Condition) -> ir.BooleanValue:
@@ -42,19 +40,19 @@ def holds(value: ir.Value, cond: Condition) -> ir.BooleanValue:
     return test.fill_null(False)
 
 
-def condition_text(value: ir.Value, cond: Condition, ind: Indicator | None, lang: Lang) -> ir.StringValue:
+def condition_text(value: ir.Value, cond: Condition, ind: Indicator | None, lang: Language) -> ir.StringValue:
     """``gross margin 35.0% > 30%``; flags read ``vendor selection started`` / ``no vendor selection started``."""
     label = ind.label(lang) if ind else cond.indicator
     unit = ind.unit if ind else "label"
     if cond.op == "missing":
-        return ibis.literal(label + WORDS["missing"][lang])
+        return ibis.literal(translate(Message(IS_MISSING, {"indicator": label}), lang))
     if unit == "flag" and cond.op == "==" and isinstance(cond.value, bool):
-        return ibis.literal(label if cond.value else WORDS["no"][lang] + label)
+        return ibis.literal(label if cond.value else translate(Message(IS_NOT, {"indicator": label}), lang))
     shown = ibis.literal(label + " ") + format_value(value, unit, lang)
     if cond.op == "present" or (unit == "label" and cond.op == "=="):
         return shown
     if cond.op in ("in", "not_in"):
-        return shown + WORDS[cond.op][lang] + ", ".join(cond.value)
+        return engine_text(Message(MEMBERSHIP[cond.op], {"choices": ", ".join(cond.value)}), lang, value=shown)
     return shown + SYMBOL[cond.op] + format_constant(cond.value, unit, lang)
 
 
@@ -67,7 +65,7 @@ class Rules(Method):
         """Every indicator a condition reads."""
         return list(dict.fromkeys(c.indicator for c in self.spec.conditions))
 
-    def decide(self, t: ir.Table, lang: Lang):
+    def decide(self, t: ir.Table, lang: Language):
         """The class when the rule fires, the number of conditions held, and the reason."""
         spec = self.spec
         tests = [holds(t[c.indicator], c) for c in spec.conditions]

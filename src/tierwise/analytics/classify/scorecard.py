@@ -14,14 +14,14 @@ import ibis.expr.types as ir
 import numpy as np
 
 from tierwise.analytics.classify.criterion import Method
-from tierwise.analytics.classify.policy import Lang
 from tierwise.analytics.classify.quantiles import bin_choice, positions, rank_text
 from tierwise.analytics.classify.reasons import format_number, reason_list
 from tierwise.analytics.classify.thresholds import tier_expressions
 from tierwise.analytics.classify.weights import ahp_weights, entropy_weights, minmax, topsis
 from tierwise.errors import PolicyError
+from tierwise.i18n import N_, Language, Message, translate
 
-SCORE = {"en": "score", "zh": "综合得分"}
+SCORE = N_("score")
 
 
 class Scorecard(Method):
@@ -93,19 +93,26 @@ class Scorecard(Method):
         pos, n = positions(scored, scored[self.column("score")], ascending=False)
         return scored.mutate(**{self.column("pos"): pos, self.column("n"): n})
 
-    def decide(self, t: ir.Table, lang: Lang):
+    def decide(self, t: ir.Table, lang: Language):
         """Tier, score and the reason naming the score and the bound (or rank) reached."""
         spec = self.spec
         score = t[self.column("score")]
-        head = ibis.literal((spec.label[lang] if spec.label else SCORE[lang]) + " ") + format_number(score, 2)
+        head = ibis.literal(
+            (spec.label[lang] if spec.label else translate(Message(SCORE), lang)) + " "
+        ) + format_number(score, 2)
         if spec.tiers is not None:
             cls, text = tier_expressions(score, spec.tiers, spec.otherwise, head, "score", self.vocabulary.grants, lang)
             return cls, score, reason_list([text])
         pos, n = t[self.column("pos")], t[self.column("n")]
         cls, tail = bin_choice(pos, n, spec.quantiles, self.vocabulary.grants, lang)
-        return cls, score, reason_list([head + rank_text(pos, n, lang) + tail])
+        return cls, score, reason_list([rank_text(head, pos, n, lang) + tail])
 
 
 def raise_empty(criterion: str, names: list[str]) -> None:
     """No customer has every indicator of a scorecard: nothing to learn from."""
-    raise PolicyError(f"criterion {criterion!r}: no customer has all of {', '.join(names)}; cannot fit the scorecard")
+    raise PolicyError(
+        Message(
+            "criterion %(criterion)s: no customer has all of %(names)s; cannot fit the scorecard",
+            {"criterion": repr(criterion), "names": ", ".join(names)},
+        )
+    )

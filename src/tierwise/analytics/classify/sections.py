@@ -7,36 +7,24 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from tierwise.i18n import Message
+from tierwise.policy_schema import StrictModel, Text
 
 UNCLASSIFIED = "unclassified"
-Lang = Literal["en", "zh"]
 Op = Literal[">=", ">", "<=", "<", "==", "!=", "in", "not_in", "missing", "present"]
 WhenMissing = Literal["unclassified", "skip"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class Text(_Strict):
-    """A text in English and Chinese."""
-
-    en: str = Field(min_length=1)
-    zh: str = Field(min_length=1)
-
-    def __getitem__(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
-
-
-class Cadence(_Strict):
+class Cadence(StrictModel):
     """How often a class must be contacted: every ``every_days`` days, described in words."""
 
     every_days: int = Field(gt=0)
     text: Text
 
 
-class ClassSpec(_Strict):
+class ClassSpec(StrictModel):
     """One class of a policy: its code, labels, contact cadence and an optional note (e.g. selling mode)."""
 
     code: str = Field(min_length=1, pattern=r"^[a-z0-9_]+$")
@@ -45,7 +33,7 @@ class ClassSpec(_Strict):
     note: Text | None = None
 
 
-class Bound(_Strict):
+class Bound(StrictModel):
     """A threshold granting ``class``: value ``at_least`` / ``above`` a bound (higher is better) or
     ``at_most`` / ``below`` it (lower is better). ``at_*`` bounds are inclusive, the others exclusive."""
 
@@ -59,7 +47,7 @@ class Bound(_Strict):
     def _one_bound(self) -> Bound:
         given = [k for k in BOUND_KINDS if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError("give exactly one of at_least, above (higher is better), at_most or below")
+            raise ValueError(Message("give exactly one of at_least, above (higher is better), at_most or below"))
         return self
 
     @property
@@ -84,28 +72,30 @@ BOUND_KINDS = ("at_least", "above", "at_most", "below")
 def check_bound_order(bounds: list[Bound]) -> None:
     """Bounds must all point one way and be listed best first (highest first when higher is better)."""
     if len({b.higher_is_better for b in bounds}) > 1:
-        raise ValueError("mix of at_least/above and at_most/below bounds: use one direction")
+        raise ValueError(Message("mix of at_least/above and at_most/below bounds: use one direction"))
     values = [b.value for b in bounds]
     if values != sorted(values, reverse=bounds[0].higher_is_better):
         raise ValueError(
-            "bounds must be listed best first (highest first for at_least/above, lowest first for at_most/below)"
+            Message(
+                "bounds must be listed best first (highest first for at_least/above, lowest first for at_most/below)"
+            )
         )
 
 
-class Share(_Strict):
+class Share(StrictModel):
     """A quantile bin: ``class`` for the next ``share`` of customers (best first)."""
 
     class_: str = Field(alias="class")
     share: float = Field(gt=0, le=1)
 
 
-class _Criterion(_Strict):
+class _Criterion(StrictModel):
     name: str = Field(min_length=1)
     label: Text | None = None  # how reasons name the indicator, overriding the registry label
     when_missing: WhenMissing = "unclassified"
 
 
-class Thresholds(_Criterion):
+class ThresholdsCriterion(_Criterion):
     """Bounds on one indicator, best first; ``otherwise`` is granted below every bound (or nothing)."""
 
     method: Literal["thresholds"]
@@ -114,12 +104,12 @@ class Thresholds(_Criterion):
     otherwise: str | None = None
 
     @model_validator(mode="after")
-    def _ordered(self) -> Thresholds:
+    def _ordered(self) -> ThresholdsCriterion:
         check_bound_order(self.bounds)
         return self
 
 
-class Quantiles(_Criterion):
+class QuantilesCriterion(_Criterion):
     """Equal-count bins of one indicator, best first (descending by value unless ``ascending``)."""
 
     method: Literal["quantiles"]
@@ -128,13 +118,13 @@ class Quantiles(_Criterion):
     ascending: bool = False
 
     @model_validator(mode="after")
-    def _shares_sum_to_one(self) -> Quantiles:
+    def _shares_sum_to_one(self) -> QuantilesCriterion:
         if abs(sum(b.share for b in self.bins) - 1) > 1e-9:
-            raise ValueError("bin shares must add up to 1")
+            raise ValueError(Message("bin shares must add up to 1"))
         return self
 
 
-class Abc(_Criterion):
+class AbcCriterion(_Criterion):
     """ABC on cumulative share of ``indicator``: A while the share before the customer is below ``a``."""
 
     method: Literal["abc"]
@@ -144,13 +134,13 @@ class Abc(_Criterion):
     classes: tuple[str, str, str] = ("a", "b", "c")
 
     @model_validator(mode="after")
-    def _a_below_b(self) -> Abc:
+    def _a_below_b(self) -> AbcCriterion:
         if self.a >= self.b:
-            raise ValueError("a must be below b")
+            raise ValueError(Message("a must be below b"))
         return self
 
 
-class Segment(_Strict):
+class Segment(StrictModel):
     """An RFM segment: the class given when the R, F and M scores all fall in their ranges."""
 
     class_: str = Field(alias="class")
@@ -159,7 +149,7 @@ class Segment(_Strict):
     m: tuple[int, int]
 
 
-class Rfm(_Criterion):
+class RfmCriterion(_Criterion):
     """Recency, frequency and monetary scores 1–``bins`` (equal-count), mapped to named segments."""
 
     method: Literal["rfm"]
@@ -171,7 +161,7 @@ class Rfm(_Criterion):
     otherwise: str
 
 
-class Condition(_Strict):
+class Condition(StrictModel):
     """One boolean test on an indicator, e.g. ``{indicator: gross_margin, op: '>', value: 0.3}``."""
 
     indicator: str
@@ -182,16 +172,16 @@ class Condition(_Strict):
     def _value_fits_op(self) -> Condition:
         if self.op in ("missing", "present"):
             if self.value is not None:
-                raise ValueError(f"op {self.op!r} takes no value")
+                raise ValueError(Message("op %(op)s takes no value", {"op": repr(self.op)}))
         elif self.op in ("in", "not_in"):
             if not isinstance(self.value, list):
-                raise ValueError(f"op {self.op!r} needs a list value")
+                raise ValueError(Message("op %(op)s needs a list value", {"op": repr(self.op)}))
         elif self.value is None or isinstance(self.value, list):
-            raise ValueError(f"op {self.op!r} needs one value")
+            raise ValueError(Message("op %(op)s needs one value", {"op": repr(self.op)}))
         return self
 
 
-class Rules(_Criterion):
+class RulesCriterion(_Criterion):
     """Grants ``class`` when ``any`` or ``all`` of the conditions hold."""
 
     method: Literal["rules"]
@@ -201,7 +191,7 @@ class Rules(_Criterion):
     when_missing: WhenMissing = "skip"
 
 
-class MapEntry(_Strict):
+class MapEntry(StrictModel):
     """One value of a trait, its label and the class it grants."""
 
     value: str
@@ -209,7 +199,7 @@ class MapEntry(_Strict):
     label: Text | None = None
 
 
-class Mapping(_Criterion):
+class MappingCriterion(_Criterion):
     """A trait mapped to a class (``org_level: national → diamond``); other values grant nothing."""
 
     method: Literal["mapping"]
@@ -218,7 +208,7 @@ class Mapping(_Criterion):
     when_missing: WhenMissing = "skip"
 
 
-class Weighted(_Strict):
+class Weighted(StrictModel):
     """One indicator of a scorecard or k-means, with its direction (``cost``: lower is better)."""
 
     indicator: str
@@ -226,7 +216,7 @@ class Weighted(_Strict):
     weight: float | None = Field(None, ge=0)
 
 
-class Scorecard(_Criterion):
+class ScorecardCriterion(_Criterion):
     """Weighted sum of min–max normalised indicators (or TOPSIS closeness), cut into tiers."""
 
     method: Literal["scorecard"]
@@ -239,22 +229,24 @@ class Scorecard(_Criterion):
     otherwise: str | None = None
 
     @model_validator(mode="after")
-    def _weights_and_tiers(self) -> Scorecard:
+    def _weights_and_tiers(self) -> ScorecardCriterion:
         n = len(self.indicators)
         if self.weights == "given" and any(w.weight is None for w in self.indicators):
-            raise ValueError("weights: given needs a weight on every indicator")
+            raise ValueError(Message("weights: given needs a weight on every indicator"))
         if self.weights == "ahp" and (
             self.pairwise is None or len(self.pairwise) != n or any(len(row) != n for row in self.pairwise)
         ):
-            raise ValueError(f"weights: ahp needs an {n}×{n} pairwise matrix (one row per indicator)")
+            raise ValueError(
+                Message("weights: ahp needs an %(n)s×%(n)s pairwise matrix (one row per indicator)", {"n": n})
+            )
         if (self.tiers is None) == (self.quantiles is None):
-            raise ValueError("give exactly one of tiers (score bounds) or quantiles")
+            raise ValueError(Message("give exactly one of tiers (score bounds) or quantiles"))
         if self.tiers is not None:
             check_bound_order(self.tiers)
         return self
 
 
-class KMeans(_Criterion):
+class KMeansCriterion(_Criterion):
     """k-means on standardised indicators; clusters ordered by centroid value map to ``classes`` best first."""
 
     method: Literal["kmeans"]
@@ -264,6 +256,14 @@ class KMeans(_Criterion):
 
 
 Criterion = Annotated[
-    Thresholds | Quantiles | Abc | Rfm | Rules | Mapping | Scorecard | KMeans, Field(discriminator="method")
+    ThresholdsCriterion
+    | QuantilesCriterion
+    | AbcCriterion
+    | RfmCriterion
+    | RulesCriterion
+    | MappingCriterion
+    | ScorecardCriterion
+    | KMeansCriterion,
+    Field(discriminator="method"),
 ]
 METHODS = ("thresholds", "quantiles", "abc", "rfm", "rules", "mapping", "scorecard", "kmeans")

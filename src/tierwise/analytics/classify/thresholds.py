@@ -10,8 +10,9 @@ import ibis
 import ibis.expr.types as ir
 
 from tierwise.analytics.classify.criterion import Method
-from tierwise.analytics.classify.policy import Bound, Lang
+from tierwise.analytics.classify.policy import Bound
 from tierwise.analytics.classify.reasons import format_constant, format_value, indicator_label, reason_list
+from tierwise.i18n import Language
 
 SYMBOL = {"at_least": " ≥ ", "above": " > ", "at_most": " ≤ ", "below": " < "}
 # the comparison that holds when a value misses a bound
@@ -31,7 +32,7 @@ def tier_expressions(
     prefix: ir.StringValue,
     unit: str,
     grants,
-    lang: Lang,
+    lang: Language,
 ) -> tuple[ir.StringValue, ir.StringValue]:
     """Class and reason text of a value against best-first bounds; ``prefix`` is ``label value``.
 
@@ -62,7 +63,7 @@ def tier_expressions(
 class Thresholds(Method):
     """Thresholds on one indicator (policy section ``method: thresholds``). No learned state."""
 
-    def decide(self, t: ir.Table, lang: Lang):
+    def decide(self, t: ir.Table, lang: Language):
         """Class, score (the indicator value) and the reason of the bound reached."""
         spec = self.spec
         value = t[spec.indicator]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from tierwise.errors import PolicyError
+from tierwise.i18n import Message
 
 # Saaty's random consistency index RI for n = 1..10 (Saaty, The Analytic Hierarchy Process, 1980, table 1.7).
 RANDOM_INDEX = (0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49)
@@ -29,15 +30,30 @@ def ahp_weights(pairwise, names: list[str] | None = None) -> tuple[np.ndarray, f
     n = a.shape[0]
     names = names or [str(i + 1) for i in range(n)]
     if a.shape != (n, n) or n > len(RANDOM_INDEX):
-        raise PolicyError(f"pairwise: AHP needs a square matrix of at most {len(RANDOM_INDEX)} rows, got {a.shape}")
+        raise PolicyError(
+            Message(
+                "pairwise: AHP needs a square matrix of at most %(random_index)s rows, got %(shape)s",
+                {"random_index": len(RANDOM_INDEX), "shape": a.shape},
+            )
+        )
     if (a <= 0).any():
-        raise PolicyError("pairwise: every AHP comparison must be a positive number")
+        raise PolicyError(Message("pairwise: every AHP comparison must be a positive number"))
     for i in range(n):
         for j in range(n):
             if not np.isclose(a[i, j] * a[j, i], 1.0, rtol=1e-3):
                 raise PolicyError(
-                    f"pairwise: the matrix is not reciprocal at row {i + 1}, column {j + 1} ({names[i]} vs "
-                    f"{names[j]}): {a[i, j]:g} × {a[j, i]:g} ≠ 1"
+                    Message(
+                        "pairwise: the matrix is not reciprocal at row %(row)s, column %(column)s (%(row_name)s vs "
+                        "%(column_name)s): %(a_ij)s × %(a_ji)s ≠ 1",
+                        {
+                            "row": i + 1,
+                            "column": j + 1,
+                            "row_name": names[i],
+                            "column_name": names[j],
+                            "a_ij": format(a[i, j], "g"),
+                            "a_ji": format(a[j, i], "g"),
+                        },
+                    )
                 )
     values, vectors = np.linalg.eig(a)
     k = int(np.argmax(values.real))
@@ -49,8 +65,17 @@ def ahp_weights(pairwise, names: list[str] | None = None) -> tuple[np.ndarray, f
     cr = ci / ri if ri > 0 else 0.0
     if cr >= CR_LIMIT:
         raise PolicyError(
-            f"pairwise: the AHP comparisons are inconsistent: consistency ratio CR = {cr:.3f} ≥ {CR_LIMIT:.2f} "
-            f"(λmax = {lambda_max:.3f}, CI = {ci:.3f}, RI = {ri:.2f}); revise the judgements"
+            Message(
+                "pairwise: the AHP comparisons are inconsistent: consistency ratio CR = %(cr)s ≥ %(cr_limit)s (λmax "
+                "= %(lambda_max)s, CI = %(ci)s, RI = %(ri)s); revise the judgements",
+                {
+                    "cr": format(cr, ".3f"),
+                    "cr_limit": format(CR_LIMIT, ".2f"),
+                    "lambda_max": format(lambda_max, ".3f"),
+                    "ci": format(ci, ".3f"),
+                    "ri": format(ri, ".2f"),
+                },
+            )
         )
     return weights, lambda_max, ci, cr
 
@@ -64,9 +89,9 @@ def entropy_weights(matrix) -> np.ndarray:
     x = np.asarray(matrix, dtype=float)
     m = x.shape[0]
     if m < 2:
-        raise PolicyError("weights: entropy needs at least two customers with every indicator")
+        raise PolicyError(Message("weights: entropy needs at least two customers with every indicator"))
     if (x < 0).any():
-        raise PolicyError("weights: entropy needs non-negative values")
+        raise PolicyError(Message("weights: entropy needs non-negative values"))
     sums = x.sum(axis=0)
     p = np.divide(x, sums, out=np.full_like(x, 1.0 / m), where=sums > 0)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -29,6 +29,7 @@ from tierwise.analytics.indicators import engagement, finance, trade, traits
 from tierwise.analytics.indicators.window import Window, months_before
 from tierwise.analytics.registry import INDICATORS, indicator
 from tierwise.errors import IndicatorError, UsageError
+from tierwise.i18n import Message
 
 __all__ = ["DEPENDS", "Window", "compute_indicators", "computable", "months_before", "resolve_as_of"]
 
@@ -59,7 +60,7 @@ def resolve_as_of(tables: Mapping[str, ir.Table], as_of: dt.date | None = None) 
         latest = [d for d in latest if d is not None]
         if latest:
             return max(latest)
-    raise IndicatorError("the data holds no dated rows; give an as-of date (--as-of YYYY-MM-DD)")
+    raise IndicatorError(Message("the data holds no dated rows; give an as-of date (--as-of YYYY-MM-DD)"))
 
 
 def computable(tables: Mapping[str, ir.Table]) -> list[str]:
@@ -75,10 +76,18 @@ def _wanted(tables: Mapping[str, ir.Table], names: Sequence[str] | None) -> list
         ind = indicator(name)
         if ind.group == "value":
             raise IndicatorError(
-                f"indicator {name!r} comes from the value models (tierwise.value), not from the indicator engine"
+                Message(
+                    "indicator %(name)s comes from the value models (tierwise.value), not from the indicator engine",
+                    {"name": repr(name)},
+                )
             )
         if ind.source not in tables:
-            raise IndicatorError(f"indicator {name!r} needs the {ind.source} table, which the data set lacks")
+            raise IndicatorError(
+                Message(
+                    "indicator %(name)s needs the %(source)s table, which the data set lacks",
+                    {"name": repr(name), "source": ind.source},
+                )
+            )
         asked.add(name)
         asked.update(DEPENDS.get(name, ()))
     return [n for n in INDICATORS if n in asked]
@@ -89,7 +98,7 @@ def _customer_list(tables: Mapping[str, ir.Table], window: Window) -> ir.Table:
         return traits.customer_list(tables["customers"])
     sources = ["transactions"] if "transactions" in tables else [t for t in _DATE_COLUMN if t in tables]
     if not sources:
-        raise IndicatorError("no table names the customers: give a customers or a transactions table")
+        raise IndicatorError(Message("no table names the customers: give a customers or a transactions table"))
     ids = [tables[t].filter(tables[t][_DATE_COLUMN[t]] <= window.as_of).select("customer_id") for t in sources]
     out = ids[0]
     for more in ids[1:]:
@@ -131,7 +140,7 @@ def compute_indicators(
     unknown name, or one whose table is missing, raises :class:`~tierwise.errors.IndicatorError`.
     """
     if months < 1:
-        raise UsageError(f"months must be a whole number of at least 1, not {months}")
+        raise UsageError(Message("months must be a whole number of at least 1, not %(months)s", {"months": months}))
     wanted = _wanted(tables, names)
     window = Window(resolve_as_of(tables, as_of), months)
     out = _customer_list(tables, window)

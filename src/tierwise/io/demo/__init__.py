@@ -20,10 +20,11 @@ import numpy as np
 import pyarrow as pa
 
 from tierwise.errors import UsageError
+from tierwise.i18n import Message
 from tierwise.io.columns import TABLES
 from tierwise.io.demo import activity, population, purchases, text
 from tierwise.io.demo.localize import excel_amounts, localize
-from tierwise.io.demo.population import Window
+from tierwise.io.demo.population import HistorySpan
 from tierwise.io.writers import DatasetWriter
 
 SEGMENT_SIZE = 50_000
@@ -42,13 +43,13 @@ def schema(table: str) -> pa.Schema:
     return pa.schema([pa.field(c.name, _ARROW_TYPES[c.type]) for c in TABLES[table].columns])
 
 
-def window(end: date, years: int) -> Window:
+def window(end: date, years: int) -> HistorySpan:
     """The history window: ``years`` years ending on ``end`` (both days included)."""
     try:
         first = end.replace(year=end.year - years)
     except ValueError:  # 29 February
         first = end.replace(year=end.year - years, day=28)
-    return Window(start=(first - _EPOCH).days + 1, end=(end - _EPOCH).days)
+    return HistorySpan(start=(first - _EPOCH).days + 1, end=(end - _EPOCH).days)
 
 
 def generate_segments(
@@ -66,11 +67,16 @@ def generate_segments(
     (which uses the default ``segment_size``: another size draws other customers).
     """
     if customers < 1:
-        raise UsageError(f"the demo needs at least one customer, not {customers}")
+        raise UsageError(Message("the demo needs at least one customer, not %(customers)s", {"customers": customers}))
     if years < 1:
-        raise UsageError(f"the demo needs at least one year of history, not {years}")
+        raise UsageError(Message("the demo needs at least one year of history, not %(years)s", {"years": years}))
     if transactions_per_customer is not None and transactions_per_customer <= 0:
-        raise UsageError(f"transactions per customer must be positive, not {transactions_per_customer}")
+        raise UsageError(
+            Message(
+                "transactions per customer must be positive, not %(transactions_per_customer)s",
+                {"transactions_per_customer": transactions_per_customer},
+            )
+        )
     win = window(end, years)
     digits = text.id_width(customers)
     next_row = {"transactions": 0, "receivables": 0, "opportunities": 0, "visits": 0, "complaints": 0}

@@ -10,7 +10,7 @@ import pyarrow as pa
 
 from tierwise.io.demo import text
 from tierwise.io.demo import vocabulary as vocab
-from tierwise.io.demo.population import DAYS_PER_YEAR, Population, Window
+from tierwise.io.demo.population import DAYS_PER_YEAR, HistorySpan, Population
 
 STAGE_WEIGHTS = (0.24, 0.20, 0.16, 0.10, 0.18, 0.12)  # lead, qualified, proposal, negotiation, won, lost
 STAGES = ("lead", "qualified", "proposal", "negotiation", "won", "lost")
@@ -34,7 +34,7 @@ def _contact_names(codes: np.ndarray) -> pa.StringArray:
 
 
 def draw_opportunities(
-    rng: np.random.Generator, pop: Population, orders: np.ndarray, window: Window, first_id: int
+    rng: np.random.Generator, pop: Population, orders: np.ndarray, window: HistorySpan, first_id: int
 ) -> pa.Table:
     """Open and closed opportunities: prospects get one or two, buying customers a few now and then."""
     n = len(pop)
@@ -77,7 +77,7 @@ def draw_opportunities(
     )
 
 
-def draw_visits(rng: np.random.Generator, pop: Population, window: Window, first_id: int) -> pa.Table:
+def draw_visits(rng: np.random.Generator, pop: Population, window: HistorySpan, first_id: int) -> pa.Table:
     """Account managers' visits: big accounts monthly, small ones about yearly, persons rarely."""
     per_year = np.where(pop.company, 1.0 + 11.0 * pop.spend / (pop.spend + 300_000.0), 0.3)
     lo = np.maximum(pop.created, window.start)
@@ -104,7 +104,7 @@ def draw_visits(rng: np.random.Generator, pop: Population, window: Window, first
 
 
 def draw_complaints(
-    rng: np.random.Generator, pop: Population, orders: np.ndarray, window: Window, first_id: int
+    rng: np.random.Generator, pop: Population, orders: np.ndarray, window: HistorySpan, first_id: int
 ) -> tuple[pa.Table, np.ndarray]:
     """Complaints in proportion to orders; most resolved within weeks, recent ones often still open.
 
@@ -137,7 +137,7 @@ def draw_complaints(
 
 
 def draw_surveys(
-    rng: np.random.Generator, pop: Population, orders: np.ndarray, complaints: np.ndarray, window: Window
+    rng: np.random.Generator, pop: Population, orders: np.ndarray, complaints: np.ndarray, window: HistorySpan
 ) -> pa.Table:
     """Satisfaction surveys from about a third of buying customers; complaints pull the scores down."""
     n = len(pop)

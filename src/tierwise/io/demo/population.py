@@ -39,7 +39,7 @@ CREATED_BEFORE_YEARS = 1.0  # the customer base predates the transaction history
 
 
 @dataclass(frozen=True)
-class Window:
+class HistorySpan:
     """The days (since 1970-01-01) of the first and last day of the transaction history."""
 
     start: int
@@ -84,7 +84,7 @@ def draw_population(
     rng: np.random.Generator,
     first: int,
     count: int,
-    window: Window,
+    window: HistorySpan,
     id_digits: int,
     orders_per_customer: float | None = None,
 ) -> Population:

@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from tierwise.io.demo import text
 from tierwise.io.demo import vocabulary as vocab
-from tierwise.io.demo.population import DAYS_PER_YEAR, Population, Window
+from tierwise.io.demo.population import DAYS_PER_YEAR, HistorySpan, Population
 
 TRANSACTION_DIGITS = 10
 INVOICE_DIGITS = 9
@@ -64,7 +64,7 @@ def _sorted_uniforms(
     return (running - before[group]) / total[group]
 
 
-def draw_transactions(rng: np.random.Generator, pop: Population, window: Window, first_row: int) -> Purchases:
+def draw_transactions(rng: np.random.Generator, pop: Population, window: HistorySpan, first_row: int) -> Purchases:
     """Orders and returns of the segment's customers, numbered from ``first_row + 1``."""
     n = len(pop)
     span = np.clip(pop.active_to - pop.active_from, 0, None)
@@ -130,7 +130,7 @@ def draw_transactions(rng: np.random.Generator, pop: Population, window: Window,
 
 
 def draw_receivables(
-    rng: np.random.Generator, pop: Population, purchases: Purchases, window: Window, first_invoice: int
+    rng: np.random.Generator, pop: Population, purchases: Purchases, window: HistorySpan, first_invoice: int
 ) -> pa.Table:
     """Invoices for part of the orders of customers with payment terms, paid on time, late, partly or not."""
     customer, amount = purchases.customer, purchases.amount

@@ -1,0 +1,46 @@
+"""The FastAPI application: ``create_app(settings)``; OpenAPI at ``/api/openapi.json``, docs at ``/api/docs``,
+every route under ``/api/v1``.
+
+Building the app checks the personal-data keyring first, so a server without ``TIERWISE_SECRET_KEY``
+refuses to start (unless ``TIERWISE_DEV=1``).
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from tierwise import __version__
+from tierwise.api import problems
+from tierwise.api.routes import health, triage
+from tierwise.config import Settings
+from tierwise.security.pii import keyring_from_settings
+from tierwise.triage import load_triage_policy, shipped_triage_policies
+
+API_PREFIX = "/api/v1"
+ROUTERS = (health.router, triage.router)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The API application for ``settings`` (raises :class:`~tierwise.errors.ConfigurationError` without a key)."""
+    keyring = keyring_from_settings(settings)
+    app = FastAPI(
+        title="tierwise",
+        version=__version__,
+        description="Which customers matter most, why, and what to do about each of them.",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.keyring = keyring
+    # policies are read once: a request only decides
+    app.state.triage_policies = {name: load_triage_policy(name) for name in shipped_triage_policies()}
+    problems.install(app)
+    for router in ROUTERS:
+        app.include_router(router, prefix=API_PREFIX)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app built from ``TIERWISE_*`` environment variables: what ``tierwise serve``'s workers run."""
+    return create_app(Settings())
