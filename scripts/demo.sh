@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the embedded default (DuckDB): build the demo data set, validate it, compute the
-# indicators, classify it with every shipped policy, fit the value model, and write the reports.
+# indicators, classify it with every shipped policy, fit the value model, write the reports; then import
+# it into the embedded SQLite store, save two runs, compare them, and show an account manager's month.
 # Everything lands under out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,5 +37,26 @@ tw triage --policy bank-lobby --json '{"business": "deposit", "amount": 8000, "e
 echo "== 8. reports"
 tw report "$OUT/demo" --lang zh --compare 2024-12-31 --out "$OUT/report.html"
 tw report "$OUT/demo" --lang zh --compare 2024-12-31 --out "$OUT/report.xlsx"
+echo "== 9. the store: import the demo data into the embedded SQLite store"
+export TIERWISE_DATABASE_URL="sqlite:///$PWD/$OUT/tierwise.db"
+tw db upgrade
+tw import "$OUT/demo" --as analyst
+tw import list
+
+echo "== 10. classify from the store and save two runs (last quarter, this quarter)"
+for policy in china-post key-account; do
+  tw classify "$TIERWISE_DATABASE_URL" --policy "$policy" --as-of 2025-09-30 --save --lang zh --rows 3
+  tw classify "$TIERWISE_DATABASE_URL" --policy "$policy" --as-of 2025-12-31 --save --lang zh --rows 3
+done
+tw runs list --lang zh
+
+echo "== 11. who moved between the two china-post runs, and the up-or-out list"
+tw runs diff 1 2 --lang zh
+tw runs up-or-out --policy key-account --lang zh
+
+echo "== 12. one account manager's month: the contact plan and the alerts to act on"
+tw plan --month 2026-01 --owner li.wei --lang zh
+tw alerts --owner li.wei --kind key_account_downgraded --kind complaint_open --lang zh
 echo
-echo "Done. Open $OUT/report.html in a browser or $OUT/report.xlsx in Excel; results per policy are in $OUT/results/."
+echo "Done. Open $OUT/report.html in a browser or $OUT/report.xlsx in Excel; results per policy are in $OUT/results/;
+the store is $OUT/tierwise.db (TIERWISE_DATABASE_URL=sqlite:///$PWD/$OUT/tierwise.db tierwise runs list)."

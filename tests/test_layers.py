@@ -47,6 +47,17 @@ FORBIDDEN = {
         "fastapi",
         "starlette",
     ),
+    "archive": (
+        "tierwise.store",
+        "tierwise.services",
+        "tierwise.api",
+        "tierwise.web",
+        "tierwise.reports",
+        "tierwise.cli",
+        "sqlalchemy",
+        "fastapi",
+        "starlette",
+    ),
     "store": (  # the store keeps records; it never computes indicators nor knows the faces
         "tierwise.analytics",
         "tierwise.value",

@@ -51,6 +51,20 @@ class Settings(BaseSettings):
     database_lock_timeout: float = Field(
         60.0, description="Seconds a write waits for another writer (an import) before giving up"
     )
+    # alerts (tierwise alerts; see tierwise.archive.alerts for what each bound means)
+    alert_key_policies: list[str] = Field(
+        ["key-account"], description="Policies whose saved runs mark key accounts (a downgrade is an alert)"
+    )
+    alert_value_policy: str = Field("clv", description="Policy whose best class is the high-value customers")
+    alert_p_alive_below: float = Field(0.5, gt=0, le=1, description="A high-value customer under this P(alive)")
+    alert_complaint_open_days: int = Field(14, ge=0, description="A complaint unresolved more than this many days")
+    alert_receivable_overdue_days: int = Field(30, ge=0, description="An invoice unpaid this many days past due")
+    alert_csat_drop: int = Field(1, ge=1, description="A CSAT score this much lower than the previous survey")
+    alert_nps_drop: int = Field(2, ge=1, description="An NPS answer this much lower than the previous survey")
+    alert_decision_roles: list[str] = Field(
+        ["decision_maker", "budget_holder"], description="Purchase roles a key account must have a contact for"
+    )
+    alert_supporter_days: int = Field(90, ge=0, description="A supporter not met for more than this many days")
     # -- security and the API server (docs/security.md) --
     secret_key: SecretStr | None = Field(
         None, description="PII keyring: 'id:base64key' entries, comma-separated, the first one encrypts"

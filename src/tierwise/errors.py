@@ -132,6 +132,11 @@ class ModelError(TierwiseError):
     """A value model cannot be fitted or used on the data given."""
 
 
+class RecordError(TierwiseError):
+    """A change to the customer archive that the records refuse: an unknown customer or card, an illegal
+    complaint status change, a survey score out of range. The message names the record and the value."""
+
+
 class StoreError(TierwiseError):
     """The store refused a change: another writer holds it, rows conflict, or a revert others depend on.
 

@@ -1,5 +1,6 @@
 """The ``tierwise`` command line, one module per noun: data, demo, indicators, classify, value, triage, report,
-store (db), imports, runs and serve.
+store (db), imports, runs, serve, archive (cards and surveys), plan (contact plan and alerts), key_accounts,
+contacts (the decision-maker map), service_cost, growth (churn, prospects).
 
 The ``tierwise`` script imports only the module of the command it runs, so that a quick command
 (``tierwise triage``) does not wait for the analytics libraries; ``--help`` and ``tierwise.cli.app``
@@ -26,6 +27,18 @@ COMMAND_MODULES = {
     "report": "report",
     "db": "store",
     "import": "imports",
+    "card": "archive",
+    "visit": "archive",
+    "complaint": "archive",
+    "survey": "archive",
+    "surveys": "archive",
+    "plan": "plan",
+    "alerts": "plan",
+    "key-account": "key_accounts",
+    "contact": "contacts",
+    "cost": "service_cost",
+    "churn": "growth",
+    "prospects": "growth",
     "runs": "runs",
     "serve": "serve",
 }

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from tierwise.io.source import DataSource
+    from tierwise.services.sources import DataSource
 
 MapOption = Annotated[
     Path | None,
@@ -21,7 +21,6 @@ MapOption = Annotated[
 
 def data_source(data: str, header_map: Path | None = None) -> DataSource:
     """The data source a command's ``DATA`` argument names, read through the ``--map`` file when given."""
-    from tierwise.io.header_map import load_header_map
     from tierwise.services.sources import open_source
 
-    return open_source(data, load_header_map(header_map) if header_map is not None else None)
+    return open_source(data, header_map)

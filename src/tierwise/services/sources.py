@@ -13,6 +13,7 @@ from tierwise.config import Settings
 from tierwise.errors import UsageError
 from tierwise.i18n import Message
 from tierwise.io.dataset import Dataset, require_tables
+from tierwise.io.header_map import load_header_map
 from tierwise.io.headers import HeaderMap
 from tierwise.io.readers import DEMO
 from tierwise.io.source import DataSource, DemoSource, FileSource, OpenedSource
@@ -26,13 +27,15 @@ def is_database_url(data: str) -> bool:
     return bool(sep) and scheme.split("+")[0].lower() in URL_SCHEMES
 
 
-def open_source(data: str | Path | DataSource | Dataset, header_map: HeaderMap | None = None) -> DataSource:
+def open_source(data: str | Path | DataSource | Dataset, header_map: HeaderMap | Path | None = None) -> DataSource:
     """The data source ``data`` names: a folder or table file, ``demo`` (unless a folder of that name
     exists), a database URL (the store), or a source or data set already made.
 
-    ``header_map`` (``--map``) maps the user's own headers to canonical columns: files only (the demo
-    and the store already hold canonical columns).
+    ``header_map`` (``--map``, or the YAML file that holds it) maps the user's own headers to canonical
+    columns: files only (the demo and the store already hold canonical columns).
     """
+    if isinstance(header_map, Path):
+        header_map = load_header_map(header_map)
     if header_map is not None and not _is_files(data):
         raise UsageError(
             Message("--map renames the headers of table files; %(data)s has none", {"data": repr(str(data))})

@@ -341,6 +341,9 @@ class Contact(Base):
     phone: Mapped[str | None] = mapped_column(Text)
     email: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
+    birthday: Mapped[dt.date | None] = mapped_column(Date)
+    last_contact: Mapped[dt.date | None] = mapped_column(Date)
+    relationship_owner: Mapped[str | None] = mapped_column(String(200))  # our person who keeps this contact
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=_now)
     created_by: Mapped[str | None] = mapped_column(String(200))
     customer: Mapped[Customer] = relationship(back_populates="contacts")
@@ -433,3 +436,7 @@ IMPORTED: dict[str, type[Base]] = {
     "surveys": Survey,
 }
 APPEND_ONLY = ("runs", "assignments", "audit")
+
+
+# the key-account tables (issue 14) join this metadata; they live in their own module
+from tierwise.store import account_models as _account_models  # noqa: E402,F401

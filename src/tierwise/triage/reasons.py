@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from tierwise.i18n import N_, Formats, Language, Message, translate
 
 # rule kind -> reason (a catalogue message id). %(amount)s and %(average)s vary per walk-in; the other
@@ -63,6 +65,7 @@ def money_text(value: float) -> str:
     return f"{cents // 100:,}.{cents % 100:02d}"
 
 
+@lru_cache(maxsize=1024)  # a policy's templates are few; building one through Babel costs ~100 µs
 def reason_template(
     kind: str, lang: Language, *, business: str | None = None, enquiry: str | None = None, **bounds: float
 ) -> str:

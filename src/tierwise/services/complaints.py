@@ -1,0 +1,175 @@
+"""Complaint cards (抱怨管理卡): record a complaint, move it through its life cycle, list a customer's.
+
+A new complaint is open. Each status change (open → in progress → resolved → closed, or a reopening back
+to open) is checked by :mod:`tierwise.archive.complaints`, kept as a row with its time and who made it,
+and audited, in one transaction. Entering *resolved* sets the resolved date to the day of the change;
+reopening clears it (the earlier resolution stays in the history). A complaint is named by its
+``complaint_id``: the one the data gave, or ``K<number>`` for a complaint recorded here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from tierwise.archive.complaints import ComplaintStatus, check_transition, is_reopening, parse_status
+from tierwise.errors import RecordError
+from tierwise.i18n import N_, Message
+from tierwise.services.archive_records import optional_text, record_change, require_customer
+from tierwise.services.context import ServiceContext
+from tierwise.store.models import Complaint, ComplaintStatusChange
+
+UNKNOWN_COMPLAINT = N_("unknown complaint %(id)s")
+NO_DESCRIPTION = N_("complaint of customer %(id)s: describe what the customer complains about")
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """One status change of a complaint."""
+
+    from_status: str | None
+    to_status: str
+    changed_at: dt.datetime
+    actor: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class ComplaintCard:
+    """A complaint card and its status history, oldest change first."""
+
+    complaint_id: str
+    customer_id: str
+    date: dt.date
+    category: str | None
+    description: str | None
+    cause: str | None
+    resolution: str | None
+    status: ComplaintStatus
+    resolved_date: dt.date | None
+    changes: tuple[StatusChange, ...]
+
+    @property
+    def reopened(self) -> int:
+        """How many times the complaint was reopened."""
+        return sum(1 for c in self.changes if c.from_status is not None and is_reopening(c.from_status, c.to_status))
+
+
+def _card(row: Complaint) -> ComplaintCard:
+    changes = tuple(StatusChange(c.from_status, c.to_status, c.changed_at, c.actor, c.note) for c in row.changes)
+    return ComplaintCard(
+        row.complaint_id or str(row.id),
+        row.customer_id,
+        row.date,
+        row.category,
+        row.description,
+        row.cause,
+        row.resolution,
+        parse_status(row.status or "open"),
+        row.resolved_date,
+        changes,
+    )
+
+
+def add_complaint(
+    ctx: ServiceContext,
+    customer_id: str,
+    date: dt.date,
+    *,
+    description: str,
+    category: str | None = None,
+    cause: str | None = None,
+) -> ComplaintCard:
+    """Record an open complaint of ``customer_id`` made on ``date``."""
+    text = optional_text(description)
+    if text is None:
+        raise RecordError(Message(NO_DESCRIPTION, {"id": customer_id}))
+    now = ctx.now()
+    with ctx.store() as session, session.begin():
+        require_customer(session, customer_id)
+        row = Complaint(
+            customer_id=customer_id,
+            date=date,
+            category=optional_text(category),
+            description=text,
+            cause=optional_text(cause),
+            status=ComplaintStatus.OPEN.value,
+        )
+        session.add(row)
+        session.flush()
+        row.complaint_id = f"K{row.id}"
+        row.row_key = f"id:{row.complaint_id}"
+        session.add(ComplaintStatusChange(complaint_id=row.id, to_status="open", changed_at=now, actor=ctx.actor.name))
+        session.flush()
+        session.refresh(row, ["changes"])
+        card = _card(row)
+        after = {"customer_id": customer_id, "date": date, "category": row.category, "status": "open"}
+        record_change(
+            session, ctx, action="complaint.add", target_type="complaint", target_id=card.complaint_id, after=after
+        )
+    return card
+
+
+def change_status(
+    ctx: ServiceContext,
+    complaint_id: str,
+    status: str,
+    *,
+    resolution: str | None = None,
+    cause: str | None = None,
+    note: str | None = None,
+) -> ComplaintCard:
+    """Move complaint ``complaint_id`` to ``status`` (refused, naming the allowed moves, when illegal).
+
+    ``resolution`` and ``cause`` update the card with the change (typically when resolving it).
+    """
+    now = ctx.now()
+    with ctx.store() as session, session.begin():
+        query = select(Complaint).where(Complaint.complaint_id == complaint_id).with_for_update()
+        row = session.scalars(query).first()
+        if row is None:
+            raise RecordError(Message(UNKNOWN_COMPLAINT, {"id": complaint_id}))
+        current = parse_status(row.status or "open")
+        target = check_transition(complaint_id, current, status)
+        before = {"status": current.value, "resolved_date": row.resolved_date, "resolution": row.resolution}
+        row.status = target.value
+        if target is ComplaintStatus.RESOLVED:
+            row.resolved_date = now.date()
+        elif target is ComplaintStatus.OPEN:
+            row.resolved_date = None
+        if optional_text(resolution) is not None:
+            row.resolution = optional_text(resolution)
+        if optional_text(cause) is not None:
+            row.cause = optional_text(cause)
+        session.add(
+            ComplaintStatusChange(
+                complaint_id=row.id,
+                from_status=current.value,
+                to_status=target.value,
+                changed_at=now,
+                actor=ctx.actor.name,
+                note=optional_text(note),
+            )
+        )
+        session.flush()
+        session.refresh(row, ["changes"])
+        after = {"status": target.value, "resolved_date": row.resolved_date, "resolution": row.resolution}
+        action = "complaint.reopen" if is_reopening(current, target) else "complaint.status"
+        record_change(
+            session, ctx, action=action, target_type="complaint", target_id=complaint_id, before=before, after=after
+        )
+        return _card(row)
+
+
+def customer_complaints(ctx: ServiceContext, customer_id: str) -> list[ComplaintCard]:
+    """The complaint cards of ``customer_id``, latest first."""
+    with ctx.store() as session:
+        require_customer(session, customer_id)
+        query = (
+            select(Complaint)
+            .where(Complaint.customer_id == customer_id)
+            .order_by(Complaint.date.desc(), Complaint.id.desc())
+        )
+        return [_card(row) for row in session.scalars(query)]
