@@ -22,13 +22,16 @@ from tierwise.i18n import Message, translate
 
 BAD_ROWS = DataValidationError(
     [
-        Problem("transactions.csv", 7, "金额", "abc", Message("not a number")),
+        Problem("transactions.csv", 7, "金额", "abc", Message("not a number (write e.g. 1234.50)")),
         Problem(
             "customers.csv",
             None,
             "name",
             None,
-            Message("required column missing (accepted headers: %(headers)s)", {"headers": "name, 名称"}),
+            Message(
+                "required column missing; name its header one of: %(names)s (or map yours with --map)",
+                {"names": "name, 名称"},
+            ),
         ),
     ]
 )
@@ -111,18 +114,18 @@ def test_row_errors_keep_file_row_column_value_and_both_reasons(raising: TestCli
             "row": 7,
             "column": "金额",
             "value": "abc",
-            "reason": "not a number",
-            "reason_en": "not a number",
-            "reason_zh": "不是数字",
+            "reason": "not a number (write e.g. 1234.50)",
+            "reason_en": "not a number (write e.g. 1234.50)",
+            "reason_zh": "不是数字（例如 1234.50）",
         },
         {
             "file": "customers.csv",
             "row": None,
             "column": "name",
             "value": None,
-            "reason": "required column missing (accepted headers: name, 名称)",
-            "reason_en": "required column missing (accepted headers: name, 名称)",
-            "reason_zh": "缺少必填列（可用列名：name, 名称）",
+            "reason": "required column missing; name its header one of: name, 名称 (or map yours with --map)",
+            "reason_en": "required column missing; name its header one of: name, 名称 (or map yours with --map)",
+            "reason_zh": "缺少必填列；请把表头写成以下之一：name, 名称（或用 --map 指定对应关系）",
         },
     ]
 
@@ -142,7 +145,7 @@ def test_problems_speak_the_language_asked_for(raising: TestClient, ask: dict, l
     body = raising.get("/raise/data", **ask).json()
     assert body["title"] == translate(Message("The data set is invalid"), lang)
     assert body["detail"] == BAD_ROWS.render(lang).splitlines()[0]
-    assert body["errors"][0]["reason"] == translate(Message("not a number"), lang)
+    assert body["errors"][0]["reason"] == translate(Message("not a number (write e.g. 1234.50)"), lang)
 
 
 def test_a_lock_says_when_to_retry_and_an_unauthenticated_call_how_to_sign_in(raising: TestClient) -> None:

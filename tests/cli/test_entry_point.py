@@ -17,6 +17,7 @@ from tierwise.cli import COMMAND_MODULES, SUMMARIES, app
 def test_every_registered_command_is_mapped_to_its_module() -> None:
     group = typer.main.get_group(app)
     assert set(group.commands) == set(COMMAND_MODULES)
+    assert set(SUMMARIES) == set(COMMAND_MODULES)  # the top-level help lists every command
 
 
 def test_triage_runs_without_loading_the_analytics_libraries() -> None:
@@ -100,7 +101,7 @@ def test_check_json_gives_the_reason_in_the_chosen_language_and_in_english(bad_d
             "row": 2,
             "column": "金额",
             "value": "12a",
-            "reason": "不是数字",
-            "reason_en": "not a number",
+            "reason": "不是数字（例如 1234.50）",
+            "reason_en": "not a number (write e.g. 1234.50)",
         }
     ]

@@ -180,7 +180,7 @@ def test_invalid_data_is_refused_with_the_problem_list_and_nothing_written(
         caught.value.problems[0].describe()
         == "transactions.csv, row 2, column amount, value '12a': not a number (write e.g. 1234.50)"
     )
-    assert caught.value.problems[0].describe("zh").endswith("不是数字")
+    assert caught.value.problems[0].describe("zh").endswith("不是数字（例如 1234.50）")
     assert rows(settings, "customers") == 0
     assert rows(settings, "imports") == 0
 
