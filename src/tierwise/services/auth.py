@@ -59,7 +59,9 @@ def _decoy_hash() -> str:
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    return None if value is None or value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=dt.UTC)  # SQLite reads UTC times back naive
 
 
 def actor_of(user: User) -> Actor:
@@ -217,7 +219,8 @@ def _session_actor(
 ) -> Actor:
     with ctx.store() as session:
         row = session.scalar(select(LoginSession).where(LoginSession.id_hash == _digest(session_id)))
-        if row is None or row.revoked_at is not None or _aware(row.expires_at) <= now or not _may_sign_in(row.user):  # type: ignore[operator]
+        ended = row is None or row.revoked_at is not None or _aware(row.expires_at) <= now  # type: ignore[operator]
+        if ended or not _may_sign_in(row.user):
             raise AuthenticationError(Message(SESSION_ENDED))
         if changes and not (csrf_token and hmac.compare_digest(_digest(csrf_token), row.csrf_hash)):
             raise PermissionDeniedError(Message(CSRF_MISSING))
