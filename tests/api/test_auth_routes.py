@@ -74,3 +74,16 @@ def test_a_locked_user_is_refused_at_once_and_an_unlock_lets_them_back(api, clie
     assert wang.get("/api/v1/me").status_code == 200
     actions = [e["action"] for e in admin.get("/api/v1/audit", params={"target_id": "wang"}).json()["items"]]
     assert actions == ["user.unlock", "login.refused", "user.lock", "user.create"]
+
+
+def test_the_audit_log_and_its_verification_are_the_admins(api, client_as) -> None:
+    admin = client_as("admin", name="root")
+    client_as("analyst", name="li")
+    verified = admin.get("/api/v1/audit/verify").json()
+    assert (verified["ok"], verified["checked"], verified["problem"]) == (True, 4, None)  # 2 users, 2 tokens
+    page = admin.get("/api/v1/audit", params={"action": "token.issue", "per_page": 1}).json()
+    assert (page["total"], len(page["items"]), page["items"][0]["actor"]) == (2, 1, "li")
+    assert admin.get("/api/v1/audit", params={"per_page": 501}).status_code == 422
+    analyst = client_as("analyst", name="li")
+    assert analyst.get("/api/v1/audit").status_code == 403
+    assert analyst.get("/api/v1/audit/verify").status_code == 403

@@ -6,6 +6,7 @@ import re
 import subprocess
 from pathlib import Path
 
+from tierwise.security.passwords import hash_password
 from tierwise.security.pii import new_key_entry
 from tierwise.security.tokens import is_well_formed, issue_token
 
@@ -19,6 +20,7 @@ OTHERS = re.compile(
     r"|AKIA[0-9A-Z]{16}"
     r"|gh[pousr]_[0-9A-Za-z]{36}"
     r"|TIERWISE_SECRET_KEY\s*=\s*['\"]?[A-Za-z0-9_-]+:[A-Za-z0-9_-]{20,}"
+    r"|\$argon2(?:id|i|d)\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]{16,}\$[A-Za-z0-9+/]{16,}"  # a real password's hash
 )
 
 
@@ -36,8 +38,8 @@ def tracked_files() -> list[Path]:
 
 def test_the_search_finds_each_kind_of_secret() -> None:
     assignment = "TIERWISE_SECRET_KEY" + "=k1:" + "abcdefghijklmnopqrstuvwxyz"  # split, or this file would hold one
-    text = f"key {new_key_entry()} token {issue_token().token}\n{assignment}\n"
-    assert len(secrets_in(text)) == 3
+    text = f"key {new_key_entry()} token {issue_token().token}\n{assignment}\n{hash_password('a pass phrase')}\n"
+    assert len(secrets_in(text)) == 4
     assert secrets_in("sha256:" + "ab" * 32) == []  # lock-file hashes are not keys
 
 

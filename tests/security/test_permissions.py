@@ -9,8 +9,10 @@ from tierwise.security.permissions import (
     ACTIONS,
     ROLE_ACTIONS,
     ROLES,
+    SYSTEM,
     Actor,
     check_reveal,
+    check_role,
     may,
     require,
     require_visible,
@@ -102,3 +104,12 @@ def test_a_reveal_needs_the_manager_role_a_visible_customer_and_a_reason() -> No
         check_reveal(ANALYST, "customer asked to update phone", customer_id="C3", owner="carol", team="south")
     with pytest.raises(PermissionDeniedError):
         check_reveal(ALICE, "customer asked to update phone", customer_id="C1", owner="alice", team="north")
+
+
+def test_the_system_may_do_and_see_everything_and_no_user_may_have_its_role() -> None:
+    assert SYSTEM.is_system and not ADMIN.is_system
+    assert all(may(SYSTEM, a) for a in ACTIONS)
+    assert visibility(SYSTEM).everyone
+    assert "system" not in ROLES
+    with pytest.raises(UsageError, match="unknown role 'system'"):
+        check_role("system")

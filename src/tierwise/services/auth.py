@@ -45,7 +45,7 @@ CSRF_MISSING = N_("a change made through the session cookie needs its CSRF token
 LOCKED_BY_ADMIN = N_("this account is locked by an administrator")
 NO_TOKEN = N_("no access token %(id)s")
 NOT_A_USER = N_("only a signed-in user has access tokens")
-USE_TOUCH = dt.timedelta(minutes=1)  # how stale a token's last_used_at may get before a request rewrites it
+USE_TOUCH = dt.timedelta(minutes=1)  # how stale last_used_at / last_seen_at may get before a request rewrites it
 
 
 def _digest(secret: str) -> str:
@@ -224,7 +224,11 @@ def _session_actor(
             raise AuthenticationError(Message(SESSION_ENDED))
         if changes and not (csrf_token and hmac.compare_digest(_digest(csrf_token), row.csrf_hash)):
             raise PermissionDeniedError(Message(CSRF_MISSING))
-        return actor_of(row.user)
+        actor = actor_of(row.user)
+        if now - _aware(row.last_seen_at) >= USE_TOUCH:  # type: ignore[operator]
+            row.last_seen_at = now
+            session.commit()
+    return actor
 
 
 @dataclass(frozen=True)
