@@ -57,6 +57,9 @@ def test_only_an_admin_manages_users_and_teams(api, client_as) -> None:
     changed = admin.patch("/api/v1/users/zhao", json={"role": "account_manager", "team": None})
     assert (changed.json()["role"], changed.json()["team"]) == ("account_manager", None)
     assert admin.patch("/api/v1/users/ghost", json={"role": "admin"}).status_code == 404
+    half = admin.patch("/api/v1/users/zhao", json={"role": "admin", "team": "nowhere"})
+    assert half.status_code == 404 and half.json()["detail"] == "no team 'nowhere'"
+    assert admin.get("/api/v1/users/zhao").json()["role"] == "account_manager"  # nothing half-written
     weak = admin.post("/api/v1/users", json={"name": "qian", "role": "lobby", "password": "short"})
     assert weak.status_code == 400 and "at least 12 characters" in weak.json()["detail"]
     reserved = admin.post("/api/v1/users", json={"name": "System", "role": "admin", "password": api.password})

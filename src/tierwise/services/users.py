@@ -124,6 +124,7 @@ def create_user(
     require(ctx.actor, "users.manage")
     name, role = check_name(name), check_role(role)
     check_new_password(password)
+    hashed = hash_password(password)  # before the transaction: argon2's time holds no lock
     with ctx.store() as session, session.begin():
         if session.scalar(select(User.id).where(User.name == name)) is not None:
             raise RecordError(Message(USER_EXISTS, {"name": repr(name)}))
@@ -133,7 +134,7 @@ def create_user(
             display_name=(display_name or "").strip() or None,
             role=role,
             team=home,
-            password_hash=hash_password(password),
+            password_hash=hashed,
             active=True,
             created_at=ctx.now(),
         )
@@ -159,62 +160,68 @@ def get_user(ctx: ServiceContext, name: str) -> UserRecord:
         return UserRecord.of(_user(session, name))
 
 
-def _change(ctx: ServiceContext, name: str, action: str, **changes: object) -> UserRecord:
-    """Apply ``changes`` to the user ``name`` and audit the fields that changed, before and after."""
+KEEP = object()  # an update_user argument left out: that field stays as it is
+
+
+def _audit_user(session: Session, ctx: ServiceContext, action: str, name: str, before: dict, after: dict) -> None:
+    record_change(session, ctx, action=action, target_type="user", target_id=name, before=before, after=after)
+
+
+def update_user(
+    ctx: ServiceContext, name: str, *, role: object = KEEP, team: object = KEEP, locked: bool | None = None
+) -> UserRecord:
+    """Change the user ``name``'s role, team (an existing one, or ``None``) and lock, in one transaction.
+
+    Each change is its own audit entry (``user.set_role``, ``user.set_team``, ``user.lock``,
+    ``user.unlock``) with the field before and after; a value that is already so writes nothing. Unlocking
+    also lifts the lock that failed sign-ins set.
+    """
     require(ctx.actor, "users.manage")
+    now = ctx.now()
+    chosen_role = None if role is KEEP else check_role(str(role))
     with ctx.store() as session, session.begin():
         user = _user(session, name)
-        before = UserRecord.of(user)
-        for column, value in changes.items():
-            setattr(user, column, _team(session, ctx, value, create=False) if column == "team" and value else value)
+        if chosen_role is not None and chosen_role != user.role:
+            _audit_user(session, ctx, "user.set_role", name, {"role": user.role}, {"role": chosen_role})
+            user.role = chosen_role
+        if team is not KEEP:
+            home = _team(session, ctx, str(team), create=False) if team is not None else None
+            if home is not user.team:
+                old = user.team.name if user.team is not None else None
+                _audit_user(session, ctx, "user.set_team", name, {"team": old}, {"team": team})
+                user.team = home
+        if locked is True and user.locked_at is None:
+            _audit_user(session, ctx, "user.lock", name, {"locked": False}, {"locked": True})
+            user.locked_at = now
+        elif locked is False:
+            ledger = StoreLedger(session)
+            until = ledger.locked_until(user_key(name))
+            before = {"locked": user.locked_at is not None, "locked_out": until is not None and until > now}
+            _audit_user(session, ctx, "user.unlock", name, before, {"locked": False, "locked_out": False})
+            user.locked_at = None
+            LoginGuard(LockoutPolicy.from_settings(ctx.settings), ledger).unlock(name)
         session.flush()
-        after = UserRecord.of(user)
-        fields = [f for f in ("role", "team", "locked") if getattr(before, f) != getattr(after, f)]
-        if fields:
-            record_change(
-                session,
-                ctx,
-                action=action,
-                target_type="user",
-                target_id=name,
-                before={f: getattr(before, f) for f in fields},
-                after={f: getattr(after, f) for f in fields},
-            )
-    return after
+        return UserRecord.of(user)
 
 
 def set_role(ctx: ServiceContext, name: str, role: str) -> UserRecord:
     """Give the user ``name`` the role ``role``."""
-    return _change(ctx, name, "user.set_role", role=check_role(role))
+    return update_user(ctx, name, role=role)
 
 
 def set_team(ctx: ServiceContext, name: str, team: str | None) -> UserRecord:
     """Put the user ``name`` in the existing team ``team``, or in none."""
-    return _change(ctx, name, "user.set_team", team=team)
+    return update_user(ctx, name, team=team)
 
 
 def lock_user(ctx: ServiceContext, name: str) -> UserRecord:
     """Lock the account ``name``: no sign-in, and its sessions and tokens stop working, until unlocked."""
-    return _change(ctx, name, "user.lock", locked_at=ctx.now())
+    return update_user(ctx, name, locked=True)
 
 
 def unlock_user(ctx: ServiceContext, name: str) -> UserRecord:
     """Unlock the account ``name``: an administrator's lock and the lock after failed sign-ins both end."""
-    require(ctx.actor, "users.manage")
-    now = ctx.now()
-    with ctx.store() as session, session.begin():
-        user = _user(session, name)
-        ledger = StoreLedger(session)
-        until = ledger.locked_until(user_key(name))
-        locked_out = until is not None and until > now
-        before = {"locked": user.locked_at is not None, "locked_out": locked_out}
-        user.locked_at = None
-        LoginGuard(LockoutPolicy.from_settings(ctx.settings), ledger).unlock(name)
-        after = {"locked": False, "locked_out": False}
-        record_change(
-            session, ctx, action="user.unlock", target_type="user", target_id=name, before=before, after=after
-        )
-        return UserRecord.of(user)
+    return update_user(ctx, name, locked=False)
 
 
 def create_team(ctx: ServiceContext, name: str) -> TeamRecord:

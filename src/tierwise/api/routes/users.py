@@ -12,6 +12,7 @@ from tierwise.api.deps import Context
 from tierwise.api.schemas import problem_responses
 from tierwise.security.permissions import Role
 from tierwise.services.users import (
+    KEEP,
     TeamRecord,
     UserRecord,
     create_team,
@@ -19,10 +20,7 @@ from tierwise.services.users import (
     get_user,
     list_teams,
     list_users,
-    lock_user,
-    set_role,
-    set_team,
-    unlock_user,
+    update_user,
 )
 
 router = APIRouter(tags=["users"])
@@ -108,14 +106,15 @@ def user(name: str, ctx: Context) -> UserPublic:
 
 @router.patch("/users/{name}", response_model=UserPublic, responses=ADMIN_ERRORS, **needs("users.manage"))
 def change_user(name: str, body: UserUpdate, ctx: Context) -> UserPublic:
-    """Change a user's role or team, or lock or unlock the account (each change audited)."""
-    record = get_user(ctx, name)
-    if body.role is not None:
-        record = set_role(ctx, name, body.role)
-    if "team" in body.model_fields_set:
-        record = set_team(ctx, name, body.team)
-    if body.locked is not None:
-        record = lock_user(ctx, name) if body.locked else unlock_user(ctx, name)
+    """Change a user's role or team, or lock or unlock the account: all or nothing, each change audited."""
+    given = body.model_fields_set
+    record = update_user(
+        ctx,
+        name,
+        role=body.role if body.role is not None else KEEP,
+        team=body.team if "team" in given else KEEP,
+        locked=body.locked,
+    )
     return UserPublic.of(record)
 
 
