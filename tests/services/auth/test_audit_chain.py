@@ -184,3 +184,29 @@ def test_concurrent_writers_on_postgresql_do_not_fork_the_chain(postgres_databas
     assert (report.ok, report.checked, report.last_seq) == (True, 80, 80)
     engine.dispose()
     postgres_databases.drop(url)
+
+
+def test_the_upgrade_seals_the_rows_an_older_store_holds(empty_database_url: str) -> None:
+    from tierwise.store.schema import upgrade
+
+    engine = create_store_engine(empty_database_url)
+    upgrade(engine, "0004")
+    with engine.begin() as con:
+        for n in (1, 2, 3):
+            con.execute(
+                text(
+                    "INSERT INTO audit (seq, at, actor, action, target_type, target_id, after) "
+                    "VALUES (:n, :at, 'li', 'visit.add', 'visit', :n, :after)"
+                ),
+                {"n": n, "at": AT + dt.timedelta(minutes=n), "after": '{"content": "拜访"}'},
+            )
+    upgrade(engine)
+    ctx = ServiceContext.system(Settings(database_url=empty_database_url), sessions=session_factory(engine))
+    report = verify_audit(ctx)
+    assert (report.ok, report.checked) == (True, 3)
+    with session_factory(engine).begin() as session:  # the next entry follows the sealed ones
+        assert write_audit(session, actor="li", action="x", target_type="t", target_id=1).seq == 4
+    assert verify_audit(ctx).checked == 4
+    with pytest.raises(Exception, match="never changed or deleted"), engine.begin() as con:
+        con.execute(text("UPDATE audit SET actor = 'mallory'"))  # the trigger is back
+    engine.dispose()

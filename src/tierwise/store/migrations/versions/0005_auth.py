@@ -85,10 +85,10 @@ def _seal_existing_audit_rows() -> None:
     """Rows written before the chain was turned on get their hashes, in ``seq`` order (the append-only
     trigger is lifted for this one UPDATE pass and put back in the same transaction)."""
     bind = op.get_bind()
+    types = {"at": TIME, "before": sa.JSON(), "after": sa.JSON()}  # read back as the model reads them
     audit = sa.table(
-        "audit", *(sa.column(c) for c in AUDIT_COLUMNS), sa.column("prev_hash"), sa.column("hash")
+        "audit", *(sa.column(c, types.get(c)) for c in AUDIT_COLUMNS), sa.column("prev_hash"), sa.column("hash")
     )  # fmt: skip
-    audit.c.before.type = audit.c.after.type = sa.JSON()
     rows = bind.execute(sa.select(*(audit.c[c] for c in AUDIT_COLUMNS)).order_by(audit.c.seq)).mappings().all()
     if not rows:
         return
