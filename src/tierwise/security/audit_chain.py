@@ -45,6 +45,21 @@ def _utc(value: dt.datetime) -> dt.datetime:
     return (value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
 
 
+def _number(value: float | int) -> float | int:
+    # PostgreSQL's JSONB keeps a number as decimal text: 1.0 comes back as a float, 1e20 as the integer
+    # 100000000000000000000. One form for both: an integral float below 2**53 as an int, and an int a float
+    # spells exactly (whatever its size) as that float
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and abs(value) < 2**53 else value
+    if abs(value) < 2**53:
+        return value
+    try:
+        spelled = float(value)
+    except OverflowError:
+        return value
+    return spelled if Decimal(repr(spelled)) == value else value
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return _utc(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -52,8 +67,8 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, float) and value.is_integer():
-        return int(value)  # PostgreSQL's JSONB hands 1e20 back as an integer: one form for both
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return _number(value)
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -8,6 +8,8 @@ import datetime as dt
 import threading
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 from typer.testing import CliRunner
 
@@ -210,3 +212,29 @@ def test_the_upgrade_seals_the_rows_an_older_store_holds(empty_database_url: str
     with pytest.raises(Exception, match="never changed or deleted"), engine.begin() as con:
         con.execute(text("UPDATE audit SET actor = 'mallory'"))  # the trigger is back
     engine.dispose()
+
+
+TEXT = st.text(st.characters(exclude_characters=["\x00"]), max_size=20)  # PostgreSQL keeps no NUL in text
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False).filter(lambda x: x != 0 or str(x) == "0.0")
+    | TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(before=st.dictionaries(TEXT, JSON_VALUES, max_size=5), actor=TEXT.filter(bool))
+def test_any_entry_reads_back_as_it_was_sealed(store, before: dict, actor: str) -> None:
+    """Whatever JSON an entry holds (Chinese text, big and small floats, nesting), the database hands it back
+    in a form that still hashes to the sealed hash, on SQLite and on PostgreSQL."""
+    url, engine = store
+    with session_factory(engine).begin() as session:
+        written = write_audit(session, actor=actor, action="x", target_type="t", target_id=None, before=before)
+    ctx = ServiceContext.system(Settings(database_url=url), sessions=session_factory(engine))
+    report = verify_audit(ctx)
+    assert report.ok, report.problem and report.problem.describe()
+    assert report.last_seq == written.seq
