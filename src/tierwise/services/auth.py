@@ -21,17 +21,18 @@ import logging
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Table, select, text, update
 from sqlalchemy.orm import Session
 
 from tierwise.errors import AuthenticationError, LockedOutError, NotFoundError, PermissionDeniedError, UsageError
 from tierwise.i18n import N_, Message
-from tierwise.security.lockout import LOCKED_ACCOUNT, LockoutPolicy, LoginGuard
+from tierwise.security.lockout import LOCKED_ACCOUNT, LockoutPolicy, LoginGuard, user_key
 from tierwise.security.passwords import hash_password, needs_rehash, verify_password
 from tierwise.security.permissions import Actor
 from tierwise.security.tokens import is_well_formed, issue_token, token_digest
 from tierwise.services.archive_records import record_change
 from tierwise.services.context import ServiceContext
+from tierwise.store.db import SQLITE_BEGIN_OPTION
 from tierwise.store.login_ledger import StoreLedger
 from tierwise.store.models import ApiToken, LoginSession, User
 
@@ -45,6 +46,7 @@ CSRF_MISSING = N_("a change made through the session cookie needs its CSRF token
 LOCKED_BY_ADMIN = N_("this account is locked by an administrator")
 NO_TOKEN = N_("no access token %(id)s")
 NOT_A_USER = N_("only a signed-in user has access tokens")
+SIGN_IN_LOCKS = 0x7477  # the advisory-lock space of sign-ins on PostgreSQL ("tw")
 USE_TOUCH = dt.timedelta(minutes=1)  # how stale last_used_at / last_seen_at may get before a request rewrites it
 
 
@@ -110,6 +112,7 @@ def login(ctx: ServiceContext, name: str, password: str) -> SignIn:
     now, address, typed = ctx.now(), ctx.ip or "unknown", name.strip()[:200]
     refusal: Exception
     with ctx.store() as session, session.begin():
+        _one_sign_in_at_a_time(session, typed)
         guard = _guard(ctx, session)
         verdict = guard.check(typed, address, now)
         if not verdict.allowed:
@@ -136,6 +139,16 @@ def login(ctx: ServiceContext, name: str, password: str) -> SignIn:
                     _audit(session, ctx, "login.lock", typed, until=outcome.locked_until)
                 refusal = AuthenticationError(Message(WRONG_CREDENTIALS))
     raise refusal
+
+
+def _one_sign_in_at_a_time(session: Session, name: str) -> None:
+    """Sign-ins under one name take turns, so that attempts sent in parallel cannot all be checked against
+    the count before any of them is recorded (each would get a guess past the lockout)."""
+    if session.get_bind().dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(user_key(name).encode("utf-8")).digest()[:4], "big", signed=True)
+        session.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"), {"space": SIGN_IN_LOCKS, "key": key})
+    else:  # SQLite: the write lock from the start (one writer at a time, and no refused upgrade later)
+        session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
 
 
 def _open_session(
@@ -209,9 +222,18 @@ def _token_actor(ctx: ServiceContext, token: str, now: dt.datetime) -> Actor:
         actor = actor_of(row.user)
         last = _aware(row.last_used_at)
         if last is None or now - last >= USE_TOUCH:
-            row.last_used_at = now
-            session.commit()
+            _touch(session, ApiToken.__table__, row.id, "last_used_at", now)
     return actor
+
+
+def _touch(session: Session, table: Table, row_id: int, column: str, now: dt.datetime) -> None:
+    """Set a row's last-use time in a transaction of its own whose first statement writes: a read first
+    would let SQLite refuse the write of one of two requests arriving together."""
+    session.rollback()  # end the reading transaction
+    stale = now - USE_TOUCH
+    when = table.c[column]
+    session.execute(update(table).where(table.c.id == row_id, (when.is_(None)) | (when < stale)).values({column: now}))
+    session.commit()
 
 
 def _session_actor(
@@ -226,8 +248,7 @@ def _session_actor(
             raise PermissionDeniedError(Message(CSRF_MISSING))
         actor = actor_of(row.user)
         if now - _aware(row.last_seen_at) >= USE_TOUCH:  # type: ignore[operator]
-            row.last_seen_at = now
-            session.commit()
+            _touch(session, LoginSession.__table__, row.id, "last_seen_at", now)
     return actor
 
 
