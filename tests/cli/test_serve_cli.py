@@ -29,8 +29,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _get(url: str, attempts: int = 150) -> dict:
-    for _ in range(attempts):  # the server takes a moment to import and bind
+def _get(url: str, attempts: int = 600) -> dict:
+    # the server takes a moment to import (the API loads the store's models) and bind; a busy machine
+    # with two workers starting at once has needed well over 15 seconds
+    for _ in range(attempts):
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 return json.load(response)
