@@ -11,13 +11,14 @@ from fastapi import FastAPI
 
 from tierwise import __version__
 from tierwise.api import problems
-from tierwise.api.routes import health, triage
+from tierwise.api.routes import customers, health, plan, policies, records, runs, triage
 from tierwise.config import Settings
 from tierwise.security.pii import keyring_from_settings
 from tierwise.triage import load_triage_policy, shipped_triage_policies
 
 API_PREFIX = "/api/v1"
 ROUTERS = (health.router, triage.router)
+ROUTERS += (customers.router, policies.router, runs.router, records.router, plan.router)
 
 
 def create_app(settings: Settings) -> FastAPI:
