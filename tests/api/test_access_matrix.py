@@ -29,6 +29,20 @@ SIGNED_IN = "signed-in"
 # the permission table: (method, path) → the action the route needs
 ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/health"): PUBLIC,
+    ("POST", "/api/v1/auth/login"): PUBLIC,
+    ("POST", "/api/v1/auth/logout"): SIGNED_IN,
+    ("GET", "/api/v1/me"): SIGNED_IN,
+    ("GET", "/api/v1/me/tokens"): SIGNED_IN,
+    ("POST", "/api/v1/me/tokens"): SIGNED_IN,
+    ("DELETE", "/api/v1/me/tokens/{token_id}"): SIGNED_IN,
+    ("GET", "/api/v1/users"): "users.manage",
+    ("POST", "/api/v1/users"): "users.manage",
+    ("GET", "/api/v1/users/{name}"): "users.manage",
+    ("PATCH", "/api/v1/users/{name}"): "users.manage",
+    ("GET", "/api/v1/teams"): "users.manage",
+    ("POST", "/api/v1/teams"): "users.manage",
+    ("GET", "/api/v1/audit"): "audit.read",
+    ("GET", "/api/v1/audit/verify"): "audit.verify",
     ("POST", "/api/v1/triage"): "triage.decide",
     ("GET", "/api/v1/customers"): "customers.read",
     ("GET", "/api/v1/customers/{customer_id}"): "customers.read",
@@ -80,6 +94,16 @@ def _edited(version: str) -> str:
 WALK_IN = {"business": "remittance", "amount": 80000}
 # per route, the request made on customer ``cid`` (``n`` numbers the call, so each new version is new)
 SAMPLES: dict[tuple[str, str], Callable[[Filled, str, int], Call]] = {
+    ("GET", "/api/v1/users"): lambda f, c, n: Call("GET", "/users"),
+    ("POST", "/api/v1/users"): lambda f, c, n: Call(
+        "POST", "/users", json={"name": "zhou", "role": "account_manager", "password": "a long pass phrase"}
+    ),
+    ("GET", "/api/v1/users/{name}"): lambda f, c, n: Call("GET", "/users/wang"),
+    ("PATCH", "/api/v1/users/{name}"): lambda f, c, n: Call("PATCH", "/users/spare", json={"team": "north"}),
+    ("GET", "/api/v1/teams"): lambda f, c, n: Call("GET", "/teams"),
+    ("POST", "/api/v1/teams"): lambda f, c, n: Call("POST", "/teams", json={"name": "west"}),
+    ("GET", "/api/v1/audit"): lambda f, c, n: Call("GET", "/audit"),
+    ("GET", "/api/v1/audit/verify"): lambda f, c, n: Call("GET", "/audit/verify"),
     ("POST", "/api/v1/triage"): lambda f, c, n: Call(
         "POST", "/triage", json={"business": "remittance", "amount": 80000}
     ),
@@ -184,6 +208,7 @@ def test_each_role_gets_exactly_what_it_may_on_its_own_customer(api, book, clien
     # nobody signed in: every route but the public ones asks for a sign-in
     for key, sample in SAMPLES.items():
         assert send(api.client, sample(book, "C1", 0)).status_code == 401, key
+    assert api.client.get(f"{V1}/me").status_code == 401
     assert len(outcomes) == len(ROLES) * len(SAMPLES)
 
 

@@ -4,7 +4,7 @@ C1, C2 are wang's (team east); C3, C4 li's (team north); C5 nobody's. C1 has a p
 number. Two runs of china-post (31 January, 28 February 2026) move C1 down and C3 down; each of C1 and
 C3 has an open complaint, a visit whose next date has passed, a survey and a contact; C1 and C3 bought.
 The users: wang and li (account managers), zhao (manager of team north), chen (analyst), root (admin),
-desk (lobby).
+desk (lobby), and spare (an account manager the administrator's calls change).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ USERS = {
     "chen": ("analyst", ()),
     "root": ("admin", ()),
     "desk": ("lobby", ()),
+    "spare": ("account_manager", ("east",)),  # the user an administrator changes
 }
 ROLE_USER = {"account_manager": "wang", "manager": "zhao", "analyst": "chen", "admin": "root", "lobby": "desk"}
 PHONE, EMAIL, ID_NUMBER = "13812345678", "zhang@example.com", "110101199001011234"
