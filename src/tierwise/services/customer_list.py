@@ -6,7 +6,7 @@ latest saved run), owner, region, industry, kind, and a search on the name or th
 never includes a customer the acting person may not see. Personal data is masked
 (:mod:`tierwise.services.personal_data`).
 
-Indexes that keep a page fast on a large store (migration 0005): ``customers (owner)`` and ``(team)`` for
+Indexes that keep a page fast on a large store (migration 0006): ``customers (owner)`` and ``(team)`` for
 the visibility rule, ``(region, customer_id)``, ``(industry, customer_id)``, ``(kind, customer_id)`` and
 ``(name, customer_id)`` for a filter or sort with the id as the tie-break, and ``assignments (run_id,
 class, customer_id)`` for the class filter.
