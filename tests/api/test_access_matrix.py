@@ -152,7 +152,7 @@ SAMPLES: dict[tuple[str, str], Callable[[Filled, str, int], Call]] = {
         "POST", "/policies/china-post/preview", json={"text": _edited("9"), "as_of": "2026-02-28"}
     ),
     ("POST", "/api/v1/policies/{name}/versions"): lambda f, c, n: Call(
-        "POST", "/policies/china-post/versions", json={"text": _edited(f"9.{n}")}
+        "POST", "/policies/china-post/versions", json={"text": _edited(str(100 + n))}
     ),
     ("GET", "/api/v1/plan"): lambda f, c, n: Call("GET", "/plan", params={"month": "2026-03"}),
     ("GET", "/api/v1/alerts"): lambda f, c, n: Call("GET", "/alerts"),

@@ -1,8 +1,8 @@
 """The permission checks of every service, written once: what the acting role may do, whom it sees.
 
 A person signed in through the API (or the web UI) acts as a :class:`tierwise.security.permissions.Actor`
-with a role and teams; the CLI and scheduled work act as the system (or as a named operator of the
-machine, ``--as``), which is not restricted. Services call :func:`require_action` before they act and
+with a role and teams; the CLI and scheduled work act with the ``system`` role (under the name ``--as``
+gives when that is no user), which is not restricted. Services call :func:`require_action` before they act and
 add :func:`visible_clause` to every query over customers, so lists, counts, searches, run assignments,
 plans and alerts never include a customer the person may not see; one customer asked for by id goes
 through :func:`visible_customer`, which answers *not found* for an invisible one exactly as for a missing
@@ -35,8 +35,7 @@ NO_CUSTOMER = N_("no customer %(id)s")  # the words of permissions.require_visib
 
 def person(ctx: ServiceContext) -> Actor | None:
     """The signed-in person acting, or ``None`` when the system (or the machine's operator) acts."""
-    actor = ctx.actor
-    return actor if isinstance(actor, Actor) and not getattr(actor, "is_system", False) else None
+    return None if ctx.actor.is_system else ctx.actor
 
 
 def require_action(ctx: ServiceContext, action: Action) -> None:

@@ -15,12 +15,11 @@ from sqlalchemy import select
 
 from tierwise.archive.months import Month
 from tierwise.errors import NotFoundError, PermissionDeniedError, RecordError
-from tierwise.security.permissions import Actor
+from tierwise.security.permissions import SYSTEM, Actor
 from tierwise.services.alerts import alerts
 from tierwise.services.cards import profile_card
 from tierwise.services.complaints import add_complaint, change_status, customer_complaints
 from tierwise.services.contacts import add_contact, customer_contacts, update_contact
-from tierwise.services.context import SYSTEM
 from tierwise.services.customer_list import list_customers
 from tierwise.services.plan import contact_plan
 from tierwise.services.run_history import customer_history, up_or_out

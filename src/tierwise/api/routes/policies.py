@@ -35,13 +35,13 @@ WRITE = problem_responses(400, 401, 403, 404)
 
 
 class PolicySummaryPublic(BaseModel):
-    """A shipped policy: name, version, method, class codes and description, and the versions saved."""
+    """A shipped policy: name, version, method, class codes, description and the versions saved."""
 
     name: str
     version: str
     method: str
     classes: list[str]
-    description: dict[str, str]
+    description: str
     saved_versions: list[str]
 
 
@@ -144,14 +144,15 @@ def _public(policy: Policy, text: str, lang: str) -> PolicyPublic:
 
 
 @router.get("/policies", response_model=list[PolicySummaryPublic], responses=READ, **needs("policies.read"))
-def policies(ctx: Context) -> list[PolicySummaryPublic]:
-    """Every shipped policy, with the versions of it saved in the store."""
+def policies(ctx: Context, request: Request) -> list[PolicySummaryPublic]:
+    """Every shipped policy, with the versions of it saved in the store (descriptions in the language asked)."""
+    lang = request_language(request)
     saved: dict[str, list[str]] = {}
     for version in saved_versions(ctx):
         saved.setdefault(version.name, []).append(version.version)
     return [
         PolicySummaryPublic(name=p.name, version=str(p.version), method=p.method, classes=p.classes,
-                            description=p.description, saved_versions=saved.get(p.name, []))
+                            description=p.description[lang], saved_versions=saved.get(p.name, []))
         for p in list_policies()
     ]  # fmt: skip
 
