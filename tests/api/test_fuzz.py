@@ -16,7 +16,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from tierwise.security.permissions import ROLES
 
-EXAMPLES = 4  # per operation and role: the whole run stays within a minute or two on both databases
+EXAMPLES = 3  # per operation and role: the whole run stays within two or three minutes on both databases
 
 
 @pytest.mark.slow

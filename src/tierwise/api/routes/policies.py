@@ -18,6 +18,7 @@ from tierwise.api.access import needs
 from tierwise.api.deps import Context
 from tierwise.api.language import request_language
 from tierwise.api.schemas import problem_responses
+from tierwise.api.times import UtcTime
 from tierwise.services.policies import describe_criterion, list_policies
 from tierwise.services.policy_versions import (
     check_policy,
@@ -125,7 +126,7 @@ class PolicyVersionPublic(BaseModel):
     name: str
     version: str
     hash: str
-    created_at: dt.datetime
+    created_at: UtcTime
     created_by: str | None
 
 

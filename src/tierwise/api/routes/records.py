@@ -18,6 +18,7 @@ from tierwise.api.access import needs
 from tierwise.api.deps import Context
 from tierwise.api.params import CustomerId, RecordId
 from tierwise.api.schemas import problem_responses
+from tierwise.api.times import UtcTime
 from tierwise.services import complaints, contacts, surveys, visits
 
 router = APIRouter(tags=["records"])
@@ -67,7 +68,7 @@ class VisitPublic(BaseModel):
     next_step: str | None
     next_visit_date: dt.date | None
     recorded_by: str | None
-    recorded_at: dt.datetime | None
+    recorded_at: UtcTime | None
 
 
 class ComplaintCreate(BaseModel):
@@ -98,7 +99,7 @@ class StatusChangePublic(BaseModel):
 
     from_status: str | None
     to_status: str
-    changed_at: dt.datetime
+    changed_at: UtcTime
     actor: str
     note: str | None
 

@@ -17,6 +17,7 @@ from tierwise.api.deps import Context
 from tierwise.api.language import request_language
 from tierwise.api.params import LARGEST_ID, RecordId
 from tierwise.api.schemas import problem_responses
+from tierwise.api.times import UtcTime
 from tierwise.services.paging import MAX_PAGE
 from tierwise.services.runs import diff_runs, list_runs, run_assignments, show_run
 
@@ -42,7 +43,7 @@ class RunPublic(BaseModel):
     last_import_id: int | None
     engine: str
     actor: str
-    created_at: dt.datetime
+    created_at: UtcTime
     customers: int
 
 
