@@ -2,8 +2,8 @@
 
 A person signed in through the API (or the web UI) acts as a :class:`tierwise.security.permissions.Actor`
 with a role and teams; the CLI and scheduled work act with the ``system`` role (under the name ``--as``
-gives when that is no user), which is not restricted. Services call :func:`require_action` before they act and
-add :func:`visible_clause` to every query over customers, so lists, counts, searches, run assignments,
+gives when that is no user), which is not restricted. Services call :func:`require_action` before they
+act and add :func:`visible_clause` to every query over customers, so lists, counts, searches, run assignments,
 plans and alerts never include a customer the person may not see; one customer asked for by id goes
 through :func:`visible_customer`, which answers *not found* for an invisible one exactly as for a missing
 one (never *forbidden*: existence does not leak).
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, false, or_, true
 from sqlalchemy.orm import Session
 
 from tierwise.errors import NotFoundError
@@ -70,19 +70,6 @@ def visible_clause(ctx: ServiceContext, owner: Any = Customer.owner, team: Any =
     if seen.teams:
         parts.append(team.in_(sorted(seen.teams)))
     return or_(*parts)
-
-
-def visible_ids(ctx: ServiceContext) -> Any:
-    """A ``SELECT customer_id`` of the visible customers (for ``column.in_(…)``), or ``None`` for all."""
-    if restricted(ctx) is None:
-        return None
-    return select(Customer.customer_id).where(visible_clause(ctx))
-
-
-def where_visible(ctx: ServiceContext, query: Any, customer_id: Any) -> Any:
-    """``query`` keeping only the rows whose ``customer_id`` column names a visible customer."""
-    ids = visible_ids(ctx)
-    return query if ids is None else query.where(customer_id.in_(ids))
 
 
 def visible_customer(session: Session, ctx: ServiceContext, customer_id: str, *, missing: Any = None) -> Customer:
