@@ -20,9 +20,12 @@ import asyncio
 import json
 import os
 import platform
+import secrets
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
@@ -64,9 +67,28 @@ def peer_app():
     return app
 
 
-def start_server(port: int, workers: int, peer: bool = False) -> subprocess.Popen:
-    """``tierwise serve`` (or the peer app under uvicorn) on ``port``, answering once ``/api/v1/health`` does."""
+def lobby_store(folder: str) -> tuple[str, str]:
+    """A SQLite store in ``folder`` with a lobby user (triage needs a signed-in role): its URL and a token."""
+    from tierwise.config import Settings
+    from tierwise.security.permissions import Actor
+    from tierwise.services.auth import issue_access_token
+    from tierwise.services.context import ServiceContext
+    from tierwise.services.store_access import on_store
+    from tierwise.services.users import create_user
+
+    url = f"sqlite:///{folder}/store.db"
+    with on_store(ServiceContext.system(Settings(dev=True)), url) as ctx:
+        create_user(ctx, "lobby", role="lobby", password=secrets.token_urlsafe(24))
+        token = issue_access_token(ctx.with_actor(Actor("lobby", "lobby")), "bench").token
+    return url, token
+
+
+def start_server(port: int, workers: int, peer: bool = False, store: str | None = None) -> subprocess.Popen:
+    """``tierwise serve`` on the store at ``store`` (or the peer app under uvicorn) on ``port``, answering once
+    ``/api/v1/health`` does."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TIERWISE_")} | {"TIERWISE_DEV": "1"}
+    if store is not None:
+        env["TIERWISE_DATABASE_URL"] = store
     if peer:
         command = [sys.executable, "-m", "uvicorn", "bench.api_triage:peer_app", "--factory"]
     else:
@@ -83,11 +105,11 @@ def start_server(port: int, workers: int, peer: bool = False) -> subprocess.Pope
     raise RuntimeError("the server did not answer within 30 s")
 
 
-def request_bytes(port: int, body: bytes) -> bytes:
-    """One keep-alive POST of ``body`` to the triage route."""
+def request_bytes(port: int, body: bytes, token: str) -> bytes:
+    """One keep-alive POST of ``body`` to the triage route, signed in with ``token``."""
     head = (
         f"POST {PATH} HTTP/1.1\r\nHost: {HOST}:{port}\r\nContent-Type: application/json\r\n"
-        f"Content-Length: {len(body)}\r\n\r\n"
+        f"Authorization: Bearer {token}\r\nContent-Length: {len(body)}\r\n\r\n"
     )
     return head.encode("ascii") + body
 
@@ -141,9 +163,11 @@ def cpu_seconds(process: psutil.Process) -> float:
 def run(workers: int, n: int, concurrency: int, bodies: list[bytes], expected: list[str], peer: bool = False) -> dict:
     """One load run against a fresh server with ``workers`` processes: the figures of its table row."""
     port = free_port()
-    server = start_server(port, workers, peer)
+    folder = tempfile.mkdtemp(prefix="tierwise-bench-")
+    store, token = lobby_store(folder)
+    server = start_server(port, workers, peer, None if peer else store)
     try:
-        requests = [request_bytes(port, body) for body in bodies]
+        requests = [request_bytes(port, body, token) for body in bodies]
         asyncio.run(load(port, requests[:500], concurrency))  # warm-up: imports, caches, connections
         watched = psutil.Process(server.pid)
         server_cpu, own_cpu = cpu_seconds(watched), time.process_time()
@@ -154,6 +178,7 @@ def run(workers: int, n: int, concurrency: int, bodies: list[bytes], expected: l
     finally:
         server.terminate()
         server.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
     errors = sum(
         answer is None or answer[0] != 200 or (not peer and json.loads(answer[1])["flow"] != flow)
         for answer, flow in zip(answers, expected[:n])

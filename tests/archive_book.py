@@ -1,6 +1,6 @@
 """A small hand-made book of customers in a store, and a context on it (see tests/services/archive).
 
-Today is Tuesday 10 March 2026, 09:00 UTC; the acting user is the account manager ``wang``.
+Today is Tuesday 10 March 2026, 09:00 UTC; the command line acts as ``wang``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import numpy as np
 
 from tierwise.analytics.classify.policy import policy_text
 from tierwise.config import Settings
-from tierwise.security.permissions import Actor
+from tierwise.security.permissions import SYSTEM_ROLE, Actor
 from tierwise.services.context import ServiceContext
 from tierwise.store.db import create_store_engine, session_factory
 from tierwise.store.models import Assignment, Customer, Policy, Run, Transaction
@@ -40,10 +40,11 @@ class Book:
                 session.add(Customer(customer_id=cid, name=name, owner=owner, team=team))
 
     def context(self, actor: str = "wang", today: dt.datetime = TODAY, **settings: object) -> ServiceContext:
-        """A context acting as ``actor`` at ``today``."""
+        """A context of the command line acting as ``actor`` (``--as``) at ``today``: the services' role and
+        visibility checks do not restrict it (tests/services/archive/test_access.py tests those)."""
         return ServiceContext(
             settings=Settings(database_url=self.url, **settings),
-            actor=Actor(actor, "account_manager"),
+            actor=Actor(actor, SYSTEM_ROLE),
             clock=lambda: today,
             sessions=self.sessions,
         )

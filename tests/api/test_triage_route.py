@@ -4,8 +4,28 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
+from tierwise.api.app import create_app
+from tierwise.config import Settings
+from tierwise.security.pii import new_key_entry
+from tierwise.services.store_access import prepare_store
 from tierwise.triage import load_triage_policy, triage
+
+from .conftest import Api
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
+    """A client signed in as a lobby user, on a store of its own (a SQLite file)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('triage') / 'store.db'}"
+    settings = Settings(secret_key=SecretStr(new_key_entry("test")), dev=False, database_url=url)
+    prepare_store(settings)
+    app = create_app(settings)
+    token = Api(app, settings, None).user("lobby", "desk")  # type: ignore[arg-type]
+    with TestClient(app, raise_server_exceptions=False, headers={"Authorization": f"Bearer {token}"}) as lobby:
+        yield lobby
+
 
 CASES = [
     ({"vip_card": True, "business": "deposit", "amount": 800}, "vip", "vip_area"),

@@ -12,6 +12,7 @@ from tierwise.api.access import needs
 from tierwise.api.deps import Context
 from tierwise.api.language import request_language
 from tierwise.api.schemas import problem_responses
+from tierwise.api.times import UtcTime
 from tierwise.services.audit import MAX_PAGE, AuditFilter, AuditRecord, query_audit, verify_audit
 
 router = APIRouter(prefix="/audit", tags=["audit"])
@@ -21,7 +22,7 @@ class AuditEntryPublic(BaseModel):
     """One audit entry: who, when, from where, what, before and after, and its hash in the chain."""
 
     seq: int
-    at: dt.datetime
+    at: UtcTime
     actor: str
     ip: str | None
     user_agent: str | None

@@ -6,8 +6,6 @@ API clients do not sign in here: they send a personal access token (``/api/v1/me
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
@@ -15,6 +13,7 @@ from tierwise.api.access import needs
 from tierwise.api.deps import CSRF_COOKIE, SESSION_COOKIE, AnonymousContext, Context
 from tierwise.api.routes.me import MePublic
 from tierwise.api.schemas import problem_responses
+from tierwise.api.times import UtcTime
 from tierwise.services.auth import login, logout
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -32,7 +31,7 @@ class LoginPublic(BaseModel):
 
     user: MePublic
     csrf_token: str
-    expires_at: dt.datetime
+    expires_at: UtcTime
 
 
 @router.post("/login", response_model=LoginPublic, responses=problem_responses(401, 429), **needs(None))

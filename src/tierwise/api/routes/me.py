@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from tierwise.api.access import needs
 from tierwise.api.deps import Context
 from tierwise.api.schemas import problem_responses
+from tierwise.api.times import UtcTime
 from tierwise.security.permissions import ACTIONS, Actor, may
 from tierwise.services.auth import TokenRecord, issue_access_token, list_access_tokens, revoke_access_token
 
@@ -44,10 +43,10 @@ class TokenPublic(BaseModel):
     id: int
     name: str
     prefix: str
-    created_at: dt.datetime
-    expires_at: dt.datetime | None
-    last_used_at: dt.datetime | None
-    revoked_at: dt.datetime | None
+    created_at: UtcTime
+    expires_at: UtcTime | None
+    last_used_at: UtcTime | None
+    revoked_at: UtcTime | None
 
     @classmethod
     def of(cls, record: TokenRecord) -> TokenPublic:

@@ -3,6 +3,7 @@
 The body is validated by the triage module itself (the same strict rules and messages as
 ``tierwise triage --json``); its JSON schema is published in OpenAPI from the same model.
 
+Only a signed-in role that triages may call it (``triage.decide``: the lobby and account managers).
 This route is the one on the lobby's hot path (bench/api_triage.py), so it reads its two query
 parameters itself and declares them in OpenAPI by hand: FastAPI's per-request parameter solving cost a
 quarter of the request, more than the decision.
@@ -15,11 +16,13 @@ import json
 from fastapi import APIRouter, Request, Response
 
 from tierwise.api.access import needs
+from tierwise.api.deps import Context
 from tierwise.api.language import request_language
 from tierwise.api.schemas import TriageDecisionPublic, problem_responses
 from tierwise.errors import NotFoundError, UsageError
 from tierwise.i18n import LANGUAGES, Message, unknown_language
-from tierwise.triage import TriagePolicy, WalkIn, triage
+from tierwise.services.triage import decide
+from tierwise.triage import TriagePolicy, WalkIn
 
 router = APIRouter(tags=["triage"])
 ANSWER_FIELDS = tuple(TriageDecisionPublic.model_fields)
@@ -79,18 +82,19 @@ def _language(request: Request) -> str:
 @router.post(
     "/triage",
     response_model=TriageDecisionPublic,
-    responses=problem_responses(400, 404),
+    responses=problem_responses(400, 401, 403, 404),
     openapi_extra={**OPENAPI, **needs("triage.decide")["openapi_extra"]},
 )
-async def triage_walk_in(request: Request) -> Response:
-    """Decide how to route one walk-in customer: VIP, potential-VIP or ordinary flow, with the reasons."""
+async def triage_walk_in(request: Request, ctx: Context) -> Response:
+    """Decide how to route one walk-in customer: VIP, potential-VIP or ordinary flow, with the reasons
+    (the lobby's and the account managers')."""
     policy, lang = _policy(request), _language(request)
     body = await request.body()
     try:
         data = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise UsageError(Message("the body is not valid JSON: %(error)s", {"error": str(exc)})) from None
-    decision = triage(data, policy, lang=lang)
+    decision = decide(ctx, data, policy, lang=lang)
     # the decision is already validated data: serialise it directly (FastAPI's re-validation through the
     # response model costs more than the decision itself; the model still documents the answer)
     answer = {name: getattr(decision, name) for name in ANSWER_FIELDS}

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from tierwise.api.access import needs
 from tierwise.api.deps import Context
 from tierwise.api.schemas import problem_responses
+from tierwise.api.times import UtcTime
 from tierwise.security.permissions import Role
 from tierwise.services.users import (
     KEEP,
@@ -53,7 +52,7 @@ class UserPublic(BaseModel):
     team: str | None
     active: bool
     locked: bool
-    created_at: dt.datetime
+    created_at: UtcTime
 
     @classmethod
     def of(cls, record: UserRecord) -> UserPublic:
@@ -72,7 +71,7 @@ class TeamPublic(BaseModel):
 
     name: str
     members: int
-    created_at: dt.datetime
+    created_at: UtcTime
 
     @classmethod
     def of(cls, record: TeamRecord) -> TeamPublic:
