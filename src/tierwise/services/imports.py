@@ -189,10 +189,11 @@ def import_data(
 ) -> ImportReport:
     """Import the data set ``data`` (a folder, a table file, or ``demo``) into the store, as ``ctx.actor``.
 
-    Tells ``ctx.progress`` the rows checked per table (stage ``check:<table>``), then written
-    (``write:<table>``), all inside the one transaction. Raises :class:`~tierwise.errors.DataValidationError` (nothing written) when the data is invalid, and
+    Raises :class:`~tierwise.errors.DataValidationError` (nothing written) when the data is invalid, and
     :class:`~tierwise.errors.StoreError` when, in insert mode, rows differ from stored rows with the same
-    key (nothing written; the message names them and suggests ``--mode upsert``).
+    key (nothing written; the message names them and suggests ``--mode upsert``). Tells ``ctx.progress``
+    the rows checked per table (stage ``check:<table>``), then written (``write:<table>``), all inside the
+    one transaction.
     """
     if mode not in MODES:
         raise UsageError(Message(N_("unknown import mode %(mode)s: choose insert or upsert"), {"mode": repr(mode)}))

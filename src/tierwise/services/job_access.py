@@ -1,0 +1,42 @@
+"""Who may do what with background work (jobs and uploads): the role's action, and whose work one sees.
+
+A job or an upload is seen by its submitter, by the managers of the team it was submitted in, and by the
+admin role; anyone else gets "not found", so that its existence does not leak. The system (the command
+line, the worker) sees everything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, or_, true
+
+from tierwise.security.permissions import Action, require
+
+
+def is_system(actor: Any) -> bool:
+    """Whether ``actor`` is the system itself rather than a signed-in user."""
+    return getattr(actor, "role", None) == "system"
+
+
+def require_action(actor: Any, action: Action) -> None:
+    """Raise :class:`~tierwise.errors.PermissionDeniedError` unless ``actor``'s role may do ``action``."""
+    if not is_system(actor):
+        require(actor, action)
+
+
+def home_team(actor: Any) -> str | None:
+    """The team a submission is filed under, which its submitter's managers see it by (the first of the
+    submitter's teams by name; ``None`` without a team)."""
+    teams = sorted(getattr(actor, "teams", ()) or ())
+    return teams[0] if teams else None
+
+
+def visible_work(actor: Any, submitter: Any, team: Any) -> ColumnElement[bool]:
+    """The SQL condition on the ``submitter`` and ``team`` columns that selects the work ``actor`` sees."""
+    if is_system(actor) or actor.role == "admin":
+        return true()
+    mine = submitter == actor.name
+    if actor.role == "manager" and actor.teams:
+        return or_(mine, team.in_(sorted(actor.teams)))
+    return mine
