@@ -398,12 +398,12 @@ def recover_interrupted(ctx: ServiceContext, kinds: Mapping[str, JobKind]) -> li
         name, _, pid = (worker or "").rpartition(":")
         if name != host or not pid.isdigit() or _alive(int(pid)):
             continue
+        ended = kinds[kind].ended if kind in kinds else None
+        if ended is not None:
+            ended(ctx, params, "failed", None)
         error = {"message": message_json(Message(KILLED, {"worker": worker})), "details": []}
         if _end(engine, job_id, "failed", None, error, None, actor="system"):
             failed.append(job_id)
-            ended = kinds[kind].ended if kind in kinds else None
-            if ended is not None:
-                ended(ctx, params, "failed", None)
     if failed:
         log.warning("marked %s interrupted job(s) failed: %s", len(failed), ", ".join(failed))
     return failed
