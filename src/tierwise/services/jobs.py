@@ -104,8 +104,8 @@ def message_json(message: Message | str) -> dict[str, Any]:
 
 def message_from_json(data: dict[str, Any]) -> Message:
     """The message :func:`message_json` wrote."""
-    params = {k: message_from_json(v) if isinstance(v, dict) else v for k, v in data["params"].items()}
-    return Message(data["msgid"], params)
+    msgid, params = data["msgid"], data["params"]
+    return Message(msgid, {k: message_from_json(v) if isinstance(v, dict) else v for k, v in params.items()})
 
 
 def error_json(exc: BaseException) -> dict[str, Any]:
