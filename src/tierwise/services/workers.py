@@ -18,10 +18,3 @@ def run_worker(settings: Settings, threads: int | None = None) -> None:
 
     consume(settings, threads)
 
-
-def recover_jobs(settings: Settings) -> list[str]:
-    """Mark failed the jobs a dead process of this host left running (the server calls this at start)."""
-    from tierwise.jobs.worker import worker_context
-    from tierwise.services.job_kinds import recover
-
-    return recover(worker_context(settings))
