@@ -79,13 +79,13 @@ class JobQueue:
         """The last progress job ``job_id`` recorded, if any."""
         return self.huey.get(_key("progress", job_id), peek=True)
 
-    def request_cancel(self, job_id: str) -> None:
-        """Ask the worker running ``job_id`` to stop it (it stops at its next progress report)."""
-        self.huey.put(_key("cancel", job_id), True)
+    def request_cancel(self, job_id: str, by: str) -> None:
+        """Ask the worker running ``job_id`` to stop it (it stops at its next progress report); ``by``: who."""
+        self.huey.put(_key("cancel", job_id), by)
 
-    def cancel_requested(self, job_id: str) -> bool:
-        """Whether someone asked to stop ``job_id``."""
-        return bool(self.huey.get(_key("cancel", job_id), peek=True))
+    def cancel_requested(self, job_id: str) -> str | None:
+        """Who asked to stop ``job_id``, if anyone."""
+        return self.huey.get(_key("cancel", job_id), peek=True)
 
     def forget(self, job_id: str) -> None:
         """Drop the live channel of a finished job."""

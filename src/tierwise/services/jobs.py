@@ -86,8 +86,8 @@ class JobQueueLike:
     def revoke(self, job_id: str) -> None: ...
     def put_progress(self, job_id: str, progress: dict[str, Any]) -> None: ...
     def progress(self, job_id: str) -> dict[str, Any] | None: ...
-    def request_cancel(self, job_id: str) -> None: ...
-    def cancel_requested(self, job_id: str) -> bool: ...
+    def request_cancel(self, job_id: str, by: str) -> None: ...
+    def cancel_requested(self, job_id: str) -> str | None: ...
     def forget(self, job_id: str) -> None: ...
 
 
@@ -125,7 +125,7 @@ def error_json(exc: BaseException) -> dict[str, Any]:
 # -- reading --
 
 
-def _info(job: Job, live: dict[str, Any] | None = None) -> JobInfo:
+def _info(job: Job, live: dict[str, Any] | None = None, cancel_asked: bool = False) -> JobInfo:
     progress = live if job.state == "running" and live else {}
     error = job.error or {}
     return JobInfo(
@@ -144,7 +144,7 @@ def _info(job: Job, live: dict[str, Any] | None = None) -> JobInfo:
         submitted_at=job.submitted_at,
         started_at=job.started_at,
         finished_at=job.finished_at,
-        cancel_requested=job.cancel_requested_at is not None,
+        cancel_requested=cancel_asked or job.cancel_requested_at is not None,
     )
 
 
@@ -159,8 +159,14 @@ def _visible(session: Session, ctx: ServiceContext, job_id: str) -> Job:
 def get_job(ctx: ServiceContext, queue: JobQueueLike, job_id: str) -> JobInfo:
     """Job ``job_id`` with its live progress; not found when there is none the caller may see."""
     with Session(store_engine(ctx)) as session:
-        job = _visible(session, ctx, job_id)
-        return _info(job, queue.progress(job.id) if job.state == "running" else None)
+        return _live(queue, _visible(session, ctx, job_id))
+
+
+def _live(queue: JobQueueLike, job: Job) -> JobInfo:
+    """A job with what its worker last said (only a running job has a live channel)."""
+    if job.state != "running":
+        return _info(job)
+    return _info(job, queue.progress(job.id), queue.cancel_requested(job.id) is not None)
 
 
 def list_jobs(ctx: ServiceContext, queue: JobQueueLike, *, state: str | None = None, limit: int = 100) -> list[JobInfo]:
@@ -178,7 +184,7 @@ def list_jobs(ctx: ServiceContext, queue: JobQueueLike, *, state: str | None = N
         query = query.where(Job.state == state)
     with Session(store_engine(ctx)) as session:
         jobs = session.scalars(query.order_by(Job.submitted_at.desc(), Job.id).limit(limit)).all()
-        return [_info(j, queue.progress(j.id) if j.state == "running" else None) for j in jobs]
+        return [_live(queue, j) for j in jobs]
 
 
 # -- submitting and cancelling --
@@ -239,34 +245,39 @@ def submit(ctx: ServiceContext, queue: JobQueueLike, kind: str, params: dict[str
 
 def cancel_job(ctx: ServiceContext, queue: JobQueueLike, job_id: str) -> JobInfo:
     """Stop a job: a queued one is cancelled at once; a running one stops at its next progress report and
-    rolls back. Refused when it has already ended."""
+    rolls back (its worker records the cancel and who asked). Refused when it has already ended.
+
+    A running job is asked through the queue, never through the store: a SQLite store is locked by the
+    job's own write transaction until it ends.
+    """
     engine, now = store_engine(ctx), ctx.now()
-    with writing(engine) as con, Session(bind=con) as session:
+    with Session(engine) as session:
         job = _visible(session, ctx, job_id)  # whoever sees a job may stop it
-        if job.state in FINISHED:
-            raise UsageError(
-                Message(N_("job %(id)s has already ended (%(state)s)"), {"id": job_id, "state": job.state})
-            )
-        before = job.state
-        job.cancel_requested_at = now
-        if job.state == "queued":
-            job.state, job.finished_at = "cancelled", now
-        (ctx.audit or write_audit)(
-            session,
-            actor=ctx.actor.name,
-            action="job.cancel",
-            target_type="job",
-            target_id=job_id,
-            before={"state": before},
-            after={"state": job.state, "cancel_requested": True},
-            at=now,
-        )
-        session.flush()
         state = job.state
-    if state == "cancelled":
-        queue.revoke(job_id)
-    else:
-        queue.request_cancel(job_id)
+    if state in FINISHED:
+        raise UsageError(Message(N_("job %(id)s has already ended (%(state)s)"), {"id": job_id, "state": state}))
+    if state == "queued":
+        with writing(engine) as con, Session(bind=con) as session:
+            stopped = con.execute(
+                update(Job)
+                .where(Job.id == job_id, Job.state == "queued")
+                .values(state="cancelled", finished_at=now, cancel_requested_at=now)
+            ).rowcount
+            if stopped:
+                (ctx.audit or write_audit)(
+                    session,
+                    actor=ctx.actor.name,
+                    action="job.cancel",
+                    target_type="job",
+                    target_id=job_id,
+                    before={"state": "queued"},
+                    after={"state": "cancelled"},
+                    at=now,
+                )
+        if stopped:
+            queue.revoke(job_id)
+            return get_job(ctx, queue, job_id)
+    queue.request_cancel(job_id, ctx.actor.name)  # it started meanwhile, or was running
     return get_job(ctx, queue, job_id)
 
 
@@ -287,10 +298,14 @@ def _end(
     progress: dict[str, Any] | None,
     states: tuple[str, ...] = ("running",),
     actor: str | None = None,
+    cancelled_by: str | None = None,
 ) -> bool:
-    """Record how job ``job_id`` ended (if it is still in one of ``states``), with its audit entry."""
+    """Record how job ``job_id`` ended (if it is still in one of ``states``), with its audit entry (by
+    ``actor``, else the submitter; a cancel's names who asked)."""
     now = dt.datetime.now(dt.UTC)
     values: dict[str, Any] = {"state": state, "finished_at": now, "result": result, "error": error}
+    if cancelled_by is not None:
+        values["cancel_requested_at"] = now
     if progress:
         values |= {k: progress[k] for k in ("stage", "rows_done", "rows_total") if k in progress}
     with writing(engine) as con, Session(bind=con) as session:
@@ -304,7 +319,11 @@ def _end(
                 target_type="job",
                 target_id=job_id,
                 before={"state": states[0]},
-                after={"state": state, "error": error["message"]["msgid"] if error else None},
+                after={
+                    "state": state,
+                    "error": error["message"]["msgid"] if error else None,
+                    "cancelled_by": cancelled_by,
+                },
                 at=now,
             )
     return bool(changed)
@@ -367,6 +386,7 @@ def run_job(ctx: ServiceContext, queue: JobQueueLike, job_id: str, kinds: Mappin
     )
     kind = kinds[job.kind]
     result: dict[str, Any] | None = None
+    cancelled_by = None
     try:
         if queue.cancel_requested(job_id):
             raise JobCancelled
@@ -374,13 +394,14 @@ def run_job(ctx: ServiceContext, queue: JobQueueLike, job_id: str, kinds: Mappin
         state, error = "done", None
     except JobCancelled:
         state, error = "cancelled", None
+        cancelled_by = queue.cancel_requested(job_id)
     except Exception as exc:
         if not isinstance(exc, TierwiseError):
             log.exception("job %s (%s) failed", job_id, job.kind)
         state, error = "failed", error_json(exc)
     if kind.ended is not None:
         kind.ended(job_ctx, job.params, state, result)
-    _end(engine, job_id, state, result, error, last)
+    _end(engine, job_id, state, result, error, last, cancelled_by=cancelled_by)
     queue.forget(job_id)
     return state
 

@@ -17,4 +17,3 @@ def run_worker(settings: Settings, threads: int | None = None) -> None:
     from tierwise.jobs.worker import run_worker as consume  # the consumer imports every kind of job
 
     consume(settings, threads)
-
