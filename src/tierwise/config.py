@@ -73,6 +73,13 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(5, ge=1, description="Failed logins in a row that lock an account")
     login_lock_minutes: int = Field(15, ge=1, description="How long a locked account stays locked")
     login_ip_max_failures: int = Field(20, ge=1, description="Failed logins from one address per window")
+    session_hours: int = Field(12, ge=1, description="How long a web sign-in lasts (the session cookie's life)")
+    token_days: int | None = Field(
+        None, ge=1, description="Default life of a new personal access token in days (none: until revoked)"
+    )
+    new_password: SecretStr | None = Field(
+        None, description="The password of the user 'tierwise user create' makes (else it asks for it)"
+    )
     # -- background jobs and uploads (docs/jobs.md) --
     redis_url: str | None = Field(
         None, description="Redis URL of the job queue (redis://127.0.0.1:6379/0); unset: a SQLite queue file"

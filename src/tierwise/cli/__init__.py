@@ -1,6 +1,7 @@
 """The ``tierwise`` command line, one module per noun: data, demo, indicators, classify, value, triage, report,
 store (db), imports, runs, serve, archive (cards and surveys), plan (contact plan and alerts), key_accounts,
-contacts (the decision-maker map), service_cost, growth (churn, prospects), worker (background jobs).
+contacts (the decision-maker map), service_cost, growth (churn, prospects), users, audit, worker (background
+jobs).
 
 The ``tierwise`` script imports only the module of the command it runs, so that a quick command
 (``tierwise triage``) does not wait for the analytics libraries; ``--help`` and ``tierwise.cli.app``
@@ -41,6 +42,8 @@ COMMAND_MODULES = {
     "prospects": "growth",
     "runs": "runs",
     "serve": "serve",
+    "user": "users",
+    "audit": "audit",
     "worker": "worker",
 }
 
@@ -74,6 +77,8 @@ SUMMARIES = {
     "prospects": "Prospects scored against the qualified-customer profile",
     "runs": "Saved runs (评估批次)",
     "serve": "Serve the API",
+    "user": "Users who sign in",
+    "audit": "The audit log",
     "worker": "Run background jobs (runs, imports) from the job queue",
 }
 ABOUT = "Which customers matter most, why, and what to do about each of them."

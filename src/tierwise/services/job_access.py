@@ -1,4 +1,4 @@
-"""Who may do what with background work (jobs and uploads): the role's action, and whose work one sees.
+"""Whose background work (jobs and uploads) one sees.
 
 A job or an upload is seen by its submitter, by the managers of the team it was submitted in, and by the
 admin role; anyone else gets "not found", so that its existence does not leak. The system (the command
@@ -11,30 +11,19 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, or_, true
 
-from tierwise.security.permissions import Action, require
+from tierwise.security.permissions import Actor
 
 
-def is_system(actor: Any) -> bool:
-    """Whether ``actor`` is the system itself rather than a signed-in user."""
-    return getattr(actor, "role", None) == "system"
-
-
-def require_action(actor: Any, action: Action) -> None:
-    """Raise :class:`~tierwise.errors.PermissionDeniedError` unless ``actor``'s role may do ``action``."""
-    if not is_system(actor):
-        require(actor, action)
-
-
-def home_team(actor: Any) -> str | None:
+def home_team(actor: Actor) -> str | None:
     """The team a submission is filed under, which its submitter's managers see it by (the first of the
     submitter's teams by name; ``None`` without a team)."""
-    teams = sorted(getattr(actor, "teams", ()) or ())
+    teams = sorted(actor.teams)
     return teams[0] if teams else None
 
 
-def visible_work(actor: Any, submitter: Any, team: Any) -> ColumnElement[bool]:
+def visible_work(actor: Actor, submitter: Any, team: Any) -> ColumnElement[bool]:
     """The SQL condition on the ``submitter`` and ``team`` columns that selects the work ``actor`` sees."""
-    if is_system(actor) or actor.role == "admin":
+    if actor.is_system or actor.role == "admin":
         return true()
     mine = submitter == actor.name
     if actor.role == "manager" and actor.teams:

@@ -19,7 +19,7 @@ import os
 import socket
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Engine, select, update
@@ -27,9 +27,9 @@ from sqlalchemy.orm import Session
 
 from tierwise.errors import DataValidationError, NotFoundError, StoreError, TierwiseError, UsageError
 from tierwise.i18n import N_, Message
-from tierwise.security.permissions import Action
+from tierwise.security.permissions import Action, Actor, require
 from tierwise.services.context import Progress, ServiceContext
-from tierwise.services.job_access import home_team, require_action, visible_work
+from tierwise.services.job_access import home_team, visible_work
 from tierwise.services.runs import store_engine
 from tierwise.store.audit import write_audit
 from tierwise.store.db import writing
@@ -149,7 +149,7 @@ def _info(job: Job, live: dict[str, Any] | None = None, cancel_asked: bool = Fal
 
 
 def _visible(session: Session, ctx: ServiceContext, job_id: str) -> Job:
-    require_action(ctx.actor, "jobs.read")
+    require(ctx.actor, "jobs.read")
     job = session.scalar(select(Job).where(Job.id == job_id, visible_work(ctx.actor, Job.submitter, Job.team)))
     if job is None:
         raise NotFoundError(Message(N_("no job %(id)s"), {"id": job_id}))
@@ -171,7 +171,7 @@ def _live(queue: JobQueueLike, job: Job) -> JobInfo:
 
 def list_jobs(ctx: ServiceContext, queue: JobQueueLike, *, state: str | None = None, limit: int = 100) -> list[JobInfo]:
     """The jobs the caller may see, newest first (of one ``state`` when given), at most ``limit``."""
-    require_action(ctx.actor, "jobs.read")
+    require(ctx.actor, "jobs.read")
     if state is not None and state not in JOB_STATES:
         raise UsageError(
             Message(
@@ -192,7 +192,7 @@ def list_jobs(ctx: ServiceContext, queue: JobQueueLike, *, state: str | None = N
 
 def create_job(session: Session, ctx: ServiceContext, kind: str, params: dict[str, Any], action: Action) -> Job:
     """Add a queued job record and its audit entry to ``session`` (the caller commits, then enqueues)."""
-    require_action(ctx.actor, action)
+    require(ctx.actor, action)
     actor, now = ctx.actor, ctx.now()
     job = Job(
         id=uuid.uuid4().hex,
@@ -200,7 +200,7 @@ def create_job(session: Session, ctx: ServiceContext, kind: str, params: dict[st
         params=params,
         submitter=actor.name,
         submitter_role=actor.role,
-        submitter_teams=sorted(getattr(actor, "teams", ()) or ()),
+        submitter_teams=sorted(actor.teams),
         team=home_team(actor),
         state="queued",
         rows_done=0,
@@ -361,8 +361,6 @@ def run_job(ctx: ServiceContext, queue: JobQueueLike, job_id: str, kinds: Mappin
     ``ctx`` is the worker's (system) context; the job's own context acts as the submitter and reports
     progress to the queue, where it also sees a cancel request.
     """
-    from tierwise.security.permissions import Actor  # the submitter as the services know users
-
     engine = store_engine(ctx)
     job = _claim(engine, job_id)
     if job is None:
@@ -377,13 +375,7 @@ def run_job(ctx: ServiceContext, queue: JobQueueLike, job_id: str, kinds: Mappin
             raise JobCancelled
 
     submitter = Actor(job.submitter, job.submitter_role, frozenset(job.submitter_teams))  # type: ignore[arg-type]
-    job_ctx = ServiceContext(
-        settings=ctx.settings,
-        engine=ctx.engine,
-        actor=submitter,
-        sessions=ctx.sessions,
-        progress=progress,  # type: ignore[arg-type]
-    )
+    job_ctx = replace(ctx.with_actor(submitter), progress=progress)
     kind = kinds[job.kind]
     result: dict[str, Any] | None = None
     cancelled_by = None

@@ -24,9 +24,10 @@ from sqlalchemy.orm import Session
 from tierwise.errors import DataValidationError, NotFoundError, UsageError
 from tierwise.i18n import N_, Message
 from tierwise.io.sources import SUFFIXES
+from tierwise.security.permissions import require
 from tierwise.services.context import ServiceContext
 from tierwise.services.imports import MODES, import_data
-from tierwise.services.job_access import home_team, require_action, visible_work
+from tierwise.services.job_access import home_team, visible_work
 from tierwise.services.jobs import JobInfo, JobKind, JobQueueLike, create_job, enqueue, message_from_json, message_json
 from tierwise.services.runs import store_engine
 from tierwise.store.audit import write_audit
@@ -161,7 +162,7 @@ def _info(upload: ImportUpload) -> UploadInfo:
 def receive_upload(ctx: ServiceContext, files: Iterable[tuple[str, BinaryIO]], *, mode: str = "insert") -> UploadInfo:
     """Keep the uploaded ``files`` (name, binary stream) and dry-run their import: a pending upload, or an
     invalid one whose ``errors`` name every bad row (file, row, column, value, reason)."""
-    require_action(ctx.actor, "imports.write")
+    require(ctx.actor, "imports.write")
     if mode not in MODES:
         raise UsageError(Message(N_("unknown import mode %(mode)s: choose insert or upsert"), {"mode": repr(mode)}))
     root = upload_root(ctx)
@@ -215,7 +216,7 @@ def _audit(
 
 
 def _visible(session: Session, ctx: ServiceContext, upload_id: int) -> ImportUpload:
-    require_action(ctx.actor, "imports.read")
+    require(ctx.actor, "imports.read")
     upload = session.scalar(
         select(ImportUpload).where(
             ImportUpload.id == upload_id, visible_work(ctx.actor, ImportUpload.submitter, ImportUpload.team)
@@ -241,7 +242,7 @@ def get_upload(ctx: ServiceContext, upload_id: int) -> UploadInfo:
 
 def list_uploads(ctx: ServiceContext, *, limit: int = 100) -> list[UploadInfo]:
     """The uploads the caller may see, newest first."""
-    require_action(ctx.actor, "imports.read")
+    require(ctx.actor, "imports.read")
     query = select(ImportUpload).where(visible_work(ctx.actor, ImportUpload.submitter, ImportUpload.team))
     with Session(store_engine(ctx)) as session:
         return [_info(u) for u in session.scalars(query.order_by(ImportUpload.id.desc()).limit(limit))]
@@ -263,7 +264,7 @@ def cancel_upload(ctx: ServiceContext, upload_id: int) -> UploadInfo:
     """Drop a pending upload and its files."""
     with writing(store_engine(ctx)) as con, Session(bind=con) as session:
         upload = _visible(session, ctx, upload_id)
-        require_action(ctx.actor, "imports.write")
+        require(ctx.actor, "imports.write")
         if upload.state not in ("pending", "invalid"):
             _require_pending(upload)
         before, upload.state = upload.state, "cancelled"

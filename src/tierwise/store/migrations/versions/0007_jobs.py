@@ -1,7 +1,7 @@
 """Background jobs (issue 12): the job records and the uploads waiting for their import. Additive only.
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-01 12:20:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0007"
-down_revision = "0004"  # the branch that lands 0005/0006 first points this at the newest of them
+down_revision = "0005"  # 0006 (personal data) lands between: it then revises 0005 and this one 0006
 branch_labels = None
 depends_on = None
 
