@@ -53,6 +53,15 @@ def test_the_routes_and_their_actions(client: TestClient) -> None:
         ("POST", "/api/v1/teams"): "users.manage",
         ("GET", "/api/v1/audit"): "audit.read",
         ("GET", "/api/v1/audit/verify"): "audit.verify",
+        ("POST", "/api/v1/runs"): "runs.create",
+        ("POST", "/api/v1/imports"): "imports.write",
+        ("GET", "/api/v1/imports"): "imports.read",
+        ("POST", "/api/v1/imports/{upload_id}/commit"): "imports.write",
+        ("POST", "/api/v1/imports/{upload_id}/cancel"): "imports.write",
+        ("POST", "/api/v1/imports/{import_id}/revert"): "imports.write",
+        ("GET", "/api/v1/jobs"): "jobs.read",
+        ("GET", "/api/v1/jobs/{job_id}"): "jobs.read",
+        ("POST", "/api/v1/jobs/{job_id}/cancel"): "jobs.read",
     }
 
 

@@ -7,12 +7,11 @@ import io
 import pytest
 from sqlalchemy import text
 
-from tierwise.errors import NotFoundError, PermissionDeniedError, UsageError
+from tierwise.errors import NotFoundError, PayloadTooLargeError, PermissionDeniedError, UsageError
 from tierwise.i18n import translate
 from tierwise.jobs import job_queue
 from tierwise.jobs.worker import consuming
 from tierwise.services.uploads import (
-    UploadTooLargeError,
     cancel_upload,
     commit_upload,
     get_upload,
@@ -91,7 +90,7 @@ def test_a_commit_that_fails_writes_nothing(settings) -> None:
 
 def test_an_upload_over_the_limit_keeps_nothing(settings) -> None:
     big = CUSTOMERS + "".join(f"x{i},客户{i}\n" for i in range(5000))  # over the 64 KiB of the test settings
-    with pytest.raises(UploadTooLargeError, match="the upload is larger than 65536 bytes"):
+    with pytest.raises(PayloadTooLargeError, match="the upload is larger than 65536 bytes"):
         receive_upload(context(settings, ANA), files(customers=big))
     assert list(settings.upload_dir.iterdir()) == []
     assert list_uploads(context(settings, ANA)) == []

@@ -15,14 +15,24 @@ from fastapi import FastAPI
 
 from tierwise import __version__
 from tierwise.api import problems
-from tierwise.api.routes import audit, auth, health, me, triage, users
+from tierwise.api.routes import audit, auth, health, imports, jobs, me, run_jobs, triage, users
 from tierwise.config import Settings
 from tierwise.security.pii import keyring_from_settings
 from tierwise.services.store_access import open_store
 from tierwise.triage import load_triage_policy, shipped_triage_policies
 
 API_PREFIX = "/api/v1"
-ROUTERS = (health.router, auth.router, me.router, users.router, audit.router, triage.router)
+ROUTERS = (
+    health.router,
+    auth.router,
+    me.router,
+    users.router,
+    audit.router,
+    triage.router,
+    run_jobs.router,
+    imports.router,
+    jobs.router,
+)
 
 
 def create_app(settings: Settings) -> FastAPI:

@@ -21,12 +21,12 @@ from typing import Any, BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tierwise.errors import DataValidationError, NotFoundError, UsageError
+from tierwise.errors import DataValidationError, NotFoundError, PayloadTooLargeError, UsageError
 from tierwise.i18n import N_, Message
 from tierwise.io.sources import SUFFIXES
 from tierwise.security.permissions import require
 from tierwise.services.context import ServiceContext
-from tierwise.services.imports import MODES, import_data
+from tierwise.services.imports import MODES, ImportRecord, import_data, list_imports, revert_import
 from tierwise.services.job_access import home_team, visible_work
 from tierwise.services.jobs import JobInfo, JobKind, JobQueueLike, create_job, enqueue, message_from_json, message_json
 from tierwise.services.runs import store_engine
@@ -67,18 +67,14 @@ class UploadInfo:
     import_id: int | None
 
 
-class UploadTooLargeError(UsageError):
-    """An upload over ``Settings.upload_max_bytes``."""
-
-
 def upload_root(ctx: ServiceContext) -> Path:
     """Where uploads wait: ``Settings.upload_dir``, else ``tierwise-uploads`` in the system temp folder."""
     return ctx.settings.upload_dir or Path(tempfile.gettempdir()) / UPLOAD_FOLDER
 
 
-def too_large(limit: int) -> UploadTooLargeError:
+def too_large(limit: int) -> PayloadTooLargeError:
     """The error of an upload over ``limit`` bytes."""
-    return UploadTooLargeError(
+    return PayloadTooLargeError(
         Message(
             N_("the upload is larger than %(limit)s bytes (TIERWISE_UPLOAD_MAX_BYTES); nothing was kept"),
             {"limit": limit},
@@ -272,6 +268,19 @@ def cancel_upload(ctx: ServiceContext, upload_id: int) -> UploadInfo:
         session.flush()
         shutil.rmtree(upload.folder, ignore_errors=True)
         return _info(upload)
+
+
+def import_history(ctx: ServiceContext) -> list[ImportRecord]:
+    """Every import in the store, oldest first (whoever may read imports sees them all: they are the
+    store's history, not someone's work)."""
+    require(ctx.actor, "imports.read")
+    return list_imports(ctx)
+
+
+def revert(ctx: ServiceContext, import_id: int) -> ImportRecord:
+    """Remove the rows import ``import_id`` created (refused with the reasons when others depend on them)."""
+    require(ctx.actor, "imports.write")
+    return revert_import(ctx, import_id)
 
 
 def _commit(ctx: ServiceContext, params: dict[str, Any]) -> dict[str, Any]:
