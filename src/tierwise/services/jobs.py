@@ -29,8 +29,7 @@ from tierwise.errors import DataValidationError, NotFoundError, StoreError, Tier
 from tierwise.i18n import N_, Message
 from tierwise.security.permissions import Action, Actor, require
 from tierwise.services.context import Progress, ServiceContext
-from tierwise.services.job_access import home_team, visible_work
-from tierwise.services.runs import store_engine
+from tierwise.services.job_access import home_team, visible_work, work_store
 from tierwise.store.audit import write_audit
 from tierwise.store.db import writing
 from tierwise.store.job_models import JOB_STATES, Job
@@ -158,7 +157,7 @@ def _visible(session: Session, ctx: ServiceContext, job_id: str) -> Job:
 
 def get_job(ctx: ServiceContext, queue: JobQueueLike, job_id: str) -> JobInfo:
     """Job ``job_id`` with its live progress; not found when there is none the caller may see."""
-    with Session(store_engine(ctx)) as session:
+    with Session(work_store(ctx)) as session:
         return _live(queue, _visible(session, ctx, job_id))
 
 
@@ -182,7 +181,7 @@ def list_jobs(ctx: ServiceContext, queue: JobQueueLike, *, state: str | None = N
     query = select(Job).where(visible_work(ctx.actor, Job.submitter, Job.team))
     if state is not None:
         query = query.where(Job.state == state)
-    with Session(store_engine(ctx)) as session:
+    with Session(work_store(ctx)) as session:
         jobs = session.scalars(query.order_by(Job.submitted_at.desc(), Job.id).limit(limit)).all()
         return [_live(queue, j) for j in jobs]
 
@@ -223,13 +222,13 @@ def create_job(session: Session, ctx: ServiceContext, kind: str, params: dict[st
 def enqueue(ctx: ServiceContext, queue: JobQueueLike, job_id: str) -> JobInfo:
     """Put a committed job record on the queue (the answer is the job as queued, even if a worker takes it at
     once); a queue that refuses it leaves the job failed, not waiting."""
-    with Session(store_engine(ctx)) as session:
+    with Session(work_store(ctx)) as session:
         queued = _info(session.get_one(Job, job_id))
     try:
         queue.enqueue(job_id)
     except Exception as exc:
         log.exception("the job queue refused job %s", job_id)
-        _end(store_engine(ctx), job_id, "failed", None, error_json(exc), None, ("queued",))
+        _end(work_store(ctx), job_id, "failed", None, error_json(exc), None, ("queued",))
         raise StoreError(
             Message(N_("the job queue is unavailable (%(error)s)"), {"error": type(exc).__name__})
         ) from exc
@@ -238,7 +237,7 @@ def enqueue(ctx: ServiceContext, queue: JobQueueLike, job_id: str) -> JobInfo:
 
 def submit(ctx: ServiceContext, queue: JobQueueLike, kind: str, params: dict[str, Any], action: Action) -> JobInfo:
     """Record a job of ``kind`` for ``ctx.actor`` (who must be allowed ``action``) and queue it."""
-    with writing(store_engine(ctx)) as con, Session(bind=con) as session:
+    with writing(work_store(ctx)) as con, Session(bind=con) as session:
         job_id = create_job(session, ctx, kind, params, action).id
     return enqueue(ctx, queue, job_id)
 
@@ -250,7 +249,7 @@ def cancel_job(ctx: ServiceContext, queue: JobQueueLike, job_id: str) -> JobInfo
     A running job is asked through the queue, never through the store: a SQLite store is locked by the
     job's own write transaction until it ends.
     """
-    engine, now = store_engine(ctx), ctx.now()
+    engine, now = work_store(ctx), ctx.now()
     with Session(engine) as session:
         job = _visible(session, ctx, job_id)  # whoever sees a job may stop it
         state = job.state
@@ -361,7 +360,7 @@ def run_job(ctx: ServiceContext, queue: JobQueueLike, job_id: str, kinds: Mappin
     ``ctx`` is the worker's (system) context; the job's own context acts as the submitter and reports
     progress to the queue, where it also sees a cancel request.
     """
-    engine = store_engine(ctx)
+    engine = work_store(ctx)
     job = _claim(engine, job_id)
     if job is None:
         log.info("job %s was not queued any more (cancelled); skipped", job_id)
@@ -402,7 +401,7 @@ def recover_interrupted(ctx: ServiceContext, kinds: Mapping[str, JobKind]) -> li
     """Mark failed, with the reason, the jobs left "running" by a process of this host that is gone; returns
     their ids. A worker and the server call it when they start. The work of such a job was one transaction
     that never committed: the database rolled it back when the connection died."""
-    engine = store_engine(ctx)
+    engine = work_store(ctx)
     host = socket.gethostname()
     with Session(engine) as session:
         running = session.execute(select(Job.id, Job.worker, Job.kind, Job.params).where(Job.state == "running")).all()

@@ -27,9 +27,8 @@ from tierwise.io.sources import SUFFIXES
 from tierwise.security.permissions import require
 from tierwise.services.context import ServiceContext
 from tierwise.services.imports import MODES, ImportRecord, import_data, list_imports, revert_import
-from tierwise.services.job_access import home_team, visible_work
+from tierwise.services.job_access import home_team, visible_work, work_store
 from tierwise.services.jobs import JobInfo, JobKind, JobQueueLike, create_job, enqueue, message_from_json, message_json
-from tierwise.services.runs import store_engine
 from tierwise.store.audit import write_audit
 from tierwise.store.db import writing
 from tierwise.store.job_models import ImportUpload
@@ -178,7 +177,7 @@ def receive_upload(ctx: ServiceContext, files: Iterable[tuple[str, BinaryIO]], *
     if state == "invalid":
         shutil.rmtree(folder, ignore_errors=True)  # it can never be committed
     now = ctx.now()
-    with writing(store_engine(ctx)) as con, Session(bind=con) as session:
+    with writing(work_store(ctx)) as con, Session(bind=con) as session:
         upload = ImportUpload(
             folder=str(folder),
             files=saved,
@@ -232,7 +231,7 @@ def _require_pending(upload: ImportUpload) -> None:
 
 def get_upload(ctx: ServiceContext, upload_id: int) -> UploadInfo:
     """Upload ``upload_id`` with its dry-run report; not found when the caller may not see it."""
-    with Session(store_engine(ctx)) as session:
+    with Session(work_store(ctx)) as session:
         return _info(_visible(session, ctx, upload_id))
 
 
@@ -240,13 +239,13 @@ def list_uploads(ctx: ServiceContext, *, limit: int = 100) -> list[UploadInfo]:
     """The uploads the caller may see, newest first."""
     require(ctx.actor, "imports.read")
     query = select(ImportUpload).where(visible_work(ctx.actor, ImportUpload.submitter, ImportUpload.team))
-    with Session(store_engine(ctx)) as session:
+    with Session(work_store(ctx)) as session:
         return [_info(u) for u in session.scalars(query.order_by(ImportUpload.id.desc()).limit(limit))]
 
 
 def commit_upload(ctx: ServiceContext, queue: JobQueueLike, upload_id: int) -> JobInfo:
     """Import a pending upload as a background job (the job's result names the import)."""
-    with writing(store_engine(ctx)) as con, Session(bind=con) as session:
+    with writing(work_store(ctx)) as con, Session(bind=con) as session:
         upload = _visible(session, ctx, upload_id)
         _require_pending(upload)
         job = create_job(session, ctx, "import", {"upload_id": upload_id}, "imports.write")
@@ -258,7 +257,7 @@ def commit_upload(ctx: ServiceContext, queue: JobQueueLike, upload_id: int) -> J
 
 def cancel_upload(ctx: ServiceContext, upload_id: int) -> UploadInfo:
     """Drop a pending upload and its files."""
-    with writing(store_engine(ctx)) as con, Session(bind=con) as session:
+    with writing(work_store(ctx)) as con, Session(bind=con) as session:
         upload = _visible(session, ctx, upload_id)
         require(ctx.actor, "imports.write")
         if upload.state not in ("pending", "invalid"):
@@ -284,7 +283,7 @@ def revert(ctx: ServiceContext, import_id: int) -> ImportRecord:
 
 
 def _commit(ctx: ServiceContext, params: dict[str, Any]) -> dict[str, Any]:
-    with Session(store_engine(ctx)) as session:
+    with Session(work_store(ctx)) as session:
         upload = session.get_one(ImportUpload, params["upload_id"])
         folder, mode = Path(upload.folder), upload.mode
     report = import_data(ctx, folder, mode=mode)  # type: ignore[arg-type]
@@ -295,7 +294,7 @@ _ENDED = {"done": "committed", "failed": "failed", "cancelled": "pending"}
 
 
 def _ended(ctx: ServiceContext, params: dict[str, Any], state: str, result: dict[str, Any] | None) -> None:
-    with writing(store_engine(ctx)) as con, Session(bind=con) as session:
+    with writing(work_store(ctx)) as con, Session(bind=con) as session:
         upload = session.get_one(ImportUpload, params["upload_id"])
         upload.state = _ENDED[state]
         upload.import_id = (result or {}).get("import_id")

@@ -4,13 +4,14 @@ it; list uploads and imports; revert an import.
 ``{upload_id}`` is an upload's id (``UploadPublic.id``); ``{import_id}`` an import's
 (``ImportPublic.id``, also in the commit job's result). The files go into a folder the server names; no
 path ever comes from the request. A body larger than ``TIERWISE_UPLOAD_MAX_BYTES`` is refused (413) before
-it is read.
+it is read. The import services (and the engine they read with) load on the first request that needs
+them, not when the server starts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
@@ -24,17 +25,10 @@ from tierwise.api.routes.jobs import JobPublic, Queue
 from tierwise.api.schemas import problem_responses
 from tierwise.errors import UsageError
 from tierwise.i18n import N_, Message, translate
-from tierwise.services.imports import ImportRecord
-from tierwise.services.uploads import (
-    UploadInfo,
-    cancel_upload,
-    commit_upload,
-    import_history,
-    list_uploads,
-    receive_upload,
-    revert,
-    too_large,
-)
+
+if TYPE_CHECKING:
+    from tierwise.services.imports import ImportRecord
+    from tierwise.services.uploads import UploadInfo
 
 router = APIRouter(prefix="/imports", tags=["imports"])
 
@@ -151,6 +145,8 @@ def _declared_size(request: Request, limit: int) -> None:
     if length is None or not length.isdigit():
         raise UsageError(Message(N_("an upload needs its Content-Length")))
     if int(length) > limit:
+        from tierwise.services.uploads import too_large
+
         raise too_large(limit)
 
 
@@ -166,6 +162,8 @@ async def upload_create(
     mode: Annotated[str, Query(description="insert (refuse changed rows) or upsert")] = "insert",
 ) -> UploadPublic:
     """Upload the files of a data set (a folder's files: ``files`` repeated) and dry-run their import."""
+    from tierwise.services.uploads import receive_upload
+
     _declared_size(request, ctx.settings.upload_max_bytes)
     form = await request.form(max_files=MAX_FILES, max_fields=MAX_FILES)
     try:
@@ -180,6 +178,8 @@ async def upload_create(
 @router.get("", **needs("imports.read"), responses=problem_responses(401, 403))
 def imports_list(ctx: Context, request: Request) -> ImportsPublic:
     """The caller's uploads and the store's imports."""
+    from tierwise.services.uploads import import_history, list_uploads
+
     lang = request_language(request)
     uploads = [UploadPublic.of(u, lang) for u in list_uploads(ctx)]
     return ImportsPublic(uploads=uploads, imports=[ImportPublic.of(r) for r in import_history(ctx)])
@@ -190,16 +190,22 @@ def imports_list(ctx: Context, request: Request) -> ImportsPublic:
 )
 def upload_commit(upload_id: int, ctx: Context, queue: Queue, request: Request) -> JobPublic:
     """Import a pending upload as a background job (all its rows or none)."""
+    from tierwise.services.uploads import commit_upload
+
     return JobPublic.of(commit_upload(ctx, queue, upload_id), request_language(request))
 
 
 @router.post("/{upload_id}/cancel", **needs("imports.write"), responses=problem_responses(400, 401, 403, 404))
 def upload_cancel(upload_id: int, ctx: Context, request: Request) -> UploadPublic:
     """Drop a pending upload and its files."""
+    from tierwise.services.uploads import cancel_upload
+
     return UploadPublic.of(cancel_upload(ctx, upload_id), request_language(request))
 
 
 @router.post("/{import_id}/revert", **needs("imports.write"), responses=problem_responses(400, 401, 403))
 def import_revert(import_id: int, ctx: Context) -> ImportPublic:
     """Remove exactly the rows import ``import_id`` created (refused, with the reasons, when others depend on them)."""
+    from tierwise.services.uploads import revert
+
     return ImportPublic.of(revert(ctx, import_id))

@@ -13,7 +13,6 @@ from tierwise.api.deps import Context
 from tierwise.api.language import request_language
 from tierwise.api.routes.jobs import JobPublic, Queue
 from tierwise.api.schemas import problem_responses
-from tierwise.services.run_jobs import submit_run
 
 router = APIRouter(prefix="/runs", tags=["runs"])
 
@@ -30,5 +29,7 @@ class RunCreate(BaseModel):
 @router.post("", status_code=202, **needs("runs.create"), responses=problem_responses(400, 401, 403))
 def run_create(body: RunCreate, ctx: Context, queue: Queue, request: Request) -> JobPublic:
     """Queue the run; follow it at ``/api/v1/jobs/{id}`` (its result names the saved run)."""
+    from tierwise.services.run_jobs import submit_run  # the analytics load on the first run, not at start-up
+
     job = submit_run(ctx, queue, body.policy, as_of=body.as_of, lang=body.lang)
     return JobPublic.of(job, request_language(request))
