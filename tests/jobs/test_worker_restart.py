@@ -11,10 +11,14 @@ import time
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from sqlalchemy import text
 
+from tierwise.api.app import create_app
 from tierwise.i18n import translate
 from tierwise.jobs import job_queue
+from tierwise.security.pii import new_key_entry
 from tierwise.services.jobs import get_job
 from tierwise.services.uploads import commit_upload, get_upload, receive_upload
 from tierwise.store.db import engine_from_settings
@@ -68,14 +72,8 @@ def until(condition, timeout: float, what: str):
     raise AssertionError(f"{what} did not happen within {timeout} s")
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize(
-    ("store_url", "settings"),
-    [("sqlite", "sqlite"), pytest.param("postgresql", "redis", marks=[pytest.mark.postgres, pytest.mark.redis])],
-    indirect=True,
-)
-def test_a_killed_worker_keeps_nothing_and_the_next_one_marks_the_job_failed(settings, tmp_path: Path) -> None:
-    settings = settings.model_copy(update={"upload_max_bytes": 64 * 1024 * 1024})
+def kill_mid_import(settings, tmp_path: Path):
+    """A real worker killed with SIGKILL once the import has written its customers (not committed)."""
     ctx = context(settings, ANA)
     folder = big_data(tmp_path / "big")
     upload = receive_upload(ctx, [(p.name, p.open("rb")) for p in sorted(folder.iterdir())])
@@ -92,20 +90,48 @@ def test_a_killed_worker_keeps_nothing_and_the_next_one_marks_the_job_failed(set
         if worker.poll() is None:
             worker.kill()
             worker.wait(10)
-    killed = f"{os.uname().nodename}:{worker.pid}"
     assert get_job(ctx, queue, job.id).state == "running"  # nobody has noticed yet
     assert stored(settings) == (0, 0, 0)  # the transaction died with the process: not one customer is kept
+    return ctx, queue, job, upload, f"{os.uname().nodename}:{worker.pid}"
 
-    restarted = start_worker(settings)
-    try:
-        failed = until(
-            lambda: (j := get_job(ctx, queue, job.id)).state == "failed" and j, 60, "the restart marking it failed"
-        )
-    finally:
-        restarted.send_signal(signal.SIGINT)
-        restarted.wait(30)
+
+def assert_failed_for(killed: str, ctx, queue, job, upload, settings) -> None:
+    failed = get_job(ctx, queue, job.id)
+    assert failed.state == "failed"
     assert translate(failed.error, "en") == (
         f"the job stopped when its worker process {killed} ended (killed or restarted); nothing it was writing was kept"
     )
     assert get_upload(ctx, upload.id).state == "failed"
     assert stored(settings) == (0, 0, 0)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("store_url", "settings"),
+    [("sqlite", "sqlite"), pytest.param("postgresql", "redis", marks=[pytest.mark.postgres, pytest.mark.redis])],
+    indirect=True,
+)
+def test_a_killed_worker_keeps_nothing_and_the_next_one_marks_the_job_failed(settings, tmp_path: Path) -> None:
+    settings = settings.model_copy(update={"upload_max_bytes": 64 * 1024 * 1024})
+    ctx, queue, job, upload, killed = kill_mid_import(settings, tmp_path)
+    restarted = start_worker(settings)
+    try:
+        until(lambda: get_job(ctx, queue, job.id).state == "failed", 60, "the restarted worker marking it failed")
+    finally:
+        restarted.send_signal(signal.SIGINT)
+        restarted.wait(30)
+    assert_failed_for(killed, ctx, queue, job, upload, settings)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("store_url", "settings"), [pytest.param("postgresql", "sqlite", marks=pytest.mark.postgres)], indirect=True
+)
+def test_a_server_that_starts_marks_a_killed_job_failed(settings, tmp_path: Path) -> None:
+    settings = settings.model_copy(
+        update={"upload_max_bytes": 64 * 1024 * 1024, "secret_key": SecretStr(new_key_entry("test"))}
+    )
+    ctx, queue, job, upload, killed = kill_mid_import(settings, tmp_path)
+    with TestClient(create_app(settings)):  # the server starts; no worker runs
+        until(lambda: get_job(ctx, queue, job.id).state == "failed", 60, "the starting server marking it failed")
+    assert_failed_for(killed, ctx, queue, job, upload, settings)
