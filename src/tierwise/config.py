@@ -80,3 +80,18 @@ class Settings(BaseSettings):
     new_password: SecretStr | None = Field(
         None, description="The password of the user 'tierwise user create' makes (else it asks for it)"
     )
+    # -- background jobs and uploads (docs/jobs.md) --
+    redis_url: str | None = Field(
+        None, description="Redis URL of the job queue (redis://127.0.0.1:6379/0); unset: a SQLite queue file"
+    )
+    jobs_file: Path | None = Field(
+        None, description="The SQLite job-queue file (default: beside a SQLite store, else tierwise-jobs.db)"
+    )
+    jobs_queue: str = Field("tierwise", description="The job queue's name (one per store sharing a Redis)")
+    worker_threads: int = Field(2, ge=1, description="Jobs a `tierwise worker` runs at once")
+    upload_dir: Path | None = Field(
+        None, description="Where uploaded import files wait for their commit (default: the system temp folder)"
+    )
+    upload_max_bytes: int = Field(
+        256 * 1024 * 1024, ge=1, description="Largest upload accepted, all its files together (bytes)"
+    )

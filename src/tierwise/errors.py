@@ -176,3 +176,7 @@ class LockedOutError(TierwiseError):
     def __init__(self, message: Message | str, retry_after_seconds: int) -> None:
         super().__init__(message)
         self.retry_after_seconds = retry_after_seconds
+
+
+class PayloadTooLargeError(UsageError):
+    """What was sent is larger than the settings allow (an upload over ``TIERWISE_UPLOAD_MAX_BYTES``)."""

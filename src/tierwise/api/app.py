@@ -3,11 +3,13 @@ every route under ``/api/v1``.
 
 Building the app checks the personal-data keyring first, so a server without ``TIERWISE_SECRET_KEY``
 refuses to start (unless ``TIERWISE_DEV=1``). The store's connection pool is made once, here, and closed
-when the app shuts down; no connection is opened until a request needs one.
+when the app shuts down; no connection is opened until a request needs one. When it starts, the jobs a
+killed worker of this host left running are marked failed (in a thread: the server answers meanwhile).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -15,15 +17,32 @@ from fastapi import FastAPI
 
 from tierwise import __version__
 from tierwise.api import problems
-from tierwise.api.routes import audit, auth, customers, health, me, plan, policies, records, runs, triage, users
+from tierwise.api.routes import (
+    audit,
+    auth,
+    customers,
+    health,
+    imports,
+    jobs,
+    me,
+    plan,
+    policies,
+    records,
+    run_jobs,
+    runs,
+    triage,
+    users,
+)
 from tierwise.config import Settings
 from tierwise.security.pii import keyring_from_settings
 from tierwise.services.store_access import open_store
+from tierwise.services.workers import recover_jobs
 from tierwise.triage import load_triage_policy, shipped_triage_policies
 
 API_PREFIX = "/api/v1"
 ROUTERS = (health.router, auth.router, me.router, users.router, audit.router, triage.router)
 ROUTERS += (customers.router, policies.router, runs.router, records.router, plan.router)
+ROUTERS += (run_jobs.router, imports.router, jobs.router)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -33,6 +52,10 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # jobs a killed worker of this host left running are marked failed beside the start-up, not before it
+        recovery = threading.Thread(target=recover_jobs, args=(settings,), name="recover-jobs", daemon=True)
+        recovery.start()
+        _app.state.job_recovery = recovery
         yield
         store.close()
 

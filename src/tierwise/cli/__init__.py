@@ -1,6 +1,7 @@
 """The ``tierwise`` command line, one module per noun: data, demo, indicators, classify, value, triage, report,
 store (db), imports, runs, serve, archive (cards and surveys), plan (contact plan and alerts), key_accounts,
-contacts (the decision-maker map), service_cost, growth (churn, prospects), users, audit.
+contacts (the decision-maker map), service_cost, growth (churn, prospects), users, audit, worker (background
+jobs).
 
 The ``tierwise`` script imports only the module of the command it runs, so that a quick command
 (``tierwise triage``) does not wait for the analytics libraries; ``--help`` and ``tierwise.cli.app``
@@ -43,6 +44,7 @@ COMMAND_MODULES = {
     "serve": "serve",
     "user": "users",
     "audit": "audit",
+    "worker": "worker",
 }
 
 
@@ -77,6 +79,7 @@ SUMMARIES = {
     "serve": "Serve the API",
     "user": "Users who sign in",
     "audit": "The audit log",
+    "worker": "Run background jobs (runs, imports) from the job queue",
 }
 ABOUT = "Which customers matter most, why, and what to do about each of them."
 

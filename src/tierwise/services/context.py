@@ -46,6 +46,16 @@ class AuditWriter(Protocol):
     ) -> Any: ...
 
 
+@dataclass(frozen=True)
+class Progress:
+    """How far long work is: its ``stage`` (a short code such as ``classify`` or ``write:customers``) and the
+    rows done of ``rows_total`` (``None`` while the total is not known)."""
+
+    stage: str
+    rows_done: int = 0
+    rows_total: int | None = None
+
+
 def utc_now() -> dt.datetime:
     """The current time in UTC, to the second (saved records do not need more)."""
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -60,7 +70,8 @@ class ServiceContext:
     ``notes``: told what reading a data set did (tables recognised, header rows, totals rows skipped),
     e.g. printed by the CLI. ``actor`` is who acts (:class:`~tierwise.security.permissions.Actor`: a
     user's name, role and teams, or :data:`~tierwise.security.permissions.SYSTEM`); ``ip`` and
-    ``user_agent`` say where a request came from, for the audit rows it writes.
+    ``user_agent`` say where a request came from, for the audit rows it writes. ``progress`` is told how
+    far long work is (a job records it; it may raise to stop the work, which then rolls back).
     """
 
     settings: Settings
@@ -72,6 +83,7 @@ class ServiceContext:
     notes: Callable[[Message], None] | None = field(default=None, repr=False)
     ip: str | None = None
     user_agent: str | None = None
+    progress: Callable[[Progress], None] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINE_NAMES:
@@ -98,6 +110,11 @@ class ServiceContext:
     def now(self) -> dt.datetime:
         """The context's clock, read once."""
         return self.clock()
+
+    def report(self, stage: str, rows_done: int = 0, rows_total: int | None = None) -> None:
+        """Tell ``progress`` (when set) that the work is at ``stage`` with ``rows_done`` of ``rows_total``."""
+        if self.progress is not None:
+            self.progress(Progress(stage, rows_done, rows_total))
 
     def store(self) -> Any:
         """A new store session; a clear error when no store is configured."""

@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,9 +121,11 @@ def _store_rows_sql(dataset: Dataset, table: str) -> str:
     )
 
 
-def _batches(dataset: Dataset, table: str) -> Iterator[pa.RecordBatch]:
+def _batches(dataset: Dataset, table: str, counted: Callable[[int], None]) -> Iterator[pa.RecordBatch]:
     reader = dataset.con.sql(_store_rows_sql(dataset, table)).to_arrow_reader(BATCH_ROWS)
-    yield from reader
+    for batch in reader:
+        yield batch
+        counted(batch.num_rows)
 
 
 def _files(dataset: Dataset) -> list[FileRecord]:
@@ -189,7 +191,9 @@ def import_data(
 
     Raises :class:`~tierwise.errors.DataValidationError` (nothing written) when the data is invalid, and
     :class:`~tierwise.errors.StoreError` when, in insert mode, rows differ from stored rows with the same
-    key (nothing written; the message names them and suggests ``--mode upsert``).
+    key (nothing written; the message names them and suggests ``--mode upsert``). Tells ``ctx.progress``
+    the rows checked per table (stage ``check:<table>``), then written (``write:<table>``), all inside the
+    one transaction.
     """
     if mode not in MODES:
         raise UsageError(Message(N_("unknown import mode %(mode)s: choose insert or upsert"), {"mode": repr(mode)}))
@@ -209,9 +213,17 @@ def import_data(
             import_id = None if dry_run else _start(con, source.label, mode, actor, now)
             loader = Loader(con, import_id, actor, now)
             changes = []
+            total = sum(f.rows for f in files)
+            done = 0
+
+            def counted(rows: int, stage: str) -> None:
+                nonlocal done
+                done += rows
+                ctx.report(stage, done, total)
+
             for table in dataset.tables:
                 started = time.perf_counter()
-                loader.stage(table, _batches(dataset, table))
+                loader.stage(table, _batches(dataset, table, lambda rows, t=table: counted(rows, "check:" + t)))
                 staged = time.perf_counter()
                 changes.append(loader.changes(table, mode))
                 log.info(
@@ -221,9 +233,11 @@ def import_data(
             if rejected and not dry_run:
                 raise _conflict_error(rejected, changes)
             if not dry_run:
+                done = 0
                 for table, change in zip(dataset.tables, changes):
                     started = time.perf_counter()
                     loader.write(table, mode, change)
+                    counted(dataset.row_count(table), "write:" + table)
                     log.info("%s: written in %.1f s", table, time.perf_counter() - started)
                 _finish(con, import_id, files, changes, dataset, actor)
             loader.drop_staging()

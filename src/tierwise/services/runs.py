@@ -158,6 +158,7 @@ def save_run(
 ) -> SavedRun:
     """Classify ``data`` by ``policy`` and save the run, its assignments and an audit row in one transaction.
 
+    Tells ``ctx.progress`` its stages: ``read``, ``classify``, then ``save`` with the assignments written.
     The grace period (``grace_runs``) holds downgrades back using the saved runs of the same policy
     whose as-of date is before this one.
     """
@@ -167,8 +168,10 @@ def save_run(
     text, _ = policy_text(ref)
     chosen = resolve_policy(ref)
     engine = store_engine(ctx)
+    ctx.report("read")
     dataset = source.open(ctx.settings)
     try:
+        ctx.report("classify")
         history: list[pa.Table] = []
         if chosen.grace_runs > 1:
             day = as_of or _last_date(ctx, dataset)
@@ -184,6 +187,8 @@ def save_run(
     now = ctx.now()
     actor = ctx.actor.name
     audit = ctx.audit or write_audit
+    customers = result.assignments.num_rows
+    ctx.report("save", 0, customers)
     with writing(engine) as con:
         policy_id = policy_row(con, chosen.name, str(chosen.version), text, actor, now)
         run_id = insert_run(
@@ -199,6 +204,7 @@ def save_run(
             customer_count=result.assignments.num_rows,
         )
         written = write_assignments(con, run_id, result.assignments)
+        ctx.report("save", written, customers)
         with Session(bind=con) as session:
             audit(
                 session,

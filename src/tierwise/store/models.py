@@ -504,3 +504,4 @@ APPEND_ONLY = ("runs", "assignments", "audit")
 
 # the key-account tables (issue 14) join this metadata; they live in their own module
 from tierwise.store import account_models as _account_models  # noqa: E402,F401
+from tierwise.store import job_models as _job_models  # noqa: E402,F401

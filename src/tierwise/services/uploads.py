@@ -1,0 +1,316 @@
+"""Imports through the API: files uploaded into a folder the server names, a dry run that lists every bad
+row, then a commit as a background job, or a cancel.
+
+An upload never takes a path from the caller: each file is written, by its bare name, into a new folder
+under ``Settings.upload_dir``, counting bytes against ``Settings.upload_max_bytes`` (too many bytes:
+nothing is kept). The dry run is the import itself rolled back (``services/imports.py``); the commit is a
+job (``services/jobs.py``) whose import is one transaction, so it writes everything or nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tierwise.errors import DataValidationError, NotFoundError, PayloadTooLargeError, UsageError
+from tierwise.i18n import N_, Message
+from tierwise.io.sources import SUFFIXES
+from tierwise.security.permissions import require
+from tierwise.services.context import ServiceContext
+from tierwise.services.imports import MODES, ImportRecord, import_data, list_imports, revert_import
+from tierwise.services.job_access import home_team, visible_work, work_store
+from tierwise.services.jobs import JobInfo, JobKind, JobQueueLike, create_job, enqueue, message_from_json, message_json
+from tierwise.store.audit import write_audit
+from tierwise.store.db import writing
+from tierwise.store.job_models import ImportUpload
+from tierwise.store.loading import TableChanges
+
+COPY_BLOCK = 1 << 20
+UPLOAD_FOLDER = "tierwise-uploads"
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One bad cell of an uploaded file: where, what, and why."""
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    reason: Message
+
+
+@dataclass(frozen=True)
+class UploadInfo:
+    """An upload and its dry run: the files, what the import would do per table, and every bad row."""
+
+    id: int
+    state: str
+    mode: str
+    submitter: str
+    files: list[dict[str, Any]]
+    tables: list[TableChanges]
+    errors: list[RowError]
+    total_errors: int
+    created_at: dt.datetime
+    job_id: str | None
+    import_id: int | None
+
+
+def upload_root(ctx: ServiceContext) -> Path:
+    """Where uploads wait: ``Settings.upload_dir``, else ``tierwise-uploads`` in the system temp folder."""
+    return ctx.settings.upload_dir or Path(tempfile.gettempdir()) / UPLOAD_FOLDER
+
+
+def too_large(limit: int) -> PayloadTooLargeError:
+    """The error of an upload over ``limit`` bytes."""
+    return PayloadTooLargeError(
+        Message(
+            N_("the upload is larger than %(limit)s bytes (TIERWISE_UPLOAD_MAX_BYTES); nothing was kept"),
+            {"limit": limit},
+        )
+    )
+
+
+def _file_name(name: str) -> str:
+    """The bare name of an uploaded file (a folder upload sends ``folder/customers.csv``)."""
+    bare = Path(name.replace("\\", "/")).name
+    if not bare or bare.startswith(".") or Path(bare).suffix.lower() not in SUFFIXES:
+        raise UsageError(
+            Message(
+                N_("%(name)s: not a table file; upload files ending in %(suffixes)s"),
+                {"name": repr(name), "suffixes": ", ".join(SUFFIXES)},
+            )
+        )
+    return bare
+
+
+def _save(folder: Path, files: Iterable[tuple[str, BinaryIO]], limit: int) -> list[dict[str, Any]]:
+    saved: list[dict[str, Any]] = []
+    total = 0
+    for name, stream in files:
+        bare = _file_name(name)
+        if any(f["name"] == bare for f in saved):
+            raise UsageError(Message(N_("%(name)s is uploaded twice"), {"name": bare}))
+        size = 0
+        with (folder / bare).open("xb") as out:
+            while block := stream.read(COPY_BLOCK):
+                size += len(block)
+                total += len(block)
+                if total > limit:
+                    raise too_large(limit)
+                out.write(block)
+        saved.append({"name": bare, "size_bytes": size})
+    if not saved:
+        raise UsageError(Message(N_("the upload holds no file")))
+    return saved
+
+
+def _row_errors(exc: DataValidationError) -> dict[str, Any]:
+    rows = [
+        {"file": p.file, "row": p.row, "column": p.column, "value": p.value, "reason": message_json(p.reason)}
+        for p in exc.problems[: exc.shown]
+    ]
+    return {"rows": rows, "total": exc.total}
+
+
+def _changes_json(changes: list[TableChanges]) -> list[dict[str, Any]]:
+    return [
+        {
+            "table": c.table,
+            "rows": c.rows,
+            "created": c.created,
+            "updated": c.updated,
+            "unchanged": c.unchanged,
+            "rejected": c.rejected,
+        }
+        for c in changes
+    ]
+
+
+def _info(upload: ImportUpload) -> UploadInfo:
+    errors = upload.errors or {"rows": [], "total": 0}
+    return UploadInfo(
+        id=upload.id,
+        state=upload.state,
+        mode=upload.mode,
+        submitter=upload.submitter,
+        files=upload.files,
+        tables=[TableChanges(**t) for t in upload.report or []],
+        errors=[RowError(**(r | {"reason": message_from_json(r["reason"])})) for r in errors["rows"]],
+        total_errors=errors["total"],
+        created_at=upload.created_at,
+        job_id=upload.job_id,
+        import_id=upload.import_id,
+    )
+
+
+def receive_upload(ctx: ServiceContext, files: Iterable[tuple[str, BinaryIO]], *, mode: str = "insert") -> UploadInfo:
+    """Keep the uploaded ``files`` (name, binary stream) and dry-run their import: a pending upload, or an
+    invalid one whose ``errors`` name every bad row (file, row, column, value, reason)."""
+    require(ctx.actor, "imports.write")
+    if mode not in MODES:
+        raise UsageError(Message(N_("unknown import mode %(mode)s: choose insert or upsert"), {"mode": repr(mode)}))
+    root = upload_root(ctx)
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder = root / uuid.uuid4().hex
+    folder.mkdir(mode=0o700)
+    try:
+        saved = _save(folder, files, ctx.settings.upload_max_bytes)
+        report, errors, state = None, None, "pending"
+        try:
+            report = _changes_json(import_data(ctx, folder, mode=mode, dry_run=True).tables)  # type: ignore[arg-type]
+        except DataValidationError as exc:
+            errors, state = _row_errors(exc), "invalid"
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    if state == "invalid":
+        shutil.rmtree(folder, ignore_errors=True)  # it can never be committed
+    now = ctx.now()
+    with writing(work_store(ctx)) as con, Session(bind=con) as session:
+        upload = ImportUpload(
+            folder=str(folder),
+            files=saved,
+            mode=mode,
+            submitter=ctx.actor.name,
+            team=home_team(ctx.actor),
+            state=state,
+            report=report,
+            errors=errors,
+            created_at=now,
+        )
+        session.add(upload)
+        session.flush()
+        _audit(ctx, session, upload, None, {"state": state, "files": [f["name"] for f in saved], "mode": mode})
+        return _info(upload)
+
+
+def _audit(
+    ctx: ServiceContext, session: Session, upload: ImportUpload, before: str | None, after: dict[str, Any]
+) -> None:
+    (ctx.audit or write_audit)(
+        session,
+        actor=ctx.actor.name,
+        action="upload.create" if before is None else "upload.change",
+        target_type="import_upload",
+        target_id=upload.id,
+        before=None if before is None else {"state": before},
+        after=after,
+        at=ctx.now(),
+    )
+
+
+def _visible(session: Session, ctx: ServiceContext, upload_id: int) -> ImportUpload:
+    require(ctx.actor, "imports.read")
+    upload = session.scalar(
+        select(ImportUpload).where(
+            ImportUpload.id == upload_id, visible_work(ctx.actor, ImportUpload.submitter, ImportUpload.team)
+        )
+    )
+    if upload is None:
+        raise NotFoundError(Message(N_("no upload %(id)s"), {"id": upload_id}))
+    return upload
+
+
+def _require_pending(upload: ImportUpload) -> None:
+    if upload.state != "pending":
+        raise UsageError(
+            Message(N_("upload %(id)s is %(state)s, not pending"), {"id": upload.id, "state": upload.state})
+        )
+
+
+def get_upload(ctx: ServiceContext, upload_id: int) -> UploadInfo:
+    """Upload ``upload_id`` with its dry-run report; not found when the caller may not see it."""
+    with Session(work_store(ctx)) as session:
+        return _info(_visible(session, ctx, upload_id))
+
+
+def list_uploads(ctx: ServiceContext, *, limit: int = 100) -> list[UploadInfo]:
+    """The uploads the caller may see, newest first."""
+    require(ctx.actor, "imports.read")
+    query = select(ImportUpload).where(visible_work(ctx.actor, ImportUpload.submitter, ImportUpload.team))
+    with Session(work_store(ctx)) as session:
+        return [_info(u) for u in session.scalars(query.order_by(ImportUpload.id.desc()).limit(limit))]
+
+
+def commit_upload(ctx: ServiceContext, queue: JobQueueLike, upload_id: int) -> JobInfo:
+    """Import a pending upload as a background job (the job's result names the import)."""
+    with writing(work_store(ctx)) as con, Session(bind=con) as session:
+        upload = _visible(session, ctx, upload_id)
+        _require_pending(upload)
+        job = create_job(session, ctx, "import", {"upload_id": upload_id}, "imports.write")
+        upload.state, upload.job_id = "committing", job.id
+        _audit(ctx, session, upload, "pending", {"state": "committing", "job": job.id})
+        job_id = job.id
+    return enqueue(ctx, queue, job_id)
+
+
+def cancel_upload(ctx: ServiceContext, upload_id: int) -> UploadInfo:
+    """Drop a pending upload and its files."""
+    with writing(work_store(ctx)) as con, Session(bind=con) as session:
+        upload = _visible(session, ctx, upload_id)
+        require(ctx.actor, "imports.write")
+        if upload.state not in ("pending", "invalid"):
+            _require_pending(upload)
+        before, upload.state = upload.state, "cancelled"
+        _audit(ctx, session, upload, before, {"state": "cancelled"})
+        session.flush()
+        shutil.rmtree(upload.folder, ignore_errors=True)
+        return _info(upload)
+
+
+def import_history(ctx: ServiceContext) -> list[ImportRecord]:
+    """Every import in the store, oldest first (whoever may read imports sees them all: they are the
+    store's history, not someone's work)."""
+    require(ctx.actor, "imports.read")
+    return list_imports(ctx)
+
+
+def revert(ctx: ServiceContext, import_id: int) -> ImportRecord:
+    """Remove the rows import ``import_id`` created (refused with the reasons when others depend on them)."""
+    require(ctx.actor, "imports.write")
+    return revert_import(ctx, import_id)
+
+
+def _commit(ctx: ServiceContext, params: dict[str, Any]) -> dict[str, Any]:
+    with Session(work_store(ctx)) as session:
+        upload = session.get_one(ImportUpload, params["upload_id"])
+        folder, mode = Path(upload.folder), upload.mode
+    report = import_data(ctx, folder, mode=mode)  # type: ignore[arg-type]
+    return {"import_id": report.import_id, "tables": _changes_json(report.tables)}
+
+
+_ENDED = {"done": "committed", "failed": "failed", "cancelled": "pending"}
+
+
+def _ended(ctx: ServiceContext, params: dict[str, Any], state: str, result: dict[str, Any] | None) -> None:
+    with writing(work_store(ctx)) as con, Session(bind=con) as session:
+        upload = session.get_one(ImportUpload, params["upload_id"])
+        upload.state = _ENDED[state]
+        upload.import_id = (result or {}).get("import_id")
+        after = {"state": upload.state, "import": upload.import_id}
+        (ctx.audit or write_audit)(
+            session,
+            actor=ctx.actor.name,
+            action="upload.change",
+            target_type="import_upload",
+            target_id=upload.id,
+            before={"state": "committing"},
+            after=after,
+            at=ctx.now(),
+        )
+        if upload.state != "pending":
+            shutil.rmtree(upload.folder, ignore_errors=True)
+
+
+COMMIT_JOB = JobKind(run=_commit, ended=_ended)
