@@ -57,9 +57,7 @@ def test_the_analytics_get_no_personal_data_from_the_store(store_url: str, demo_
     settings = Settings(database_url=store_url)
     import_data(ServiceContext.system(settings), demo_folder)
     stored = StoreSource(store_url).open(settings)
-    counts = stored.con.sql(
-        "SELECT count(*), count(id_number), count(phone), count(email) FROM customers"
-    ).fetchone()
+    counts = stored.con.sql("SELECT count(*), count(id_number), count(phone), count(email) FROM customers").fetchone()
     assert counts == (300, 0, 0, 0)  # the columns exist (the contract's shape) but hold nothing
     assert read_dataset(demo_folder).con.sql("SELECT count(phone) FROM customers").fetchone()[0] > 250
 

@@ -23,6 +23,7 @@ hash, so the encryption key is never used for anything else.
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import logging
@@ -63,8 +64,11 @@ def _b64decode(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
+
+
 def _b64encode(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+    return binascii.b2a_base64(data, newline=False).translate(_URLSAFE).rstrip(b"=").decode("ascii")
 
 
 def _derive(key: bytes, purpose: bytes) -> bytes:
@@ -177,15 +181,22 @@ class Keyring:
         ]
 
     def search_hash_many(self, field: Field, values: Sequence[str | None]) -> list[str | None]:
-        """:meth:`search_hash` of a whole column at once (``None`` stays ``None``): the HMAC is keyed and
-        fed the field's prefix once, then copied per value."""
+        """:meth:`search_hash` of a whole column at once (``None`` stays ``None``).
+
+        HMAC-SHA256 (RFC 2104) built from two SHA-256 states keyed once, with the field's prefix already
+        fed in, and copied per value: the same digest as :func:`hmac.new`, without its per-value set-up.
+        """
         key = self._keys[self.active_id]
-        base = hmac.new(key.search_key, f"{field}\x00".encode(), hashlib.sha256)
+        block = key.search_key.ljust(64, b"\x00")
+        inner = hashlib.sha256(bytes(b ^ 0x36 for b in block) + f"{field}\x00".encode())
+        outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
         prefix = key.key_id + ":"
 
         def one(value: str) -> str:
-            mac = base.copy()
-            mac.update(normalise(field, value).encode())
+            digest = inner.copy()
+            digest.update(normalise(field, value).encode())
+            mac = outer.copy()
+            mac.update(digest.digest())
             return prefix + mac.hexdigest()
 
         return [None if value is None else one(value) for value in values]
@@ -290,7 +301,7 @@ def normalise(field: Field, value: str) -> str:
     >>> normalise("phone", "+86 138-1234-5678"), normalise("id_number", "11010119900101123x")
     ('13812345678', '11010119900101123X')
     """
-    text = unicodedata.normalize("NFKC", value).strip()
+    text = (value if value.isascii() else unicodedata.normalize("NFKC", value)).strip()  # NFKC keeps ASCII
     if field == "phone":
         digits = _NOT_DIGIT.sub("", text)
         for code in ("0086", "86"):
