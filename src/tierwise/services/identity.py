@@ -315,13 +315,8 @@ def _pools(session: Session, today: dt.date) -> AnswerPools:
         .group_by(Transaction.customer_id)
         .subquery()
     )
-    months: dict[str, int] = dict(
-        session.execute(
-            select(func.substr(cast(lasts.c.day, String), 1, 7), func.count()).group_by(
-                func.substr(cast(lasts.c.day, String), 1, 7)
-            )
-        ).all()
-    )
+    month = func.substr(cast(lasts.c.day, String), 1, 7).label("month")
+    months: dict[str, int] = dict(session.execute(select(month, func.count()).group_by(month)).all())
     last_orders = session.execute(
         select(func.sum(Transaction.amount))
         .join(lasts, (lasts.c.customer_id == Transaction.customer_id) & (lasts.c.day == Transaction.date))
