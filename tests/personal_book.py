@@ -34,6 +34,16 @@ C3,2025-01-05,50,pens
 TEAMS = {"C1": "east", "C2": "north", "C3": "east"}
 
 
+def import_book(ctx: ServiceContext, folder: Path) -> None:
+    """Write the book's CSV files into ``folder``, import them as ``ctx`` and give the customers their teams."""
+    (folder / "customers.csv").write_text(CUSTOMERS, encoding="utf-8")
+    (folder / "transactions.csv").write_text(TRANSACTIONS, encoding="utf-8")
+    import_data(ctx, folder)
+    with ctx.store() as session, session.begin():  # teams are kept by the store, not imported
+        for cid, team in TEAMS.items():
+            session.execute(text("UPDATE customers SET team = :t WHERE customer_id = :c"), {"t": team, "c": cid})
+
+
 class Store:
     """The test's store: its URL, engine, the key it was imported with, and contexts on it."""
 
@@ -42,12 +52,7 @@ class Store:
         self.key = new_key_entry("k1")
         self.engine = create_store_engine(url)
         self.sessions = session_factory(self.engine)
-        (folder / "customers.csv").write_text(CUSTOMERS, encoding="utf-8")
-        (folder / "transactions.csv").write_text(TRANSACTIONS, encoding="utf-8")
-        import_data(self.context(), folder)
-        with self.engine.begin() as con:  # teams are kept by the store, not imported
-            for cid, team in TEAMS.items():
-                con.execute(text("UPDATE customers SET team = :t WHERE customer_id = :c"), {"t": team, "c": cid})
+        import_book(self.context(), folder)
 
     def settings(self, key: str | None = None) -> Settings:
         """Settings on this store with ``key`` (default the import's) as TIERWISE_SECRET_KEY."""
