@@ -290,6 +290,7 @@ def _not_a_field(field: str) -> Message:
 
 
 _NOT_DIGIT = re.compile(r"\D")
+_SPACE_OR_DASH = re.compile(r"[\s-]")
 
 
 def normalise(field: Field, value: str) -> str:
@@ -309,7 +310,7 @@ def normalise(field: Field, value: str) -> str:
                 return digits[len(code) :]
         return digits
     if field == "id_number":
-        return re.sub(r"[\s-]", "", text).upper()
+        return _SPACE_OR_DASH.sub("", text).upper()
     if field == "email":
         return text.lower()
     raise UsageError(_not_a_field(field))
