@@ -1,6 +1,6 @@
 """The ``tierwise`` command line, one module per noun: data, demo, indicators, classify, value, triage, report,
 store (db), imports, runs, keys, serve, archive (cards and surveys), plan (contact plan and alerts), key_accounts,
-contacts (the decision-maker map), service_cost, growth (churn, prospects).
+contacts (the decision-maker map), service_cost, growth (churn, prospects), users, audit.
 
 The ``tierwise`` script imports only the module of the command it runs, so that a quick command
 (``tierwise triage``) does not wait for the analytics libraries; ``--help`` and ``tierwise.cli.app``
@@ -42,6 +42,8 @@ COMMAND_MODULES = {
     "runs": "runs",
     "keys": "keys",
     "serve": "serve",
+    "user": "users",
+    "audit": "audit",
 }
 
 
@@ -75,6 +77,8 @@ SUMMARIES = {
     "runs": "Saved runs (评估批次)",
     "keys": "The personal-data keys",
     "serve": "Serve the API",
+    "user": "Users who sign in",
+    "audit": "The audit log",
 }
 ABOUT = "Which customers matter most, why, and what to do about each of them."
 

@@ -50,7 +50,7 @@ from tierwise.security.identity import (
 from tierwise.security.permissions import ROLE_SCOPE, Actor, Scope, require, require_visible
 from tierwise.services.context import ServiceContext
 from tierwise.services.imports import store_engine
-from tierwise.services.personal_data import acting, keyring_of, opened
+from tierwise.services.personal_data import keyring_of, opened
 from tierwise.store.audit import write_audit
 from tierwise.store.db import writing
 from tierwise.store.identity_models import IdentityAttempts, IdentityCheck
@@ -120,7 +120,7 @@ def _attempt(ctx: ServiceContext, customer_id: str) -> Iterator[tuple[Session, A
     """One attempt's transaction: SQLite's write lock from its start, the customer's day row held."""
     now = ctx.now()
     with writing(store_engine(ctx)) as con, Session(bind=con) as session:
-        actor = acting(session, ctx)
+        actor = ctx.actor
         require(actor, "identity.verify")
         ledger = StoreAttempts(session)
         ledger.hold(customer_id, now.date())
@@ -128,9 +128,19 @@ def _attempt(ctx: ServiceContext, customer_id: str) -> Iterator[tuple[Session, A
         session.flush()
 
 
-def _audit(session: Session, actor: Actor, action: str, customer_id: str, now: dt.datetime, **after: Any) -> None:
+def _audit(
+    ctx: ServiceContext, session: Session, action: str, customer_id: str, now: dt.datetime, **after: Any
+) -> None:
     write_audit(
-        session, actor=actor.name, action=action, target_type="customer", target_id=customer_id, after=after, at=now
+        session,
+        actor=ctx.actor.name,
+        action=action,
+        target_type="customer",
+        target_id=customer_id,
+        after=after,
+        ip=ctx.ip,
+        user_agent=ctx.user_agent,
+        at=now,
     )
 
 
@@ -143,7 +153,7 @@ def start_verification(
         desk = AttemptDesk(ledger)
         desk.check(customer_id, now)
         customer = session.get(Customer, customer_id)
-        if ROLE_SCOPE[actor.role] is not Scope.NONE:  # the lobby sees no record: it may verify anyone
+        if actor.is_system or ROLE_SCOPE[actor.role] is not Scope.NONE:  # the lobby sees no record: it verifies anyone
             require_visible(
                 actor,
                 customer_id=customer_id,
@@ -156,9 +166,7 @@ def start_verification(
             check_basic(_NOBODY, name=name, last4=last4)  # a mistyped last4 is refused alike
         if not basic:
             outcome = desk.record(customer_id, now, passed=False)
-            _audit(
-                session, actor, "identity.basic", customer_id, now, passed=False, attempts_left=outcome.attempts_left
-            )
+            _audit(ctx, session, "identity.basic", customer_id, now, passed=False, attempts_left=outcome.attempts_left)
             return Verification(None, customer_id, "failed", outcome.attempts_left, outcome.locked, [])
         assert facts is not None
         seed = customer_seed(keyring.derive("identity questions"), customer_id)
@@ -176,7 +184,7 @@ def start_verification(
         session.add(check)
         session.flush()
         left = MAX_ATTEMPTS - ledger.failures(customer_id, now.date())
-        _audit(session, actor, "identity.basic", customer_id, now, passed=True, check=check.id, status=status)
+        _audit(ctx, session, "identity.basic", customer_id, now, passed=True, check=check.id, status=status)
         return Verification(check.id, customer_id, status, left, False, _public(check, lang))
 
 
@@ -187,10 +195,9 @@ def verification_questions(ctx: ServiceContext, check_id: int, lang: str = "en")
 
 def verification_result(ctx: ServiceContext, check_id: int, lang: str = "en") -> Verification:
     """Where verification ``check_id`` stands (its operator only)."""
+    require(ctx.actor, "identity.verify")
     with ctx.store() as session:
-        actor = acting(session, ctx)
-        require(actor, "identity.verify")
-        check = _own_check(session, actor, check_id)
+        check = _own_check(session, ctx.actor, check_id)
         left = MAX_ATTEMPTS - StoreAttempts(session).failures(check.customer_id, ctx.now().date())
         return Verification(check.id, check.customer_id, check.status, max(0, left), left <= 0, _public(check, lang))
 
@@ -199,7 +206,7 @@ def answer_verification(ctx: ServiceContext, check_id: int, answers: Sequence[in
     """Grade one set of answers (an index per question, in order): one attempt; which answer was wrong is
     never said. After the third failure of the day the customer is locked until midnight."""
     with ctx.store() as session:
-        customer_id = _own_check(session, acting(session, ctx), check_id).customer_id
+        customer_id = _own_check(session, ctx.actor, check_id).customer_id
     with _attempt(ctx, customer_id) as (session, actor, ledger, now):
         check = _own_check(session, actor, check_id, lock=True)
         if check.status != "questions":
@@ -213,8 +220,8 @@ def answer_verification(ctx: ServiceContext, check_id: int, answers: Sequence[in
         check.status = "passed" if passed else "failed"
         check.answered_at = now
         _audit(
+            ctx,
             session,
-            actor,
             "identity.answer",
             customer_id,
             now,

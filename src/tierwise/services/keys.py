@@ -19,7 +19,7 @@ from tierwise.errors import PermissionDeniedError
 from tierwise.i18n import N_, Message
 from tierwise.security.pii import FORMAT, Keyring
 from tierwise.services.context import ServiceContext
-from tierwise.services.personal_data import acting, keyring_of
+from tierwise.services.personal_data import keyring_of
 from tierwise.store.audit import write_audit
 from tierwise.store.models import Base
 from tierwise.store.sealed import SEALED, contexts, hash_column
@@ -79,7 +79,6 @@ def rotate_table(ctx: ServiceContext, keyring: Keyring, name: str, batch_rows: i
     rows, from_keys, last = 0, Counter[str](), None
     while True:
         with ctx.store() as session, session.begin():
-            actor = acting(session, ctx)
             query = select(*table.c).where(stale).order_by(table.c[key]).limit(batch_rows)
             if last is not None:
                 query = query.where(table.c[key] > last)
@@ -108,11 +107,13 @@ def rotate_table(ctx: ServiceContext, keyring: Keyring, name: str, batch_rows: i
             session.connection().execute(statement, changes)
             write_audit(
                 session,
-                actor=actor.name,
+                actor=ctx.actor.name,
                 action="keys.rotate",
                 target_type=name,
                 target_id=None,
                 after={"rows": len(batch), "to_key": keyring.active_id, "from_keys": dict(sorted(counted.items()))},
+                ip=ctx.ip,
+                user_agent=ctx.user_agent,
                 at=ctx.now(),
             )
             rows += len(batch)
@@ -123,8 +124,7 @@ def rotate_table(ctx: ServiceContext, keyring: Keyring, name: str, batch_rows: i
 
 def rotate_keys(ctx: ServiceContext, batch_rows: int = BATCH_ROWS) -> RotationReport:
     """Re-encrypt every sealed personal value under the active key (administrators and the system only)."""
-    with ctx.store() as session:
-        if acting(session, ctx).role != "admin":
-            raise PermissionDeniedError(Message(ONLY_ADMINS))
+    if not (ctx.actor.is_system or ctx.actor.role == "admin"):
+        raise PermissionDeniedError(Message(ONLY_ADMINS))
     keyring = keyring_of(ctx.settings)
     return RotationReport(keyring.active_id, [rotate_table(ctx, keyring, name, batch_rows) for name in SEALED])

@@ -13,19 +13,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from tierwise.config import Settings
-from tierwise.errors import PermissionDeniedError, UsageError
+from tierwise.errors import UsageError
 from tierwise.i18n import N_, Message
-from tierwise.security.permissions import ROLES, Actor, visibility
+from tierwise.security.permissions import Actor, visibility
 from tierwise.security.pii import PII_FIELDS, Field, Keyring, keyring_from_settings, mask
-from tierwise.services.acting_person import acting_person
 from tierwise.services.context import ServiceContext
 from tierwise.store.models import Customer
 from tierwise.store.sealed import context, hash_column
 
-UNKNOWN_ROLE = N_("user %(name)s has the role %(role)s, which may not do this")
 NOT_A_FIELD = N_("%(field)s is not a personal-data field (fields: %(fields)s)")
 _KEYRINGS: dict[tuple[str, bool], Keyring] = {}
 
@@ -47,20 +44,6 @@ def checked_field(field: str) -> Field:
     return field  # type: ignore[return-value]
 
 
-def acting(session: Session, ctx: ServiceContext) -> Actor:
-    """The context's actor with role and teams (``security.permissions.Actor``): as the interface gave it,
-    else as the store's user record says (``--as NAME``); the system (the CLI without ``--as``) acts as an
-    administrator, who sees every customer and may reveal no personal data."""
-    if isinstance(ctx.actor, Actor):
-        return ctx.actor
-    if ctx.actor.is_system:
-        return Actor(ctx.actor.name, "admin")
-    person = acting_person(session, ctx)
-    if person.role not in ROLES:
-        raise PermissionDeniedError(Message(UNKNOWN_ROLE, {"name": person.name, "role": person.role}))
-    return Actor(person.name, person.role, frozenset({person.team}) if person.team else frozenset())  # type: ignore[arg-type]
-
-
 def visible_filter(actor: Actor) -> list[Any]:
     """SQL conditions restricting customers to those ``actor`` sees (``[False]`` when none)."""
     seen = visibility(actor)
@@ -78,7 +61,7 @@ def find_customers(ctx: ServiceContext, field: str, value: str) -> list[str]:
     hashes = keyring_of(ctx.settings).search_hashes(name, value)
     column = getattr(Customer, hash_column(name))
     with ctx.store() as session:
-        query = select(Customer.customer_id).where(column.in_(hashes), *visible_filter(acting(session, ctx)))
+        query = select(Customer.customer_id).where(column.in_(hashes), *visible_filter(ctx.actor))
         return list(session.scalars(query.order_by(Customer.customer_id)))
 
 

@@ -15,7 +15,7 @@ from tierwise.errors import NotFoundError
 from tierwise.i18n import N_, Message
 from tierwise.security.permissions import check_reveal
 from tierwise.services.context import ServiceContext
-from tierwise.services.personal_data import acting, checked_field, keyring_of, opened
+from tierwise.services.personal_data import checked_field, keyring_of, opened
 from tierwise.store.audit import write_audit
 from tierwise.store.models import Customer
 
@@ -40,19 +40,20 @@ def reveal(ctx: ServiceContext, customer_id: str, field: str, reason: str | None
     name = checked_field(field)
     keyring = keyring_of(ctx.settings)
     with ctx.store() as session, session.begin():
-        actor = acting(session, ctx)
         customer = session.scalars(select(Customer).where(Customer.customer_id == customer_id)).one_or_none()
         if customer is None:
             raise NotFoundError(Message(NO_CUSTOMER, {"id": repr(customer_id)}))
-        why = check_reveal(actor, reason, customer_id=customer_id, owner=customer.owner, team=customer.team)
+        why = check_reveal(ctx.actor, reason, customer_id=customer_id, owner=customer.owner, team=customer.team)
         value = opened(keyring, customer, name)
         write_audit(
             session,
-            actor=actor.name,
+            actor=ctx.actor.name,
             action="pii.reveal",
             target_type="customer",
             target_id=customer_id,
             after={"field": name, "reason": why},
+            ip=ctx.ip,
+            user_agent=ctx.user_agent,
             at=ctx.now(),
         )
     return RevealedField(customer_id, name, value)

@@ -6,7 +6,7 @@ A store holding plain personal values needs the key to upgrade (the message says
 without any upgrades without it.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-01 12:20:00
 """
 
@@ -22,7 +22,7 @@ from tierwise.security.pii import NO_KEY, Keyring, is_sealed
 from tierwise.store.sealed import SEALED, contexts, hash_column
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
