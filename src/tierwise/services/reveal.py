@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from tierwise.errors import NotFoundError
+from tierwise.errors import NotFoundError, PermissionDeniedError
 from tierwise.i18n import N_, Message
 from tierwise.security.permissions import check_reveal
 from tierwise.services.context import ServiceContext
@@ -20,6 +20,7 @@ from tierwise.store.audit import write_audit
 from tierwise.store.models import Customer
 
 NO_CUSTOMER = N_("no customer %(id)s")
+NOT_A_PERSON = N_("a reveal is made by a manager, by name: the system does not reveal personal data")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ def reveal(ctx: ServiceContext, customer_id: str, field: str, reason: str | None
     found), with a reason of at least 10 characters; audited as ``pii.reveal`` with the field and reason.
     """
     name = checked_field(field)
+    if ctx.actor.is_system:  # the system may do anything else; a reveal must name the person who asked
+        raise PermissionDeniedError(Message(NOT_A_PERSON))
     keyring = keyring_of(ctx.settings)
     with ctx.store() as session, session.begin():
         customer = session.scalars(select(Customer).where(Customer.customer_id == customer_id)).one_or_none()

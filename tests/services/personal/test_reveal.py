@@ -46,6 +46,12 @@ def test_roles_other_than_manager_cannot_reveal(store: Store, actor: Actor) -> N
     assert reveals(store) == []
 
 
+def test_the_system_does_not_reveal(store: Store) -> None:
+    with pytest.raises(PermissionDeniedError, match="the system does not reveal personal data"):
+        reveal(store.context(), "C1", "phone", REASON)
+    assert reveals(store) == []
+
+
 def test_a_manager_of_another_team_does_not_find_the_customer(store: Store) -> None:
     with pytest.raises(NotFoundError, match="no customer 'C2'"):
         reveal(store.context(MANAGER_EAST), "C2", "phone", REASON)  # C2 is the north team's
