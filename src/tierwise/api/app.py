@@ -17,7 +17,7 @@ from tierwise import __version__
 from tierwise.api import problems
 from tierwise.api.routes import audit, auth, health, identity, me, reveal, triage, users
 from tierwise.config import Settings
-from tierwise.services.personal_data import keyring_of
+from tierwise.services.sealed_data import keyring_of
 from tierwise.services.store_access import open_store
 from tierwise.triage import load_triage_policy, shipped_triage_policies
 

@@ -50,7 +50,7 @@ from tierwise.security.identity import (
 from tierwise.security.permissions import ROLE_SCOPE, Actor, Scope, require, require_visible
 from tierwise.services.context import ServiceContext
 from tierwise.services.imports import store_engine
-from tierwise.services.personal_data import keyring_of, opened
+from tierwise.services.sealed_data import keyring_of, opened
 from tierwise.store.audit import write_audit
 from tierwise.store.db import writing
 from tierwise.store.identity_models import IdentityAttempts, IdentityCheck

@@ -32,7 +32,7 @@ from tierwise.io.parsing import quote_ident
 from tierwise.io.source import DataSource, DemoSource, FileSource
 from tierwise.security.pii import Keyring
 from tierwise.services.context import ServiceContext
-from tierwise.services.personal_data import keyring_of
+from tierwise.services.sealed_data import keyring_of
 from tierwise.services.sources import open_source
 from tierwise.store.audit import write_audit
 from tierwise.store.db import engine_from_settings, writing

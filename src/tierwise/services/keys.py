@@ -19,7 +19,7 @@ from tierwise.errors import PermissionDeniedError
 from tierwise.i18n import N_, Message
 from tierwise.security.pii import FORMAT, Keyring
 from tierwise.services.context import ServiceContext
-from tierwise.services.personal_data import keyring_of
+from tierwise.services.sealed_data import keyring_of
 from tierwise.store.audit import write_audit
 from tierwise.store.models import Base
 from tierwise.store.sealed import SEALED, contexts, hash_column

@@ -15,7 +15,7 @@ from tierwise.errors import NotFoundError, PermissionDeniedError
 from tierwise.i18n import N_, Message
 from tierwise.security.permissions import check_reveal
 from tierwise.services.context import ServiceContext
-from tierwise.services.personal_data import checked_field, keyring_of, opened
+from tierwise.services.sealed_data import checked_field, keyring_of, opened
 from tierwise.store.audit import write_audit
 from tierwise.store.models import Customer
 

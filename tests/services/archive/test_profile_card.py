@@ -11,7 +11,7 @@ from archive_book import buyers
 from tierwise.errors import RecordError
 from tierwise.services.cards import Credit, profile_card
 from tierwise.services.complaints import add_complaint
-from tierwise.services.personal_data import keyring_of
+from tierwise.services.sealed_data import keyring_of
 from tierwise.services.visits import add_visit
 from tierwise.store.models import Contact, Customer, Receivable
 

@@ -8,7 +8,7 @@ from sqlalchemy import event, text
 
 from tierwise.security.pii import Keyring, new_key_entry
 from tierwise.services.keys import rotate_keys
-from tierwise.services.personal_data import find_customers
+from tierwise.services.sealed_data import find_customers
 from tierwise.store.db import create_store_engine
 from tierwise.store.schema import upgrade
 

@@ -1,5 +1,6 @@
-"""Personal data on the store, for every interface: the keyring, search by exact phone / id number / e-mail
-address through the keyed hash, and a customer's personal data masked.
+"""The sealed personal data on the store, for every interface: the keyring, a sealed value opened or opened
+and masked (lists that select columns use :func:`open_value` / :func:`masked_value` on the row's values),
+and search by exact phone / id number / e-mail address through the keyed hash.
 
 The keyring comes from ``TIERWISE_SECRET_KEY`` (``security/pii.py``); it is made once per key text and
 process, so a development process without a key (``TIERWISE_DEV=1``) seals and opens with the same
@@ -74,14 +75,23 @@ class MaskedPersonalData:
     email: str | None
 
 
+def open_value(keyring: Keyring, field: Field, customer_id: str, sealed: str | None) -> str | None:
+    """A customer's sealed ``field`` as stored (``customers.<field>`` of row ``customer_id``), in plain text."""
+    return None if sealed is None else keyring.decrypt(sealed, context=context("customers", field, customer_id))
+
+
+def masked_value(keyring: Keyring, field: Field, customer_id: str, sealed: str | None) -> str | None:
+    """A customer's sealed ``field`` opened and masked (``138****5678``): what lists and exports show."""
+    return mask(field, open_value(keyring, field, customer_id, sealed))
+
+
 def masked(keyring: Keyring, customer: Customer) -> MaskedPersonalData:
-    """``customer``'s sealed personal data opened and masked (what cards, lists and exports show)."""
-    return MaskedPersonalData(*(mask(f, opened(keyring, customer, f)) for f in PII_FIELDS))
+    """``customer``'s sealed personal data opened and masked (what cards show)."""
+    return MaskedPersonalData(
+        *(masked_value(keyring, f, customer.customer_id, getattr(customer, f)) for f in PII_FIELDS)
+    )
 
 
 def opened(keyring: Keyring, customer: Customer, field: Field) -> str | None:
     """One sealed field of ``customer`` in plain text (for a reveal or a comparison; never listed)."""
-    sealed = getattr(customer, field)
-    return (
-        None if sealed is None else keyring.decrypt(sealed, context=context("customers", field, customer.customer_id))
-    )
+    return open_value(keyring, field, customer.customer_id, getattr(customer, field))
