@@ -27,8 +27,8 @@ from tierwise.services.archive_records import require_customer
 from tierwise.services.complaints import ComplaintCard, customer_complaints
 from tierwise.services.context import ServiceContext
 from tierwise.services.customer_values import value_facts
-from tierwise.services.sealed_data import MaskedPersonalData, keyring_of, masked
 from tierwise.services.saved_classes import SavedClass, classes_of
+from tierwise.services.sealed_data import MaskedPersonalData, keyring_of, masked
 from tierwise.services.visits import VisitCard, customer_visits
 from tierwise.store.models import Contact, Receivable
 
