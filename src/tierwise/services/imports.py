@@ -39,7 +39,7 @@ from tierwise.store.db import engine_from_settings, writing
 from tierwise.store.loading import PG_LOCK_KEY, ROW_KEY_IDS, Loader, Mode, TableChanges, store_columns
 from tierwise.store.models import IMPORTED, Import, ImportCount, ImportFile, Run
 from tierwise.store.schema import ensure_schema
-from tierwise.store.sealed import SEALED, seal_batch
+from tierwise.store.sealed import SEALED, seal_batch, sealed_fields
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +138,7 @@ def _keyring_for(dataset: Dataset, settings: Settings) -> Keyring | None:
     any needs no key."""
     if "customers" not in dataset.tables:
         return None
-    fields = SEALED["customers"][1]
+    fields = sealed_fields("customers")
     any_value = " OR ".join(f"{quote_ident(f)} IS NOT NULL" for f in fields)
     if dataset.con.sql(f"SELECT 1 FROM customers WHERE {any_value} LIMIT 1").fetchone() is None:
         return None

@@ -23,7 +23,7 @@ from sqlalchemy import Connection, text
 
 from tierwise.io.columns import TABLES
 from tierwise.io.parsing import quote_ident
-from tierwise.store.sealed import SEALED, hash_columns
+from tierwise.store.sealed import hash_columns, sealed_fields
 
 Mode = Literal["insert", "upsert"]
 
@@ -49,7 +49,7 @@ def store_columns(table: str) -> list[str]:
 def compared_columns(table: str) -> list[str]:
     """The columns that tell whether a staged row differs from the stored one: a sealed value differs every
     time it is sealed (a fresh nonce), so its search hash stands for it."""
-    sealed = set(SEALED[table][1]) if table in SEALED else set()
+    sealed = sealed_fields(table)
     return [c for c in store_columns(table) if c not in sealed]
 
 

@@ -42,9 +42,14 @@ def contexts(table: str, field: Field, row_keys: list[object]) -> list[str]:
     return [head + str(key) for key in row_keys]
 
 
+def sealed_fields(table: str) -> tuple[Field, ...]:
+    """The sealed columns of ``table`` (none for a table without personal data)."""
+    return SEALED[table][1] if table in SEALED else ()
+
+
 def hash_columns(table: str) -> list[str]:
     """The search-hash columns of ``table`` (none for a table without sealed fields)."""
-    return [hash_column(f) for f in SEALED[table][1]] if table in SEALED else []
+    return [hash_column(f) for f in sealed_fields(table)]
 
 
 def seal_batch(batch: pa.RecordBatch, table: str, keyring: Keyring | None) -> pa.RecordBatch:

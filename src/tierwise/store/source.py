@@ -22,7 +22,7 @@ from tierwise.io.parsing import SQL_TYPES, quote_ident, quote_literal
 from tierwise.store.db import create_store_engine, public_label, store_url
 from tierwise.store.models import AuditEntry, Import, ImportFile
 from tierwise.store.schema import ensure_schema
-from tierwise.store.sealed import SEALED
+from tierwise.store.sealed import sealed_fields
 
 # the DuckDB extension that reads each kind of store (from the duckdb-extension-sqlite / -postgres wheels, linked
 # into DuckDB's layout by tierwise.io.connection.extension_directory)
@@ -55,11 +55,6 @@ def attach_store(con: duckdb.DuckDBPyConnection, url: str | URL, alias: str = AT
     con.load_extension(scanner)
     target = parsed.database if kind == "sqlite" else libpq_dsn(parsed)
     con.execute(f"ATTACH {quote_literal(str(target))} AS {quote_ident(alias)} (TYPE {scanner}, READ_ONLY)")
-
-
-def _withheld(table: str) -> set[str]:
-    """The columns never handed to the analytics: the sealed personal data (no indicator needs it)."""
-    return set(SEALED[table][1]) if table in SEALED else set()
 
 
 @dataclass
@@ -112,7 +107,7 @@ class StoreSource:
                 if con.execute(text(f"SELECT 1 FROM {quote_ident(name)} LIMIT 1")).first() is None:
                     continue
                 recorded = con.execute(text(f"SELECT 1 FROM {quote_ident(name)} WHERE import_id IS NULL LIMIT 1"))
-                withheld = _withheld(name)
+                withheld = set(sealed_fields(name))  # never handed to the analytics: no indicator needs them
                 if recorded.first() is not None:
                     present[name] = [c.name for c in spec.columns if c.name not in withheld]
                     continue
