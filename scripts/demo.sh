@@ -37,8 +37,19 @@ tw triage --policy bank-lobby --json '{"business": "deposit", "amount": 8000, "e
 echo "== 8. reports"
 tw report "$OUT/demo" --lang zh --compare 2024-12-31 --out "$OUT/report.html"
 tw report "$OUT/demo" --lang zh --compare 2024-12-31 --out "$OUT/report.xlsx"
-echo "== 9. the store: import the demo data into the embedded SQLite store"
+echo "== 9. the store: import the demo data into the embedded SQLite store (id numbers, phones, e-mails sealed)"
 export TIERWISE_DATABASE_URL="sqlite:///$PWD/$OUT/tierwise.db"
+# the personal-data key lives outside the repository: made once for this machine, readable by its owner only
+KEY_FILE="${XDG_CONFIG_HOME:-$HOME/.config}/tierwise/dev-secret-key"
+if [ -z "${TIERWISE_SECRET_KEY:-}" ]; then
+  if [ ! -s "$KEY_FILE" ]; then
+    mkdir -p "$(dirname "$KEY_FILE")"
+    (umask 077 && .venv/bin/python -c 'from tierwise.security.pii import new_key_entry; print(new_key_entry("dev1"))' >"$KEY_FILE")
+    echo "made a development key in $KEY_FILE"
+  fi
+  TIERWISE_SECRET_KEY="$(cat "$KEY_FILE")"
+  export TIERWISE_SECRET_KEY
+fi
 tw db upgrade
 tw import "$OUT/demo" --as analyst
 tw import list

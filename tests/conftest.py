@@ -70,6 +70,22 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.write_line(f"{n:5d} skipped: {reason}")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def secret_key_for_the_run():
+    """A personal-data key made for this test run (none is committed), in ``TIERWISE_SECRET_KEY`` unless the
+    environment already has one: imports seal id numbers, phones and e-mail addresses with it."""
+    import os
+
+    from tierwise.security.pii import new_key_entry
+
+    if os.environ.get("TIERWISE_SECRET_KEY"):
+        yield os.environ["TIERWISE_SECRET_KEY"]
+        return
+    os.environ["TIERWISE_SECRET_KEY"] = new_key_entry("test")
+    yield os.environ["TIERWISE_SECRET_KEY"]
+    del os.environ["TIERWISE_SECRET_KEY"]
+
+
 # --- the store: every test that touches it runs on SQLite and on PostgreSQL ----------------------------------
 
 STORE_BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]

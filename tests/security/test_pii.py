@@ -152,3 +152,20 @@ def test_derived_secrets_differ_by_purpose_and_key_and_are_not_the_keys() -> Non
     assert one.derive("identity questions") != two.derive("identity questions")
     assert len(one.derive("x")) == 32
     assert base64.urlsafe_b64encode(one.derive("x")).rstrip(b"=").decode() != OLD.split(":")[1]
+
+
+COLUMN_RING = Keyring.parse(f"{new_key_entry('k2')},{new_key_entry('k1')}")
+
+
+@given(
+    st.sampled_from(["phone", "id_number", "email"]),
+    st.lists(st.one_of(st.none(), st.text(max_size=30)), max_size=20),
+)
+def test_column_sealing_and_hashing_equal_the_value_by_value_functions(field, values) -> None:
+    contexts = [f"customers.{field}:C{i}" for i in range(len(values))]
+    sealed = COLUMN_RING.encrypt_many(values, contexts)
+    assert [s is None for s in sealed] == [v is None for v in values]
+    assert COLUMN_RING.decrypt_many(sealed, contexts) == values
+    assert all(s.startswith("tw1:k2:") for s in sealed if s is not None)
+    expected = [None if v is None else COLUMN_RING.search_hash(field, v) for v in values]
+    assert COLUMN_RING.search_hash_many(field, values) == expected  # the hand-built HMAC is hmac.new's

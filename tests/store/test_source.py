@@ -42,11 +42,24 @@ def test_the_same_indicator_table_comes_out_of_the_folder_and_the_store(store_ur
     from_store = source.open(settings)
     from_folder = read_dataset(demo_folder)
     assert from_store.tables == from_folder.tables
-    assert from_store.present_columns == {t: from_folder.present_columns[t] for t in from_folder.tables}
+    personal = {"id_number", "phone", "email"}
+    assert from_store.present_columns == {
+        t: [c for c in from_folder.present_columns[t] if t != "customers" or c not in personal]
+        for t in from_folder.tables
+    }
     expected, got = indicators(from_folder), indicators(from_store)
     assert got.num_rows == 300
     assert got.schema == expected.schema
     assert got.equals(expected)
+
+
+def test_the_analytics_get_no_personal_data_from_the_store(store_url: str, demo_folder: Path) -> None:
+    settings = Settings(database_url=store_url)
+    import_data(ServiceContext.system(settings), demo_folder)
+    stored = StoreSource(store_url).open(settings)
+    counts = stored.con.sql("SELECT count(*), count(id_number), count(phone), count(email) FROM customers").fetchone()
+    assert counts == (300, 0, 0, 0)  # the columns exist (the contract's shape) but hold nothing
+    assert read_dataset(demo_folder).con.sql("SELECT count(phone) FROM customers").fetchone()[0] > 250
 
 
 def test_fingerprint_follows_the_imports(store_url: str, demo_folder: Path) -> None:

@@ -22,19 +22,21 @@ from tierwise.api.routes import (
     auth,
     customers,
     health,
+    identity,
     imports,
     jobs,
     me,
     plan,
     policies,
     records,
+    reveal,
     run_jobs,
     runs,
     triage,
     users,
 )
 from tierwise.config import Settings
-from tierwise.security.pii import keyring_from_settings
+from tierwise.services.sealed_data import keyring_of
 from tierwise.services.store_access import open_store
 from tierwise.services.workers import recover_jobs
 from tierwise.triage import load_triage_policy, shipped_triage_policies
@@ -42,12 +44,12 @@ from tierwise.triage import load_triage_policy, shipped_triage_policies
 API_PREFIX = "/api/v1"
 ROUTERS = (health.router, auth.router, me.router, users.router, audit.router, triage.router)
 ROUTERS += (customers.router, policies.router, runs.router, records.router, plan.router)
-ROUTERS += (run_jobs.router, imports.router, jobs.router)
+ROUTERS += (run_jobs.router, imports.router, jobs.router, reveal.router, identity.router)
 
 
 def create_app(settings: Settings) -> FastAPI:
     """The API application for ``settings`` (raises :class:`~tierwise.errors.ConfigurationError` without a key)."""
-    keyring = keyring_from_settings(settings)
+    keyring = keyring_of(settings)
     store = open_store(settings)
 
     @asynccontextmanager

@@ -1,5 +1,5 @@
 """The ``tierwise`` command line, one module per noun: data, demo, indicators, classify, value, triage, report,
-store (db), imports, runs, serve, archive (cards and surveys), plan (contact plan and alerts), key_accounts,
+store (db), imports, runs, keys, serve, archive (cards and surveys), plan (contact plan and alerts), key_accounts,
 contacts (the decision-maker map), service_cost, growth (churn, prospects), users, audit, worker (background
 jobs).
 
@@ -41,6 +41,7 @@ COMMAND_MODULES = {
     "churn": "growth",
     "prospects": "growth",
     "runs": "runs",
+    "keys": "keys",
     "serve": "serve",
     "user": "users",
     "audit": "audit",
@@ -76,6 +77,7 @@ SUMMARIES = {
     "churn": "Lost customers per quarter, compared with the retained",
     "prospects": "Prospects scored against the qualified-customer profile",
     "runs": "Saved runs (评估批次)",
+    "keys": "The personal-data keys",
     "serve": "Serve the API",
     "user": "Users who sign in",
     "audit": "The audit log",

@@ -1,11 +1,11 @@
 """The profile card (档案卡): everything the archive knows about one customer, assembled from the store.
 
-The customer's record (personal data masked, :mod:`tierwise.services.personal_data`), its contacts with
-their role in the purchase and attitude, owner and team, and the key facts: the class in the latest saved
-run of every policy with its reasons, CLV and P(alive) from the value models, and credit — collection
-period and overdue amount, with the definitions of the finance indicators
-(:mod:`tierwise.analytics.indicators.finance`) — as of today. The latest visit cards and the complaint
-cards complete it.
+The customer's record (personal data opened and masked: ``138****5678``; a manager reveals one field
+through ``services/reveal.py``), its contacts with their role in the purchase and attitude, owner and
+team, and the key facts: the class in the latest saved run of every policy with its reasons, CLV and
+P(alive) from the value models, and credit — collection period and overdue amount, with the definitions
+of the finance indicators (:mod:`tierwise.analytics.indicators.finance`) — as of today. The latest visit
+cards and the complaint cards complete it.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from tierwise.services.archive_records import customer_for
 from tierwise.services.complaints import ComplaintCard, customer_complaints
 from tierwise.services.context import ServiceContext
 from tierwise.services.customer_values import value_facts
-from tierwise.services.personal_data import shown
 from tierwise.services.saved_classes import SavedClass, classes_of
+from tierwise.services.sealed_data import MaskedPersonalData, keyring_of, masked
 from tierwise.services.visits import VisitCard, customer_visits
 from tierwise.store.models import Contact, Receivable
 
@@ -45,8 +45,8 @@ class CustomerRecord:
     org_level: str | None
     owner: str | None
     team: str | None
-    phone: str | None  # masked
-    email: str | None  # masked
+    phone: str | None  # masked: 138****5678
+    email: str | None  # masked: z***@example.com
     created_at: dt.date | None
     annual_revenue: Decimal | None
     employees: int | None
@@ -103,6 +103,7 @@ def profile_card(ctx: ServiceContext, customer_id: str, *, with_value: bool = Tr
     today = ctx.now().date()
     with ctx.store() as session:
         c = customer_for(session, ctx, customer_id, "customers.read")
+        personal = masked(keyring_of(ctx.settings), c) if c.phone or c.email else MaskedPersonalData(None, None, None)
         record = CustomerRecord(
             c.customer_id,
             c.name,
@@ -112,8 +113,8 @@ def profile_card(ctx: ServiceContext, customer_id: str, *, with_value: bool = Tr
             c.org_level,
             c.owner,
             c.team,
-            shown("phone", c.phone),
-            shown("email", c.email),
+            personal.phone,
+            personal.email,
             c.created_at,
             c.annual_revenue,
             c.employees,

@@ -4,7 +4,7 @@ Every filter is a condition of one SQL query (bound parameters): the class per p
 latest saved run), owner, region, industry, kind, and a search on the name or the id (case-insensitive
 "contains", ``%`` and ``_`` taken literally). The same conditions give the total count, so the count
 never includes a customer the acting person may not see. Personal data is masked
-(:mod:`tierwise.services.personal_data`).
+(:func:`tierwise.services.sealed_data.masked_value`: opened, then masked).
 
 Indexes that keep a page fast on a large store (migration 0006): ``customers (owner)`` and ``(team)`` for
 the visibility rule, ``(region, customer_id)``, ``(industry, customer_id)``, ``(kind, customer_id)`` and
@@ -25,9 +25,9 @@ from tierwise.i18n import N_, Message
 from tierwise.services.access import require_action, restricted, visible_clause
 from tierwise.services.context import ServiceContext
 from tierwise.services.paging import check_page
-from tierwise.services.personal_data import shown
 from tierwise.services.runs import store_engine
 from tierwise.services.saved_classes import ranked_runs
+from tierwise.services.sealed_data import keyring_of, masked_value
 from tierwise.store.models import Assignment, Customer
 
 SortKey = Literal["customer_id", "name", "region", "industry", "kind", "owner", "class", "rank"]
@@ -115,10 +115,12 @@ def list_customers(
         column = {"class": a.class_, "rank": a.rank}.get(sort) or getattr(c, sort)
         order = column.desc() if descending else column.asc()
         page = query.order_by(column.is_(None), order, c.customer_id).offset(offset).limit(limit)
+        ring = keyring_of(ctx.settings)
         rows = [
             CustomerRow(
-                r.customer_id, r.name, r.kind, r.industry, r.region, r.owner, r.team, shown("phone", r.phone),
-                shown("email", r.email), shown("id_number", r.id_number), code, label, rank,
+                r.customer_id, r.name, r.kind, r.industry, r.region, r.owner, r.team,
+                masked_value(ring, "phone", r.customer_id, r.phone), masked_value(ring, "email", r.customer_id, r.email),
+                masked_value(ring, "id_number", r.customer_id, r.id_number), code, label, rank,
             )
             for r, code, label, rank in session.execute(page)
         ]  # fmt: skip

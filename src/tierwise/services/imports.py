@@ -30,13 +30,16 @@ from tierwise.io.columns import TABLES
 from tierwise.io.dataset import Dataset
 from tierwise.io.parsing import quote_ident
 from tierwise.io.source import DataSource, DemoSource, FileSource
+from tierwise.security.pii import Keyring
 from tierwise.services.context import ServiceContext
+from tierwise.services.sealed_data import keyring_of
 from tierwise.services.sources import open_source
 from tierwise.store.audit import write_audit
 from tierwise.store.db import engine_from_settings, writing
 from tierwise.store.loading import PG_LOCK_KEY, ROW_KEY_IDS, Loader, Mode, TableChanges, store_columns
 from tierwise.store.models import IMPORTED, Import, ImportCount, ImportFile, Run
 from tierwise.store.schema import ensure_schema
+from tierwise.store.sealed import SEALED, seal_batch, sealed_fields
 
 log = logging.getLogger(__name__)
 
@@ -121,11 +124,25 @@ def _store_rows_sql(dataset: Dataset, table: str) -> str:
     )
 
 
-def _batches(dataset: Dataset, table: str, counted: Callable[[int], None]) -> Iterator[pa.RecordBatch]:
+def _batches(
+    dataset: Dataset, table: str, keyring: Keyring | None, counted: Callable[[int], None]
+) -> Iterator[pa.RecordBatch]:
     reader = dataset.con.sql(_store_rows_sql(dataset, table)).to_arrow_reader(BATCH_ROWS)
     for batch in reader:
-        yield batch
+        yield seal_batch(batch, table, keyring) if table in SEALED else batch
         counted(batch.num_rows)
+
+
+def _keyring_for(dataset: Dataset, settings: Settings) -> Keyring | None:
+    """The keyring when the data holds personal values (the import seals them), else ``None``: data without
+    any needs no key."""
+    if "customers" not in dataset.tables:
+        return None
+    fields = sealed_fields("customers")
+    any_value = " OR ".join(f"{quote_ident(f)} IS NOT NULL" for f in fields)
+    if dataset.con.sql(f"SELECT 1 FROM customers WHERE {any_value} LIMIT 1").fetchone() is None:
+        return None
+    return keyring_of(settings)
 
 
 def _files(dataset: Dataset) -> list[FileRecord]:
@@ -206,6 +223,7 @@ def import_data(
     dataset = source.open(settings)
     try:
         files = _files(dataset)
+        keyring = _keyring_for(dataset, settings)
         engine = store_engine(ctx)
         ensure_schema(engine)
         now = ctx.now()
@@ -223,7 +241,8 @@ def import_data(
 
             for table in dataset.tables:
                 started = time.perf_counter()
-                loader.stage(table, _batches(dataset, table, lambda rows, t=table: counted(rows, "check:" + t)))
+                progress = lambda rows, t=table: counted(rows, "check:" + t)  # noqa: E731
+                loader.stage(table, _batches(dataset, table, keyring, progress))
                 staged = time.perf_counter()
                 changes.append(loader.changes(table, mode))
                 log.info(

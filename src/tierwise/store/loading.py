@@ -23,6 +23,7 @@ from sqlalchemy import Connection, text
 
 from tierwise.io.columns import TABLES
 from tierwise.io.parsing import quote_ident
+from tierwise.store.sealed import hash_columns, sealed_fields
 
 Mode = Literal["insert", "upsert"]
 
@@ -39,9 +40,17 @@ def key_column(table: str) -> str:
 
 
 def store_columns(table: str) -> list[str]:
-    """The columns an import writes into ``table``, in order (canonical columns, then ``row_key``)."""
-    columns = [c.name for c in TABLES[table].columns]
+    """The columns an import writes into ``table``, in order (canonical columns, the search hashes of its
+    sealed personal data, then ``row_key``)."""
+    columns = [c.name for c in TABLES[table].columns] + hash_columns(table)
     return columns if table in OWN_KEYS else [*columns, "row_key"]
+
+
+def compared_columns(table: str) -> list[str]:
+    """The columns that tell whether a staged row differs from the stored one: a sealed value differs every
+    time it is sealed (a fresh nonce), so its search hash stands for it."""
+    sealed = sealed_fields(table)
+    return [c for c in store_columns(table) if c not in sealed]
 
 
 @dataclass(frozen=True)
@@ -113,7 +122,7 @@ class Loader:
     def changes(self, table: str, mode: Mode) -> TableChanges:
         """Rows staged for ``table``: how many are new, changed, unchanged, and (insert mode) rejected."""
         key = quote_ident(key_column(table))
-        differs = _differs(self.dialect, "s", "t", store_columns(table))
+        differs = _differs(self.dialect, "s", "t", compared_columns(table))
         rows, created, changed = self.con.exec_driver_sql(
             f"SELECT count(*), coalesce(sum(CASE WHEN t.{key} IS NULL THEN 1 ELSE 0 END), 0), "
             f"coalesce(sum(CASE WHEN t.{key} IS NOT NULL AND {differs} THEN 1 ELSE 0 END), 0) "
@@ -125,7 +134,7 @@ class Loader:
     def conflicts(self, table: str, limit: int = 10) -> list[str]:
         """Keys of staged rows that differ from the stored row with the same key (first ``limit``)."""
         key = quote_ident(key_column(table))
-        differs = _differs(self.dialect, "s", "t", store_columns(table))
+        differs = _differs(self.dialect, "s", "t", compared_columns(table))
         result = self.con.exec_driver_sql(
             f"SELECT s.{key} FROM {self.staged[table]} s JOIN {quote_ident(table)} t ON t.{key} = s.{key} "
             f"WHERE {differs} ORDER BY s.{key} LIMIT {int(limit)}"
@@ -147,7 +156,7 @@ class Loader:
             conflict = ""
         elif mode == "upsert":
             assignments = ", ".join(f"{quote_ident(c)} = excluded.{quote_ident(c)}" for c in columns if c != key)
-            differs = _differs(self.dialect, target, "excluded", columns)
+            differs = _differs(self.dialect, target, "excluded", compared_columns(table))
             conflict = f"DO UPDATE SET {assignments}, updated_import_id = :import_id WHERE {differs}"
         else:
             conflict = "DO NOTHING"

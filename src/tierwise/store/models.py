@@ -235,9 +235,13 @@ class Customer(Base):
     owner: Mapped[str | None] = mapped_column(String(200), index=True)
     team: Mapped[str | None] = mapped_column(String(200))
     org_level: Mapped[str | None] = mapped_column(String(20))
+    # personal data, sealed (tw1:<key id>:…, store/sealed.py), and the keyed hash a search compares
     id_number: Mapped[str | None] = mapped_column(Text)
     phone: Mapped[str | None] = mapped_column(Text)
     email: Mapped[str | None] = mapped_column(Text)
+    id_number_hash: Mapped[str | None] = mapped_column(String(100), index=True)
+    phone_hash: Mapped[str | None] = mapped_column(String(100), index=True)
+    email_hash: Mapped[str | None] = mapped_column(String(100), index=True)
     created_at: Mapped[dt.date | None] = mapped_column(Date)
     annual_revenue: Mapped[Decimal | None] = mapped_column(Money)
     employees: Mapped[int | None] = mapped_column(BigInteger)
@@ -393,8 +397,10 @@ class Contact(Base):
     purchase_role: Mapped[str | None] = mapped_column(String(50))
     attitude: Mapped[str | None] = mapped_column(String(50))
     influence: Mapped[str | None] = mapped_column(String(50))
-    phone: Mapped[str | None] = mapped_column(Text)
-    email: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(Text)  # sealed, as the customer's
+    email: Mapped[str | None] = mapped_column(Text)  # sealed
+    phone_hash: Mapped[str | None] = mapped_column(String(100), index=True)
+    email_hash: Mapped[str | None] = mapped_column(String(100), index=True)
     notes: Mapped[str | None] = mapped_column(Text)
     birthday: Mapped[dt.date | None] = mapped_column(Date)
     last_contact: Mapped[dt.date | None] = mapped_column(Date)
@@ -504,4 +510,5 @@ APPEND_ONLY = ("runs", "assignments", "audit")
 
 # the key-account tables (issue 14) join this metadata; they live in their own module
 from tierwise.store import account_models as _account_models  # noqa: E402,F401
+from tierwise.store import identity_models as _identity_models  # noqa: E402,F401
 from tierwise.store import job_models as _job_models  # noqa: E402,F401

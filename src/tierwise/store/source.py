@@ -22,6 +22,7 @@ from tierwise.io.parsing import SQL_TYPES, quote_ident, quote_literal
 from tierwise.store.db import create_store_engine, public_label, store_url
 from tierwise.store.models import AuditEntry, Import, ImportFile
 from tierwise.store.schema import ensure_schema
+from tierwise.store.sealed import sealed_fields
 
 # the DuckDB extension that reads each kind of store (from the duckdb-extension-sqlite / -postgres wheels, linked
 # into DuckDB's layout by tierwise.io.connection.extension_directory)
@@ -61,7 +62,9 @@ class StoreSource:
     """The store at ``url`` as a data set (``DataSource``): ``open`` gives its canonical tables.
 
     A table is present when it holds at least one row; its present columns are those the imports that
-    filled it had (every column when rows were also recorded through the cards).
+    filled it had (every column when rows were also recorded through the cards), except the personal
+    data (id number, phone, e-mail address): the analytics get those columns empty, never read from the
+    store.
     """
 
     url: str
@@ -104,10 +107,11 @@ class StoreSource:
                 if con.execute(text(f"SELECT 1 FROM {quote_ident(name)} LIMIT 1")).first() is None:
                     continue
                 recorded = con.execute(text(f"SELECT 1 FROM {quote_ident(name)} WHERE import_id IS NULL LIMIT 1"))
+                withheld = set(sealed_fields(name))  # never handed to the analytics: no indicator needs them
                 if recorded.first() is not None:
-                    present[name] = [c.name for c in spec.columns]
+                    present[name] = [c.name for c in spec.columns if c.name not in withheld]
                     continue
-                had = {c for table, columns in files if table == name for c in columns}
+                had = {c for table, columns in files if table == name for c in columns} - withheld
                 present[name] = [c.name for c in spec.columns if c.name in had or c.required]
         return present
 

@@ -11,6 +11,7 @@ from archive_book import buyers
 from tierwise.errors import RecordError
 from tierwise.services.cards import Credit, profile_card
 from tierwise.services.complaints import add_complaint
+from tierwise.services.sealed_data import keyring_of
 from tierwise.services.visits import add_visit
 from tierwise.store.models import Contact, Customer, Receivable
 
@@ -74,6 +75,11 @@ def test_value_facts_come_from_the_value_models(book, ctx) -> None:
 def test_an_unknown_customer_and_masked_personal_data(book, ctx) -> None:
     with pytest.raises(RecordError, match="unknown customer C9"):
         profile_card(ctx, "C9")
-    book.add(Customer(customer_id="P1", name="Zhang San", phone="13812345678", email="zhang@example.com"))
-    record = profile_card(ctx, "P1", with_value=False).record
+    ring = keyring_of(ctx.settings)
+    with book.sessions.begin() as session:
+        customer = session.get(Customer, "C2")
+        customer.phone = ring.encrypt("13812345678", context="customers.phone:C2")
+        customer.email = ring.encrypt("zhang@example.com", context="customers.email:C2")
+    record = profile_card(ctx, "C2", with_value=False).record
     assert (record.phone, record.email) == ("138****5678", "z***@example.com")
+    assert profile_card(ctx, "C1", with_value=False).record.phone is None
