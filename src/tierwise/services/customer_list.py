@@ -119,7 +119,8 @@ def list_customers(
         rows = [
             CustomerRow(
                 r.customer_id, r.name, r.kind, r.industry, r.region, r.owner, r.team,
-                masked_value(ring, "phone", r.customer_id, r.phone), masked_value(ring, "email", r.customer_id, r.email),
+                masked_value(ring, "phone", r.customer_id, r.phone),
+                masked_value(ring, "email", r.customer_id, r.email),
                 masked_value(ring, "id_number", r.customer_id, r.id_number), code, label, rank,
             )
             for r, code, label, rank in session.execute(page)
