@@ -7,9 +7,10 @@ a = 1 + 1e-12 twelve of them). With ε = a - 1, L = log(1-z) and 2F1(c0, ε; c; 
     [1 - (1-z)^ε · 2F1(c0, ε; c; z)] / ε = -expm1(ε·L)/ε - (1-z)^ε · G(ε),
     G(ε) = Σ_{n≥1} (c0)_n (ε+1)_{n-1} / ((c)_n n!) · z^n,
 
-which is finite at ε = 0 (there -expm1(εL)/ε = -L) and loses nothing near it. :func:`bracket_over_eps`
-uses this form for |ε| < :data:`NEAR` and the closed form elsewhere, where the cancellation costs at most
-two digits.
+which is finite at ε = 0 (there -expm1(εL)/ε = -L) and loses nothing near it. The same subtraction also
+cancels for small z (short horizons), whatever a is. :func:`bracket_over_eps` therefore uses this form for
+|ε| < :data:`NEAR` and for z < :data:`SMALL_Z` (where the series converges within a few dozen terms),
+and the closed form elsewhere, where the cancellation costs at most two digits.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from scipy.special import hyp2f1
 
 #: |a - 1| below which the limit form is used
 NEAR = 1e-2
+#: z below which the limit form is used for any a
+SMALL_Z = 0.5
 MAX_TERMS = 200_000
 _TOLERANCE = 1e-17
 
@@ -57,8 +60,13 @@ def bracket_over_eps(a: float, c0: np.ndarray, c: np.ndarray, z: np.ndarray) -> 
     c0, c, z = (np.asarray(v, dtype=float) for v in np.broadcast_arrays(c0, c, z))
     eps = a - 1.0
     log_rest = np.log1p(-z)
-    if abs(eps) >= NEAR:
-        return (1.0 - np.exp(eps * log_rest) * hyp2f1(c0, eps, c, z)) / eps
-    first = -log_rest if eps == 0 else -np.expm1(eps * log_rest) / eps
-    g = _series(eps, c0, c, z).reshape(z.shape)
-    return first - np.exp(eps * log_rest) * g
+    limit = np.full(z.shape, True) if abs(eps) < NEAR else z < SMALL_Z
+    out = np.empty(z.shape)
+    if not limit.all():
+        rest = ~limit
+        out[rest] = (1.0 - np.exp(eps * log_rest[rest]) * hyp2f1(c0[rest], eps, c[rest], z[rest])) / eps
+    if limit.any():
+        first = -log_rest[limit] if eps == 0 else -np.expm1(eps * log_rest[limit]) / eps
+        g = _series(eps, c0[limit], c[limit], z[limit])
+        out[limit] = first - np.exp(eps * log_rest[limit]) * g
+    return out
