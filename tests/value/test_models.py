@@ -291,3 +291,26 @@ def test_pareto_purchase_count_distribution_sums_to_one_with_the_cohort_mean(par
     assert probs.sum() == pytest.approx(1.0, abs=1e-12)
     assert float(probs @ n) == pytest.approx(float(model.expected_number_of_purchases_up_to_time(39)), rel=1e-10)
     assert model.probability_of_n_purchases_up_to_time(0, [0, 1]).tolist() == [1.0, 0.0]
+
+
+@pytest.mark.parametrize(
+    ("model_cls", "conditional", "cohort"),
+    [
+        (BetaGeoFitter, reference.bgnbd_conditional_expected, reference.bgnbd_cohort),
+        (ModifiedBetaGeoFitter, reference.mbgnbd_conditional_expected, reference.mbgnbd_cohort),
+    ],
+)
+def test_expectations_with_a_and_b_in_the_millions_match_the_formula(model_cls, conditional, cohort):
+    # a fit that runs along the ridge of a homogeneous drop-out probability (a / (a + b) fixed, both growing)
+    params = {"r": 1.514, "alpha": 4.98, "a": 2.46274998e6, "b": 4.83123604e7}
+    model = fitted(model_cls, params)
+    customers = [(52.0, 10, 90.0, 100.0), (52.0, 0, 0.0, 50.0), (52.0, 100, 109.0, 110.0), (300.0, 3, 20.0, 30.0)]
+    t, x, t_x, big_t = (np.array(c) for c in zip(*customers, strict=True))
+    got = model.conditional_expected_number_of_purchases_up_to_time(t, x, t_x, big_t)
+    np.testing.assert_allclose(got, [float(conditional(*params.values(), *c)) for c in customers], rtol=1e-9)
+    times = [1.0, 52.0, 500.0]
+    np.testing.assert_allclose(
+        model.expected_number_of_purchases_up_to_time(times),
+        [float(cohort(*params.values(), s)) for s in times],
+        rtol=1e-9,
+    )

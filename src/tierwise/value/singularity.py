@@ -44,7 +44,7 @@ def _series(eps: float, c0: np.ndarray, c: np.ndarray, z: np.ndarray) -> np.ndar
         if n % 16 == 0:
             with np.errstate(divide="ignore", invalid="ignore"):
                 rest = np.abs(term) * np.abs(ratio) / np.maximum(1.0 - np.abs(ratio), 1e-300)
-            done = (rest <= _TOLERANCE * np.abs(total)) | (term == 0)
+            done = (rest <= _TOLERANCE * np.abs(total)) | (term == 0) | ~np.isfinite(total)
             if done.any():
                 out[active[done]] = total[done]
                 keep = ~done
@@ -55,18 +55,36 @@ def _series(eps: float, c0: np.ndarray, c: np.ndarray, z: np.ndarray) -> np.ndar
     return out
 
 
+def _tail(eps: float, c0: np.ndarray, c: np.ndarray, z: np.ndarray, log_rest: np.ndarray) -> np.ndarray:
+    """(1-z)^ε · 2F1(c0, ε; c; z), in the form that is finite.
+
+    This form keeps large frequencies from overflowing; with a and b in the millions (a fit running along
+    the ridge of a homogeneous drop-out probability) its power underflows while its 2F1 overflows. There
+    Euler's transformation back, (1-z)^(c-c0) · 2F1(c-c0, c-ε; c; z), is finite.
+    """
+    with np.errstate(all="ignore"):
+        tail = np.exp(eps * log_rest) * hyp2f1(c0, eps, c, z)
+        bad = ~np.isfinite(tail)
+        if bad.any():
+            k = c[bad] - c0[bad]
+            tail[bad] = np.exp(k * log_rest[bad]) * hyp2f1(k, c[bad] - eps, c[bad], z[bad])
+    return tail
+
+
 def bracket_over_eps(a: float, c0: np.ndarray, c: np.ndarray, z: np.ndarray) -> np.ndarray:
     """[1 - (1-z)^(a-1) · 2F1(c0, a-1; c; z)] / (a-1) for 0 <= z < 1, finite and accurate at a = 1."""
     c0, c, z = (np.asarray(v, dtype=float) for v in np.broadcast_arrays(c0, c, z))
     eps = a - 1.0
     log_rest = np.log1p(-z)
     limit = np.full(z.shape, True) if abs(eps) < NEAR else z < SMALL_Z
-    out = np.empty(z.shape)
-    if not limit.all():
-        rest = ~limit
-        out[rest] = (1.0 - np.exp(eps * log_rest[rest]) * hyp2f1(c0[rest], eps, c[rest], z[rest])) / eps
+    out = np.full(z.shape, np.nan)
     if limit.any():
         first = -log_rest[limit] if eps == 0 else -np.expm1(eps * log_rest[limit]) / eps
-        g = _series(eps, c0[limit], c[limit], z[limit])
-        out[limit] = first - np.exp(eps * log_rest[limit]) * g
+        with np.errstate(all="ignore"):
+            g = _series(eps, c0[limit], c[limit], z[limit])
+            out[limit] = first - np.exp(eps * log_rest[limit]) * g
+    # where the series overflows (parameters in the millions), the closed form serves: a is far from 1 there
+    rest = ~np.isfinite(out) & (eps != 0)
+    if rest.any():
+        out[rest] = (1.0 - _tail(eps, c0[rest], c[rest], z[rest], log_rest[rest])) / eps
     return out
