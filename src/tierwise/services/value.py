@@ -26,13 +26,12 @@ from tierwise.io.source import DataSource
 from tierwise.services.context import ServiceContext
 from tierwise.services.sources import open_dataset
 from tierwise.value.clv import MODELS, ValueFit, fit_value, fit_warnings_of, purchase_model
-from tierwise.value.timescale import PERIODS, UNITS, TimeScale
+from tierwise.value.timescale import TimeScale
 from tierwise.value.validation import HoldoutReport, Tracking, holdout_report, tracking
 
 #: what the fit is doing, for a progress display: step → parameters (``engine``, ``as_of``, ``customers``…)
 Progress = Callable[[str, dict[str, Any]], None]
 VALUE_MODELS = tuple(MODELS)
-__all__ = ["PERIODS", "UNITS", "VALUE_MODELS", "Holdout", "ValueResult", "fit_customer_value"]
 
 
 @dataclass(frozen=True)
@@ -46,8 +45,11 @@ class Holdout:
 
     @property
     def warnings(self) -> list[Message]:
-        """What makes the calibration fit doubtful (empty when nothing does)."""
-        return fit_warnings_of(self.model)
+        """What makes the calibration fit doubtful (empty when nothing does), each naming that fit."""
+        return [
+            Message("calibration fit to %(date)s: %(problem)s", {"date": self.calibration_end, "problem": w})
+            for w in fit_warnings_of(self.model)
+        ]
 
 
 @dataclass(frozen=True)
