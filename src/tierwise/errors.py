@@ -180,3 +180,29 @@ class LockedOutError(TierwiseError):
 
 class PayloadTooLargeError(UsageError):
     """What was sent is larger than the settings allow (an upload over ``TIERWISE_UPLOAD_MAX_BYTES``)."""
+
+
+# -- warnings: a result that stands but that the user must know about --
+
+
+class TierwiseWarning(UserWarning):
+    """Base of every warning tierwise gives on purpose: a message shown in the user's language.
+
+    ``str(warning)`` is the English text; :meth:`render` gives it in another language.
+    """
+
+    def __init__(self, message: Message | str) -> None:
+        self.text = message
+        super().__init__(message)
+
+    def render(self, lang: str = "en") -> str:
+        """The warning text in ``lang``."""
+        return translate(self.text, lang)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+
+class ModelWarning(TierwiseWarning):
+    """A value model was fitted or used, but its result is doubtful: the fit did not converge, ended on a
+    bound, has undefined standard errors, or some customers' data could not be used as given."""

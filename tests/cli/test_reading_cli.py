@@ -70,7 +70,7 @@ def test_value_and_report_take_the_map_too(erp, tmp_path: Path) -> None:
     data, mapping = erp
     done = tierwise("report", str(data), "--out", str(tmp_path / "r.html"), "--map", str(mapping))
     assert done.returncode == 0, done.stderr
-    done = tierwise("value", str(data), "--map", str(mapping), "--freq", "M")
+    done = tierwise("value", str(data), "--map", str(mapping), "--period", "M")
     assert "Traceback" not in done.stderr and "--map" not in done.stderr
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import value_reference as reference
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.integrate import quad
 from scipy.special import gammaln
 
-from tierwise.errors import ModelError
+from tierwise.errors import ModelError, ModelWarning
 from tierwise.value.bgnbd import BetaGeoFitter
 from tierwise.value.mbgnbd import ModifiedBetaGeoFitter
 from tierwise.value.paretonbd import ParetoNBDFitter
@@ -67,14 +68,70 @@ def test_penalizer_shrinks_the_parameters():
 
 
 @pytest.mark.parametrize("model_cls", MODELS)
-def test_every_customer_with_one_purchase_fits_without_error(model_cls):
+def test_every_customer_with_one_purchase_fits_and_says_what_is_undetermined(model_cls):
     n = 500
     data = pd.DataFrame({"frequency": np.zeros(n), "recency": np.zeros(n), "T": np.linspace(1, 52, n)})
-    model = model_cls().fit(data)  # a, b (or s, β) are not identified here: any value will do, no error
+    # a, b (or s, β) are not identified here: the fit stands, and says its standard errors mean nothing
+    with pytest.warns(ModelWarning) as caught:
+        model = model_cls().fit(data)
+    said = {str(w.message) for w in caught}
+    assert said & {
+        f"{model_cls.__name__}: the standard errors are undefined: the likelihood is not curved in every direction "
+        "at the estimate (the data do not pin every parameter down)",
+        f"{model_cls.__name__}: the fit did not converge: ABNORMAL: ",
+    }
+    assert len(model.fit_info_.warnings) == len(said)
     assert np.isfinite(model.loglik_)
     p = model.conditional_probability_alive(0, 0, 30)
     assert 0 <= p <= 1
     assert np.isfinite(model.conditional_expected_number_of_purchases_up_to_time(10, 0, 0, 30))
+
+
+def test_a_fit_stopped_by_the_search_bound_says_so():
+    # 300 customers who bought every week for 40 weeks: nobody drops out, so a runs to the lower bound e^-20
+    n = 300
+    with pytest.warns(ModelWarning) as caught:
+        model = BetaGeoFitter().fit(np.full(n, 40.0), np.full(n, 40.0), np.full(n, 40.0))
+    said = [str(w.message) for w in caught]
+    assert (
+        "BetaGeoFitter: a ended on the bound of the search (e^±20): the likelihood still rises beyond it, "
+        "so the estimate is not a maximum"
+    ) in said
+    assert model.params_["a"] == pytest.approx(np.exp(-20), rel=1e-6)
+    assert len(model.fit_info_.warnings) == len(said)
+
+
+def test_all_customers_with_t_zero_is_a_clear_error():
+    with pytest.raises(ModelError, match=r"every customer's observation time T is 0"):
+        BetaGeoFitter().fit([0, 0], [0.0, 0.0], [0.0, 0.0])
+
+
+#: a = 1 exactly, a hair either side of it, and values near it where the closed form still cancels digits
+NEAR_ONE = [1.0, 1 + 1e-12, 1 - 1e-9, 1 + 1e-5, 0.995, 1.02, 0.79]
+
+
+@pytest.mark.parametrize("a", NEAR_ONE)
+@pytest.mark.parametrize(
+    ("model_cls", "conditional", "cohort"),
+    [
+        (BetaGeoFitter, reference.bgnbd_conditional_expected, reference.bgnbd_cohort),
+        (ModifiedBetaGeoFitter, reference.mbgnbd_conditional_expected, reference.mbgnbd_cohort),
+    ],
+)
+def test_expectations_at_and_near_a_equal_one_match_the_formula_at_50_digits(model_cls, conditional, cohort, a):
+    params = {"r": 0.2426, "alpha": 4.4136, "a": a, "b": 2.4259}
+    model = fitted(model_cls, params)
+    customers = [(52.0, 2, 30.43, 38.86), (10.0, 0, 0.0, 38.86), (200.0, 30, 35.0, 38.86), (1.0, 1, 5.0, 6.0)]
+    t, x, t_x, big_t = (np.array(c) for c in zip(*customers, strict=True))
+    got = model.conditional_expected_number_of_purchases_up_to_time(t, x, t_x, big_t)
+    want = [float(conditional(*params.values(), *c)) for c in customers]
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    times = [0.5, 39.0, 78.0, 2000.0]
+    np.testing.assert_allclose(
+        model.expected_number_of_purchases_up_to_time(times),
+        [float(cohort(*params.values(), s)) for s in times],
+        rtol=1e-12,
+    )
 
 
 @pytest.mark.parametrize("model_cls", MODELS)
@@ -234,3 +291,26 @@ def test_pareto_purchase_count_distribution_sums_to_one_with_the_cohort_mean(par
     assert probs.sum() == pytest.approx(1.0, abs=1e-12)
     assert float(probs @ n) == pytest.approx(float(model.expected_number_of_purchases_up_to_time(39)), rel=1e-10)
     assert model.probability_of_n_purchases_up_to_time(0, [0, 1]).tolist() == [1.0, 0.0]
+
+
+@pytest.mark.parametrize(
+    ("model_cls", "conditional", "cohort"),
+    [
+        (BetaGeoFitter, reference.bgnbd_conditional_expected, reference.bgnbd_cohort),
+        (ModifiedBetaGeoFitter, reference.mbgnbd_conditional_expected, reference.mbgnbd_cohort),
+    ],
+)
+def test_expectations_with_a_and_b_in_the_millions_match_the_formula(model_cls, conditional, cohort):
+    # a fit that runs along the ridge of a homogeneous drop-out probability (a / (a + b) fixed, both growing)
+    params = {"r": 1.514, "alpha": 4.98, "a": 2.46274998e6, "b": 4.83123604e7}
+    model = fitted(model_cls, params)
+    customers = [(52.0, 10, 90.0, 100.0), (52.0, 0, 0.0, 50.0), (52.0, 100, 109.0, 110.0), (300.0, 3, 20.0, 30.0)]
+    t, x, t_x, big_t = (np.array(c) for c in zip(*customers, strict=True))
+    got = model.conditional_expected_number_of_purchases_up_to_time(t, x, t_x, big_t)
+    np.testing.assert_allclose(got, [float(conditional(*params.values(), *c)) for c in customers], rtol=1e-9)
+    times = [1.0, 52.0, 500.0]
+    np.testing.assert_allclose(
+        model.expected_number_of_purchases_up_to_time(times),
+        [float(cohort(*params.values(), s)) for s in times],
+        rtol=1e-9,
+    )

@@ -32,6 +32,15 @@ def test_bgnbd_customer_predictions(bgnbd):
     assert round(float(bgnbd.conditional_probability_alive(2, 30.43, 38.86)), 3) == 0.727
 
 
+def test_bgnbd_at_btyds_parameters_gives_btyds_figures():
+    # BTYD's walkthrough (bgnbd section): its fit, then customer 1516 (x 26, t.x 216/7, T.cal 31) and E[X(52)]
+    model = BetaGeoFitter()
+    model.params_ = {"r": 0.2425967, "alpha": 4.413659, "a": 0.7929869, "b": 2.426164}
+    assert round(float(model.conditional_probability_alive(26, 216 / 7, 31)), 7) == 0.9688523
+    assert round(float(model.conditional_expected_number_of_purchases_up_to_time(52, 26, 216 / 7, 31)), 5) == 25.75659
+    assert round(float(model.expected_number_of_purchases_up_to_time(52)), 6) == 1.444004
+
+
 def test_bgnbd_cohort_curve(bgnbd):
     got = bgnbd.expected_number_of_purchases_up_to_time([1, 3, 31.86, 78])
     # 0.0532 and 0.1506 to the published digits; at 31.86 and 78 weeks the published 1.0405 and 1.8576

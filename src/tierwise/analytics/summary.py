@@ -34,8 +34,11 @@ from tierwise.i18n import Message
 
 Freq = Literal["D", "W", "M"]
 
-# Days in one period; the month is numpy's mean Gregorian month, which lifetimes divides by.
-PERIOD_DAYS: dict[str, float] = {"D": 1.0, "W": 7.0, "M": 30.436875}
+#: The mean Gregorian month in days (365.2425 / 12), numpy's and lifetimes' month: the one month length of
+#: tierwise (periods, time units and monthly discounting all use it).
+MONTH_DAYS = 30.436875
+# Days in one period.
+PERIOD_DAYS: dict[str, float] = {"D": 1.0, "W": 7.0, "M": MONTH_DAYS}
 
 SUMMARY_COLUMNS = ("customer_id", "frequency", "recency", "T", "monetary_value")
 HOLDOUT_COLUMNS = ("frequency_holdout", "monetary_value_holdout", "duration_holdout")

@@ -58,6 +58,13 @@ def print_note(note: Message) -> None:
     err_console.print(f"[cyan]{label}[/] {escape(translate(note, lang))}", highlight=False, soft_wrap=True)
 
 
+def print_warning(warning: Message) -> None:
+    """Print one warning about a result that stands but is doubtful (stderr, in the command's language)."""
+    lang = language()
+    label = translate(Message(N_("warning:")), lang)
+    err_console.print(f"[yellow]{label}[/] {escape(translate(warning, lang))}", highlight=False, soft_wrap=True)
+
+
 class TranslatedLog(logging.Filter):
     """Log records whose message is a :class:`Message` are shown in the command's language."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,12 +13,26 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tierwise.cli.application import LangOption, _, app, check_out, console, formats, service_context
+from tierwise.cli.application import (
+    LangOption,
+    _,
+    app,
+    check_out,
+    console,
+    formats,
+    print_warning,
+    service_context,
+)
 from tierwise.cli.reading import MapOption, data_source
-from tierwise.errors import UsageError
+from tierwise.errors import TierwiseWarning, UsageError
 from tierwise.i18n import N_, Message
 from tierwise.services.output import write_result
-from tierwise.services.value import FREQUENCIES, VALUE_MODELS, fit_customer_value
+from tierwise.services.value import VALUE_MODELS, fit_customer_value
+
+#: the purchase periods and time units, as the title names them
+PERIOD_NAMES = {"D": N_("day"), "W": N_("week"), "M": N_("month")}
+PERIODS = tuple(PERIOD_NAMES)
+UNIT_NAMES = {"days": N_("days"), "weeks": N_("weeks"), "months": N_("months")}
 
 #: what the progress line says at each step of the fit
 STEPS = {
@@ -74,7 +89,13 @@ def value(
             "--as-of", formats=["%Y-%m-%d"], help="As-of date, YYYY-MM-DD (default: the latest transaction date)."
         ),
     ] = None,
-    freq: Annotated[str, typer.Option("--freq", help="Time unit and purchase period: D, W or M.")] = "W",
+    period: Annotated[
+        str,
+        typer.Option("--period", help="Purchase period: D, W or M; purchases in one period count as one."),
+    ] = "D",
+    unit: Annotated[
+        str, typer.Option("--unit", help="Time unit of recency, T and the parameters: days, weeks or months.")
+    ] = "weeks",
     engine: Annotated[str | None, typer.Option("--engine", help="Analytics engine: duckdb or spark.")] = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="Write per-customer predictions to FILE.csv, .parquet or .xlsx.")
@@ -88,7 +109,8 @@ def value(
 ) -> None:
     """Fit a customer-value model (BG/NBD, Pareto/NBD or MBG/NBD with Gamma-Gamma spend): parameters with
     standard errors, fit quality, holdout validation with --calibration-end, and per-customer P(alive),
-    expected purchases and discounted value over the horizon."""
+    expected purchases and discounted value over the horizon. By default purchases are counted one per
+    day and times are in weeks, as in the literature (the CDNOW data give the published fit)."""
     if model not in VALUE_MODELS:
         raise UsageError(
             Message(
@@ -96,11 +118,12 @@ def value(
                 {"model": repr(model), "models": ", ".join(VALUE_MODELS)},
             )
         )
-    if freq not in FREQUENCIES:
-        raise UsageError(Message("unknown --freq %(freq)s: choose D, W or M", {"freq": repr(freq)}))
+    if period not in PERIODS:
+        raise UsageError(Message("unknown --period %(period)s: choose D, W or M", {"period": repr(period)}))
+    if unit not in UNIT_NAMES:
+        raise UsageError(Message("unknown --unit %(unit)s: choose days, weeks or months", {"unit": repr(unit)}))
     check_out(out)
     ctx = service_context(engine)
-    unit = {"D": _("days"), "W": _("weeks"), "M": _("months")}[freq]
     f = formats()
 
     def step(name: str, params: dict) -> None:
@@ -108,7 +131,9 @@ def value(
         progress.update(task, description=_(STEPS[name], **shown))
 
     columns = [TextColumn("{task.description}"), SpinnerColumn(), TimeElapsedColumn()]
-    with Progress(*columns, console=console, transient=True) as progress:
+    # the doubtful points of the fit come back in the result and are printed below, in the user's language
+    with Progress(*columns, console=console, transient=True) as progress, warnings.catch_warnings():
+        warnings.simplefilter("ignore", TierwiseWarning)
         first = STEPS["reading"]
         task = progress.add_task(_(first), total=None)
         result = fit_customer_value(
@@ -119,7 +144,8 @@ def value(
             discount_rate=discount,
             calibration_end=calibration_end.date() if calibration_end else None,
             as_of=as_of.date() if as_of else None,
-            freq=freq,
+            period=period,
+            unit=unit,
             progress=step,
         )
         fitted, day, predictions, holdout = result.fit, result.as_of, result.predictions, result.holdout
@@ -127,7 +153,13 @@ def value(
             progress.update(task, description=_("writing %(path)s…", path=out))
             write_result(pa.Table.from_pandas(predictions, preserve_index=False), out)
 
-    title = _("%(model)s as of %(as_of)s (time in %(unit)s)", model=model, as_of=str(day), unit=unit)
+    title = _(
+        "%(model)s as of %(as_of)s (time in %(unit)s, purchases counted per %(period)s)",
+        model=model,
+        as_of=str(day),
+        unit=_(UNIT_NAMES[unit]),
+        period=_(PERIOD_NAMES[period]),
+    )
     console.print(_parameter_table(title, fitted.purchases))
     console.print(_fit_line(fitted.purchases))
     if fitted.spend is not None:
@@ -144,6 +176,8 @@ def value(
     )
     if holdout is not None:
         _print_holdout(holdout.calibration_end, holdout.model, holdout.report, holdout.tracking)
+    for problem in result.warnings:
+        print_warning(problem)
     if out is not None:
         console.print(_("%(customers)s customers → %(path)s", customers=f.number(len(predictions)), path=out))
     else:

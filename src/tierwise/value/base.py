@@ -1,21 +1,24 @@
-"""The estimator contract shared by the purchase-count models (BG/NBD, MBG/NBD, Pareto/NBD).
+"""The estimator contract shared by the value models (BG/NBD, MBG/NBD, Pareto/NBD and Gamma-Gamma).
 
-``__init__`` stores parameters and does nothing else; ``fit`` takes the summary (a frame with
-``frequency``, ``recency``, ``T`` columns, or the three arrays), validates it, compresses it to unique
-rows, maximises the likelihood and sets ``params_``, ``stderr_``, ``loglik_`` and ``fit_info_``.
+``__init__`` stores parameters and does nothing else; ``fit`` validates its data, compresses it to unique
+rows, maximises the likelihood (:meth:`Estimator._estimate`, the one place that does) and sets
+``params_``, ``stderr_``, ``loglik_`` and ``fit_info_``. A fit that is doubtful (no convergence, a
+parameter on the search bound, undefined standard errors) lists why in ``fit_info_.warnings`` and
+issues each as a :class:`~tierwise.errors.ModelWarning`.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from tierwise.errors import ModelError
+from tierwise.errors import ModelError, ModelWarning
 from tierwise.i18n import Message
-from tierwise.value.fitting import FitInfo, compress, maximize, standard_errors
+from tierwise.value.fitting import FitInfo, compress, fit_warnings, maximize, standard_errors
 
 Arrays = tuple[np.ndarray, np.ndarray, np.ndarray]
 
@@ -89,8 +92,8 @@ def x_index(data: tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray]:
     return with_x_index(data)[3:5]
 
 
-class PurchaseModel:
-    """Base of the purchase-count models; subclasses define the likelihood and the predictions."""
+class Estimator:
+    """Base of the value models: the likelihood hooks, the one maximum-likelihood fit, the fitted state."""
 
     PARAM_NAMES: tuple[str, ...] = ()
 
@@ -99,11 +102,67 @@ class PurchaseModel:
 
     # -- subclass hooks -------------------------------------------------------------------------
     @staticmethod
-    def _loglik_rows(params: np.ndarray, data: Arrays) -> np.ndarray:  # pragma: no cover - abstract
+    def _loglik_rows(params: np.ndarray, data: Any) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
 
     _grad_rows: Any = None  # per-row gradient in the natural parameters, or None for central differences
     _loglik_and_grad: Any = None  # both from one pass, where the model has it
+
+    def _estimate(
+        self, unique: tuple[np.ndarray, ...], weights: np.ndarray, starts: Sequence[Sequence[float]], n_rows: int
+    ) -> tuple[np.ndarray, np.ndarray, float, FitInfo]:
+        """Maximise the likelihood on compressed rows; (params, standard errors, log-likelihood, info)."""
+        if self.penalizer_coef < 0:
+            raise ModelError(
+                Message("penalizer_coef must be ≥ 0, not %(penalizer_coef)s", {"penalizer_coef": self.penalizer_coef})
+            )
+        try:
+            params, loglik, info = maximize(
+                self._loglik_rows,
+                self._grad_rows,
+                unique,
+                weights,
+                starts,
+                self.penalizer_coef,
+                n_rows=n_rows,
+                loglik_and_grad=self._loglik_and_grad,
+            )
+        except FloatingPointError as exc:
+            raise ModelError(
+                Message("%(name)s cannot be fitted to this data: %(exc)s", {"name": type(self).__name__, "exc": exc})
+            ) from None
+        stderr, info.hessian_ok = standard_errors(
+            self._loglik_rows, self._grad_rows, params, unique, weights, self.penalizer_coef
+        )
+        info.warnings = fit_warnings(self.PARAM_NAMES, params, stderr, info)
+        return params, stderr, loglik, info
+
+    def _set_fit(self, params: np.ndarray, stderr: np.ndarray, loglik: float, info: FitInfo) -> None:
+        """Store the fitted state; warn about everything that makes the fit doubtful."""
+        self.params_ = dict(zip(self.PARAM_NAMES, map(float, params), strict=True))
+        self.stderr_ = dict(zip(self.PARAM_NAMES, map(float, stderr), strict=True))
+        self.loglik_ = loglik
+        self.fit_info_: FitInfo = info
+        for message in info.warnings:
+            warnings.warn(
+                ModelWarning(Message("%(name)s: %(problem)s", {"name": type(self).__name__, "problem": message})),
+                stacklevel=3,
+            )
+
+    def _params(self) -> tuple[float, ...]:
+        if not hasattr(self, "params_"):
+            raise ModelError(Message("%(name)s is not fitted yet: call fit() first", {"name": type(self).__name__}))
+        return tuple(self.params_[n] for n in self.PARAM_NAMES)
+
+    def __repr__(self) -> str:
+        if hasattr(self, "params_"):
+            fitted = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
+            return f"{type(self).__name__}({fitted}, loglik={self.loglik_:.2f})"
+        return f"{type(self).__name__}(penalizer_coef={self.penalizer_coef})"
+
+
+class PurchaseModel(Estimator):
+    """Base of the purchase-count models; subclasses define the likelihood and the predictions."""
 
     def _starts(self, data: Arrays, weights: np.ndarray) -> list[list[float]]:
         x, _, big_t = data[:3]
@@ -115,51 +174,26 @@ class PurchaseModel:
 
     # -- the contract ---------------------------------------------------------------------------
     def fit(self, data: Any, recency: Any = None, T: Any = None, *, starts: Sequence[Sequence[float]] | None = None):
-        """Fit by maximum likelihood to a summary (frame or three arrays); returns ``self``."""
-        if self.penalizer_coef < 0:
-            raise ModelError(
-                Message("penalizer_coef must be ≥ 0, not %(penalizer_coef)s", {"penalizer_coef": self.penalizer_coef})
-            )
+        """Fit by maximum likelihood to a summary (frame or three arrays); returns ``self``.
+
+        Every customer's ``T`` being 0 (all of them first bought on the last day) is a :class:`ModelError`:
+        there is no time in which to observe a purchase rate.
+        """
         arrays = summary_arrays(data, recency, T)
+        if not np.any(arrays[2] > 0):
+            raise ModelError(
+                Message(
+                    "every customer's observation time T is 0 (all first purchases on the as-of day): there is no "
+                    "time to fit a purchase rate on; choose a later as-of date"
+                )
+            )
         unique, weights = compress(*arrays)
         unique = with_x_index(unique)
         tried = list(starts) if starts is not None else self._starts(unique, weights)
-        try:
-            params, loglik, info = maximize(
-                self._loglik_rows,
-                self._grad_rows,
-                unique,
-                weights,
-                tried,
-                self.penalizer_coef,
-                n_rows=len(arrays[0]),
-                loglik_and_grad=self._loglik_and_grad,
-            )
-        except FloatingPointError as exc:
-            raise ModelError(
-                Message("%(name)s cannot be fitted to this data: %(exc)s", {"name": type(self).__name__, "exc": exc})
-            ) from None
-        stderr, info.hessian_ok = standard_errors(
-            self._loglik_rows, self._grad_rows, params, unique, weights, self.penalizer_coef
-        )
-        self.params_ = dict(zip(self.PARAM_NAMES, map(float, params), strict=True))
-        self.stderr_ = dict(zip(self.PARAM_NAMES, map(float, stderr), strict=True))
-        self.loglik_ = loglik
-        self.fit_info_: FitInfo = info
+        self._set_fit(*self._estimate(unique, weights, tried, len(arrays[0])))
         return self
-
-    def _params(self) -> tuple[float, ...]:
-        if not hasattr(self, "params_"):
-            raise ModelError(Message("%(name)s is not fitted yet: call fit() first", {"name": type(self).__name__}))
-        return tuple(self.params_[n] for n in self.PARAM_NAMES)
 
     def loglik_rows(self, frequency: Any, recency: Any, T: Any) -> np.ndarray:
         """Each customer's log-likelihood under the fitted parameters."""
         data = summary_arrays(frequency, recency, T)
         return self._loglik_rows(np.array(self._params()), data)
-
-    def __repr__(self) -> str:
-        if hasattr(self, "params_"):
-            fitted = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
-            return f"{type(self).__name__}({fitted}, loglik={self.loglik_:.2f})"
-        return f"{type(self).__name__}(penalizer_coef={self.penalizer_coef})"

@@ -13,9 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.special import betaln, digamma, gammaln, hyp2f1
+from scipy.special import betaln, digamma, gammaln
 
 from tierwise.value.base import Arrays, PurchaseModel, x_index
+from tierwise.value.singularity import bracket_over_eps
 
 
 def _terms(params: np.ndarray, data: Arrays) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -97,14 +98,14 @@ class BetaGeoFitter(PurchaseModel):
     ) -> np.ndarray:
         """E[Y(t) | x, t_x, T]: expected purchases in the next ``t`` periods (eq. 10).
 
-        The hypergeometric is Euler-transformed so that large frequencies neither overflow nor cancel.
+        The hypergeometric is Euler-transformed so that large frequencies neither overflow nor cancel, and
+        at and near a = 1 the limit form of :mod:`tierwise.value.singularity` replaces the 0/0.
         """
         r, alpha, a, b = self._params()
         t, x, t_x, big_t = (np.asarray(v, dtype=float) for v in np.broadcast_arrays(t, frequency, recency, T))
         z = t / (alpha + big_t + t)
         # ((α+T)/(α+T+t))^(r+x) · 2F1(r+x, b+x; a+b+x-1; z) = (1-z)^(a-1) · 2F1(a+b-1-r, a-1; a+b+x-1; z)
-        tail = np.exp((a - 1) * np.log1p(-z)) * hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
-        head = (a + b + x - 1) / (a - 1) * (1 - tail)
+        head = (a + b + x - 1) * bracket_over_eps(a, a + b - 1 - r, a + b + x - 1, z)
         return head * np.exp(-np.logaddexp(0.0, self._log_ratio(x, t_x, big_t)))
 
     def expected_number_of_purchases_up_to_time(self, t: Any) -> np.ndarray:
@@ -112,8 +113,7 @@ class BetaGeoFitter(PurchaseModel):
         r, alpha, a, b = self._params()
         t = np.asarray(t, dtype=float)
         z = t / (alpha + t)
-        tail = np.exp((a - 1) * np.log1p(-z)) * hyp2f1(a + b - 1 - r, a - 1, a + b - 1, z)
-        return (a + b - 1) / (a - 1) * (1 - tail)
+        return (a + b - 1) * bracket_over_eps(a, a + b - 1 - r, a + b - 1, z)
 
     def probability_of_n_purchases_up_to_time(self, t: Any, n: Any) -> np.ndarray:
         """P(X(t) = n) for a newly acquired customer (eq. 8 of the paper's appendix)."""

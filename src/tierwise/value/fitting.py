@@ -9,7 +9,6 @@ derives standard errors from the inverse Hessian (central differences of the gra
 from __future__ import annotations
 
 import logging
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -17,6 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 from threadpoolctl import threadpool_limits
+
+from tierwise.i18n import Message
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ class FitInfo:
     n_rows: int = 0
     n_unique: int = 0
     hessian_ok: bool = True
+    warnings: list[Message] = field(default_factory=list)  # what makes this fit doubtful, for the user
 
 
 def compress(*columns: np.ndarray) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
@@ -156,9 +158,35 @@ def maximize(
         n_rows=int(n_rows if n_rows is not None else total),
         n_unique=len(weights),
     )
-    if not info.converged:
-        warnings.warn(f"the fit did not converge: {info.message}", RuntimeWarning, stacklevel=3)
     return params, loglik, info
+
+
+def fit_warnings(names: Sequence[str], params: np.ndarray, stderr: np.ndarray, info: FitInfo) -> list[Message]:
+    """What makes a fit doubtful: no convergence, a parameter on the search bound, undefined standard errors.
+
+    A parameter within 1e-6 (in log terms) of ``e^±LOG_BOUND`` was stopped by the bound, not by the
+    likelihood: the estimate is not a maximum and its standard error means nothing.
+    """
+    found: list[Message] = []
+    if not info.converged:
+        found.append(Message("the fit did not converge: %(message)s", {"message": info.message}))
+    on_bound = [n for n, p in zip(names, params, strict=True) if abs(np.log(p)) >= LOG_BOUND - 1e-6]
+    if on_bound:
+        found.append(
+            Message(
+                "%(names)s ended on the bound of the search (e^±%(bound)s): the likelihood still rises beyond it, "
+                "so the estimate is not a maximum",
+                {"names": ", ".join(on_bound), "bound": f"{LOG_BOUND:g}"},
+            )
+        )
+    if not info.hessian_ok or not np.all(np.isfinite(stderr)):
+        found.append(
+            Message(
+                "the standard errors are undefined: the likelihood is not curved in every direction at the "
+                "estimate (the data do not pin every parameter down)"
+            )
+        )
+    return found
 
 
 def standard_errors(

@@ -6,11 +6,15 @@ A customer's transaction values are Gamma(p, ν) with ν ~ Gamma(q, γ). It is f
 (``v`` is the papers' γ, named as in lifetimes). The model assumes spend is independent of purchase
 frequency: :attr:`GammaGammaFitter.frequency_monetary_correlation_` reports the Pearson correlation on
 the fitted rows, and a warning is raised above 0.3.
+
+The fit runs on spend divided by its mean and is scaled back (γ times the mean; p, q and the shape of the
+likelihood do not change), so amounts in the millions fit as well as amounts in cents: the search bound
+on the parameters never meets γ. ``penalizer_coef`` therefore applies to the parameters of that rescaled
+fit.
 """
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
@@ -18,7 +22,10 @@ from scipy.special import digamma, gammaln
 
 from tierwise.errors import ModelError
 from tierwise.i18n import Message
-from tierwise.value.fitting import FitInfo, compress, maximize, standard_errors
+from tierwise.value.base import Estimator
+from tierwise.value.discounting import discounted_value
+from tierwise.value.fitting import compress
+from tierwise.value.timescale import MONTH_DAYS
 
 CORRELATION_WARNING = 0.3
 
@@ -67,13 +74,13 @@ def _grad_rows(params: np.ndarray, data: tuple[np.ndarray, ...]) -> np.ndarray:
     return _loglik_and_grad(params, data)[1]
 
 
-class GammaGammaFitter:
+class GammaGammaFitter(Estimator):
     """Gamma-Gamma: fit on repeat buyers' mean spend, predict each customer's expected average spend."""
 
     PARAM_NAMES = ("p", "q", "v")
-
-    def __init__(self, penalizer_coef: float = 0.0) -> None:
-        self.penalizer_coef = penalizer_coef
+    _loglik_rows = staticmethod(_loglik_rows)
+    _grad_rows = staticmethod(_grad_rows)
+    _loglik_and_grad = staticmethod(_loglik_and_grad)
 
     def fit(self, frequency: Any, monetary_value: Any = None):
         """Fit to repeat buyers; ``frequency`` may be a summary frame. Rows with frequency 0 are skipped."""
@@ -101,44 +108,25 @@ class GammaGammaFitter:
         x, m = x[repeat], m[repeat]
         if len(x) < 2:
             raise ModelError(Message("the Gamma-Gamma model needs at least 2 repeat buyers, got %(x)s", {"x": len(x)}))
-        self.frequency_monetary_correlation_ = float(np.corrcoef(x, m)[0, 1]) if np.ptp(x) and np.ptp(m) else 0.0
-        if abs(self.frequency_monetary_correlation_) > CORRELATION_WARNING:
-            warnings.warn(
-                f"frequency and monetary value are correlated ({self.frequency_monetary_correlation_:.2f}); "
-                "the Gamma-Gamma model assumes they are independent",
-                UserWarning,
-                stacklevel=2,
-            )
-        unique, weights = compress(x, m)
+        correlation = float(np.corrcoef(x, m)[0, 1]) if np.ptp(x) and np.ptp(m) else 0.0
+        self.frequency_monetary_correlation_ = correlation
+        scale = float(m.mean())
+        unique, weights = compress(x, m / scale)
         unique = _prepared(unique)
-        mean_m = float(weights @ unique[1] / weights.sum())
-        starts = [[1.0, 1.0, 1.0], [2.0, 3.0, mean_m]]
-        try:
-            params, loglik, info = maximize(
-                _loglik_rows,
-                _grad_rows,
-                unique,
-                weights,
-                starts,
-                self.penalizer_coef,
-                n_rows=len(x),
-                loglik_and_grad=_loglik_and_grad,
+        params, stderr, loglik, info = self._estimate(unique, weights, [[1.0, 1.0, 1.0], [2.0, 3.0, 1.0]], len(x))
+        # back to the currency: γ scales with the amounts; the density of m gains 1/scale per customer
+        params, stderr = params * [1.0, 1.0, scale], stderr * [1.0, 1.0, scale]
+        loglik -= len(x) * np.log(scale)
+        if abs(correlation) > CORRELATION_WARNING:
+            info.warnings.append(
+                Message(
+                    "frequency and monetary value are correlated (%(correlation)s); the Gamma-Gamma model assumes "
+                    "they are independent",
+                    {"correlation": f"{correlation:.2f}"},
+                )
             )
-        except FloatingPointError as exc:
-            raise ModelError(Message("GammaGammaFitter cannot be fitted to this data: %(exc)s", {"exc": exc})) from None
-        stderr, info.hessian_ok = standard_errors(
-            _loglik_rows, _grad_rows, params, unique, weights, self.penalizer_coef
-        )
-        self.params_ = dict(zip(self.PARAM_NAMES, map(float, params), strict=True))
-        self.stderr_ = dict(zip(self.PARAM_NAMES, map(float, stderr), strict=True))
-        self.loglik_ = loglik
-        self.fit_info_: FitInfo = info
+        self._set_fit(params, stderr, float(loglik), info)
         return self
-
-    def _params(self) -> tuple[float, float, float]:
-        if not hasattr(self, "params_"):
-            raise ModelError(Message("GammaGammaFitter is not fitted yet: call fit() first"))
-        return self.params_["p"], self.params_["q"], self.params_["v"]
 
     def population_mean_spend(self) -> float:
         """E[Z] = p·v/(q-1), the mean spend per transaction across customers (needs q > 1)."""
@@ -165,13 +153,11 @@ class GammaGammaFitter:
         monetary_value: Any,
         time: float = 12,
         discount_rate: float = 0.01,
-        period_days: float = 7.0,
+        unit_days: float = 7.0,
     ) -> np.ndarray:
         """Discounted expected value over ``time`` months, as lifetimes names it; see
-        :func:`tierwise.value.clv.discounted_value` (``period_days``: days in one time unit of the summary).
+        :func:`tierwise.value.discounting.discounted_value` (``unit_days``: days in one time unit of the summary).
         """
-        from tierwise.value.clv import discounted_value
-
         spend = self.conditional_expected_average_profit(frequency, monetary_value)
         return discounted_value(
             transaction_prediction_model,
@@ -179,7 +165,7 @@ class GammaGammaFitter:
             frequency,
             recency,
             T,
-            horizon_days=time * 30.436875,
+            horizon_days=time * MONTH_DAYS,
             discount_rate=discount_rate,
-            period_days=period_days,
+            unit_days=unit_days,
         )

@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.special import digamma, gammaln, hyp2f1
+from scipy.special import digamma, gammaln
 
 from tierwise.value.base import Arrays, PurchaseModel, x_index
 from tierwise.value.bgnbd import _probability_of_n
+from tierwise.value.singularity import bracket_over_eps
 
 
 def _terms(params: np.ndarray, data: Arrays) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -87,8 +88,7 @@ class ModifiedBetaGeoFitter(PurchaseModel):
         t, x, t_x, big_t = (np.asarray(v, dtype=float) for v in np.broadcast_arrays(t, frequency, recency, T))
         z = t / (alpha + big_t + t)
         # ((α+T)/(α+T+t))^(r+x) · 2F1(r+x, b+x+1; a+b+x; z) = (1-z)^(a-1) · 2F1(a+b-r, a-1; a+b+x; z)
-        tail = np.exp((a - 1) * np.log1p(-z)) * hyp2f1(a + b - r, a - 1, a + b + x, z)
-        head = (a + b + x) / (a - 1) * (1 - tail)
+        head = (a + b + x) * bracket_over_eps(a, a + b - r, a + b + x, z)  # finite at a = 1
         return head * np.exp(-np.logaddexp(0.0, self._log_ratio(x, t_x, big_t)))
 
     def expected_number_of_purchases_up_to_time(self, t: Any) -> np.ndarray:
@@ -96,8 +96,7 @@ class ModifiedBetaGeoFitter(PurchaseModel):
         r, alpha, a, b = self._params()
         t = np.asarray(t, dtype=float)
         z = t / (alpha + t)
-        tail = np.exp((a - 1) * np.log1p(-z)) * hyp2f1(a + b - r, a - 1, a + b, z)
-        return b / (a - 1) * (1 - tail)
+        return b * bracket_over_eps(a, a + b - r, a + b, z)
 
     def probability_of_n_purchases_up_to_time(self, t: Any, n: Any) -> np.ndarray:
         """P(X(t) = n) for a newly acquired customer."""

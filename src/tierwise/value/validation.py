@@ -70,6 +70,10 @@ def holdout_report(model: Any, frame: pd.DataFrame, max_frequency: int = 7) -> H
                 {"missing": ", ".join(missing)},
             )
         )
+    if frame.empty:
+        raise ModelError(
+            Message("the holdout summary has no customers: no one bought on or before the calibration end")
+        )
     x = frame["frequency"].to_numpy(float)
     actual = frame["frequency_holdout"].to_numpy(float)
     predicted = model.conditional_expected_number_of_purchases_up_to_time(
@@ -144,7 +148,10 @@ def tracking(
     The cohort is the customers whose first purchase is on or before ``calibration_end`` (the ones the
     model was fitted on). Purchases are counted as in the summary (one per ``freq`` period); ``unit_days``
     is the model's time unit in days (7 for the CDNOW weeks); the curve has one point per
-    ``period_days``. The engine does the counting; only per-day counts come back.
+    ``period_days``. The forecast at a point is the cohort's expectation at the *end* of its period:
+    a customer who first bought on day d of the curve (day 0 the first purchase of all) has been a
+    customer for ``k · period_days - d`` days at the end of period k, as BTYD and lifetimes measure it.
+    The engine does the counting; only per-day counts come back.
     """
     if calibration_end >= observation_end:
         raise ModelError(
@@ -162,6 +169,15 @@ def tracking(
     )
     births = purchases.filter(purchases.period == purchases.first).group_by("first").agg(n=ibis._.count()).to_pandas()
     repeats = purchases.filter(purchases.period > purchases.first).group_by("period").agg(n=ibis._.count()).to_pandas()
+    first_day = transactions.aggregate(first=day.min()).to_pandas()["first"].iloc[0]
+    if first_day is not None and not pd.isna(first_day) and observation_end < pd.Timestamp(first_day).date():
+        raise ModelError(
+            Message(
+                "the observation end %(observation_end)s precedes the first transaction (%(first)s): there is no "
+                "holdout to compare with",
+                {"observation_end": observation_end, "first": pd.Timestamp(first_day).date()},
+            )
+        )
     if births.empty:
         raise ModelError(
             Message(
@@ -187,7 +203,7 @@ def tracking(
     order = np.argsort(repeat_day)
     cumulative = np.concatenate([[0.0], np.cumsum(repeat_n[order])])
     actual = cumulative[np.searchsorted(repeat_day[order], bounds, side="left")]
-    predicted = cohort_forecast(bounds.astype(float) - 1)  # at the last day inside each period
+    predicted = cohort_forecast(bounds.astype(float))  # elapsed time to the end of each period
     hold_a = float(repeat_n[repeat_day > cal_day].sum())
     hold_p = float(np.diff(cohort_forecast(np.array([cal_day, end_day], dtype=float)))[0])
     return Tracking(

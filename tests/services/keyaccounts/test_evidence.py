@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from archive_book import buyers
+from archive_book import buyers, value_fit_warnings
 
 from tierwise.services.customer_values import value_facts
 from tierwise.services.key_accounts import evaluate, nominate
@@ -38,7 +38,8 @@ def evaluated(people):
     for cid in ("C1", "C2"):
         nominate(people.context("wang"), cid, ["weekly buyer"])
     ctx = people.context("wang")
-    return {v.customer_id: v.evidence for v in evaluate(ctx, ["C1", "C2"])}, ctx
+    with value_fit_warnings():
+        return {v.customer_id: v.evidence for v in evaluate(ctx, ["C1", "C2"])}, ctx
 
 
 def test_indicators_and_credit_as_of_today(evaluated) -> None:
@@ -63,7 +64,8 @@ def test_class_history_complaints_and_nps(evaluated) -> None:
 
 def test_value_facts_are_the_value_models(evaluated) -> None:
     evidence, ctx = evaluated
-    facts = {r["customer_id"]: r for r in value_facts(ctx, D(2026, 3, 10)).to_pylist()}
+    with value_fit_warnings():
+        facts = {r["customer_id"]: r for r in value_facts(ctx, D(2026, 3, 10)).to_pylist()}
     for cid in ("C1", "C2"):
         assert evidence[cid]["value"]["p_alive"] == pytest.approx(facts[cid]["p_alive"])
         assert evidence[cid]["value"]["clv_12m"] == pytest.approx(facts[cid]["clv_12m"])
