@@ -28,6 +28,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data" / "value"
 PEERS = HERE / ".peers"  # made by bench/peers.sh (make bench-peers)
+CDNOW = HERE.parent / "tests" / "data" / "cdnow"  # the published sample, shipped with the tests
 PUBLISHED = {
     "bgnbd": {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426},
     "pareto": {"r": 0.553, "alpha": 10.578, "s": 0.606, "beta": 11.669},
@@ -115,7 +116,7 @@ def build_data() -> dict[str, Path]:
     cdnow = DATA / "cdnow.parquet"
     if not cdnow.exists():
         engine = Engine.create("duckdb")
-        tx = engine.load("cdnow", read_cdnow(HERE.parent.parent / "shared" / "data" / "cdnow"))
+        tx = engine.load("cdnow", read_cdnow(CDNOW))
         frame = summary(tx, CALIBRATION_END, OBSERVATION_END, freq="D", freq_multiplier=7).to_pandas()
         frame[["frequency", "recency", "T", "monetary_value"]].to_parquet(cdnow)
     paths["cdnow"] = cdnow
@@ -244,7 +245,7 @@ def holdout() -> dict[str, dict]:
     from tierwise.value.validation import holdout_report, tracking
 
     engine = Engine.create("duckdb")
-    tx = engine.load("cdnow", read_cdnow(HERE.parent.parent / "shared" / "data" / "cdnow"))
+    tx = engine.load("cdnow", read_cdnow(CDNOW))
     frame = summary(tx, CALIBRATION_END, OBSERVATION_END, freq="D", freq_multiplier=7).to_pandas()
     out = {}
     for name, cls in (("BG/NBD", BetaGeoFitter), ("Pareto/NBD", ParetoNBDFitter)):

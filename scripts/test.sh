@@ -9,6 +9,8 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt
     || echo "could not install chromium; browser tests will be skipped"
 fi
 echo "== lint: ruff format --check, ruff check"
-.venv/bin/ruff format --check --quiet src tests bench
-.venv/bin/ruff check --quiet src tests bench
+.venv/bin/ruff format --check --quiet src tests bench scripts
+.venv/bin/ruff check --quiet src tests bench scripts
+echo "== types: mypy on src/ against mypy-baseline.txt"
+.venv/bin/python scripts/mypy_baseline.py
 exec .venv/bin/python -m pytest "$@"

@@ -12,7 +12,7 @@ from tierwise.analytics.engine import Engine
 from tierwise.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = ROOT.parent / "shared" / "data"
+CDNOW_DIR = ROOT / "tests" / "data" / "cdnow"  # the published sample; its source and licence in README.md
 
 
 def _spark_missing() -> str | None:
@@ -48,11 +48,8 @@ def backend(request: pytest.FixtureRequest) -> Engine:
 
 @pytest.fixture(scope="session")
 def cdnow_dir() -> Path:
-    """The CDNOW reference data (``../shared/data/cdnow``)."""
-    path = SHARED_DATA / "cdnow"
-    if not path.exists():
-        pytest.skip(f"reference data not found at {path}")
-    return path
+    """The CDNOW sample shipped with the tests (``tests/data/cdnow``)."""
+    return CDNOW_DIR
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

@@ -4,7 +4,7 @@ the win-back list) and ``prospects`` (qualification and look-alike scores on the
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.table import Table
@@ -19,7 +19,7 @@ from tierwise.services.store_access import on_store
 def churn_command(
     data: Annotated[str, typer.Argument(help="A data folder or the store's database URL.")],
     as_of: Annotated[dt.datetime | None, date_option("The as-of date, YYYY-MM-DD (default: today).")] = None,
-    multiple: Annotated[float, typer.Option("--multiple", help="Lost after N × the usual purchase gap.")] = 3.0,
+    multiple: Annotated[float, typer.Option("--multiple", min=1.0, help="Lost after N × the usual gap.")] = 3.0,
     as_json: JsonOption = False,
     lang: LangOption = None,
 ) -> None:
@@ -46,8 +46,8 @@ def churn_command(
 
 @app.command("prospects")
 def prospects_command(
-    by: Annotated[str, typer.Option("--by", help="score or lookalike.")] = "score",
-    limit: Annotated[int, typer.Option("--limit", help="How many prospects.")] = 50,
+    by: Annotated[Literal["score", "lookalike"], typer.Option("--by", help="score or lookalike.")] = "score",
+    limit: Annotated[int, typer.Option("--limit", min=1, help="How many prospects.")] = 50,
     db: DbOption = None,
     as_json: JsonOption = False,
     lang: LangOption = None,

@@ -14,7 +14,7 @@ from rich.table import Table
 from tierwise.accounts.service_cost import ACTION_NAMES, Action
 from tierwise.cli.application import LangOption, app, console, say, service_context
 from tierwise.cli.records import AsOption, DbOption, JsonOption, date_option, day, echo_json
-from tierwise.errors import UsageError
+from tierwise.errors import RecordError
 from tierwise.i18n import N_, Message
 from tierwise.services.store_access import on_store
 
@@ -79,7 +79,7 @@ def decide_command(
         found = _review(ctx, ctx.settings.database_url, as_of, policy, periods)
         entry = next((e for e in found.entries if e.customer_id == customer), None)
         if entry is None:
-            raise UsageError(Message(N_("customer %(id)s is not on the cost-to-serve review list"), {"id": customer}))
+            raise RecordError(Message(N_("customer %(id)s is not on the cost-to-serve review list"), {"id": customer}))
         row = decide_service_cost(ctx, entry, action, comment)
     if as_json:
         echo_json({"customer_id": row.customer_id, "action": row.action, "decided_by": row.decided_by})

@@ -304,6 +304,8 @@ class DatasetWriter:
                 )
             )
         check_language(lang)
+        if Path(out_dir).exists() and not Path(out_dir).is_dir():
+            raise UsageError(Message("%(path)s is a file: give a folder to write the data set into", {"path": out_dir}))
         self.out_dir, self.format, self.lang = Path(out_dir), format, lang
         self.writers: dict[str, TableWriter] = {}
 

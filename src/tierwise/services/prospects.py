@@ -4,7 +4,7 @@ look-alike score — how close its traits are to today's approved key accounts.
 
 The look-alike score is 1 / (1 + d), d the Euclidean distance to the nearest approved key account on
 standardised traits (log employees, log annual revenue, industry and region one-hot; a missing number
-takes the median), found by scikit-learn's nearest neighbours. The traits are one SQL query (customers
+takes the median), found by a nearest-neighbour search. The traits are one SQL query (customers
 with their opportunities summed up); scoring is column arithmetic; reasons are written for the prospects
 returned only.
 """
@@ -71,14 +71,27 @@ def _traits(session, profile: Profile) -> pd.DataFrame:  # type: ignore[no-untyp
 
 
 def _features(frame: pd.DataFrame) -> np.ndarray:
-    from sklearn.preprocessing import StandardScaler
-
     numbers = np.log1p(frame[["employees", "annual_revenue"]].clip(lower=0))
     numbers = numbers.fillna(numbers.median()).fillna(0.0)
     labels = pd.get_dummies(
         frame[["industry", "region"]].fillna("").apply(lambda c: c.str.strip().str.lower()), dtype=float
     )
-    return StandardScaler().fit_transform(np.hstack([numbers.to_numpy(), labels.to_numpy()]))
+    x = np.hstack([numbers.to_numpy(), labels.to_numpy()])
+    std = x.std(axis=0)
+    return (x - x.mean(axis=0)) / np.where(std > 0, std, 1.0)  # z-scores; a constant column stays 0
+
+
+def _nearest(points: np.ndarray, references: np.ndarray, chunk: int = 4096) -> tuple[np.ndarray, np.ndarray]:
+    """For each point, the Euclidean distance to the nearest reference and that reference's position
+    (the first on a tie), ``chunk`` points at a time so that memory stays at ``chunk × len(references)``."""
+    distance, index = np.empty(len(points)), np.empty(len(points), dtype=np.int64)
+    for start in range(0, len(points), chunk):
+        part = points[start : start + chunk]
+        squared = (part**2).sum(axis=1)[:, None] - 2 * part @ references.T + (references**2).sum(axis=1)[None, :]
+        best = squared.argmin(axis=1)
+        index[start : start + chunk] = best
+        distance[start : start + chunk] = np.sqrt(np.maximum(squared[np.arange(len(part)), best], 0.0))
+    return distance, index
 
 
 def qualify_prospects(
@@ -95,13 +108,10 @@ def qualify_prospects(
     scored["lookalike"], scored["nearest"] = np.nan, None
     keys = scored.index[scored.is_key]
     if len(keys) and (~scored.is_key).any():
-        from sklearn.neighbors import NearestNeighbors
-
         features = _features(scored)
-        near = NearestNeighbors(n_neighbors=1).fit(features[keys])
-        distance, index = near.kneighbors(features[~scored.is_key.to_numpy()])
-        scored.loc[~scored.is_key, "lookalike"] = 1.0 / (1.0 + distance[:, 0])
-        scored.loc[~scored.is_key, "nearest"] = scored.customer_id.to_numpy()[keys[index[:, 0]]]
+        distance, index = _nearest(features[~scored.is_key.to_numpy()], features[keys])
+        scored.loc[~scored.is_key, "lookalike"] = 1.0 / (1.0 + distance)
+        scored.loc[~scored.is_key, "nearest"] = scored.customer_id.to_numpy()[keys[index]]
     prospects = scored[~scored.is_key]
     order = ["score", "lookalike", "customer_id"] if by == "score" else ["lookalike", "score", "customer_id"]
     prospects = prospects.sort_values(order, ascending=[False, False, True], na_position="last")

@@ -17,11 +17,12 @@ from contextlib import contextmanager
 from typing import Literal
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from tierwise.config import Settings
-from tierwise.errors import ConfigurationError
+from tierwise.errors import ConfigurationError, StoreError
+from tierwise.i18n import Message
 
 SQLITE_BEGIN_OPTION = "tierwise_sqlite_begin"
 SqliteBegin = Literal["DEFERRED", "IMMEDIATE"]
@@ -56,8 +57,11 @@ def create_store_engine(url: str | URL, *, lock_timeout: float = 60.0) -> Engine
     """An engine on the store at ``url``; ``lock_timeout`` (seconds) bounds how long SQLite waits for a writer."""
     parsed = store_url(str(url) if isinstance(url, str) else url.render_as_string(hide_password=False))
     if parsed.get_backend_name() == "postgresql":
-        return create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+        engine = create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+        _explain_connect_failures(engine)
+        return engine
     engine = create_engine(parsed)
+    _explain_connect_failures(engine)
     busy_ms = int(lock_timeout * 1000)
     in_memory = parsed.database in (None, "", ":memory:")
 
@@ -81,6 +85,19 @@ def create_store_engine(url: str | URL, *, lock_timeout: float = 60.0) -> Engine
         connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def _explain_connect_failures(engine: Engine) -> None:
+    """A store that cannot be opened (server down, no such folder) is a :class:`StoreError` naming it."""
+
+    @event.listens_for(engine, "handle_error")
+    def _cannot_open(context: ExceptionContext) -> None:
+        if context.connection is None and not context.is_pre_ping:  # failed while connecting, not in a statement
+            label = engine.url.render_as_string(hide_password=True)
+            reason = str(context.original_exception).strip().splitlines()[0]
+            raise StoreError(
+                Message("cannot open the store %(store)s: %(reason)s", {"store": label, "reason": reason})
+            ) from context.original_exception
 
 
 def engine_from_settings(settings: Settings) -> Engine:

@@ -23,6 +23,7 @@ import pandas as pd
 
 from tierwise.analytics.summary import period_start
 from tierwise.errors import ModelError
+from tierwise.extras import CHARTS, require
 from tierwise.i18n import Message
 
 
@@ -220,11 +221,10 @@ def tracking(
 
 
 def _figure() -> tuple[Any, Any]:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(7, 4), dpi=100)
-    FigureCanvasAgg(fig)
+    figure = require("matplotlib.figure", extra="charts", feature=CHARTS)
+    agg = require("matplotlib.backends.backend_agg", extra="charts", feature=CHARTS)
+    fig = figure.Figure(figsize=(7, 4), dpi=100)
+    agg.FigureCanvasAgg(fig)
     return fig, fig.add_subplot()
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from math import sqrt
+
 import pytest
 
 from tierwise.analytics.classify.combine import PolicyClassifier
-from tierwise.analytics.classify.policy import load_policy, parse_policy
+from tierwise.analytics.classify.policy import load_policy
 
 
 def _row(cid: str, level: float) -> dict:
@@ -79,22 +81,20 @@ def test_given_weights_with_score_bounds(run_policy) -> None:
     assert out.loc["b", "reasons"] == ["score 41.67 < 50 → low"]
 
 
-def test_topsis_scorecard_matches_the_fitted_closeness(backend, indicators) -> None:
+def test_topsis_scorecard_scores_the_hand_computed_closeness(run_policy) -> None:
+    # weights 2:1 → 2/3, 1/3; both columns have norm 50, so v = w·x/50 is, in fifteenths:
+    #   a (30, 0) → (6, 0), b (40, 30) → (8, 3), c (0, 40) → (0, 4)
+    # ideal (max sales, min recency) = (8, 0), anti-ideal = (0, 4), closeness = D− / (D+ + D−):
+    #   a: D+ = 2, D− = √(36 + 16) = √52;  b: D+ = 3, D− = √(64 + 1) = √65;  c: D− = 0
     rows = [
-        {"customer_id": c, "sales_12m": s, "recency_days": r}
-        for c, s, r in [("a", 100, 5), ("b", 50, 50), ("c", 10, 90), ("d", 80, 20)]
+        {"customer_id": "a", "sales_12m": 30, "recency_days": 0},
+        {"customer_id": "b", "sales_12m": 40, "recency_days": 30},
+        {"customer_id": "c", "sales_12m": 0, "recency_days": 40},
     ]
-    table = indicators(rows)
-    policy = parse_policy(SCORED.format(weights="entropy", topsis="true"))
-    classifier = PolicyClassifier(policy).fit(table)
-    import numpy as np
-
-    from tierwise.analytics.classify.weights import topsis
-
-    method = classifier.methods_[0]
-    expected, *_ = topsis(np.array([[100, 5], [50, 50], [10, 90], [80, 20]]), method.weights_, [True, False])
-    out = backend.execute(classifier.assign(table)).set_index("customer_id")
-    assert out["score"].tolist() == pytest.approx((100 * expected).tolist())
+    out = run_policy(SCORED.format(weights="given", topsis="true"), rows)
+    expected = [100 * sqrt(52) / (2 + sqrt(52)), 100 * sqrt(65) / (3 + sqrt(65)), 0.0]  # 78.29, 72.88, 0
+    assert out["score"].tolist() == pytest.approx(expected)
+    assert out["class"].tolist() == ["top", "top", "low"]
 
 
 KMEANS = """

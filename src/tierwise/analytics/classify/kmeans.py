@@ -17,6 +17,7 @@ import numpy as np
 from tierwise.analytics.classify.criterion import Method
 from tierwise.analytics.classify.reasons import LIST, engine_text, format_value, indicator_label, reason_list
 from tierwise.errors import PolicyError
+from tierwise.extras import KMEANS, require
 from tierwise.i18n import N_, Language, Message
 
 NEAREST = N_("nearest to cluster %(k)s of %(n)s (centre %(centre)s): %(values)s")
@@ -55,9 +56,8 @@ class KMeans(Method):
         std = x.std(axis=0)
         self.scales_ = np.where(std > 0, std, 1.0)
         z = (x - self.means_) / self.scales_ * self._signs()
-        from sklearn.cluster import KMeans as SkKMeans  # heavy import, only when a policy clusters
-
-        model = SkKMeans(n_clusters=k, n_init=10, random_state=self.spec.seed).fit(z)
+        cluster = require("sklearn.cluster", extra="kmeans", feature=KMEANS)  # heavy: only when a policy clusters
+        model = cluster.KMeans(n_clusters=k, n_init=10, random_state=self.spec.seed).fit(z)
         order = np.argsort(-model.cluster_centers_.sum(axis=1), kind="stable")
         self.centroids_ = model.cluster_centers_[order]
         self.inertia_ = float(model.inertia_)
