@@ -15,6 +15,7 @@ from tierwise.api.routes import health, triage
 from tierwise.config import Settings
 from tierwise.security.pii import keyring_from_settings
 from tierwise.triage import load_triage_policy, shipped_triage_policies
+from tierwise.web.app import install_web
 
 API_PREFIX = "/api/v1"
 ROUTERS = (health.router, triage.router)
@@ -38,6 +39,7 @@ def create_app(settings: Settings) -> FastAPI:
     problems.install(app)
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
+    install_web(app)
     return app
 
 
