@@ -179,7 +179,8 @@ def save_run(
     finally:
         if not isinstance(data, Dataset):
             dataset.con.close()
-    before = find_runs(engine, SavedPolicy.name == chosen.name, Run.as_of < result.as_of, limit=1)
+    # the run this one follows (as previous_run sees it once saved: an earlier date, or the same date saved before)
+    before = find_runs(engine, SavedPolicy.name == chosen.name, Run.as_of <= result.as_of, limit=1)
     previous = read_assignments(attach_url(engine), [before[0].id], ctx.settings)[before[0].id] if before else None
     summary = summarise_run(result.assignments, result.values, owners, previous)
     fingerprint = source.fingerprint()
