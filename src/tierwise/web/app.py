@@ -7,16 +7,17 @@ from importlib import resources
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from tierwise.web.routes import lobby
+from tierwise.web.routes import dashboard, lobby
 
-PAGE_ROUTERS = (lobby.router,)
+PAGE_ROUTERS = (dashboard.router, lobby.router)
 
 
 def install_web(app: FastAPI) -> None:
-    """Serve the pages and their static files from ``app`` (ECharts is the reports' own copy)."""
+    """Serve the pages and their static files from ``app`` (ECharts and its drawing script are the reports')."""
     static = resources.files("tierwise.web").joinpath("static")
-    echarts = resources.files("tierwise.reports").joinpath("static", "echarts")
-    app.mount("/static/echarts", StaticFiles(directory=str(echarts)), name="echarts")
+    reports = resources.files("tierwise.reports").joinpath("static")
+    app.mount("/static/echarts", StaticFiles(directory=str(reports.joinpath("echarts"))), name="echarts")
+    app.mount("/static/report", StaticFiles(directory=str(reports)), name="report")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     for router in PAGE_ROUTERS:
         app.include_router(router, include_in_schema=False)

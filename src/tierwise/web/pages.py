@@ -17,5 +17,5 @@ def page_context(request: Request) -> ServiceContext:
 
 def page_values(request: Request, ctx: ServiceContext, *, active: str) -> dict[str, Any]:
     """The layout's values: the menu for the viewer's role, which entry is open, the CSRF token."""
-    actor = None if ctx.actor.is_system else ctx.actor
+    actor = None if ctx.actor.role == "system" else ctx.actor
     return {"nav": navigation(actor), "active": active, "user": None, "csrf_token": ""}
