@@ -241,3 +241,17 @@ def _nps_by_quarter(session: Session, rule: Visibility) -> list[tuple[str, int, 
     return [
         (f"{int(q) // 4}Q{int(q) % 4 + 1}", int(n), float(v) if v is not None else None) for q, n, v in reversed(rows)
     ]
+
+
+def owners_in_view(ctx: ServiceContext) -> list[str]:
+    """The account managers of the customers ``ctx``'s actor may see, by name (for pickers)."""
+    require(ctx.actor, "customers.read")
+    rule = visibility(ctx.actor)
+    with ctx.store() as session:
+        names = session.execute(
+            select(Customer.owner)
+            .where(Customer.owner.is_not(None), visible(rule, Customer.owner, Customer.team))
+            .distinct()
+            .order_by(Customer.owner)
+        ).scalars()
+        return list(names)

@@ -7,9 +7,9 @@ from importlib import resources
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from tierwise.web.routes import dashboard, lobby
+from tierwise.web.routes import dashboard, lobby, plan
 
-PAGE_ROUTERS = (dashboard.router, lobby.router)
+PAGE_ROUTERS = (dashboard.router, lobby.router, plan.router)
 
 
 def install_web(app: FastAPI) -> None:
