@@ -7,9 +7,10 @@ from importlib import resources
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from tierwise.web.routes import dashboard, lobby, plan
+from tierwise.web import errors
+from tierwise.web.routes import dashboard, lobby, login, plan
 
-PAGE_ROUTERS = (dashboard.router, lobby.router, plan.router)
+PAGE_ROUTERS = (login.router, dashboard.router, lobby.router, plan.router)
 
 
 def install_web(app: FastAPI) -> None:
@@ -21,3 +22,4 @@ def install_web(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     for router in PAGE_ROUTERS:
         app.include_router(router, include_in_schema=False)
+    errors.install(app)
