@@ -13,7 +13,8 @@ import numpy as np
 
 from tierwise.analytics.classify.policy import policy_text
 from tierwise.config import Settings
-from tierwise.services.context import Actor, ServiceContext
+from tierwise.security.permissions import Actor
+from tierwise.services.context import ServiceContext
 from tierwise.store.db import create_store_engine, session_factory
 from tierwise.store.models import Assignment, Customer, Policy, Run, Transaction
 

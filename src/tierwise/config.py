@@ -73,3 +73,10 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(5, ge=1, description="Failed logins in a row that lock an account")
     login_lock_minutes: int = Field(15, ge=1, description="How long a locked account stays locked")
     login_ip_max_failures: int = Field(20, ge=1, description="Failed logins from one address per window")
+    session_hours: int = Field(12, ge=1, description="How long a web sign-in lasts (the session cookie's life)")
+    token_days: int | None = Field(
+        None, ge=1, description="Default life of a new personal access token in days (none: until revoked)"
+    )
+    new_password: SecretStr | None = Field(
+        None, description="The password of the user 'tierwise user create' makes (else it asks for it)"
+    )

@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tierwise import __version__
-from tierwise.api.access import ACTION_KEY, PUBLIC
+from tierwise.api.access import ACTION_KEY, PUBLIC, SIGNED_IN
 from tierwise.api.app import create_app
 from tierwise.config import Settings
 from tierwise.errors import ConfigurationError
@@ -28,13 +28,32 @@ def test_every_route_is_versioned_and_declares_the_action_it_needs(client: TestC
         assert path.startswith("/api/v1/"), path
         for method, operation in operations.items():
             action = operation.get(ACTION_KEY)
-            assert action == PUBLIC or action in ACTIONS, f"{method.upper()} {path} declares no known action"
+            assert action in (PUBLIC, SIGNED_IN) or action in ACTIONS, (
+                f"{method.upper()} {path} declares no known action"
+            )
 
 
 def test_the_routes_and_their_actions(client: TestClient) -> None:
     paths = client.get("/api/openapi.json").json()["paths"]
     declared = {(m.upper(), p): op[ACTION_KEY] for p, ops in paths.items() for m, op in ops.items()}
-    assert declared == {("GET", "/api/v1/health"): PUBLIC, ("POST", "/api/v1/triage"): "triage.decide"}
+    assert declared == {
+        ("GET", "/api/v1/health"): PUBLIC,
+        ("POST", "/api/v1/triage"): "triage.decide",
+        ("POST", "/api/v1/auth/login"): PUBLIC,
+        ("POST", "/api/v1/auth/logout"): SIGNED_IN,
+        ("GET", "/api/v1/me"): SIGNED_IN,
+        ("GET", "/api/v1/me/tokens"): SIGNED_IN,
+        ("POST", "/api/v1/me/tokens"): SIGNED_IN,
+        ("DELETE", "/api/v1/me/tokens/{token_id}"): SIGNED_IN,
+        ("GET", "/api/v1/users"): "users.manage",
+        ("POST", "/api/v1/users"): "users.manage",
+        ("GET", "/api/v1/users/{name}"): "users.manage",
+        ("PATCH", "/api/v1/users/{name}"): "users.manage",
+        ("GET", "/api/v1/teams"): "users.manage",
+        ("POST", "/api/v1/teams"): "users.manage",
+        ("GET", "/api/v1/audit"): "audit.read",
+        ("GET", "/api/v1/audit/verify"): "audit.verify",
+    }
 
 
 def test_health(client: TestClient) -> None:

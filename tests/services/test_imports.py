@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 from tierwise.cli import app
 from tierwise.config import Settings
 from tierwise.errors import DataValidationError, StoreError, UsageError
-from tierwise.services.context import Actor, ServiceContext
+from tierwise.security.permissions import SYSTEM_ROLE, Actor
+from tierwise.services.context import ServiceContext
 from tierwise.services.imports import import_data, list_imports, revert_import
 from tierwise.store.db import create_store_engine, session_factory
 from tierwise.store.models import ComplaintStatusChange, Customer, OpportunityStage, Policy, Run, Transaction
@@ -58,7 +59,7 @@ def ctx(settings: Settings) -> ServiceContext:
 
 
 def as_user(ctx: ServiceContext, name: str) -> ServiceContext:
-    return replace(ctx, actor=Actor(name, "user"))
+    return replace(ctx, actor=Actor(name, SYSTEM_ROLE))
 
 
 def counts(report) -> dict[str, tuple[int, int, int, int]]:

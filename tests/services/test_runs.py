@@ -12,7 +12,8 @@ from tierwise.config import Settings
 from tierwise.errors import StoreError, UsageError
 from tierwise.io.source import OpenedSource
 from tierwise.policy_files import PolicyRef
-from tierwise.services.context import Actor, ServiceContext
+from tierwise.security.permissions import Actor
+from tierwise.services.context import ServiceContext
 from tierwise.services.run_history import class_as_of, customer_history, up_or_out
 from tierwise.services.runs import diff_runs, get_run, list_runs, save_run, show_run
 from tierwise.store.db import create_store_engine

@@ -2,28 +2,40 @@
 every route under ``/api/v1``.
 
 Building the app checks the personal-data keyring first, so a server without ``TIERWISE_SECRET_KEY``
-refuses to start (unless ``TIERWISE_DEV=1``).
+refuses to start (unless ``TIERWISE_DEV=1``). The store's connection pool is made once, here, and closed
+when the app shuts down; no connection is opened until a request needs one.
 """
 
 from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from tierwise import __version__
 from tierwise.api import problems
-from tierwise.api.routes import health, triage
+from tierwise.api.routes import audit, auth, health, me, triage, users
 from tierwise.config import Settings
 from tierwise.security.pii import keyring_from_settings
+from tierwise.services.store_access import open_store
 from tierwise.triage import load_triage_policy, shipped_triage_policies
 from tierwise.web.app import install_web
 
 API_PREFIX = "/api/v1"
-ROUTERS = (health.router, triage.router)
+ROUTERS = (health.router, auth.router, me.router, users.router, audit.router, triage.router)
 
 
 def create_app(settings: Settings) -> FastAPI:
     """The API application for ``settings`` (raises :class:`~tierwise.errors.ConfigurationError` without a key)."""
     keyring = keyring_from_settings(settings)
+    store = open_store(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        store.close()
+
     app = FastAPI(
         title="tierwise",
         version=__version__,
@@ -31,8 +43,10 @@ def create_app(settings: Settings) -> FastAPI:
         openapi_url="/api/openapi.json",
         docs_url="/api/docs",
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.store = store
     app.state.keyring = keyring
     # policies are read once: a request only decides
     app.state.triage_policies = {name: load_triage_policy(name) for name in shipped_triage_policies()}

@@ -1,6 +1,6 @@
 """The ``tierwise`` command line, one module per noun: data, demo, indicators, classify, value, triage, report,
 store (db), imports, runs, serve, archive (cards and surveys), plan (contact plan and alerts), key_accounts,
-contacts (the decision-maker map), service_cost, growth (churn, prospects).
+contacts (the decision-maker map), service_cost, growth (churn, prospects), users, audit.
 
 The ``tierwise`` script imports only the module of the command it runs, so that a quick command
 (``tierwise triage``) does not wait for the analytics libraries; ``--help`` and ``tierwise.cli.app``
@@ -41,6 +41,8 @@ COMMAND_MODULES = {
     "prospects": "growth",
     "runs": "runs",
     "serve": "serve",
+    "user": "users",
+    "audit": "audit",
 }
 
 
@@ -73,6 +75,8 @@ SUMMARIES = {
     "prospects": "Prospects scored against the qualified-customer profile",
     "runs": "Saved runs (评估批次)",
     "serve": "Serve the API",
+    "user": "Users who sign in",
+    "audit": "The audit log",
 }
 ABOUT = "Which customers matter most, why, and what to do about each of them."
 

@@ -12,7 +12,8 @@ from rich.table import Table
 from tierwise.cli.application import app, console, say, service_context
 from tierwise.errors import UsageError
 from tierwise.i18n import N_, Message
-from tierwise.services.context import Actor, ServiceContext
+from tierwise.security.permissions import SYSTEM_ROLE, Actor
+from tierwise.services.context import ServiceContext
 
 
 class ImportMode(str, Enum):
@@ -62,7 +63,7 @@ def import_command(
     """Import a data set into the store (TIERWISE_DATABASE_URL), list the imports, or revert one."""
     ctx = service_context()
     if actor != "system":
-        ctx = replace(ctx, actor=Actor(actor, "user"))
+        ctx = replace(ctx, actor=Actor(actor, SYSTEM_ROLE))  # the command line, recorded under that name
     if words[0] == "list" and len(words) == 1:
         _list(ctx)
     elif words[0] == "revert":

@@ -9,6 +9,7 @@ import typer
 from tierwise.cli.application import app
 from tierwise.config import Settings
 from tierwise.security.pii import development_key, keyring_from_settings
+from tierwise.services.store_access import prepare_store
 
 
 @app.command("serve")
@@ -26,6 +27,7 @@ def serve_command(
 
     settings = Settings()
     keyring_from_settings(settings)  # refuse to start without a key, before any port is opened
+    prepare_store(settings)  # a new store gets its tables; an old one is refused with the upgrade command
     shared_key = development_key(settings)
     if shared_key is not None:
         os.environ["TIERWISE_SECRET_KEY"] = shared_key  # the workers read their settings from the environment

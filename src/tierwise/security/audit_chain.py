@@ -52,6 +52,8 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # PostgreSQL's JSONB hands 1e20 back as an integer: one form for both
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -3,7 +3,9 @@
 Five roles (issue 12): ``admin`` runs users, settings and the audit log; ``analyst`` works on policies and
 runs over all customers with personal data masked; ``manager`` sees their team's customers and may reveal
 personal data with a reason; ``account_manager`` sees only the customers they own, everywhere; ``lobby``
-triages walk-ins and verifies identities, and sees no customer record.
+triages walk-ins and verifies identities, and sees no customer record. A sixth role, ``system``, is no
+user's: it is the command line and the scheduled jobs acting for whoever runs them, and may do and see
+everything (a user can never be given it, so no request of the API acts as the system).
 
 Services ask :func:`require` before they act and filter every customer query by :func:`visibility`;
 a customer the caller may not see is reported as not found (:class:`~tierwise.errors.NotFoundError`), never as
@@ -27,7 +29,9 @@ from tierwise.errors import NotFoundError, PermissionDeniedError, UsageError
 from tierwise.i18n import Message
 
 Role = Literal["admin", "analyst", "manager", "account_manager", "lobby"]
-ROLES: tuple[Role, ...] = get_args(Role)
+ROLES: tuple[Role, ...] = get_args(Role)  # the roles a user can have
+SYSTEM_ROLE = "system"
+ActorRole = Role | Literal["system"]
 
 Action = Literal[
     "customers.read",
@@ -98,16 +102,33 @@ class Actor:
     """Who is acting: a user name, their role and the teams they belong to (``system`` for jobs and the CLI)."""
 
     name: str
-    role: Role
+    role: ActorRole
     teams: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
-        if self.role not in ROLES:
-            raise UsageError(
-                Message(
-                    "unknown role %(role)s (roles: %(roles)s)", {"role": repr(self.role), "roles": ", ".join(ROLES)}
-                )
-            )
+        if self.role != SYSTEM_ROLE:
+            check_role(self.role)
+
+    @property
+    def is_system(self) -> bool:
+        """Whether no person is acting (the command line or a scheduled job)."""
+        return self.role == SYSTEM_ROLE
+
+
+SYSTEM = Actor("system", SYSTEM_ROLE)
+
+
+def check_role(role: str) -> Role:
+    """``role`` when a user can have it; a :class:`~tierwise.errors.UsageError` naming the roles otherwise.
+
+    >>> check_role("lobby")
+    'lobby'
+    """
+    if role not in ROLES:
+        raise UsageError(
+            Message("unknown role %(role)s (roles: %(roles)s)", {"role": repr(role), "roles": ", ".join(ROLES)})
+        )
+    return role  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -134,7 +155,7 @@ def may(actor: Actor, action: Action) -> bool:
     """Whether ``actor``'s role may do ``action``."""
     if action not in ACTIONS:
         raise UsageError(Message("unknown action %(action)s", {"action": repr(action)}))
-    return action in ROLE_ACTIONS[actor.role]
+    return actor.is_system or action in ROLE_ACTIONS[actor.role]  # type: ignore[index]
 
 
 def require(actor: Actor, action: Action) -> None:
@@ -147,8 +168,8 @@ def require(actor: Actor, action: Action) -> None:
 
 def visibility(actor: Actor) -> Visibility:
     """The customers ``actor`` sees: account managers their own, managers their teams' (and their own), the
-    analyst and admin roles all, the lobby none."""
-    scope = ROLE_SCOPE[actor.role]
+    analyst and admin roles (and the system) all, the lobby none."""
+    scope = Scope.ALL if actor.is_system else ROLE_SCOPE[actor.role]  # type: ignore[index]
     if scope is Scope.ALL:
         return Visibility(everyone=True)
     if scope is Scope.TEAM:

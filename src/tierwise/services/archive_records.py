@@ -48,6 +48,8 @@ def record_change(
         target_id=target_id,
         before=before,
         after=after,
+        ip=ctx.ip,
+        user_agent=ctx.user_agent,
         at=at or ctx.now(),
     )
 

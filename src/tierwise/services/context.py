@@ -20,25 +20,10 @@ from typing import Any, Literal, Protocol
 from tierwise.config import Settings
 from tierwise.errors import UsageError
 from tierwise.i18n import Message
+from tierwise.security.permissions import SYSTEM, Actor
 
 EngineName = Literal["duckdb", "spark"]
 ENGINE_NAMES = ("duckdb", "spark")
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: a user (name and role) or the system itself (scheduled or command-line work)."""
-
-    name: str
-    role: str
-
-    @property
-    def is_system(self) -> bool:
-        """Whether no person is acting."""
-        return self.role == "system"
-
-
-SYSTEM = Actor("system", "system")
 
 
 class AuditWriter(Protocol):
@@ -73,7 +58,9 @@ class ServiceContext:
     ``engine``: the analytics engine of computing services (``settings.engine`` unless the caller picks
     one); ``sessions``: a factory of store sessions (``sessionmaker``) when a store is configured;
     ``notes``: told what reading a data set did (tables recognised, header rows, totals rows skipped),
-    e.g. printed by the CLI.
+    e.g. printed by the CLI. ``actor`` is who acts (:class:`~tierwise.security.permissions.Actor`: a
+    user's name, role and teams, or :data:`~tierwise.security.permissions.SYSTEM`); ``ip`` and
+    ``user_agent`` say where a request came from, for the audit rows it writes.
     """
 
     settings: Settings
@@ -83,6 +70,8 @@ class ServiceContext:
     audit: AuditWriter | None = None
     sessions: Callable[[], Any] | None = field(default=None, repr=False)
     notes: Callable[[Message], None] | None = field(default=None, repr=False)
+    ip: str | None = None
+    user_agent: str | None = None
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINE_NAMES:
@@ -101,6 +90,10 @@ class ServiceContext:
     def with_engine(self, engine: str | None) -> ServiceContext:
         """The same context on another engine (``None``: unchanged)."""
         return self if engine is None or engine == self.engine else replace(self, engine=engine)  # type: ignore[arg-type]
+
+    def with_actor(self, actor: Actor) -> ServiceContext:
+        """The same context acting as ``actor``."""
+        return replace(self, actor=actor)
 
     def now(self) -> dt.datetime:
         """The context's clock, read once."""

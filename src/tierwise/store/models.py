@@ -95,18 +95,73 @@ class Team(Base):
 
 
 class User(Base):
-    """A person who signs in: account manager, analyst, director, administrator."""
+    """A person who signs in, with one of the roles of ``security.permissions`` (no default: whoever creates a
+    user names the role). ``locked_at``: an administrator locked the account (no sign-in, no token) until
+    they unlock it; the automatic lock after failed sign-ins lives in ``login_locks``."""
 
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     display_name: Mapped[str | None] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(50), default="analyst")
+    role: Mapped[str] = mapped_column(String(50))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     password_hash: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=_now)
+    locked_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
     team: Mapped[Team | None] = relationship()
+
+
+class ApiToken(Base):
+    """A personal access token: only its visible ``prefix`` and the SHA-256 ``digest`` of the whole token."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    prefix: Mapped[str] = mapped_column(String(20))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    user: Mapped[User] = relationship()
+
+
+class LoginSession(Base):
+    """A signed-in browser: the SHA-256 of its session id and of its CSRF token (the cookie holds the id)."""
+
+    __tablename__ = "login_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    id_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    expires_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    ip: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(Text)
+    user: Mapped[User] = relationship()
+
+
+class LoginFailure(Base):
+    """One failed sign-in, under the SHA-256 of its lockout key (``user:NAME`` or ``ip:ADDRESS``): a
+    password typed into the name field is not kept readable."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(Timestamp)
+
+
+class LoginLock(Base):
+    """A lockout key locked after repeated failures, until ``locked_until``."""
+
+    __tablename__ = "login_locks"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    locked_until: Mapped[dt.datetime] = mapped_column(Timestamp)
 
 
 # --- imports ---------------------------------------------------------------------------------------------
@@ -410,10 +465,12 @@ Index("ix_assignments_customer_id", Assignment.customer_id)
 class AuditEntry(Base):
     """One change or read of personal data: who, when, from where, what, before and after.
 
-    ``prev_hash``/``hash`` chain the rows (filled when the chain is turned on); rows are append-only.
+    ``prev_hash``/``hash`` chain the rows (``security.audit_chain``; ``store.audit`` seals each row as it
+    writes it); rows are append-only, and no two rows may follow the same one (a fork of the chain).
     """
 
     __tablename__ = "audit"
+    __table_args__ = (Index("uq_audit_prev_hash", "prev_hash", unique=True),)
     seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(Timestamp, server_default=func.current_timestamp())
     actor: Mapped[str] = mapped_column(String(200))

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from tierwise.accounts.lifecycle import Status
 from tierwise.errors import PermissionDeniedError, RecordError
-from tierwise.services.context import SYSTEM
+from tierwise.security.permissions import SYSTEM
 from tierwise.services.key_account_runs import nominate_from_run
 from tierwise.services.key_accounts import assign, decide, evaluate, key_accounts, nominate, review, review_list
 from tierwise.store.models import AuditEntry

@@ -1,0 +1,87 @@
+"""What a route is given: the :class:`~tierwise.services.context.ServiceContext` of the signed-in caller.
+
+``request_context`` is the dependency every signed-in route takes::
+
+    @router.get("/things", **needs("customers.read"))
+    def things(ctx: Annotated[ServiceContext, Depends(request_context)]) -> ...:
+        return list_things(ctx)          # the service checks the permission
+
+The caller is who the ``Authorization: Bearer twp_…`` header or the session cookie says (the token wins
+when both come). A request through the cookie that may change something (any method but GET, HEAD and
+OPTIONS) must also carry the session's CSRF token, in the ``X-CSRF-Token`` header or a ``csrf_token``
+form field; without a valid credential the answer is a 401 problem. The context has the store's sessions
+(one pool per app), the client's address and user agent for the audit rows, and the app's settings.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import parse_qs
+
+from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
+
+from tierwise.errors import AuthenticationError
+from tierwise.i18n import N_, Message
+from tierwise.services.auth import authenticate
+from tierwise.services.context import ServiceContext
+
+SESSION_COOKIE = "tierwise_session"
+CSRF_COOKIE = "tierwise_csrf"  # readable by the page's script, which echoes it in the header
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+FORM = "application/x-www-form-urlencoded"
+NOT_BEARER = N_("the Authorization header must be 'Bearer twp_…'")
+
+
+def client_address(request: Request) -> str | None:
+    """The caller's address as the server saw it (behind a proxy: what uvicorn's --forwarded-allow-ips lets in)."""
+    return request.client.host if request.client is not None else None
+
+
+def anonymous_context(request: Request) -> ServiceContext:
+    """The context of a request before anyone is signed in: only for signing in (``services.auth.login``)."""
+    return ServiceContext.system(
+        request.app.state.settings,
+        sessions=request.app.state.store.sessions,
+        ip=client_address(request),
+        user_agent=request.headers.get("user-agent"),
+    )
+
+
+def bearer_token(request: Request) -> str | None:
+    """The token of an ``Authorization: Bearer …`` header (``None`` without the header)."""
+    header = request.headers.get("authorization")
+    if header is None:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationError(Message(NOT_BEARER))
+    return token.strip()
+
+
+async def _csrf_token(request: Request) -> str | None:
+    token = request.headers.get(CSRF_HEADER)
+    if token is None and request.headers.get("content-type", "").split(";")[0].strip() == FORM:
+        # parsed here, not with request.form(): the body stays readable by the route (Starlette caches it)
+        values = parse_qs((await request.body()).decode("utf-8", "replace")).get(CSRF_FIELD)
+        token = values[0] if values else None
+    return token
+
+
+async def request_context(request: Request) -> ServiceContext:
+    """The signed-in caller's context (a 401 problem when nobody is signed in; 403 without the CSRF token)."""
+    base = anonymous_context(request)
+    bearer = bearer_token(request)
+    session_id = None if bearer else request.cookies.get(SESSION_COOKIE)
+    changes = request.method not in SAFE_METHODS
+    csrf = await _csrf_token(request) if session_id and changes else None
+    actor = await run_in_threadpool(
+        authenticate, base, bearer=bearer, session_id=session_id, csrf_token=csrf, changes=changes
+    )
+    return base.with_actor(actor)
+
+
+Context = Annotated[ServiceContext, Depends(request_context)]
+AnonymousContext = Annotated[ServiceContext, Depends(anonymous_context)]

@@ -1,0 +1,316 @@
+"""Signing in: a password login gives a browser session; personal access tokens serve API clients; either
+one, presented with a request, is resolved here to the :class:`~tierwise.security.permissions.Actor` the
+request acts as.
+
+- :func:`login` checks the lockout rules first (``security.lockout``, counted in the store per user and per
+  address), then the argon2 hash; a wrong password and an unknown name answer alike (the unknown name's
+  check costs the same argon2 time). Every sign-in, failed sign-in, refusal and lock is audited.
+- A session is a random id in an HttpOnly cookie with a CSRF token beside it; the store keeps the SHA-256
+  of both, so a copy of the database signs nobody in.
+- A token (``twp_…``, ``security.tokens``) is shown once when issued; the store keeps its prefix and digest.
+- An administrator's lock or a deactivation stops the user's sessions and tokens at their next request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tierwise.errors import AuthenticationError, LockedOutError, NotFoundError, PermissionDeniedError, UsageError
+from tierwise.i18n import N_, Message
+from tierwise.security.lockout import LOCKED_ACCOUNT, LockoutPolicy, LoginGuard
+from tierwise.security.passwords import hash_password, needs_rehash, verify_password
+from tierwise.security.permissions import Actor
+from tierwise.security.tokens import is_well_formed, issue_token, token_digest
+from tierwise.services.archive_records import record_change
+from tierwise.services.context import ServiceContext
+from tierwise.store.login_ledger import StoreLedger
+from tierwise.store.models import ApiToken, LoginSession, User
+
+log = logging.getLogger(__name__)
+
+WRONG_CREDENTIALS = N_("wrong user name or password")
+NOT_SIGNED_IN = N_("sign in first: send a personal access token (Authorization: Bearer twp_…) or a session cookie")
+SESSION_ENDED = N_("the session has ended: sign in again")
+TOKEN_INVALID = N_("the access token is unknown, revoked or expired")
+CSRF_MISSING = N_("a change made through the session cookie needs its CSRF token (X-CSRF-Token header or csrf_token)")
+LOCKED_BY_ADMIN = N_("this account is locked by an administrator")
+NO_TOKEN = N_("no access token %(id)s")
+NOT_A_USER = N_("only a signed-in user has access tokens")
+USE_TOUCH = dt.timedelta(minutes=1)  # how stale a token's last_used_at may get before a request rewrites it
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+@functools.cache
+def _decoy_hash() -> str:
+    # checked against the password of an unknown name, so that a name's existence costs no less time
+    return hash_password(secrets.token_urlsafe(16))
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=dt.UTC)  # SQLite reads UTC times back naive
+
+
+def actor_of(user: User) -> Actor:
+    """The actor a stored user acts as: name, role and team."""
+    return Actor(user.name, user.role, frozenset({user.team.name}) if user.team is not None else frozenset())  # type: ignore[arg-type]
+
+
+def _may_sign_in(user: User | None) -> bool:
+    return user is not None and user.active and user.locked_at is None
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """A new browser session: ``session_id`` goes in the cookie and ``csrf_token`` in every change it makes;
+    both are given once (the store keeps their hashes)."""
+
+    session_id: str
+    csrf_token: str
+    expires_at: dt.datetime
+    actor: Actor
+
+
+def _guard(ctx: ServiceContext, session: Session) -> LoginGuard:
+    return LoginGuard(LockoutPolicy.from_settings(ctx.settings), StoreLedger(session))
+
+
+def _audit(session: Session, ctx: ServiceContext, action: str, name: str, **after: object) -> None:
+    actor = ctx.actor if not ctx.actor.is_system else Actor(name, "system")
+    record_change(
+        session,
+        ctx.with_actor(actor),
+        action=action,
+        target_type="user",
+        target_id=name,
+        after=dict(after) or None,
+    )
+
+
+def login(ctx: ServiceContext, name: str, password: str) -> SignIn:
+    """Sign ``name`` in with ``password`` from ``ctx.ip``: a new session, or an error after auditing why.
+
+    Raises :class:`~tierwise.errors.LockedOutError` while the account or the address is locked out (the
+    password is then not even checked) and :class:`~tierwise.errors.AuthenticationError` for a wrong name or
+    password; the failure counts toward the lockout either way it is wrong.
+    """
+    now, address, typed = ctx.now(), ctx.ip or "unknown", name.strip()[:200]
+    refusal: Exception
+    with ctx.store() as session, session.begin():
+        guard = _guard(ctx, session)
+        verdict = guard.check(typed, address, now)
+        if not verdict.allowed:
+            _audit(session, ctx, "login.refused", typed, reason="locked out")
+            refusal = LockedOutError(verdict.reason or LOCKED_ACCOUNT, verdict.retry_after_seconds)
+        else:
+            user = session.scalar(select(User).where(User.name == typed))
+            stored = user.password_hash if user is not None and user.password_hash else _decoy_hash()
+            if verify_password(stored, password) and user is not None and user.password_hash:
+                if _may_sign_in(user):
+                    return _open_session(session, ctx, guard, user, password, now)
+                reason = "locked" if user.locked_at is not None else "inactive"
+                _audit(session, ctx, "login.refused", typed, reason=reason)
+                refusal = (
+                    LockedOutError(Message(LOCKED_BY_ADMIN), 0)
+                    if user.locked_at is not None
+                    else AuthenticationError(Message(WRONG_CREDENTIALS))
+                )
+            else:
+                outcome = guard.failed(typed, address, now)
+                _audit(session, ctx, "login.failed", typed, known=user is not None)
+                log.info("failed sign-in for %r from %s", typed, address)
+                if outcome.locked:
+                    _audit(session, ctx, "login.lock", typed, until=outcome.locked_until)
+                refusal = AuthenticationError(Message(WRONG_CREDENTIALS))
+    raise refusal
+
+
+def _open_session(
+    session: Session, ctx: ServiceContext, guard: LoginGuard, user: User, password: str, now: dt.datetime
+) -> SignIn:
+    guard.succeeded(user.name)
+    if needs_rehash(user.password_hash or ""):
+        user.password_hash = hash_password(password)
+    session_id, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    expires = now + dt.timedelta(hours=ctx.settings.session_hours)
+    session.add(
+        LoginSession(
+            user_id=user.id,
+            id_hash=_digest(session_id),
+            csrf_hash=_digest(csrf),
+            created_at=now,
+            expires_at=expires,
+            last_seen_at=now,
+            ip=ctx.ip,
+            user_agent=ctx.user_agent,
+        )
+    )
+    actor = actor_of(user)
+    record_change(session, ctx.with_actor(actor), action="login", target_type="user", target_id=user.name)
+    return SignIn(session_id, csrf, expires, actor)
+
+
+def logout(ctx: ServiceContext, session_id: str) -> None:
+    """End the session ``session_id`` (nothing happens for an unknown or ended one)."""
+    now = ctx.now()
+    with ctx.store() as session, session.begin():
+        row = session.scalar(select(LoginSession).where(LoginSession.id_hash == _digest(session_id)))
+        if row is None or row.revoked_at is not None:
+            return
+        row.revoked_at = now
+        record_change(session, ctx, action="logout", target_type="user", target_id=row.user.name)
+
+
+def authenticate(
+    ctx: ServiceContext,
+    *,
+    bearer: str | None = None,
+    session_id: str | None = None,
+    csrf_token: str | None = None,
+    changes: bool = False,
+) -> Actor:
+    """The actor of a request carrying a bearer token or a session id (the token wins when both are given).
+
+    ``changes``: the request may change something (not GET/HEAD/OPTIONS); through a session it then needs
+    the session's ``csrf_token`` (a :class:`~tierwise.errors.PermissionDeniedError` otherwise). Raises
+    :class:`~tierwise.errors.AuthenticationError` when neither credential is valid.
+    """
+    now = ctx.now()
+    if bearer:
+        return _token_actor(ctx, bearer, now)
+    if session_id:
+        return _session_actor(ctx, session_id, csrf_token, changes, now)
+    raise AuthenticationError(Message(NOT_SIGNED_IN))
+
+
+def _token_actor(ctx: ServiceContext, token: str, now: dt.datetime) -> Actor:
+    if not is_well_formed(token):
+        raise AuthenticationError(Message(TOKEN_INVALID))
+    with ctx.store() as session:
+        row = session.scalar(select(ApiToken).where(ApiToken.digest == token_digest(token)))
+        expires = _aware(row.expires_at) if row is not None else None
+        if row is None or row.revoked_at is not None or (expires is not None and expires <= now):
+            raise AuthenticationError(Message(TOKEN_INVALID))
+        if not _may_sign_in(row.user):
+            raise AuthenticationError(Message(TOKEN_INVALID))
+        actor = actor_of(row.user)
+        last = _aware(row.last_used_at)
+        if last is None or now - last >= USE_TOUCH:
+            row.last_used_at = now
+            session.commit()
+    return actor
+
+
+def _session_actor(
+    ctx: ServiceContext, session_id: str, csrf_token: str | None, changes: bool, now: dt.datetime
+) -> Actor:
+    with ctx.store() as session:
+        row = session.scalar(select(LoginSession).where(LoginSession.id_hash == _digest(session_id)))
+        ended = row is None or row.revoked_at is not None or _aware(row.expires_at) <= now  # type: ignore[operator]
+        if ended or not _may_sign_in(row.user):
+            raise AuthenticationError(Message(SESSION_ENDED))
+        if changes and not (csrf_token and hmac.compare_digest(_digest(csrf_token), row.csrf_hash)):
+            raise PermissionDeniedError(Message(CSRF_MISSING))
+        return actor_of(row.user)
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    """A personal access token as listed: its prefix, never the token."""
+
+    id: int
+    name: str
+    prefix: str
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, row: ApiToken) -> TokenRecord:
+        """The record of a stored token."""
+        return cls(row.id, row.name, row.prefix, row.created_at, row.expires_at, row.last_used_at, row.revoked_at)
+
+
+@dataclass(frozen=True)
+class NewToken:
+    """A token just issued: ``token`` is shown this once."""
+
+    token: str
+    record: TokenRecord
+
+
+def _me(session: Session, ctx: ServiceContext) -> User:
+    user = None if ctx.actor.is_system else session.scalar(select(User).where(User.name == ctx.actor.name))
+    if user is None:
+        raise UsageError(Message(NOT_A_USER))
+    return user
+
+
+def issue_access_token(ctx: ServiceContext, name: str, *, days: int | None = None) -> NewToken:
+    """A new personal access token of the acting user, labelled ``name``, valid ``days`` (default the
+    settings' ``token_days``; none: until revoked)."""
+    now, days = ctx.now(), days if days is not None else ctx.settings.token_days
+    label = name.strip()[:200]
+    if not label:
+        raise UsageError(Message(N_("a token needs a name (what it is for)")))
+    issued = issue_token()
+    with ctx.store() as session, session.begin():
+        user = _me(session, ctx)
+        row = ApiToken(
+            user_id=user.id,
+            name=label,
+            prefix=issued.prefix,
+            digest=issued.digest,
+            created_at=now,
+            expires_at=now + dt.timedelta(days=days) if days else None,
+        )
+        session.add(row)
+        session.flush()
+        record = TokenRecord.of(row)
+        after = {"name": label, "prefix": issued.prefix, "expires_at": record.expires_at}
+        record_change(session, ctx, action="token.issue", target_type="api_token", target_id=row.id, after=after)
+    return NewToken(issued.token, record)
+
+
+def list_access_tokens(ctx: ServiceContext) -> list[TokenRecord]:
+    """The acting user's tokens, newest first (revoked ones too, with the time they were revoked)."""
+    with ctx.store() as session:
+        user = _me(session, ctx)
+        query = select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
+        return [TokenRecord.of(t) for t in session.scalars(query)]
+
+
+def revoke_access_token(ctx: ServiceContext, token_id: int) -> TokenRecord:
+    """Revoke one of the acting user's tokens (another user's token is not found)."""
+    now = ctx.now()
+    with ctx.store() as session, session.begin():
+        user = _me(session, ctx)
+        row = session.get(ApiToken, token_id)
+        if row is None or row.user_id != user.id:
+            raise NotFoundError(Message(NO_TOKEN, {"id": token_id}))
+        if row.revoked_at is None:
+            row.revoked_at = now
+            record_change(
+                session,
+                ctx,
+                action="token.revoke",
+                target_type="api_token",
+                target_id=row.id,
+                before={"revoked": False},
+                after={"revoked": True},
+            )
+        return TokenRecord.of(row)
