@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 import threading
 import time
@@ -46,10 +47,45 @@ class LiveServer:
         self.thread.join(timeout=10)
 
 
+PASSWORD = "correct horse battery staple"
+#: the users of the demo store: a director (analyst role), a manager, an account manager who owns demo
+#: customers, another account manager, a lobby manager and an administrator
+USERS = {
+    "zhao.director": "analyst",
+    "sun.manager": "manager",
+    "li.wei": "account_manager",
+    "wang.fang": "account_manager",
+    "xu.lobby": "lobby",
+    "admin": "admin",
+}
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory) -> str:
+    """A SQLite store with the demo data imported, two saved china-post runs and a user per role."""
+    from tierwise.services.context import ServiceContext
+    from tierwise.services.imports import import_data
+    from tierwise.services.runs import save_run
+    from tierwise.services.users import create_user
+    from tierwise.store.db import create_store_engine, session_factory
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'tierwise.db'}"
+    settings = Settings(database_url=url, engine="duckdb")
+    engine = create_store_engine(url)
+    ctx = ServiceContext.system(settings, sessions=session_factory(engine))
+    import_data(ctx, "demo")
+    for day in (dt.date(2025, 9, 30), dt.date(2025, 12, 31)):
+        save_run(ctx, url, "china-post", as_of=day)
+    for name, role in USERS.items():
+        create_user(ctx, name, role=role, password=PASSWORD)
+    engine.dispose()
+    return url
+
+
 @pytest.fixture(scope="module")
-def web_settings() -> Settings:
-    """Settings of the server under test: a fresh personal-data key, not the development mode."""
-    return Settings(secret_key=SecretStr(new_key_entry("test")), dev=False)
+def web_settings(demo_store: str) -> Settings:
+    """Settings of the server under test: the demo store, a fresh personal-data key, not the development mode."""
+    return Settings(secret_key=SecretStr(new_key_entry("test")), dev=False, database_url=demo_store)
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +104,27 @@ def browser():
         b = launch(p)
         yield b
         b.close()
+
+
+@pytest.fixture
+def sign_in(browser, server):
+    """``sign_in("li.wei", lang="zh")``: a new browser page signed in through the sign-in form."""
+    contexts = []
+
+    def open_as(name: str, *, lang: str = "en", viewport: dict | None = None):
+        context = browser.new_context(viewport=viewport or {"width": 1366, "height": 768})
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{server.url}/login?lang={lang}")
+        page.fill("input[name=name]", name)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture

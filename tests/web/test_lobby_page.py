@@ -10,15 +10,13 @@ TABLET = {"width": 1280, "height": 800}
 
 
 @pytest.fixture
-def lobby(browser, server, page_errors):
-    context = browser.new_context(viewport=TABLET, locale="zh-CN")
-    page = page_errors(context.new_page())
-    yield page
-    context.close()
+def lobby(sign_in, page_errors):
+    page = page_errors(sign_in("xu.lobby", lang="zh", viewport=TABLET))
+    assert page.url.endswith("/lobby")  # the lobby role lands on its one page
+    return page
 
 
-def test_vip_card_small_deposit_and_forex_go_to_the_vip_flow(lobby, server, page_errors) -> None:
-    lobby.goto(f"{server.url}/lobby?lang=zh")
+def test_vip_card_small_deposit_and_forex_go_to_the_vip_flow(lobby, page_errors) -> None:
     assert lobby.locator(".flow-waiting").is_visible()
     lobby.get_by_text("持VIP卡").click()
     lobby.get_by_text("存款", exact=True).click()
@@ -58,3 +56,13 @@ def test_a_mistyped_amount_is_named_not_routed(lobby, server) -> None:
     lobby.locator("#amount").dispatch_event("change")
     lobby.locator(".flow-error").wait_for()
     assert "the amount '12a' is not a number" in lobby.locator(".flow-error").inner_text()
+
+
+def test_the_lobby_page_needs_a_signed_in_lobby_or_account_manager(browser, server, sign_in) -> None:
+    anonymous = browser.new_page()
+    anonymous.goto(f"{server.url}/lobby")
+    assert "/login?next=/lobby" in anonymous.url
+    anonymous.close()
+    analyst = sign_in("zhao.director")
+    response = analyst.goto(f"{server.url}/lobby")
+    assert response.status == 403

@@ -10,36 +10,28 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from tierwise.errors import TierwiseError, UsageError
-from tierwise.i18n import N_, Message, translate
-from tierwise.policy_files import PolicyRef
+from tierwise.errors import PermissionDeniedError, TierwiseError, UsageError
+from tierwise.i18n import Message, translate
 from tierwise.services.context import ServiceContext
-from tierwise.services.triage import decide_walk_in
-from tierwise.triage.policy import BUSINESSES, ENQUIRIES
-from tierwise.triage.reasons import BUSINESS_NAMES, ENQUIRY_NAMES
+from tierwise.services.triage import SIGNALS, decide_walk_in, walk_in_choices
 from tierwise.web.pages import page_context, page_values
 from tierwise.web.rendering import page_language, render
 
 router = APIRouter()
-POLICY = PolicyRef.shipped("bank-lobby")
-SIGNALS: tuple[tuple[str, str], ...] = (
-    ("vip_card", N_("VIP card")),
-    ("asks_priority", N_("Asks for priority")),
-    ("asks_account_manager", N_("Asks for an account manager")),
-)
-YUAN_PER_WAN = 10_000
+POLICY = "bank-lobby"
 
 
 @router.get("/lobby", response_class=HTMLResponse)
 def lobby_page(request: Request, ctx: ServiceContext = Depends(page_context)) -> HTMLResponse:
     """The empty lobby form and its waiting panel."""
+    choices = walk_in_choices(ctx)
     return render(
         request,
         "lobby.html",
         **page_values(request, ctx, active="/lobby"),
-        signals=SIGNALS,
-        businesses=[(code, BUSINESS_NAMES[code]) for code in BUSINESSES],
-        enquiries=[(code, ENQUIRY_NAMES[code]) for code in ENQUIRIES],
+        signals=choices.signals,
+        businesses=choices.businesses,
+        enquiries=choices.enquiries,
     )
 
 
@@ -50,7 +42,10 @@ async def lobby_decide(request: Request, ctx: ServiceContext = Depends(page_cont
     lang = page_language(request)
     try:
         walk_in = walk_in_from_form(form)
-        decision = decide_walk_in(ctx, walk_in, POLICY, lang=lang) if walk_in else None
+        policy = request.app.state.triage_policies[POLICY]  # read once at start-up
+        decision = decide_walk_in(ctx, walk_in, policy, lang=lang) if walk_in else None
+    except PermissionDeniedError:
+        raise
     except TierwiseError as exc:
         lines = [translate(exc.text, lang), *(translate(d, lang) for d in exc.details)]
         return render(request, "_decision.html", problem=lines)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tierwise.api.deps import CSRF_COOKIE, SESSION_COOKIE, anonymous_context
@@ -21,9 +21,9 @@ router = APIRouter()
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, next: str = "/") -> HTMLResponse:
-    """The sign-in form."""
-    return render(request, "login.html", next=safe_next(next), nav=[], csrf_token="")
+def login_page(request: Request, target: Annotated[str, Query(alias="next")] = "/") -> HTMLResponse:
+    """The sign-in form (``?next=``: the page to return to)."""
+    return render(request, "login.html", next=safe_next(target), nav=[], csrf_token="")
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -31,7 +31,7 @@ def sign_in(
     request: Request,
     name: Annotated[str, Form()],
     password: Annotated[str, Form()],
-    next: Annotated[str, Form()] = "/",
+    target: Annotated[str, Form(alias="next")] = "/",
     ctx: ServiceContext = Depends(anonymous_context),
 ) -> Response:
     """Check the password; on success set the cookies and go on, else show why (never whether the user exists)."""
@@ -40,8 +40,8 @@ def sign_in(
     except (AuthenticationError, LockedOutError) as exc:
         status = 429 if isinstance(exc, LockedOutError) else 401
         problem = translate(exc.text, page_language(request))
-        return render(request, "login.html", status, next=safe_next(next), name=name, problem=problem, nav=[])
-    target = safe_next(next)
+        return render(request, "login.html", status, next=safe_next(target), name=name, problem=problem, nav=[])
+    target = safe_next(target)
     response = RedirectResponse(home_path(done.actor) if target == "/" else target, status_code=303)
     common = {
         "max_age": int((done.expires_at - ctx.now()).total_seconds()),
@@ -64,5 +64,3 @@ def sign_out(request: Request, ctx: ServiceContext = Depends(page_context)) -> R
     response.delete_cookie(SESSION_COOKIE, path="/")
     response.delete_cookie(CSRF_COOKIE, path="/")
     return response
-
-
