@@ -15,7 +15,7 @@ from fastapi import FastAPI
 
 from tierwise import __version__
 from tierwise.api import problems
-from tierwise.api.routes import audit, auth, health, me, triage, users
+from tierwise.api.routes import audit, auth, customers, health, me, plan, policies, records, runs, triage, users
 from tierwise.config import Settings
 from tierwise.security.pii import keyring_from_settings
 from tierwise.services.store_access import open_store
@@ -24,6 +24,7 @@ from tierwise.web.app import install_web
 
 API_PREFIX = "/api/v1"
 ROUTERS = (health.router, auth.router, me.router, users.router, audit.router, triage.router)
+ROUTERS += (customers.router, policies.router, runs.router, records.router, plan.router)
 
 
 def create_app(settings: Settings) -> FastAPI:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +22,7 @@ from sqlalchemy.orm import aliased
 
 from tierwise.accounts.lifecycle import KEPT
 from tierwise.archive.alerts import Alert, AlertBounds, AlertKind
+from tierwise.services.access import require_action, restricted, visible_clause
 from tierwise.services.complaints import unresolved
 from tierwise.services.contacts import role_code
 from tierwise.services.context import ServiceContext
@@ -35,24 +37,36 @@ K = AlertKind
 
 def alerts(ctx: ServiceContext, *, owner: str | None = None, kinds: Sequence[AlertKind] | None = None) -> list[Alert]:
     """Every alert firing today (``owner``: one account manager's customers; ``kinds``: only these)."""
+    require_action(ctx, "alerts.read")
     bounds = AlertBounds.from_settings(ctx.settings)
     today = ctx.now().date()
     wanted = list(kinds) if kinds is not None else list(AlertKind)
     found: list[Alert] = []
+    who = _Owners(owner, visible_clause(ctx) if restricted(ctx) is not None else None)
     with ctx.store() as session:
         for kind in wanted:
             if kind is K.HIGH_VALUE_AT_RISK:
                 continue
-            found.extend(_QUERIES[kind](session, bounds, today, owner))
-        candidates = _high_value(session, bounds, owner) if K.HIGH_VALUE_AT_RISK in wanted else []
+            found.extend(_QUERIES[kind](session, bounds, today, who))
+        candidates = _high_value(session, bounds, who) if K.HIGH_VALUE_AT_RISK in wanted else []
     if candidates:
         found.extend(_at_risk(ctx, candidates, bounds, today))
     order = {k: i for i, k in enumerate(AlertKind)}
     return sorted(found, key=lambda a: (order[a.kind], a.date, a.customer_id))
 
 
-def _of_owner(query: Any, owner: str | None) -> Any:
-    return query if owner is None else query.where(Customer.owner == owner)
+@dataclass(frozen=True)
+class _Owners:
+    """Whose customers' alerts: one manager's (``owner``) or everyone's, within what the person sees."""
+
+    owner: str | None
+    seen: Any  # a SQL condition on Customer (None: every customer)
+
+    def keep(self, query: Any, manager: Any = Customer.owner) -> Any:
+        """``query`` filtered to these customers (``manager``: the column naming their manager)."""
+        if self.owner is not None:
+            query = query.where(manager == self.owner)
+        return query if self.seen is None else query.where(self.seen)
 
 
 def _customer_join(query: Any, customer_id: Any) -> Any:
@@ -68,7 +82,7 @@ def _visited_since(customer_id: Any, day: Any, *, strictly: bool = False) -> Any
     return exists().where(Visit.customer_id == customer_id, after)
 
 
-def _downgraded(session: Any, bounds: AlertBounds, today: dt.date, owner: str | None) -> list[Alert]:
+def _downgraded(session: Any, bounds: AlertBounds, today: dt.date, owner: _Owners) -> list[Alert]:
     out: list[Alert] = []
     for name, runs in latest_runs(session, bounds.key_policies, depth=2).items():
         if len(runs) < 2:
@@ -93,7 +107,7 @@ def _downgraded(session: Any, bounds: AlertBounds, today: dt.date, owner: str | 
             position[now] > position[before],
             ~_visited_since(now.customer_id, later.as_of),
         )
-        for row in session.execute(_of_owner(query, owner)):
+        for row in session.execute(owner.keep(query)):
             out.append(
                 _alert(
                     K.KEY_ACCOUNT_DOWNGRADED,
@@ -108,7 +122,7 @@ def _downgraded(session: Any, bounds: AlertBounds, today: dt.date, owner: str | 
     return out
 
 
-def _complaints_open(session: Any, bounds: AlertBounds, today: dt.date, owner: str | None) -> list[Alert]:
+def _complaints_open(session: Any, bounds: AlertBounds, today: dt.date, owner: _Owners) -> list[Alert]:
     days = literal(day_of(today)) - day_number(Complaint.date)
     query = _customer_join(
         select(
@@ -135,11 +149,11 @@ def _complaints_open(session: Any, bounds: AlertBounds, today: dt.date, owner: s
             days=row.days,
             bound=bounds.complaint_open_days,
         )
-        for row in session.execute(_of_owner(query, owner))
+        for row in session.execute(owner.keep(query))
     ]
 
 
-def _visits_overdue(session: Any, bounds: AlertBounds, today: dt.date, owner: str | None) -> list[Alert]:
+def _visits_overdue(session: Any, bounds: AlertBounds, today: dt.date, owner: _Owners) -> list[Alert]:
     latest = func.row_number().over(partition_by=Visit.customer_id, order_by=(Visit.date.desc(), Visit.id.desc()))
     ranked = select(Visit.customer_id, Visit.date, Visit.next_visit_date, latest.label("pick")).subquery()
     days = literal(day_of(today)) - day_number(ranked.c.next_visit_date)
@@ -156,11 +170,11 @@ def _visits_overdue(session: Any, bounds: AlertBounds, today: dt.date, owner: st
     ).where(ranked.c.pick == 1, ranked.c.next_visit_date < today)
     return [
         _alert(K.VISIT_OVERDUE, row, row.next_visit_date, visit_date=row.date.isoformat(), days=row.days)
-        for row in session.execute(_of_owner(query, owner))
+        for row in session.execute(owner.keep(query))
     ]
 
 
-def _surveys_dropped(session: Any, bounds: AlertBounds, today: dt.date, owner: str | None) -> list[Alert]:
+def _surveys_dropped(session: Any, bounds: AlertBounds, today: dt.date, owner: _Owners) -> list[Alert]:
     order = func.row_number().over(partition_by=Survey.customer_id, order_by=(Survey.date.desc(), Survey.id.desc()))
     ranked = select(Survey.customer_id, Survey.date, Survey.csat, Survey.nps, order.label("pick")).subquery()
     last, prev = ranked.alias("last_survey"), ranked.alias("previous_survey")
@@ -188,7 +202,7 @@ def _surveys_dropped(session: Any, bounds: AlertBounds, today: dt.date, owner: s
             previous_scores=_scores(row.prev_csat, row.prev_nps),
             previous=row.prev_date.isoformat(),
         )
-        for row in session.execute(_of_owner(query, owner))
+        for row in session.execute(owner.keep(query))
     ]
 
 
@@ -196,7 +210,7 @@ def _scores(csat: int | None, nps: int | None) -> str:
     return f"CSAT {'–' if csat is None else csat}, NPS {'–' if nps is None else nps}"
 
 
-def _receivables_overdue(session: Any, bounds: AlertBounds, today: dt.date, owner: str | None) -> list[Alert]:
+def _receivables_overdue(session: Any, bounds: AlertBounds, today: dt.date, owner: _Owners) -> list[Alert]:
     r = Receivable
     paid = case((and_(r.paid_date.is_not(None), r.paid_date <= today), func.coalesce(r.paid_amount, r.amount)), else_=0)
     unpaid = r.amount - paid
@@ -223,11 +237,11 @@ def _receivables_overdue(session: Any, bounds: AlertBounds, today: dt.date, owne
             days=row.days,
             bound=bounds.receivable_overdue_days,
         )
-        for row in session.execute(_of_owner(query, owner))
+        for row in session.execute(owner.keep(query))
     ]
 
 
-def _high_value(session: Any, bounds: AlertBounds, owner: str | None) -> list[tuple[Any, str, str, dt.date]]:
+def _high_value(session: Any, bounds: AlertBounds, owner: _Owners) -> list[tuple[Any, str, str, dt.date]]:
     """The customers in the best class of the latest run of the value policy or of a key-account policy."""
     names = [bounds.value_policy, *bounds.key_policies]
     out: list[tuple[Any, str, str, dt.date]] = []
@@ -237,7 +251,7 @@ def _high_value(session: Any, bounds: AlertBounds, owner: str | None) -> list[tu
         query = _customer_join(
             select(Assignment.customer_id, Customer.name, Customer.owner), Assignment.customer_id
         ).where(Assignment.run_id == run.run_id, Assignment.class_ == best)
-        for row in session.execute(_of_owner(query, owner)):
+        for row in session.execute(owner.keep(query)):
             if row.customer_id not in seen:
                 seen.add(row.customer_id)
                 out.append((row, name, best, run.as_of))
@@ -269,21 +283,20 @@ def _at_risk(
     return out
 
 
-def _reviews_overdue(session: Any, bounds: AlertBounds, today: dt.date, owner: str | None) -> list[Alert]:
+def _reviews_overdue(session: Any, bounds: AlertBounds, today: dt.date, owner: _Owners) -> list[Alert]:
     ka = KeyAccount
     days = literal(day_of(today)) - day_number(ka.next_review_date)
     query = _customer_join(
         select(ka.customer_id, ka.next_review_date, days.label("days"), Customer.name, Customer.owner), ka.customer_id
     ).where(ka.status.in_(list(KEPT)), ka.next_review_date < today)
-    if owner is not None:
-        query = query.where(func.coalesce(ka.owner, Customer.owner) == owner)
+    query = owner.keep(query, func.coalesce(ka.owner, Customer.owner))
     return [
         _alert(K.KEY_ACCOUNT_REVIEW_OVERDUE, row, row.next_review_date, customer=row.customer_id, days=row.days)
         for row in session.execute(query)
     ]
 
 
-def _roles_uncovered(session: Any, bounds: AlertBounds, today: dt.date, owner: str | None) -> list[Alert]:
+def _roles_uncovered(session: Any, bounds: AlertBounds, today: dt.date, owner: _Owners) -> list[Alert]:
     """One query: every approved key account × decision role with no contact holding that role."""
     ka = KeyAccount
     roles = union_all(*[select(literal(r).label("role")) for r in bounds.decision_roles]).subquery("decision_roles")
@@ -296,8 +309,7 @@ def _roles_uncovered(session: Any, bounds: AlertBounds, today: dt.date, owner: s
         .where(ka.status.in_(list(KEPT)), ~held)
         .order_by(ka.customer_id)
     )
-    if owner is not None:
-        query = query.where(func.coalesce(ka.owner, Customer.owner) == owner)
+    query = owner.keep(query, func.coalesce(ka.owner, Customer.owner))
     missing: dict[str, tuple[Any, list[str]]] = {}
     for row in session.execute(query):  # one row per uncovered role: a handful per key account
         missing.setdefault(row.customer_id, (row, []))[1].append(row.role)

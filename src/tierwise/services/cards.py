@@ -1,6 +1,6 @@
 """The profile card (档案卡): everything the archive knows about one customer, assembled from the store.
 
-The customer's record (personal data masked: the PII permission comes with the API), its contacts with
+The customer's record (personal data masked, :mod:`tierwise.services.personal_data`), its contacts with
 their role in the purchase and attitude, owner and team, and the key facts: the class in the latest saved
 run of every policy with its reasons, CLV and P(alive) from the value models, and credit — collection
 period and overdue amount, with the definitions of the finance indicators
@@ -23,10 +23,12 @@ from sqlalchemy import select
 from tierwise.analytics.engine import canonical_schema
 from tierwise.analytics.indicators.finance import aggregate as finance_aggregate
 from tierwise.analytics.indicators.window import Window
-from tierwise.services.archive_records import require_customer
+from tierwise.services.access import require_action
+from tierwise.services.archive_records import customer_for
 from tierwise.services.complaints import ComplaintCard, customer_complaints
 from tierwise.services.context import ServiceContext
 from tierwise.services.customer_values import value_facts
+from tierwise.services.personal_data import shown
 from tierwise.services.saved_classes import SavedClass, classes_of
 from tierwise.services.visits import VisitCard, customer_visits
 from tierwise.store.models import Contact, Receivable
@@ -97,24 +99,12 @@ class ProfileCard:
     complaints: tuple[ComplaintCard, ...]  # latest first
 
 
-def mask(text: str | None) -> str | None:
-    """A personal datum masked for display: its first three and last two characters kept.
-
-    >>> mask("13812345678"), mask("li@example.com"), mask("abc")
-    ('138******78', 'li@*********om', '***')
-    """
-    if text is None:
-        return None
-    if len(text) <= 5:
-        return "*" * len(text)
-    return text[:3] + "*" * (len(text) - 5) + text[-2:]
-
-
 def profile_card(ctx: ServiceContext, customer_id: str, *, with_value: bool = True, visits: int = 5) -> ProfileCard:
     """The profile card of ``customer_id`` as of the context's today (``visits``: how many visit cards)."""
+    require_action(ctx, "customers.read")
     today = ctx.now().date()
     with ctx.store() as session:
-        c = require_customer(session, customer_id)
+        c = customer_for(session, ctx, customer_id, "customers.read")
         record = CustomerRecord(
             c.customer_id,
             c.name,
@@ -124,8 +114,8 @@ def profile_card(ctx: ServiceContext, customer_id: str, *, with_value: bool = Tr
             c.org_level,
             c.owner,
             c.team,
-            mask(c.phone),
-            mask(c.email),
+            shown("phone", c.phone),
+            shown("email", c.email),
             c.created_at,
             c.annual_revenue,
             c.employees,

@@ -20,6 +20,7 @@ from tierwise.accounts.care import CareKind, calendar_days, holidays_between
 from tierwise.accounts.lifecycle import KEPT
 from tierwise.errors import UsageError
 from tierwise.i18n import N_, Message
+from tierwise.services.access import require_action, restricted, visible_clause
 from tierwise.services.context import ServiceContext
 from tierwise.store.account_models import KeyAccount
 from tierwise.store.models import Contact, Customer
@@ -43,12 +44,17 @@ class CareDate:
 
 def care_calendar(ctx: ServiceContext, start: dt.date, end: dt.date, *, owner: str | None = None) -> list[CareDate]:
     """Every greeting due from ``start`` to ``end`` inclusive (``owner``: one manager's), by date."""
+    require_action(ctx, "plan.read")
+    seen = visible_clause(ctx) if restricted(ctx) is not None else None
     with ctx.store() as session:
-        return care_dates(session, start, end, owner)
+        return care_dates(session, start, end, owner, seen=seen)
 
 
-def care_dates(session: Session, start: dt.date, end: dt.date, owner: str | None = None) -> list[CareDate]:
-    """:func:`care_calendar` in an open session (the contact plan's)."""
+def care_dates(
+    session: Session, start: dt.date, end: dt.date, owner: str | None = None, *, seen: Any = None
+) -> list[CareDate]:
+    """:func:`care_calendar` in an open session (the contact plan's); ``seen``: a condition on the customers
+    the acting person may see (:func:`tierwise.services.access.visible_clause`)."""
     if (end - start).days + 1 > LONGEST or end < start:
         params = {"days": LONGEST, "from": start.isoformat(), "to": end.isoformat()}
         raise UsageError(Message(TOO_LONG, params))
@@ -59,6 +65,8 @@ def care_dates(session: Session, start: dt.date, end: dt.date, owner: str | None
     )
     if owner is not None:
         base = base.where(manager == owner)
+    if seen is not None:
+        base = base.where(seen)
     out: list[CareDate] = []
     births = base.add_columns(Contact.name.label("contact"), days.c.on).join(
         Contact, Contact.customer_id == Customer.customer_id

@@ -39,6 +39,7 @@ from tierwise.i18n import N_, Language, Message, translate
 from tierwise.io.dataset import Dataset
 from tierwise.io.source import DataSource
 from tierwise.policy_files import PolicyRef
+from tierwise.services.access import require_action
 from tierwise.services.context import ServiceContext
 from tierwise.services.report_sections import class_distribution
 from tierwise.services.sources import open_dataset
@@ -243,7 +244,11 @@ def what_if_dataset(
     as_of: dt.date | None = None,
     lang: Language | None = None,
 ) -> tuple[pa.Table, dt.date]:
-    """Who would move if ``edited`` replaced ``policy`` on this data set (nothing is saved), and the date."""
+    """Who would move if ``edited`` replaced ``policy`` on this data set (nothing is saved), and the date.
+
+    Editing policies is the analyst's (``policies.write``), who sees every customer.
+    """
+    require_action(ctx, "policies.write")
     lang = lang or ctx.settings.lang
     check_language(lang)
     before, after = resolve_policy(policy), resolve_policy(edited)

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from tierwise.archive.complaints import ComplaintStatus, check_transition, is_reopening, parse_status
-from tierwise.errors import RecordError
+from tierwise.errors import NotFoundError, RecordError
 from tierwise.i18n import N_, Message
-from tierwise.services.archive_records import optional_text, record_change, require_customer
+from tierwise.services.access import person, require_action
+from tierwise.services.archive_records import customer_for, optional_text, record_change, require_record_visible
 from tierwise.services.context import ServiceContext
 from tierwise.store.models import Complaint, ComplaintStatusChange
 
@@ -90,12 +91,13 @@ def add_complaint(
     cause: str | None = None,
 ) -> ComplaintCard:
     """Record an open complaint of ``customer_id`` made on ``date``."""
+    require_action(ctx, "complaints.write")
     text = optional_text(description)
     if text is None:
         raise RecordError(Message(NO_DESCRIPTION, {"id": customer_id}))
     now = ctx.now()
     with ctx.store() as session, session.begin():
-        require_customer(session, customer_id)
+        customer_for(session, ctx, customer_id, "complaints.write")
         row = Complaint(
             customer_id=customer_id,
             date=date,
@@ -132,12 +134,15 @@ def change_status(
 
     ``resolution`` and ``cause`` update the card with the change (typically when resolving it).
     """
+    require_action(ctx, "complaints.write")
     now = ctx.now()
     with ctx.store() as session, session.begin():
         query = select(Complaint).where(Complaint.complaint_id == complaint_id).with_for_update()
         row = session.scalars(query).first()
+        unknown = Message(UNKNOWN_COMPLAINT, {"id": complaint_id})
         if row is None:
-            raise RecordError(Message(UNKNOWN_COMPLAINT, {"id": complaint_id}))
+            raise (RecordError if person(ctx) is None else NotFoundError)(unknown)
+        require_record_visible(session, ctx, row.customer_id, "complaints.write", unknown)
         current = parse_status(row.status or "open")
         target = check_transition(complaint_id, current, status)
         before = {"status": current.value, "resolved_date": row.resolved_date, "resolution": row.resolution}
@@ -173,7 +178,7 @@ def change_status(
 def customer_complaints(ctx: ServiceContext, customer_id: str) -> list[ComplaintCard]:
     """The complaint cards of ``customer_id``, latest first."""
     with ctx.store() as session:
-        require_customer(session, customer_id)
+        customer_for(session, ctx, customer_id, "customers.read")
         query = (
             select(Complaint)
             .where(Complaint.customer_id == customer_id)

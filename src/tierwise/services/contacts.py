@@ -17,9 +17,10 @@ from sqlalchemy import func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from tierwise.accounts.contacts import Attitude, Coverage, Influence, MapContact, PurchaseRole, code_of, coverage
-from tierwise.errors import RecordError
+from tierwise.errors import NotFoundError, RecordError
 from tierwise.i18n import N_, Message
-from tierwise.services.archive_records import optional_text, record_change, require_customer
+from tierwise.services.access import person, require_action
+from tierwise.services.archive_records import customer_for, optional_text, record_change, require_record_visible
 from tierwise.services.context import ServiceContext
 from tierwise.store.models import Contact
 
@@ -78,6 +79,7 @@ def add_contact(
     relationship_owner: str | None = None,
 ) -> ContactCard:
     """Record a contact of ``customer_id`` (role, attitude and influence as their codes)."""
+    require_action(ctx, "contacts.write")
     row = Contact(
         customer_id=customer_id,
         name=name.strip(),
@@ -92,7 +94,7 @@ def add_contact(
         created_by=ctx.actor.name,
     )
     with ctx.store() as session, session.begin():
-        require_customer(session, customer_id)
+        customer_for(session, ctx, customer_id, "contacts.write")
         session.add(row)
         session.flush()
         card = ContactCard.of(row)
@@ -112,6 +114,7 @@ def update_contact(
     birthday: dt.date | None = _UNSET,
 ) -> ContactCard:
     """Change what is given of a contact (role, attitude, influence, last contact, owner, birthday)."""
+    require_action(ctx, "contacts.write")
     changes: dict[str, Any] = {}
     for field, value, choices in (
         ("purchase_role", purchase_role, PurchaseRole),
@@ -127,8 +130,10 @@ def update_contact(
         changes["relationship_owner"] = optional_text(relationship_owner)
     with ctx.store() as session, session.begin():
         row = session.get(Contact, contact_id)
+        unknown = Message(UNKNOWN_CONTACT, {"id": contact_id})
         if row is None:
-            raise RecordError(Message(UNKNOWN_CONTACT, {"id": contact_id}))
+            raise (RecordError if person(ctx) is None else NotFoundError)(unknown)
+        require_record_visible(session, ctx, row.customer_id, "contacts.write", unknown)
         before = _fields(ContactCard.of(row))
         for field, value in changes.items():
             setattr(row, field, value)
@@ -145,10 +150,18 @@ def customer_coverage(ctx: ServiceContext, customer_id: str, *, supporter_days: 
     """How the decision makers of ``customer_id`` are covered as of the context's today."""
     days = ctx.settings.alert_supporter_days if supporter_days is None else supporter_days
     with ctx.store() as session:
-        require_customer(session, customer_id)
+        customer_for(session, ctx, customer_id, "customers.read")
         rows = session.scalars(select(Contact).where(Contact.customer_id == customer_id).order_by(Contact.id))
         people = [MapContact(c.name, c.purchase_role, c.attitude, c.influence, c.last_contact) for c in rows]
     return coverage(people, ctx.now().date(), supporter_days=days)
+
+
+def customer_contacts(ctx: ServiceContext, customer_id: str) -> list[ContactCard]:
+    """The contacts of ``customer_id``, in the order they were recorded."""
+    with ctx.store() as session:
+        customer_for(session, ctx, customer_id, "customers.read")
+        rows = session.scalars(select(Contact).where(Contact.customer_id == customer_id).order_by(Contact.id))
+        return [ContactCard.of(row) for row in rows]
 
 
 def _fields(card: ContactCard) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """The dashboard (总览) of one viewer: what their customers look like in the latest saved run of a policy.
 
 A director sees every customer, a manager their teams', an account manager their own
-(:func:`tierwise.security.permissions.visibility`). Everything comes from the summaries saved with the
+(:mod:`tierwise.services.access`). Everything comes from the summaries saved with the
 runs (:mod:`tierwise.services.run_summaries`) and from a few grouped queries on the archive — nothing
 recomputes indicators per request:
 
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from sqlalchemy import Float, Integer, and_, case, cast, extract, func, literal, select
@@ -24,7 +23,7 @@ from sqlalchemy.orm import Session
 from tierwise.archive.surveys import DETRACTOR_AT, PROMOTER_AT
 from tierwise.errors import NotFoundError
 from tierwise.i18n import Message
-from tierwise.security.permissions import Visibility, require, visibility
+from tierwise.services.access import require_action, restricted, visible_clause
 from tierwise.services.complaints import unresolved
 from tierwise.services.context import ServiceContext
 from tierwise.services.run_summaries import concentration_curve
@@ -99,22 +98,9 @@ def share_at(curve: list[list[float]], x: float) -> float | None:
     return None
 
 
-def visible(rule: Visibility, owner: Any, team: Any) -> Any:
-    """A SQL condition true for the rows whose ``owner``/``team`` columns ``rule`` lets the viewer see."""
-    if rule.everyone:
-        return literal(True)
-    parts = []
-    if rule.owners:
-        parts.append(owner.in_(sorted(rule.owners)))
-    if rule.teams:
-        parts.append(team.in_(sorted(rule.teams)))
-    return parts[0] if len(parts) == 1 else (parts[0] | parts[1]) if parts else literal(False)
-
-
 def dashboard(ctx: ServiceContext, *, policy: str | None = None, lang: str | None = None) -> Dashboard:
     """The dashboard of ``ctx``'s actor for ``policy`` (default: the policy saved most recently)."""
-    require(ctx.actor, "customers.read")
-    rule = visibility(ctx.actor)
+    require_action(ctx, "customers.read")
     lang = lang or ctx.settings.lang
     today = ctx.now().date()
     with ctx.store() as session:
@@ -132,11 +118,11 @@ def dashboard(ctx: ServiceContext, *, policy: str | None = None, lang: str | Non
         whale: list[list[float]] = []
         moves: list[Move] = []
         if latest is not None:
-            classes = _class_shares(session, latest, rule, lang)
-            pareto, whale = _curves(session, latest.run_id, rule)
-            moves = _moves(session, latest.run_id, rule) if previous else []
-        complaints = _complaints_by_age(session, rule, today)
-        nps = _nps_by_quarter(session, rule)
+            classes = _class_shares(session, ctx, latest, lang)
+            pareto, whale = _curves(session, ctx, latest.run_id)
+            moves = _moves(session, ctx, latest.run_id) if previous else []
+        complaints = _complaints_by_age(session, ctx, today)
+        nps = _nps_by_quarter(session, ctx)
     return Dashboard(
         policy,
         policies,
@@ -152,7 +138,7 @@ def dashboard(ctx: ServiceContext, *, policy: str | None = None, lang: str | Non
     )
 
 
-def _class_shares(session: Session, run: SavedRun, rule: Visibility, lang: str) -> list[ClassShare]:
+def _class_shares(session: Session, ctx: ServiceContext, run: SavedRun, lang: str) -> list[ClassShare]:
     rows = session.execute(
         select(
             RunTotal.class_,
@@ -160,7 +146,7 @@ def _class_shares(session: Session, run: SavedRun, rule: Visibility, lang: str) 
             func.sum(RunTotal.sales),
             func.sum(RunTotal.profit),
         )
-        .where(RunTotal.run_id == run.run_id, visible(rule, RunTotal.owner, RunTotal.team))
+        .where(RunTotal.run_id == run.run_id, visible_clause(ctx, RunTotal.owner, RunTotal.team))
         .group_by(RunTotal.class_)
     ).all()
     found = {code: (int(n), sales, profit) for code, n, sales, profit in rows}
@@ -187,34 +173,34 @@ def _class_shares(session: Session, run: SavedRun, rule: Visibility, lang: str) 
     return out
 
 
-def _curves(session: Session, run_id: int, rule: Visibility) -> tuple[list[list[float]], list[list[float]]]:
-    if rule.everyone:
+def _curves(session: Session, ctx: ServiceContext, run_id: int) -> tuple[list[list[float]], list[list[float]]]:
+    if restricted(ctx) is None:  # everyone: the curve saved with the run
         saved = session.execute(select(RunCurve.points).where(RunCurve.run_id == run_id)).scalar_one_or_none()
         return (saved or {}).get("sales", []), (saved or {}).get("profit", [])
     rows = session.execute(
         select(Assignment.sales, Assignment.profit)
         .join(Customer, Customer.customer_id == Assignment.customer_id)
-        .where(Assignment.run_id == run_id, visible(rule, Customer.owner, Customer.team))
+        .where(Assignment.run_id == run_id, visible_clause(ctx))
     ).all()
     values = np.array(rows, dtype=float).reshape(-1, 2)  # NULL → NaN
     return concentration_curve(values[:, 0]), concentration_curve(values[:, 1])
 
 
-def _moves(session: Session, run_id: int, rule: Visibility) -> list[Move]:
+def _moves(session: Session, ctx: ServiceContext, run_id: int) -> list[Move]:
     rows = session.execute(
         select(RunMove.from_class, RunMove.to_class, func.sum(RunMove.customers))
-        .where(RunMove.run_id == run_id, visible(rule, RunMove.owner, RunMove.team))
+        .where(RunMove.run_id == run_id, visible_clause(ctx, RunMove.owner, RunMove.team))
         .group_by(RunMove.from_class, RunMove.to_class)
         .order_by(RunMove.from_class, RunMove.to_class)
     ).all()
     return [Move(a, b, int(n)) for a, b, n in rows]
 
 
-def _complaints_by_age(session: Session, rule: Visibility, today: dt.date) -> list[tuple[str, int]]:
+def _complaints_by_age(session: Session, ctx: ServiceContext, today: dt.date) -> list[tuple[str, int]]:
     dates = session.execute(
         select(Complaint.date)
         .join(Customer, Customer.customer_id == Complaint.customer_id)
-        .where(unresolved(), visible(rule, Customer.owner, Customer.team))
+        .where(unresolved(), visible_clause(ctx))
     ).scalars()
     ages = (np.datetime64(today) - np.array(list(dates), dtype="datetime64[D]")).astype(int)
     bands = []
@@ -224,7 +210,7 @@ def _complaints_by_age(session: Session, rule: Visibility, today: dt.date) -> li
     return bands
 
 
-def _nps_by_quarter(session: Session, rule: Visibility) -> list[tuple[str, int, float | None]]:
+def _nps_by_quarter(session: Session, ctx: ServiceContext) -> list[tuple[str, int, float | None]]:
     quarter = cast(extract("year", Survey.date), Integer) * 4 + (cast(extract("month", Survey.date), Integer) - 1) // 3
     answers = func.count(Survey.nps)
     promoters = func.sum(case((Survey.nps >= PROMOTER_AT, 1), else_=0))
@@ -233,7 +219,7 @@ def _nps_by_quarter(session: Session, rule: Visibility) -> list[tuple[str, int, 
     rows = session.execute(
         select(quarter.label("q"), answers, nps)
         .join(Customer, and_(Customer.customer_id == Survey.customer_id))
-        .where(visible(rule, Customer.owner, Customer.team))
+        .where(visible_clause(ctx))
         .group_by(quarter)
         .order_by(quarter.desc())
         .limit(NPS_QUARTERS)
@@ -245,12 +231,11 @@ def _nps_by_quarter(session: Session, rule: Visibility) -> list[tuple[str, int, 
 
 def owners_in_view(ctx: ServiceContext) -> list[str]:
     """The account managers of the customers ``ctx``'s actor may see, by name (for pickers)."""
-    require(ctx.actor, "customers.read")
-    rule = visibility(ctx.actor)
+    require_action(ctx, "customers.read")
     with ctx.store() as session:
         names = session.execute(
             select(Customer.owner)
-            .where(Customer.owner.is_not(None), visible(rule, Customer.owner, Customer.team))
+            .where(Customer.owner.is_not(None), visible_clause(ctx))
             .distinct()
             .order_by(Customer.owner)
         ).scalars()

@@ -23,6 +23,7 @@ from tierwise.analytics.classify.policy import Text, load_policy
 from tierwise.archive.allocation import MonthAllocation, scale_allocation
 from tierwise.archive.contact import ContactStatus, PlanWindow
 from tierwise.archive.months import Month
+from tierwise.services.access import require_action, restricted, visible_clause
 from tierwise.services.care import CareDate, care_dates
 from tierwise.services.context import ServiceContext
 from tierwise.services.day_numbers import date_of, day_number, day_of
@@ -94,16 +95,18 @@ def contact_plan(
 
     ``new_accounts``: how many new accounts the manager develops this month (default: the recommendation).
     """
+    require_action(ctx, "plan.read")
     window = PlanWindow.for_month(month, ctx.now().date())
+    seen = visible_clause(ctx) if restricted(ctx) is not None else None  # only the customers one sees
     with ctx.store() as session:
         runs = {name: found[0] for name, found in latest_runs(session, policies).items()}
         with_cadence = {n: r for n, r in runs.items() if any(c.cadence for c in r.policy.classes)}
-        query = _plan_query(with_cadence, window, owner) if with_cadence else None
+        query = _plan_query(with_cadence, window, owner, seen) if with_cadence else None
         rows = session.connection().execute(query).all() if query is not None else []
         allocation_run = latest_runs(session, [ALLOCATION_POLICY]).get(ALLOCATION_POLICY, [None])[0]
-        counts = _grade_counts(session, allocation_run, owner)
+        counts = _grade_counts(session, allocation_run, owner, seen)
         care: dict[str | None, list[CareDate]] = {}
-        for greeting in care_dates(session, month.first, month.last, owner):
+        for greeting in care_dates(session, month.first, month.last, owner, seen=seen):
             care.setdefault(greeting.owner, []).append(greeting)
     specs = {(name, c.code): c for name, run in with_cadence.items() for c in run.policy.classes}
     statuses = {s.value: s for s in ContactStatus}
@@ -139,7 +142,7 @@ def contact_plan(
     )
 
 
-def _plan_query(runs: dict[str, SavedRun], window: PlanWindow, owner: str | None):
+def _plan_query(runs: dict[str, SavedRun], window: PlanWindow, owner: str | None, seen: Any = None):
     """One row per customer: its tightest cadence, last contact, due day, status, days overdue, visits needed."""
     a = Assignment
     every = case(
@@ -178,6 +181,8 @@ def _plan_query(runs: dict[str, SavedRun], window: PlanWindow, owner: str | None
     )
     if owner is not None:
         base = base.where(Customer.owner == owner)
+    if seen is not None:
+        base = base.where(seen)
     base = base.subquery()
     order = (base.c.due_day, base.c.every_days, base.c.policy)
     pick = func.row_number().over(partition_by=base.c.customer_id, order_by=order)
@@ -199,7 +204,9 @@ def _plan_query(runs: dict[str, SavedRun], window: PlanWindow, owner: str | None
     ).where(tightest.c.pick == 1)
 
 
-def _grade_counts(session: Any, run: SavedRun | None, owner: str | None) -> dict[str | None, dict[str, int]]:
+def _grade_counts(
+    session: Any, run: SavedRun | None, owner: str | None, seen: Any = None
+) -> dict[str | None, dict[str, int]]:
     """Per owner, the customers per class of ``run`` (the prospect grades)."""
     if run is None:
         return {}
@@ -211,6 +218,8 @@ def _grade_counts(session: Any, run: SavedRun | None, owner: str | None) -> dict
     )
     if owner is not None:
         query = query.where(Customer.owner == owner)
+    if seen is not None:
+        query = query.where(seen)
     out: dict[str | None, dict[str, int]] = {}
     for who, code, n in session.execute(query):
         out.setdefault(who, {})[code] = n

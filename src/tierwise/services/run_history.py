@@ -21,6 +21,8 @@ from tierwise.errors import StoreError
 from tierwise.i18n import Message
 from tierwise.io.dataset import Dataset
 from tierwise.io.source import DataSource
+from tierwise.services.access import person, require_action
+from tierwise.services.archive_records import customer_for
 from tierwise.services.context import ServiceContext
 from tierwise.services.runs import (
     RunInfo,
@@ -30,6 +32,7 @@ from tierwise.services.runs import (
     previous_run,
     saved_policy,
     store_engine,
+    visible_reading,
 )
 from tierwise.services.sources import open_dataset
 from tierwise.store.models import Assignment, Run
@@ -78,6 +81,10 @@ class UpOrOut:
 
 def customer_history(ctx: ServiceContext, customer_id: str, *, policy: str | None = None) -> list[HistoryEntry]:
     """Every saved class of a customer, oldest as-of date first (of one policy when ``policy`` names it)."""
+    engine = store_engine(ctx)
+    if person(ctx) is not None:
+        with Session(engine) as session:
+            customer_for(session, ctx, customer_id, "customers.read")
     query = (
         select(Assignment, Run.as_of, SavedPolicy.name, SavedPolicy.version)
         .join(Run, Run.id == Assignment.run_id)
@@ -86,7 +93,7 @@ def customer_history(ctx: ServiceContext, customer_id: str, *, policy: str | Non
     )
     if policy:
         query = query.where(SavedPolicy.name == policy)
-    with Session(store_engine(ctx)) as session:
+    with Session(engine) as session:
         rows = session.execute(query.order_by(Run.as_of, Run.id)).all()
     return [
         HistoryEntry(a.run_id, name, version, as_of, a.class_, a.computed_class, a.label, list(a.reasons or []))
@@ -120,6 +127,7 @@ def up_or_out(
     The run is ``run_id``, else the latest saved run of ``policy``. With ``data`` the value model is
     fitted on its transactions as of the run's date.
     """
+    require_action(ctx, "runs.read")
     engine = store_engine(ctx)
     if run_id is not None:
         run = get_run(ctx, run_id, engine=engine)
@@ -132,7 +140,8 @@ def up_or_out(
         run = latest[0]
     before = previous_run(ctx, run, engine=engine)
     chosen = saved_policy(engine, run)
-    saved = read_assignments(attach_url(engine), [run.id] + ([before.id] if before else []), ctx.settings)
+    wanted = [run.id] + ([before.id] if before else [])
+    saved = read_assignments(attach_url(engine), wanted, ctx.settings, **visible_reading(ctx))
     current = saved[run.id]
     entries: list[UpOrOutEntry] = []
     if before is not None:

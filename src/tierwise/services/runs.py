@@ -12,7 +12,7 @@ Customer histories and the up-or-out list are in :mod:`tierwise.services.run_his
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import ibis
@@ -24,18 +24,20 @@ from sqlalchemy.orm import Session
 from tierwise.analytics.classify.migration import migration_matrix, movers
 from tierwise.analytics.classify.policy import Policy, policy_text
 from tierwise.analytics.engine import Engine
-from tierwise.errors import StoreError, UsageError
+from tierwise.errors import NotFoundError, StoreError, UsageError
 from tierwise.i18n import Message
 from tierwise.io.dataset import Dataset
 from tierwise.io.source import DataSource
 from tierwise.policy_files import PolicyRef
+from tierwise.services.access import person, require_action, restricted, visible_clause
 from tierwise.services.classification import ClassificationResult, classify_dataset, resolve_policy
 from tierwise.services.context import ServiceContext
+from tierwise.services.paging import check_page
 from tierwise.services.run_summaries import summarise_run, write_run_summary
 from tierwise.services.sources import open_source
 from tierwise.store.audit import write_audit
 from tierwise.store.db import engine_from_settings, writing
-from tierwise.store.models import Assignment, Run
+from tierwise.store.models import Assignment, Customer, Run
 from tierwise.store.models import Policy as SavedPolicy
 from tierwise.store.runs import insert_run, policy_row, read_assignments, write_assignments
 from tierwise.store.schema import ensure_schema
@@ -161,6 +163,7 @@ def save_run(
     The grace period (``grace_runs``) holds downgrades back using the saved runs of the same policy
     whose as-of date is before this one.
     """
+    require_action(ctx, "runs.create")
     source = open_source(data)
     ref = policy if isinstance(policy, PolicyRef) else PolicyRef.shipped(policy)
     text, _ = policy_text(ref)
@@ -249,18 +252,101 @@ def attach_url(engine: StoreEngine) -> str:
     return engine.url.render_as_string(hide_password=False)
 
 
+def visible_reading(ctx: ServiceContext) -> dict[str, Any]:
+    """The keyword arguments of :func:`~tierwise.store.runs.read_assignments` that keep only the customers
+    the acting person sees (none when they see everyone)."""
+    seen = restricted(ctx)
+    return {} if seen is None else {"owners": sorted(seen.owners), "teams": sorted(seen.teams)}
+
+
+def _counted_for(ctx: ServiceContext, engine: StoreEngine, runs: list[RunInfo]) -> list[RunInfo]:
+    """``runs`` with their customers counted among those the acting person sees (their own count)."""
+    if restricted(ctx) is None or not runs:
+        return runs
+    query = (
+        select(Assignment.run_id, func.count())
+        .join(Customer, Customer.customer_id == Assignment.customer_id)
+        .where(Assignment.run_id.in_([r.id for r in runs]), visible_clause(ctx))
+        .group_by(Assignment.run_id)
+    )
+    with Session(engine) as session:
+        counts = dict(session.execute(query).all())
+    return [replace(r, customers=counts.get(r.id, 0)) for r in runs]
+
+
 def list_runs(ctx: ServiceContext, *, policy: str | None = None) -> list[RunInfo]:
-    """Saved runs, newest as-of date first (of one policy when ``policy`` names it)."""
+    """Saved runs, newest as-of date first (of one policy when ``policy`` names it); a run's customers are
+    those the acting person sees."""
+    require_action(ctx, "runs.read")
     conditions = [SavedPolicy.name == policy] if policy else []
-    return find_runs(store_engine(ctx), *conditions)
+    engine = store_engine(ctx)
+    return _counted_for(ctx, engine, find_runs(engine, *conditions))
 
 
 def get_run(ctx: ServiceContext, run_id: int, *, engine: StoreEngine | None = None) -> RunInfo:
     """One saved run; a clear error when there is none with that id."""
-    found = find_runs(engine or store_engine(ctx), Run.id == run_id)
+    require_action(ctx, "runs.read")
+    engine = engine or store_engine(ctx)
+    found = find_runs(engine, Run.id == run_id)
     if not found:
-        raise StoreError(Message("no saved run %(id)s", {"id": run_id}))
-    return found[0]
+        error = StoreError if person(ctx) is None else NotFoundError
+        raise error(Message("no saved run %(id)s", {"id": run_id}))
+    return _counted_for(ctx, engine, found)[0]
+
+
+@dataclass(frozen=True)
+class AssignmentRow:
+    """A customer's class in a run, with its name, score, rank and reasons."""
+
+    customer_id: str
+    name: str | None
+    owner: str | None
+    class_: str
+    label: str | None
+    score: float | None
+    rank: int | None
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class AssignmentPage:
+    """One page of a run's assignments (by rank) and how many match in all."""
+
+    run: RunInfo
+    total: int
+    offset: int
+    limit: int
+    rows: list[AssignmentRow]
+
+
+def run_assignments(
+    ctx: ServiceContext, run_id: int, *, class_: str | None = None, offset: int = 0, limit: int = 50
+) -> AssignmentPage:
+    """The assignments of run ``run_id`` by rank, ``limit`` from ``offset`` (``class_``: of one class only),
+    among the customers the acting person sees."""
+    check_page(offset, limit)
+    engine = store_engine(ctx)
+    run = get_run(ctx, run_id, engine=engine)
+    a = Assignment
+    conditions = [a.run_id == run_id, *([a.class_ == class_] if class_ is not None else [])]
+    if restricted(ctx) is not None:
+        conditions.append(visible_clause(ctx))
+    base = select(a.customer_id).join(Customer, Customer.customer_id == a.customer_id, isouter=True).where(*conditions)
+    page = (
+        select(a, Customer.name, Customer.owner)
+        .join(Customer, Customer.customer_id == a.customer_id, isouter=True)
+        .where(*conditions)
+        .order_by(a.rank.is_(None), a.rank, a.customer_id)
+        .offset(offset)
+        .limit(limit)
+    )
+    with Session(engine) as session:
+        total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+        rows = [
+            AssignmentRow(r.customer_id, name, owner, r.class_, r.label, r.score, r.rank, list(r.reasons or []))
+            for r, name, owner in session.execute(page)
+        ]
+    return AssignmentPage(run, total, offset, limit, rows)
 
 
 def show_run(ctx: ServiceContext, run_id: int, *, lang: str | None = None) -> RunDetail:
@@ -268,16 +354,16 @@ def show_run(ctx: ServiceContext, run_id: int, *, lang: str | None = None) -> Ru
     engine = store_engine(ctx)
     run = get_run(ctx, run_id, engine=engine)
     policy = saved_policy(engine, run)
+    counted = select(Assignment.class_, func.count()).where(Assignment.run_id == run_id)
+    if restricted(ctx) is not None:
+        counted = counted.join(Customer, Customer.customer_id == Assignment.customer_id).where(visible_clause(ctx))
     with Session(engine) as session:
-        counts = dict(
-            session.execute(
-                select(Assignment.class_, func.count()).where(Assignment.run_id == run_id).group_by(Assignment.class_)
-            ).all()
-        )
+        counts = dict(session.execute(counted.group_by(Assignment.class_)).all())
     labels = {c.code: c.label[lang or ctx.settings.lang] for c in policy.classes}
     order = [*policy.class_codes, *sorted(set(counts) - set(policy.class_codes))]
     classes = [ClassCount(code, labels.get(code, code), counts.get(code, 0)) for code in order]
-    return RunDetail(run, classes, read_assignments(attach_url(engine), [run_id], ctx.settings)[run_id])
+    saved = read_assignments(attach_url(engine), [run_id], ctx.settings, **visible_reading(ctx))
+    return RunDetail(run, classes, saved[run_id])
 
 
 def diff_runs(ctx: ServiceContext, before: int, after: int, *, lang: str | None = None) -> RunDiff:
@@ -292,7 +378,7 @@ def diff_runs(ctx: ServiceContext, before: int, after: int, *, lang: str | None 
             )
         )
     policy = saved_policy(engine, second)
-    saved = read_assignments(attach_url(engine), [before, after], ctx.settings)
+    saved = read_assignments(attach_url(engine), [before, after], ctx.settings, **visible_reading(ctx))
     eng = Engine.create("duckdb", ctx.settings)
     keep = ["customer_id", "class", "reasons"]
     a = eng.scratch("run_before", saved[before].select(keep))

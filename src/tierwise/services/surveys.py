@@ -16,14 +16,16 @@ from typing import Any, Literal
 from sqlalchemy import Float, Integer, and_, case, cast, extract, func, literal, select
 
 from tierwise.archive.surveys import DETRACTOR_AT, PROMOTER_AT, check_answer
-from tierwise.errors import UsageError
+from tierwise.errors import NotFoundError, UsageError
 from tierwise.i18n import N_, Message
-from tierwise.services.archive_records import record_change, require_customer
+from tierwise.services.access import require_action, restricted, visible_clause
+from tierwise.services.archive_records import customer_for, record_change, require_record_visible
 from tierwise.services.context import ServiceContext
 from tierwise.services.saved_classes import ranked_runs
 from tierwise.store.models import Assignment, Customer, Survey
 
 NO_POLICY = N_("a survey summary by class needs a policy with a saved run (--policy NAME)")
+UNKNOWN_SURVEY = N_("unknown survey %(id)s")
 UNKNOWN_GROUPING = N_("unknown grouping %(by)s: choose class or owner")
 
 
@@ -49,9 +51,10 @@ def add_survey(
     comment: str | None = None,
 ) -> SurveyRecord:
     """Record a survey answer of ``customer_id`` (checked first: nothing is written when it is refused)."""
+    require_action(ctx, "surveys.write")
     answer = check_answer(customer_id, date, csat, nps, comment)
     with ctx.store() as session, session.begin():
-        require_customer(session, customer_id)
+        customer_for(session, ctx, customer_id, "surveys.write")
         row = Survey(customer_id=customer_id, date=date, csat=answer.csat, nps=answer.nps, comment=answer.comment)
         session.add(row)
         session.flush()
@@ -60,6 +63,35 @@ def add_survey(
         after = {"customer_id": customer_id, "date": date, "csat": answer.csat, "nps": answer.nps}
         record_change(session, ctx, action="survey.add", target_type="survey", target_id=row.id, after=after)
     return record
+
+
+def update_survey(
+    ctx: ServiceContext, survey_id: int, *, csat: object = None, nps: object = None, comment: str | None = None
+) -> SurveyRecord:
+    """Correct survey answer ``survey_id``: its scores and comment as given (checked as a new answer)."""
+    require_action(ctx, "surveys.write")
+    with ctx.store() as session, session.begin():
+        row = session.get(Survey, survey_id, with_for_update=True)
+        unknown = Message(UNKNOWN_SURVEY, {"id": survey_id})
+        if row is None:
+            raise NotFoundError(unknown)
+        require_record_visible(session, ctx, row.customer_id, "surveys.write", unknown)
+        answer = check_answer(row.customer_id, row.date, csat, nps, comment)
+        before = {"csat": row.csat, "nps": row.nps, "comment": row.comment}
+        row.csat, row.nps, row.comment = answer.csat, answer.nps, answer.comment
+        after = {"csat": answer.csat, "nps": answer.nps, "comment": answer.comment}
+        record_change(
+            session, ctx, action="survey.update", target_type="survey", target_id=survey_id, before=before, after=after
+        )
+        return SurveyRecord(row.id, row.customer_id, row.date, row.csat, row.nps, row.comment)
+
+
+def customer_surveys(ctx: ServiceContext, customer_id: str) -> list[SurveyRecord]:
+    """The survey answers of ``customer_id``, latest first."""
+    with ctx.store() as session:
+        customer_for(session, ctx, customer_id, "customers.read")
+        query = select(Survey).where(Survey.customer_id == customer_id).order_by(Survey.date.desc(), Survey.id.desc())
+        return [SurveyRecord(r.id, r.customer_id, r.date, r.csat, r.nps, r.comment) for r in session.scalars(query)]
 
 
 @dataclass(frozen=True)
@@ -88,6 +120,7 @@ def survey_summary(
     ctx: ServiceContext, by: Literal["class", "owner"] = "owner", *, policy: str | None = None, owner: str | None = None
 ) -> SurveySummary:
     """Average CSAT, NPS and their trend by quarter, per class of ``policy`` or per account manager."""
+    require_action(ctx, "customers.read")
     if by not in ("class", "owner"):
         raise UsageError(Message(UNKNOWN_GROUPING, {"by": repr(by)}))
     if by == "class" and not policy:
@@ -109,6 +142,8 @@ def survey_summary(
         )
     if owner is not None:
         query = query.where(Customer.owner == owner)
+    if restricted(ctx) is not None:  # counts and averages of the customers one sees only
+        query = query.where(visible_clause(ctx))
     rows = query.subquery()
     nps_answers = func.count(rows.c.nps)
     promoters = func.sum(case((rows.c.nps >= PROMOTER_AT, 1), else_=0))

@@ -13,12 +13,15 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tierwise.errors import RecordError
+from tierwise.errors import NotFoundError, RecordError
 from tierwise.i18n import N_, Message
-from tierwise.services.archive_records import optional_text, record_change, require_customer
+from tierwise.services.access import require_action
+from tierwise.services.archive_records import customer_for, optional_text, record_change, require_record_visible
 from tierwise.services.context import ServiceContext
 from tierwise.store.models import Visit
 
+UNKNOWN_VISIT = N_("unknown visit %(id)s")
+_UNSET: Any = object()
 NEXT_BEFORE_VISIT = N_("visit of customer %(id)s on %(date)s: the next visit date %(next)s is before the visit")
 
 
@@ -69,12 +72,13 @@ def add_visit(
     next_visit_date: dt.date | None = None,
 ) -> VisitCard:
     """Record a visit of ``customer_id`` on ``date``; returns the card as stored."""
+    require_action(ctx, "visits.write")
     if next_visit_date is not None and next_visit_date < date:
         params = {"id": customer_id, "date": date.isoformat(), "next": next_visit_date.isoformat()}
         raise RecordError(Message(NEXT_BEFORE_VISIT, params))
     now = ctx.now()
     with ctx.store() as session, session.begin():
-        require_customer(session, customer_id)
+        customer_for(session, ctx, customer_id, "visits.write")
         visit = Visit(
             customer_id=customer_id,
             date=date,
@@ -94,10 +98,49 @@ def add_visit(
     return card
 
 
+def update_visit(
+    ctx: ServiceContext,
+    visit_id: int,
+    *,
+    contact_person: str | None = _UNSET,
+    channel: str | None = _UNSET,
+    content: str | None = _UNSET,
+    progress: str | None = _UNSET,
+    next_step: str | None = _UNSET,
+    next_visit_date: dt.date | None = _UNSET,
+) -> VisitCard:
+    """Change what is given of visit card ``visit_id`` (its customer and date stay); the card as stored."""
+    require_action(ctx, "visits.write")
+    texts = {"contact_person": contact_person, "channel": channel, "content": content, "progress": progress}
+    texts["next_step"] = next_step
+    changes: dict[str, Any] = {k: optional_text(v) for k, v in texts.items() if v is not _UNSET}
+    if next_visit_date is not _UNSET:
+        changes["next_visit_date"] = next_visit_date
+    with ctx.store() as session, session.begin():
+        row = session.get(Visit, visit_id, with_for_update=True)
+        unknown = Message(UNKNOWN_VISIT, {"id": visit_id})
+        if row is None:
+            raise NotFoundError(unknown)
+        require_record_visible(session, ctx, row.customer_id, "visits.write", unknown)
+        before = _fields(VisitCard.of(row))
+        for name, value in changes.items():
+            setattr(row, name, value)
+        if row.next_visit_date is not None and row.next_visit_date < row.date:
+            params = {"id": row.customer_id, "date": row.date.isoformat(), "next": row.next_visit_date.isoformat()}
+            raise RecordError(Message(NEXT_BEFORE_VISIT, params))
+        session.flush()
+        card = VisitCard.of(row)
+        record_change(
+            session, ctx, action="visit.update", target_type="visit", target_id=visit_id, before=before,
+            after=_fields(card),
+        )  # fmt: skip
+    return card
+
+
 def customer_visits(ctx: ServiceContext, customer_id: str, limit: int | None = None) -> list[VisitCard]:
     """The visit cards of ``customer_id``, latest first (``limit``: at most that many)."""
     with ctx.store() as session:
-        require_customer(session, customer_id)
+        customer_for(session, ctx, customer_id, "customers.read")
         query = select(Visit).where(Visit.customer_id == customer_id).order_by(Visit.date.desc(), Visit.id.desc())
         if limit is not None:
             query = query.limit(limit)

@@ -457,6 +457,13 @@ class Assignment(Base):
 
 
 Index("ix_assignments_customer_id", Assignment.customer_id)
+# the customer list (services/customer_list.py): the class filter, and a filter or sort with the id as tie-break
+Index("ix_assignments_run_id_class", Assignment.run_id, Assignment.class_, Assignment.customer_id)
+Index("ix_customers_team", Customer.team)
+Index("ix_customers_region", Customer.region, Customer.customer_id)
+Index("ix_customers_industry", Customer.industry, Customer.customer_id)
+Index("ix_customers_kind", Customer.kind, Customer.customer_id)
+Index("ix_customers_name", Customer.name, Customer.customer_id)
 
 
 # --- audit -----------------------------------------------------------------------------------------------

@@ -120,19 +120,39 @@ def write_assignments(
     return rows.num_rows
 
 
-def read_assignments(url: str, run_ids: Sequence[int], settings: Settings | None = None) -> dict[int, pa.Table]:
+def read_assignments(
+    url: str,
+    run_ids: Sequence[int],
+    settings: Settings | None = None,
+    *,
+    owners: Sequence[str] | None = None,
+    teams: Sequence[str] = (),
+) -> dict[int, pa.Table]:
     """The assignments of the given runs, read by DuckDB's scanner: ``customer_id, class, computed_class,
-    label, score, rank, reasons`` (reasons a list of strings) per run id."""
+    label, score, rank, reasons`` (reasons a list of strings) per run id.
+
+    ``owners`` (with ``teams``): only the customers whose owner or team is listed (the visibility rule of
+    the person reading, as bound parameters); ``None``: every customer.
+    """
     if not run_ids:
         return {}
     con = duckdb_connection(settings)
     try:
         attach_store(con, url)
+        store = quote_ident(ATTACHED)
         wanted = ", ".join(str(int(r)) for r in run_ids)  # ints: nothing a user typed reaches the SQL
-        table = con.sql(
+        where, params = f"run_id IN ({wanted})", []
+        if owners is not None:
+            marks = [f"owner IN ({', '.join('?' * len(owners))})" if owners else "FALSE"]
+            if teams:
+                marks.append(f"team IN ({', '.join('?' * len(teams))})")
+            where += f" AND customer_id IN (SELECT customer_id FROM {store}.customers WHERE {' OR '.join(marks)})"
+            params = [*owners, *teams]
+        table = con.execute(
             "SELECT run_id, customer_id, class, coalesce(computed_class, class) AS computed_class, label, score, "
             "rank, from_json(CAST(reasons AS VARCHAR), '[\"VARCHAR\"]') AS reasons "
-            f"FROM {quote_ident(ATTACHED)}.assignments WHERE run_id IN ({wanted}) ORDER BY run_id, rank, customer_id"
+            f"FROM {store}.assignments WHERE {where} ORDER BY run_id, rank, customer_id",
+            params,
         ).to_arrow_table()
     finally:
         con.close()

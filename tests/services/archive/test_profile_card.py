@@ -9,10 +9,10 @@ import pytest
 from archive_book import buyers
 
 from tierwise.errors import RecordError
-from tierwise.services.cards import Credit, mask, profile_card
+from tierwise.services.cards import Credit, profile_card
 from tierwise.services.complaints import add_complaint
 from tierwise.services.visits import add_visit
-from tierwise.store.models import Contact, Receivable
+from tierwise.store.models import Contact, Customer, Receivable
 
 D = dt.date
 
@@ -71,7 +71,9 @@ def test_value_facts_come_from_the_value_models(book, ctx) -> None:
     assert profile_card(ctx, "C3").value is None  # no purchases
 
 
-def test_an_unknown_customer_and_masked_personal_data(ctx) -> None:
+def test_an_unknown_customer_and_masked_personal_data(book, ctx) -> None:
     with pytest.raises(RecordError, match="unknown customer C9"):
         profile_card(ctx, "C9")
-    assert mask("13812345678") == "138******78"
+    book.add(Customer(customer_id="P1", name="Zhang San", phone="13812345678", email="zhang@example.com"))
+    record = profile_card(ctx, "P1", with_value=False).record
+    assert (record.phone, record.email) == ("138****5678", "z***@example.com")

@@ -3,7 +3,7 @@ assignment keeps the customer's 12-month sales and profit; per run, the totals b
 the moves from the previous run of the same policy, and the whale curve of everyone. Additive only.
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-01 12:20:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0008"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
