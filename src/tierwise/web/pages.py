@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import Request
 
 from tierwise.api.deps import CSRF_COOKIE, request_context
+from tierwise.security.permissions import ACTIONS, may
 from tierwise.services.context import ServiceContext
 from tierwise.web.navigation import navigation
 
@@ -21,11 +22,13 @@ async def page_context(request: Request) -> ServiceContext:
 
 
 def page_values(request: Request, ctx: ServiceContext, *, active: str) -> dict[str, Any]:
-    """The layout's values: the menu for the viewer's role, which entry is open, the viewer, the CSRF token."""
+    """The layout's values: the menu for the viewer's role, which entry is open, the viewer, what they may do
+    (to show only the forms they may send: the services still decide), the CSRF token."""
     return {
         "nav": navigation(ctx.actor),
         "active": active,
         "user": ctx.actor,
+        "actions": {action for action in ACTIONS if may(ctx.actor, action)},
         "csrf_token": request.cookies.get(CSRF_COOKIE, ""),
     }
 

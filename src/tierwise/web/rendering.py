@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 
 from tierwise import __version__
 from tierwise.api.language import request_language
-from tierwise.i18n import Formats, Language, is_language, translate, translations
+from tierwise.i18n import Formats, Language, gettext_for, is_language, translate, translations
 
 LANGUAGE_COOKIE = "tierwise_lang"
 LANGUAGE_NAMES: dict[str, str] = {"zh": "中文", "en": "English"}
@@ -44,7 +44,20 @@ def environment(lang: Language) -> jinja2.Environment:
     )
     env.install_gettext_translations(translations(lang), newstyle=True)
     fmt = Formats(lang)
+    _ = gettext_for(lang)
+
+    def figure(value: object) -> str:
+        """Any indicator value as shown: numbers per locale (decimals only when there are any), yes/no, text."""
+        if value is None:
+            return "–"
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        if isinstance(value, int | float):
+            return fmt.number(float(value), 0 if float(value).is_integer() else 2)
+        return str(value)
+
     env.filters.update(
+        figure=figure,
         num=fmt.number,
         money=fmt.money,
         pct=fmt.percent,
