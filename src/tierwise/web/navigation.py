@@ -20,13 +20,8 @@ class NavItem:
 PAGES: tuple[NavItem, ...] = (
     NavItem("/", N_("Dashboard"), "customers.read"),
     NavItem("/customers", N_("Customer list"), "customers.read"),
-    NavItem("/policies", N_("Policies"), "policies.read"),
-    NavItem("/runs", N_("Runs"), "runs.read"),
-    NavItem("/imports", N_("Import"), "imports.write"),
     NavItem("/plan", N_("Contact plan"), "plan.read"),
     NavItem("/lobby", N_("Lobby"), "triage.decide"),
-    NavItem("/identity", N_("Identity check"), "identity.verify"),
-    NavItem("/admin", N_("Admin"), "users.manage"),
 )
 
 
