@@ -5,30 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from browser import launch, needs_chromium, screenshot
 
 from tierwise.reports.html import write_html
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (/usr/bin/chromium)"),
-]
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
 def browser():
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        b = launch(p)
         yield b
         b.close()
 
@@ -70,7 +58,7 @@ def test_charts_draw_offline_without_errors(browser, make_report, lang: str, tmp
         return seen.size;
     }""")
     assert distinct > 5
-    page.screenshot(path=f"/tmp/tierwise-report-{lang}.png", full_page=True)
+    screenshot(page, f"report-{lang}")
     page.close()
 
 

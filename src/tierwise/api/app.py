@@ -40,6 +40,7 @@ from tierwise.services.sealed_data import keyring_of
 from tierwise.services.store_access import open_store
 from tierwise.services.workers import recover_jobs
 from tierwise.triage import load_triage_policy, shipped_triage_policies
+from tierwise.web.app import install_web
 
 API_PREFIX = "/api/v1"
 ROUTERS = (health.router, auth.router, me.router, users.router, audit.router, triage.router)
@@ -78,6 +79,7 @@ def create_app(settings: Settings) -> FastAPI:
     problems.install(app)
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
+    install_web(app)
     return app
 
 

@@ -16,7 +16,6 @@ form field; without a valid credential the answer is a 401 problem. The context 
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import parse_qs
 
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
@@ -64,9 +63,10 @@ def bearer_token(request: Request) -> str | None:
 async def _csrf_token(request: Request) -> str | None:
     token = request.headers.get(CSRF_HEADER)
     if token is None and request.headers.get("content-type", "").split(";")[0].strip() == FORM:
-        # parsed here, not with request.form(): the body stays readable by the route (Starlette caches it)
-        values = parse_qs((await request.body()).decode("utf-8", "replace")).get(CSRF_FIELD)
-        token = values[0] if values else None
+        # request.form() is cached on the request: a route with Form() fields has read it already (its
+        # stream is then gone), and a route reading the form itself later gets the same parsed form
+        value = (await request.form()).get(CSRF_FIELD)
+        token = value if isinstance(value, str) else None
     return token
 
 

@@ -50,6 +50,18 @@ class AlertKind(StrEnum):
 
 K = AlertKind
 #: kind → (the fact, how to clear it): message ids with ``%(name)s`` slots filled from ``Alert.params``
+# what each kind of alert is called in lists and pages
+KIND_NAMES = {
+    AlertKind.KEY_ACCOUNT_DOWNGRADED: N_("key account downgraded"),
+    AlertKind.HIGH_VALUE_AT_RISK: N_("high-value customer at risk"),
+    AlertKind.COMPLAINT_OPEN: N_("complaint open too long"),
+    AlertKind.VISIT_OVERDUE: N_("next visit date passed"),
+    AlertKind.SURVEY_DROPPED: N_("survey score dropped"),
+    AlertKind.RECEIVABLE_OVERDUE: N_("receivable overdue"),
+    AlertKind.KEY_ACCOUNT_REVIEW_OVERDUE: N_("key-account review overdue"),
+    AlertKind.DECISION_ROLES_UNCOVERED: N_("decision makers not covered"),
+}
+
 TEXTS: dict[AlertKind, tuple[str, str]] = {
     K.KEY_ACCOUNT_DOWNGRADED: (
         N_("%(policy)s: %(from_class)s → %(to_class)s in the run as of %(date)s (previous run as of %(previous)s)"),

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from tierwise.archive.months import Month
+from tierwise.i18n import N_
 
 
 class ContactStatus(StrEnum):
@@ -35,6 +36,14 @@ class ContactStatus(StrEnum):
     OVERDUE = "overdue"
     DUE = "due"
     ON_TRACK = "on_track"
+
+
+# what the status is called in plans and pages
+STATUS_NAMES = {
+    ContactStatus.OVERDUE: N_("overdue"),
+    ContactStatus.DUE: N_("due"),
+    ContactStatus.ON_TRACK: N_("on track"),
+}
 
 
 @dataclass(frozen=True)

@@ -8,30 +8,15 @@ import typer
 from rich.table import Table
 
 from tierwise.accounts.care import CARE_NAMES
-from tierwise.archive.alerts import AlertKind
-from tierwise.archive.contact import ContactStatus
+from tierwise.archive.alerts import KIND_NAMES, AlertKind
+from tierwise.archive.contact import STATUS_NAMES, ContactStatus
 from tierwise.archive.months import Month
 from tierwise.cli.application import LangOption, app, console, language, service_context
 from tierwise.cli.records import DbOption, JsonOption, OwnerOption, echo_json
-from tierwise.i18n import N_, Formats, gettext_for, translate
+from tierwise.i18n import Formats, gettext_for, translate
 from tierwise.services.store_access import on_store
 
 NONE = "–"
-STATUS_TEXT = {
-    ContactStatus.OVERDUE: N_("overdue"),
-    ContactStatus.DUE: N_("due"),
-    ContactStatus.ON_TRACK: N_("on track"),
-}
-KIND_TEXT = {
-    AlertKind.KEY_ACCOUNT_DOWNGRADED: N_("key account downgraded"),
-    AlertKind.HIGH_VALUE_AT_RISK: N_("high-value customer at risk"),
-    AlertKind.COMPLAINT_OPEN: N_("complaint open too long"),
-    AlertKind.VISIT_OVERDUE: N_("next visit date passed"),
-    AlertKind.SURVEY_DROPPED: N_("survey score dropped"),
-    AlertKind.RECEIVABLE_OVERDUE: N_("receivable overdue"),
-    AlertKind.KEY_ACCOUNT_REVIEW_OVERDUE: N_("key-account review overdue"),
-    AlertKind.DECISION_ROLES_UNCOVERED: N_("decision makers not covered"),
-}
 
 
 @app.command()
@@ -88,7 +73,7 @@ def plan(
         for e in manager.entries:
             grid.add_row(
                 f"{e.name or e.customer_id} ({e.customer_id})", f"{e.policy}: {e.class_label[lang_]}",
-                e.cadence[lang_], fmt.date(e.last_contact), fmt.date(e.due_date), _(STATUS_TEXT[e.status]),
+                e.cadence[lang_], fmt.date(e.last_contact), fmt.date(e.due_date), _(STATUS_NAMES[e.status]),
                 str(e.days_overdue) if e.days_overdue else NONE,
             )  # fmt: skip
         console.print(grid)
@@ -170,7 +155,7 @@ def alerts(
         grid.add_column(header)
     for a in found:
         grid.add_row(
-            _(KIND_TEXT[a.kind]), f"{a.customer_name} ({a.customer_id})", a.owner or NONE,
+            _(KIND_NAMES[a.kind]), f"{a.customer_name} ({a.customer_id})", a.owner or NONE,
             translate(a.fact(), lang_), translate(a.clear(), lang_),
         )  # fmt: skip
     console.print(grid)

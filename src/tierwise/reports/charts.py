@@ -13,11 +13,12 @@ from tierwise.i18n import Formats, gettext_for
 from tierwise.report_model import ClassDistribution, Clv, Migration, Pareto, Prospects, ReportData, RfmMap
 
 PALETTE = ["#1f4e79", "#2e86c1", "#17a589", "#f0b429", "#d9534f", "#7d5ba6", "#8c9aa8", "#5dade2"]
-_AXIS = {"axisLine": {"lineStyle": {"color": "#8c9aa8"}}, "splitLine": {"lineStyle": {"color": "#e8edf2"}}}
-_GRID = {"left": 56, "right": 24, "top": 48, "bottom": 40, "containLabel": True}
+AXIS = {"axisLine": {"lineStyle": {"color": "#8c9aa8"}}, "splitLine": {"lineStyle": {"color": "#e8edf2"}}}
+GRID = {"left": 56, "right": 24, "top": 48, "bottom": 40, "containLabel": True}
 
 
-def _base(**extra: Any) -> dict[str, Any]:
+def base_option(**extra: Any) -> dict[str, Any]:
+    """The options every chart shares (palette, no animation, the page font, an axis tooltip), with ``extra``."""
     option: dict[str, Any] = {
         "color": PALETTE,
         "animation": False,
@@ -37,12 +38,12 @@ def class_chart(dist: ClassDistribution, lang: str) -> dict[str, Any]:
     ]
     if all(r.profit_share is not None for r in dist.rows) and dist.rows:
         series.append({"name": _("Share of profit"), "type": "bar", "data": [r.profit_share for r in dist.rows]})
-    return _base(
+    return base_option(
         tooltip={"trigger": "axis", "valueFormatter": "fmt:percent"},
         legend={"top": 0},
-        grid=_GRID,
-        xAxis={"type": "category", "data": [r.label for r in dist.rows], **_AXIS},
-        yAxis={"type": "value", "axisLabel": {"formatter": "fmt:percent0"}, **_AXIS},
+        grid=GRID,
+        xAxis={"type": "category", "data": [r.label for r in dist.rows], **AXIS},
+        yAxis={"type": "value", "axisLabel": {"formatter": "fmt:percent0"}, **AXIS},
         series=series,
     )
 
@@ -112,10 +113,10 @@ def pareto_chart(pareto: Pareto, lang: str) -> dict[str, Any]:
             "data": [[0, 0], [1, 1]],
         }
     )
-    return _base(
+    return base_option(
         tooltip={"trigger": "axis", "valueFormatter": "fmt:percent"},
         legend={"top": 0},
-        grid=_GRID,
+        grid=GRID,
         xAxis={
             "type": "value",
             "min": 0,
@@ -124,9 +125,9 @@ def pareto_chart(pareto: Pareto, lang: str) -> dict[str, Any]:
             "nameLocation": "middle",
             "nameGap": 28,
             "axisLabel": {"formatter": "fmt:percent0"},
-            **_AXIS,
+            **AXIS,
         },
-        yAxis={"type": "value", "min": 0, "axisLabel": {"formatter": "fmt:percent0"}, **_AXIS},
+        yAxis={"type": "value", "min": 0, "axisLabel": {"formatter": "fmt:percent0"}, **AXIS},
         series=series,
     )
 
@@ -137,7 +138,7 @@ def rfm_chart(rfm: RfmMap, lang: str) -> dict[str, Any]:
     scores = ["1", "2", "3", "4", "5"]
     data = [[c.frequency - 1, c.recency - 1, c.customers, c.monetary_mean] for c in rfm.cells]
     top = max((c.customers for c in rfm.cells), default=1)
-    return _base(
+    return base_option(
         tooltip={"trigger": "item", "formatter": "fmt:rfm"},
         grid={"left": 64, "right": 24, "top": 16, "bottom": 72, "containLabel": True},
         xAxis={
@@ -189,10 +190,10 @@ def rfm_chart(rfm: RfmMap, lang: str) -> dict[str, Any]:
 def prospect_charts(prospects: Prospects, lang: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """Prospects per grade (bars) and the recommended monthly days per grade (doughnut)."""
     _ = gettext_for(lang)
-    bars = _base(
-        grid=_GRID,
-        xAxis={"type": "category", "data": [g.label for g in prospects.grades], **_AXIS},
-        yAxis={"type": "value", "minInterval": 1, **_AXIS},
+    bars = base_option(
+        grid=GRID,
+        xAxis={"type": "category", "data": [g.label for g in prospects.grades], **AXIS},
+        yAxis={"type": "value", "minInterval": 1, **AXIS},
         series=[
             {
                 "name": _("Prospects"),
@@ -206,7 +207,7 @@ def prospect_charts(prospects: Prospects, lang: str) -> tuple[dict[str, Any], di
     timed = [g for g in prospects.grades if g.days_per_month]
     if not timed:
         return bars, None
-    pie = _base(
+    pie = base_option(
         tooltip={"trigger": "item", "valueFormatter": "fmt:number1"},
         legend={"bottom": 0},
         series=[
@@ -227,12 +228,12 @@ def clv_charts(clv: Clv, lang: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """Expected value per CLV tier (bars), and the P(alive) histogram."""
     _ = gettext_for(lang)
     fmt = Formats(lang)
-    tiers = _base(
-        grid=_GRID,
+    tiers = base_option(
+        grid=GRID,
         legend={"top": 0},
-        xAxis={"type": "category", "data": [t.label for t in clv.tiers], **_AXIS},
+        xAxis={"type": "category", "data": [t.label for t in clv.tiers], **AXIS},
         yAxis=[
-            {"type": "value", "axisLabel": {"formatter": "fmt:compact"}, **_AXIS},
+            {"type": "value", "axisLabel": {"formatter": "fmt:compact"}, **AXIS},
             {"type": "value", "minInterval": 1, "splitLine": {"show": False}},
         ],
         series=[
@@ -247,17 +248,17 @@ def clv_charts(clv: Clv, lang: str) -> tuple[dict[str, Any], dict[str, Any]]:
     )
     edges = clv.p_alive_edges
     bins = [f"{fmt.percent(a, 0)}–{fmt.percent(b, 0)}" for a, b in zip(edges[:-1], edges[1:], strict=True)]
-    hist = _base(
-        grid=_GRID,
+    hist = base_option(
+        grid=GRID,
         xAxis={
             "type": "category",
             "data": bins,
             "name": _("Probability alive"),
             "nameLocation": "middle",
             "nameGap": 28,
-            **_AXIS,
+            **AXIS,
         },
-        yAxis={"type": "value", "minInterval": 1, **_AXIS},
+        yAxis={"type": "value", "minInterval": 1, **AXIS},
         series=[
             {
                 "name": _("Customers"),
@@ -282,7 +283,7 @@ def sankey_chart(migration: Migration, lang: str) -> dict[str, Any]:
     nodes = [{"name": left[i], "itemStyle": {"color": colour[i]}} for i in sorted(used_left)]
     nodes += [{"name": right[j], "itemStyle": {"color": colour[j]}} for j in sorted(used_right)]
     links = [{"source": left[i], "target": right[j], "value": n} for i, j, n in migration.links()]
-    return _base(
+    return base_option(
         tooltip={"trigger": "item", "valueFormatter": "fmt:number"},
         series=[
             {

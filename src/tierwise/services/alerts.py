@@ -23,6 +23,7 @@ from sqlalchemy.orm import aliased
 from tierwise.accounts.lifecycle import KEPT
 from tierwise.archive.alerts import Alert, AlertBounds, AlertKind
 from tierwise.services.access import require_action, restricted, visible_clause
+from tierwise.services.complaints import unresolved
 from tierwise.services.contacts import role_code
 from tierwise.services.context import ServiceContext
 from tierwise.services.customer_values import value_facts
@@ -122,10 +123,6 @@ def _downgraded(session: Any, bounds: AlertBounds, today: dt.date, owner: _Owner
 
 
 def _complaints_open(session: Any, bounds: AlertBounds, today: dt.date, owner: _Owners) -> list[Alert]:
-    status = func.lower(func.replace(func.replace(Complaint.status, " ", "_"), "-", "_"))
-    unresolved = or_(
-        and_(Complaint.status.is_(None), Complaint.resolved_date.is_(None)), status.in_(["open", "in_progress"])
-    )
     days = literal(day_of(today)) - day_number(Complaint.date)
     query = _customer_join(
         select(
@@ -140,7 +137,7 @@ def _complaints_open(session: Any, bounds: AlertBounds, today: dt.date, owner: _
             Customer.owner,
         ),
         Complaint.customer_id,
-    ).where(unresolved, days > bounds.complaint_open_days)
+    ).where(unresolved(), days > bounds.complaint_open_days)
     return [
         _alert(
             K.COMPLAINT_OPEN,

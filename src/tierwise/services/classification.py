@@ -47,6 +47,7 @@ from tierwise.services.sources import open_dataset
 log = logging.getLogger(__name__)
 
 SALES = "sales_12m"
+PROFIT = "profit_12m"
 
 
 MISSING_TABLE = N_("%(name)s: the data set has no %(table)s table; treated as missing")
@@ -87,6 +88,9 @@ class ClassificationResult:
     assignments: pa.Table  # the DESIGN.md output contract, ordered by rank
     summary: list[ClassSummary] = field(default_factory=list)  # policy order, then ``unclassified``
     findings: list[MissingTable] = field(default_factory=list)  # what the data lacked
+    # 12-month sales and profit per customer (``customer_id, sales, profit``), in the assignments' order;
+    # None when the data set has no transactions
+    values: pa.Table | None = None
 
 
 def resolve_policy(policy: str | Path | PolicyRef | Policy) -> Policy:
@@ -129,7 +133,9 @@ def policy_input(
                 ]
             )
         sales = (
-            compute_indicators(tables, as_of, names=[SALES]).select("customer_id", sales=SALES) if with_sales else None
+            compute_indicators(tables, as_of, names=[SALES, PROFIT]).select("customer_id", sales=SALES, profit=PROFIT)
+            if with_sales
+            else None
         )
         return prospect_indicators(tables["opportunities"], as_of), sales
     needed = [n for n in policy.indicators() if INDICATORS[n].group != "value"]
@@ -155,8 +161,11 @@ def policy_input(
     for name in needed:
         if name not in present:
             findings.append(MissingTable(name, INDICATORS[name].source))
-    table = compute_indicators(tables, as_of, names=present + ([SALES] if with_sales else []))
-    sales = table.select("customer_id", sales=SALES) if with_sales else None
+    extra = [n for n in (SALES, PROFIT) if n not in present] if with_sales else []
+    table = compute_indicators(tables, as_of, names=present + extra)
+    sales = table.select("customer_id", sales=SALES, profit=PROFIT) if with_sales else None
+    if extra:
+        table = table.drop(*extra)
     absent = {n: _null_column(n) for n in needed if n not in present}
     if absent:
         table = table.mutate(**absent)
@@ -211,13 +220,19 @@ def classify_dataset(
         assigned = apply_grace(assigned, earlier, chosen, lang)
     if sales is not None:
         joined = assigned.left_join(sales, assigned.customer_id == sales.customer_id)
-        assigned = joined.select(*assigned.columns, _sales=joined.sales)
+        assigned = joined.select(*assigned.columns, _sales=joined.sales, _profit=joined.profit)
     result = eng.to_pyarrow(assigned.order_by("rank"))
-    sales_col = result.column("_sales") if "_sales" in result.column_names else None
-    out = result.drop_columns(["_sales"]) if sales_col is not None else result
+    values = None
+    if "_sales" in result.column_names:
+        values = pa.table(
+            {"customer_id": result.column("customer_id"), "sales": result["_sales"], "profit": result["_profit"]}
+        )
+        result = result.drop_columns(["_sales", "_profit"])
     for finding in findings:
         log.warning(finding.message.msgid, finding.message.params)
-    return ClassificationResult(chosen, day, ctx.engine, out, class_summary(out, sales_col, chosen, lang), findings)
+    sales_col = values.column("sales") if values is not None else None
+    summary = class_summary(result, sales_col, chosen, lang)
+    return ClassificationResult(chosen, day, ctx.engine, result, summary, findings, values)
 
 
 def what_if_dataset(

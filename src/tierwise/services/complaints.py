@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from tierwise.archive.complaints import ComplaintStatus, check_transition, is_reopening, parse_status
 from tierwise.errors import NotFoundError, RecordError
@@ -56,6 +56,13 @@ class ComplaintCard:
     def reopened(self) -> int:
         """How many times the complaint was reopened."""
         return sum(1 for c in self.changes if c.from_status is not None and is_reopening(c.from_status, c.to_status))
+
+
+def unresolved() -> ColumnElement[bool]:
+    """SQL: the complaint is still open — status open or in progress (as typed: ``In progress``, ``in-progress``),
+    or no status and no resolution date."""
+    status = func.lower(func.replace(func.replace(Complaint.status, " ", "_"), "-", "_"))
+    return or_(and_(Complaint.status.is_(None), Complaint.resolved_date.is_(None)), status.in_(["open", "in_progress"]))
 
 
 def _card(row: Complaint) -> ComplaintCard:

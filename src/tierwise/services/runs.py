@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
+import ibis
 import pyarrow as pa
 from sqlalchemy import Engine as StoreEngine
 from sqlalchemy import func, select
@@ -32,6 +33,7 @@ from tierwise.services.access import person, require_action, restricted, visible
 from tierwise.services.classification import ClassificationResult, classify_dataset, resolve_policy
 from tierwise.services.context import ServiceContext
 from tierwise.services.paging import check_page
+from tierwise.services.run_summaries import summarise_run, write_run_summary
 from tierwise.services.sources import open_source
 from tierwise.store.audit import write_audit
 from tierwise.store.db import engine_from_settings, writing
@@ -179,9 +181,14 @@ def save_run(
             saved = read_assignments(attach_url(engine), [r.id for r in earlier], ctx.settings)
             history = [saved[r.id] for r in reversed(earlier)]  # oldest first
         result = classify_dataset(ctx, dataset, chosen, as_of=as_of, lang=lang, history=history)
+        owners = _owners(ctx, dataset)
     finally:
         if not isinstance(data, Dataset):
             dataset.con.close()
+    # the run this one follows (as previous_run sees it once saved: an earlier date, or the same date saved before)
+    before = find_runs(engine, SavedPolicy.name == chosen.name, Run.as_of <= result.as_of, limit=1)
+    previous = read_assignments(attach_url(engine), [before[0].id], ctx.settings)[before[0].id] if before else None
+    summary = summarise_run(result.assignments, result.values, owners, previous)
     fingerprint = source.fingerprint()
     last_import = getattr(source, "last_import_id", None)
     now = ctx.now()
@@ -203,7 +210,8 @@ def save_run(
             created_at=now,
             customer_count=result.assignments.num_rows,
         )
-        written = write_assignments(con, run_id, result.assignments)
+        written = write_assignments(con, run_id, result.assignments, result.values)
+        write_run_summary(con, run_id, before[0].id if before else None, summary)
         ctx.report("save", written, customers)
         with Session(bind=con) as session:
             audit(
@@ -223,6 +231,18 @@ def save_run(
                 at=now,
             )
     return SavedRun(get_run(ctx, run_id, engine=engine), result)
+
+
+def _owners(ctx: ServiceContext, dataset: Dataset) -> pa.Table | None:
+    """``customer_id, owner, team`` of the data set's customers (None without a customers table)."""
+    eng = Engine.for_dataset(dataset, ctx.engine, ctx.settings)
+    customers = eng.tables(dataset).get("customers")
+    if customers is None:
+        return None
+    owner = customers.owner.cast("string") if "owner" in customers.columns else ibis.null("string")
+    return eng.to_pyarrow(
+        customers.select(customer_id=customers.customer_id.cast("string"), owner=owner, team=ibis.null("string"))
+    )
 
 
 def _last_date(ctx: ServiceContext, dataset: Dataset) -> dt.date:

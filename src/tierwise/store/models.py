@@ -457,6 +457,9 @@ class Assignment(Base):
     score: Mapped[float | None] = mapped_column(Float)
     rank: Mapped[int | None] = mapped_column(BigInteger)
     reasons: Mapped[list[str]] = mapped_column(JsonDocument, default=list)
+    # the customer's 12-month sales and profit as of the run (what the dashboard's curves are drawn from)
+    sales: Mapped[float | None] = mapped_column(Float)
+    profit: Mapped[float | None] = mapped_column(Float)
 
 
 Index("ix_assignments_customer_id", Assignment.customer_id)
@@ -512,3 +515,4 @@ APPEND_ONLY = ("runs", "assignments", "audit")
 from tierwise.store import account_models as _account_models  # noqa: E402,F401
 from tierwise.store import identity_models as _identity_models  # noqa: E402,F401
 from tierwise.store import job_models as _job_models  # noqa: E402,F401
+from tierwise.store import summary_models as _summary_models  # noqa: E402,F401

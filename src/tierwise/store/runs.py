@@ -27,7 +27,18 @@ from tierwise.store.models import Policy, Run
 from tierwise.store.source import ATTACHED, attach_store
 
 #: the columns of ``assignments`` a run writes, in order
-ASSIGNMENT_COLUMNS = ("run_id", "customer_id", "class", "computed_class", "label", "score", "rank", "reasons")
+ASSIGNMENT_COLUMNS = (
+    "run_id",
+    "customer_id",
+    "class",
+    "computed_class",
+    "label",
+    "score",
+    "rank",
+    "reasons",
+    "sales",
+    "profit",
+)
 
 
 def text_hash(text: str) -> str:
@@ -55,9 +66,11 @@ def insert_run(con: Connection, **values: object) -> int:
     return con.execute(Run.__table__.insert().values(**values).returning(Run.__table__.c.id)).scalar_one()
 
 
-def assignment_rows(run_id: int, assignments: pa.Table) -> pa.Table:
-    """The assignment table as the store's columns: the run id first, reasons as JSON text."""
+def assignment_rows(run_id: int, assignments: pa.Table, values: pa.Table | None = None) -> pa.Table:
+    """The assignment table as the store's columns: the run id first, reasons as JSON text, then the
+    12-month sales and profit of ``values`` (same rows, same order; null without)."""
     n = assignments.num_rows
+    nothing = pa.nulls(n, pa.float64())
     computed = (
         assignments.column("computed_class")
         if "computed_class" in assignments.column_names
@@ -79,13 +92,17 @@ def assignment_rows(run_id: int, assignments: pa.Table) -> pa.Table:
             "score": pc.cast(assignments.column("score"), pa.float64()),
             "rank": pc.cast(assignments.column("rank"), pa.int64()),
             "reasons": reasons.column("reasons"),
+            "sales": pc.cast(values.column("sales"), pa.float64()) if values is not None else nothing,
+            "profit": pc.cast(values.column("profit"), pa.float64()) if values is not None else nothing,
         }
     )
 
 
-def write_assignments(con: Connection, run_id: int, assignments: pa.Table, batch_rows: int = 100_000) -> int:
+def write_assignments(
+    con: Connection, run_id: int, assignments: pa.Table, values: pa.Table | None = None, batch_rows: int = 100_000
+) -> int:
     """Insert every assignment of a run in bulk (COPY on PostgreSQL, executemany on SQLite); rows written."""
-    rows = assignment_rows(run_id, assignments)
+    rows = assignment_rows(run_id, assignments, values)
     cols = ", ".join(quote_ident(c) for c in ASSIGNMENT_COLUMNS)
     driver = con.connection.driver_connection
     if con.dialect.name == "postgresql":

@@ -1,0 +1,25 @@
+"""The web UI on the API's application: the static files (htmx, ECharts, the style sheet) and the pages."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from tierwise.web import errors
+from tierwise.web.routes import customers, dashboard, lobby, login, plan
+
+PAGE_ROUTERS = (login.router, dashboard.router, customers.router, lobby.router, plan.router)
+
+
+def install_web(app: FastAPI) -> None:
+    """Serve the pages and their static files from ``app`` (ECharts and its drawing script are the reports')."""
+    static = resources.files("tierwise.web").joinpath("static")
+    reports = resources.files("tierwise.reports").joinpath("static")
+    app.mount("/static/echarts", StaticFiles(directory=str(reports.joinpath("echarts"))), name="echarts")
+    app.mount("/static/report", StaticFiles(directory=str(reports)), name="report")
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    for router in PAGE_ROUTERS:
+        app.include_router(router, include_in_schema=False)
+    errors.install(app)

@@ -1,0 +1,1 @@
+"""The page routes of the web UI, one module per area."""
