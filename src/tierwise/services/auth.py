@@ -46,6 +46,7 @@ CSRF_MISSING = N_("a change made through the session cookie needs its CSRF token
 LOCKED_BY_ADMIN = N_("this account is locked by an administrator")
 NO_TOKEN = N_("no access token %(id)s")
 NOT_A_USER = N_("only a signed-in user has access tokens")
+UNKNOWN_NAME = "?"  # how a sign-in under a name that is no user's is audited
 SIGN_IN_LOCKS = 0x7477  # the advisory-lock space of sign-ins on PostgreSQL ("tw")
 USE_TOUCH = dt.timedelta(minutes=1)  # how stale last_used_at / last_seen_at may get before a request rewrites it
 
@@ -114,18 +115,20 @@ def login(ctx: ServiceContext, name: str, password: str) -> SignIn:
     with ctx.store() as session, session.begin():
         _one_sign_in_at_a_time(session, typed)
         guard = _guard(ctx, session)
+        user = session.scalar(select(User).where(User.name == typed))
+        # an unknown name is audited as such, not as typed: it may be a password typed in the wrong field
+        shown = user.name if user is not None else UNKNOWN_NAME
         verdict = guard.check(typed, address, now)
         if not verdict.allowed:
-            _audit(session, ctx, "login.refused", typed, reason="locked out")
+            _audit(session, ctx, "login.refused", shown, reason="locked out")
             refusal = LockedOutError(verdict.reason or LOCKED_ACCOUNT, verdict.retry_after_seconds)
         else:
-            user = session.scalar(select(User).where(User.name == typed))
             stored = user.password_hash if user is not None and user.password_hash else _decoy_hash()
             if verify_password(stored, password) and user is not None and user.password_hash:
                 if _may_sign_in(user):
                     return _open_session(session, ctx, guard, user, password, now)
                 reason = "locked" if user.locked_at is not None else "inactive"
-                _audit(session, ctx, "login.refused", typed, reason=reason)
+                _audit(session, ctx, "login.refused", shown, reason=reason)
                 refusal = (
                     LockedOutError(Message(LOCKED_BY_ADMIN), 0)
                     if user.locked_at is not None
@@ -133,10 +136,10 @@ def login(ctx: ServiceContext, name: str, password: str) -> SignIn:
                 )
             else:
                 outcome = guard.failed(typed, address, now)
-                _audit(session, ctx, "login.failed", typed, known=user is not None)
-                log.info("failed sign-in for %r from %s", typed, address)
+                _audit(session, ctx, "login.failed", shown, known=user is not None)
+                log.info("failed sign-in from %s", address)  # not the name: a password may be typed in it
                 if outcome.locked:
-                    _audit(session, ctx, "login.lock", typed, until=outcome.locked_until)
+                    _audit(session, ctx, "login.lock", shown, until=outcome.locked_until)
                 refusal = AuthenticationError(Message(WRONG_CREDENTIALS))
     raise refusal
 
