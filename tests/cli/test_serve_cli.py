@@ -9,11 +9,18 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 import pytest
 
+from tierwise.config import Settings
+from tierwise.security.permissions import Actor
 from tierwise.security.pii import new_key_entry
+from tierwise.services.auth import issue_access_token
+from tierwise.services.context import ServiceContext
+from tierwise.services.store_access import on_store
+from tierwise.services.users import create_user
 
 RUN = [sys.executable, "-c", "from tierwise.cli import main; main()", "serve"]
 
@@ -56,9 +63,13 @@ def test_serve_with_a_bad_key_exits_2_without_echoing_it() -> None:
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_serve_answers_health_and_triage_on_localhost(workers: int) -> None:
+def test_serve_answers_health_and_triage_on_localhost(workers: int, tmp_path) -> None:
     port = _free_port()
-    env = _environment(TIERWISE_DEV="1")
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    with on_store(ServiceContext.system(Settings(dev=True)), url) as ctx:
+        create_user(ctx, "desk", role="lobby", password="a long pass phrase")
+        token = issue_access_token(ctx.with_actor(Actor("desk", "lobby")), "test").token
+    env = _environment(TIERWISE_DEV="1", TIERWISE_DATABASE_URL=url)
     server = subprocess.Popen(
         [*RUN, "--port", str(port), "--workers", str(workers)],
         env=env,
@@ -67,12 +78,19 @@ def test_serve_answers_health_and_triage_on_localhost(workers: int) -> None:
     )
     try:
         assert _get(f"http://127.0.0.1:{port}/api/v1/health")["status"] == "ok"
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/api/v1/triage",
-            data=b'{"vip_card": true}',
-            headers={"content-type": "application/json"},
+        triage = f"http://127.0.0.1:{port}/api/v1/triage"
+        anonymous = urllib.request.Request(
+            triage, data=b'{"vip_card": true}', headers={"content-type": "application/json"}
         )
-        with urllib.request.urlopen(request, timeout=5) as response:
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(anonymous, timeout=5)
+        assert refused.value.code == 401  # triage is the signed-in lobby's
+        signed_in = urllib.request.Request(
+            triage,
+            data=b'{"vip_card": true}',
+            headers={"content-type": "application/json", "authorization": f"Bearer {token}"},
+        )
+        with urllib.request.urlopen(signed_in, timeout=5) as response:
             assert json.load(response)["flow"] == "vip"
     finally:
         server.terminate()

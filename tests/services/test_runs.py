@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from tierwise.analytics.classify.policy import policy_text
 from tierwise.config import Settings
-from tierwise.errors import StoreError, UsageError
+from tierwise.errors import NotFoundError, StoreError, UsageError
 from tierwise.io.source import OpenedSource
 from tierwise.policy_files import PolicyRef
 from tierwise.security.permissions import Actor
@@ -109,7 +109,7 @@ def test_grace_holds_a_downgrade_until_the_saved_runs_agree(ctx: ServiceContext,
 
 
 def test_errors_name_what_is_missing(ctx: ServiceContext, hand) -> None:
-    with pytest.raises(StoreError, match="no saved run 7"):
+    with pytest.raises(NotFoundError, match="no saved run 7"):  # a signed-in analyst: the API's 404
         show_run(ctx, 7)
     with pytest.raises(StoreError, match="no saved run of abc"):
         up_or_out(ctx, policy="abc")

@@ -21,7 +21,7 @@ from tierwise.errors import StoreError
 from tierwise.i18n import Message
 from tierwise.io.dataset import Dataset
 from tierwise.io.source import DataSource
-from tierwise.services.access import person, require_action
+from tierwise.services.access import require_action, restricted
 from tierwise.services.archive_records import customer_for
 from tierwise.services.context import ServiceContext
 from tierwise.services.runs import (
@@ -81,8 +81,9 @@ class UpOrOut:
 
 def customer_history(ctx: ServiceContext, customer_id: str, *, policy: str | None = None) -> list[HistoryEntry]:
     """Every saved class of a customer, oldest as-of date first (of one policy when ``policy`` names it)."""
+    require_action(ctx, "customers.read")
     engine = store_engine(ctx)
-    if person(ctx) is not None:
+    if restricted(ctx) is not None:  # whoever sees all may ask for runs of a folder's customers, not imported
         with Session(engine) as session:
             customer_for(session, ctx, customer_id, "customers.read")
     query = (
