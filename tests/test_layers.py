@@ -79,6 +79,14 @@ FORBIDDEN = {
         "fastapi",
         "starlette",
     ),
+    "jobs": (  # the queue and its consumer run services; they know no face
+        "tierwise.api",
+        "tierwise.web",
+        "tierwise.reports",
+        "tierwise.cli",
+        "fastapi",
+        "starlette",
+    ),
     "reports": (
         "tierwise.store",
         "tierwise.services",

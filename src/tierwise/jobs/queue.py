@@ -48,11 +48,6 @@ class JobQueue:
         self._on_run = on_run
         self._task = huey.task(name=TASK_NAME)(self._run)
 
-    @property
-    def backend(self) -> str:
-        """``redis`` or ``sqlite``."""
-        return "redis" if isinstance(self.huey, RedisHuey) else "sqlite"
-
     def bind(self, on_run: Any) -> JobQueue:
         """Set what running a job means (a worker binds the service that runs jobs); returns the queue."""
         self._on_run = on_run
@@ -91,10 +86,6 @@ class JobQueue:
         """Drop the live channel of a finished job."""
         for kind in ("progress", "cancel"):
             self.huey.delete(_key(kind, job_id))
-
-    def waiting(self) -> int:
-        """How many jobs wait for a worker."""
-        return self.huey.pending_count()
 
 
 def _key(kind: str, job_id: str) -> str:

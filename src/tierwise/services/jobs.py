@@ -20,7 +20,7 @@ import socket
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
@@ -78,7 +78,7 @@ class JobCancelled(Exception):  # noqa: N818 - a signal inside the worker, never
     """Raised from the progress callback when someone asked to stop the job: the work rolls back."""
 
 
-class JobQueueLike:
+class JobQueueLike(Protocol):
     """What the services need of the queue (:class:`tierwise.jobs.JobQueue`)."""
 
     def enqueue(self, job_id: str) -> None: ...
