@@ -19,12 +19,13 @@ answer does not tell which customers exist); other roles see only their customer
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 from sqlalchemy import String, cast, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -49,7 +50,6 @@ from tierwise.security.identity import (
 )
 from tierwise.security.permissions import ROLE_SCOPE, Actor, Scope, require, require_visible
 from tierwise.services.context import ServiceContext
-from tierwise.services.imports import store_engine
 from tierwise.services.sealed_data import keyring_of, opened
 from tierwise.store.audit import write_audit
 from tierwise.store.db import writing
@@ -119,7 +119,9 @@ class StoreAttempts:
 def _attempt(ctx: ServiceContext, customer_id: str) -> Iterator[tuple[Session, Actor, StoreAttempts, dt.datetime]]:
     """One attempt's transaction: SQLite's write lock from its start, the customer's day row held."""
     now = ctx.now()
-    with writing(store_engine(ctx)) as con, Session(bind=con) as session:
+    with ctx.store() as probe:
+        engine = probe.get_bind()  # the engine of the context's sessions: the attempt needs its write lock
+    with writing(engine) as con, Session(bind=con) as session:
         actor = ctx.actor
         require(actor, "identity.verify")
         ledger = StoreAttempts(session)
@@ -330,15 +332,14 @@ def _pools(session: Session, today: dt.date) -> AnswerPools:
         .where(bought)
         .group_by(Transaction.customer_id)
     ).scalars()
-    amounts = np.array([float(a) for a in last_orders], dtype=float)
-    counts = np.bincount(np.searchsorted(np.array(BAND_EDGES[1:]), amounts, side="right"), minlength=len(BANDS))
+    counts = Counter(bisect_right(BAND_EDGES, float(amount)) - 1 for amount in last_orders)
     pools = AnswerPools(
         as_of=today,
         categories={str(k): float(v) for k, v in categories.items()},
         account_managers=managers,
         # one more for every month and band, so an answer nobody else has can still be a distractor
         months={m: months.get(m, 0) + 1.0 for m in month_options(today)},
-        bands={band: float(c) + 1.0 for band, c in zip(BANDS, counts)},
+        bands={band: counts[i] + 1.0 for i, band in enumerate(BANDS)},
     )
     _POOLS.clear()  # one day's pools per process are enough
     _POOLS[key] = pools

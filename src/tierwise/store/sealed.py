@@ -14,10 +14,12 @@ row (:func:`context`): copied into another row it no longer opens.
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from tierwise.security.pii import Field, Keyring
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 # table -> (its row key column, the sealed fields)
 SEALED: Mapping[str, tuple[str, tuple[Field, ...]]] = {
@@ -58,6 +60,8 @@ def seal_batch(batch: pa.RecordBatch, table: str, keyring: Keyring | None) -> pa
 
     ``keyring`` may be ``None`` only when no sealed field holds a value (the hashes are then empty too).
     """
+    import pyarrow as pa  # here, not at the top: the API server imports this module and never seals a batch
+
     key_column, fields = SEALED[table]
     columns = dict(zip(batch.schema.names, batch.columns))
     if keyring is None:
