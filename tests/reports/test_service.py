@@ -39,9 +39,9 @@ C1,2025-02-01,99999,1
 
 
 # two buyers are too few to pin BG/NBD (or Pareto/NBD) down: its fit runs on without converging and its
-# standard errors are undefined; C2's return leaves its repeat spend negative, so one repeat buyer is too few for Gamma-Gamma. The
-# value models say so
-# (test_the_value_fit_on_two_buyers_says_so); the other tests here are about the report
+# standard errors are undefined; C2's return leaves its repeat spend negative, so one repeat buyer is too few
+# for Gamma-Gamma. The value models say so (test_the_value_fit_on_two_buyers_says_so); the other tests here
+# are about the report
 VALUE_WARNINGS = (
     "1 repeat buyer(s) have no usable spend (0 zero, 1 negative, 0 missing): they are left out of the spend fit "
     "and valued at the mean spend per purchase",
