@@ -38,9 +38,24 @@ C1,2025-02-01,99999,1
 """
 
 
-# two buyers are too few to pin BG/NBD down: its fit runs on without converging, which it says
-# (test_the_value_fit_on_two_buyers_says_it_did_not_converge); the other tests here are about the report
-pytestmark = pytest.mark.filterwarnings("ignore:BetaGeoFitter. the fit did not converge:tierwise.errors.ModelWarning")
+# two buyers are too few to pin BG/NBD (or Pareto/NBD) down: its fit runs on without converging and its
+# standard errors are undefined; C2's return leaves its repeat spend negative, so one repeat buyer is too few
+# for Gamma-Gamma. The value models say so (test_the_value_fit_on_two_buyers_says_so); the other tests here
+# are about the report
+VALUE_WARNINGS = (
+    "1 repeat buyer(s) have no usable spend (0 zero, 1 negative, 0 missing): they are left out of the spend fit "
+    "and valued at the mean spend per purchase",
+    "spend model not used (the Gamma-Gamma model needs at least 2 repeat buyers, got 1); every customer gets the "
+    "mean spend 4000.00",
+    "BetaGeoFitter: the fit did not converge: ABNORMAL: ",
+    "BetaGeoFitter: the standard errors are undefined: the likelihood is not curved in every direction at the "
+    "estimate (the data do not pin every parameter down)",
+)
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:((BetaGeoFitter|ParetoNBDFitter). the (fit did not converge|standard errors are undefined)"
+    "|1 repeat buyer|spend model not)"
+    ":tierwise.errors.ModelWarning"
+)
 
 
 @pytest.fixture
@@ -262,12 +277,12 @@ def test_the_key_account_list_comes_from_any_policy_that_says_so(folder: Path, t
     assert report.missing["key_accounts"][0].params == {"policy": "key-account"}
 
 
-def test_the_value_fit_on_two_buyers_says_it_did_not_converge(folder: Path) -> None:
+def test_the_value_fit_on_two_buyers_says_so(folder: Path) -> None:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ModelWarning)
         build_report_data(CTX, read_dataset(folder), as_of=dt.date(2025, 1, 15))
     said = [str(w.message) for w in caught if issubclass(w.category, ModelWarning)]
-    assert said and all(s.startswith("BetaGeoFitter: the fit did not converge") for s in said)
+    assert sorted(set(said)) == sorted(VALUE_WARNINGS)
 
 
 def test_the_value_model_and_horizon_are_parameters(folder: Path) -> None:
