@@ -291,3 +291,18 @@ def test_the_value_model_and_horizon_are_parameters(folder: Path) -> None:
     assert (year.clv.model, year.clv.horizon_days) == ("BG/NBD", 365)
     quarter = build_report_data(CTX, read_dataset(folder), as_of=as_of, value_model="pareto", horizon_days=90)
     assert (quarter.clv.model, quarter.clv.horizon_days) == ("Pareto/NBD", 90)
+
+
+def test_the_prospect_grades_come_from_any_prospect_policy(folder: Path, tmp_path: Path) -> None:
+    from tierwise.analytics.classify.policy import policy_text
+
+    (folder / "opportunities.csv").write_text(
+        "opportunity_id,customer_id,stage,expected_close_date\nO1,C3,proposal,2025-04-30\n", encoding="utf-8"
+    )
+    text = policy_text("prospect-grade")[0].replace("name: prospect-grade", "name: our-pipeline")
+    (tmp_path / "pipeline.yaml").write_text(text, encoding="utf-8")
+    report = build_report_data(
+        CTX, read_dataset(folder), policies=[PolicyRef.file(tmp_path / "pipeline.yaml")], as_of=dt.date(2025, 1, 15)
+    )
+    assert "prospects" not in report.missing
+    assert report.prospects is not None

@@ -329,7 +329,6 @@ def _mark_not_computed(
     """Record why each section without data is absent."""
     if not report.classes and "classes" not in report.missing:
         report.mark_missing("classes", Message(N_("no policy selected (--policy NAME)")))
-    named = {p.value for p in policies if p.kind == "shipped"}
     if report.rfm is None and "transactions" in tables and not any(_is_rfm(resolve_policy(p)) for p in policies):
         report.mark_missing("rfm", Message(NOT_SELECTED, {"policy": "rfm"}))
     if report.at_risk is None and report.clv is not None and not report.classes:
@@ -342,7 +341,7 @@ def _mark_not_computed(
     if report.prospects is None and "prospects" not in report.missing:
         if "opportunities" not in tables:
             report.mark_missing("prospects", NO_OPPORTUNITIES)
-        elif "prospect-grade" not in named:
+        elif not any(getattr(resolve_policy(p), "input", None) == "prospects" for p in policies):
             report.mark_missing("prospects", Message(NOT_SELECTED, {"policy": "prospect-grade"}))
         else:
             report.mark_missing("prospects", NOT_AVAILABLE)

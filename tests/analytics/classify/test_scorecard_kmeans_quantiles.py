@@ -1,4 +1,4 @@
-"""Scorecard (AHP weights, quantile tiers), TOPSIS and entropy scorecards, k-means order, quantile ties."""
+"""Scorecard (AHP weights, quantile tiers), the TOPSIS scorecard by hand, k-means order, quantile ties."""
 
 from __future__ import annotations
 
