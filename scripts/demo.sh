@@ -68,6 +68,32 @@ tw runs up-or-out --policy key-account --lang zh
 echo "== 12. one account manager's month: the contact plan and the alerts to act on"
 tw plan --month 2026-01 --owner li.wei --lang zh
 tw alerts --owner li.wei --kind key_account_downgraded --kind complaint_open --lang zh
+echo "== 13. the web UI and the API: a user per role, then the server answers the sign-in page and the API"
+# no default account exists: the demo users get one random password, kept outside the repository
+PASSWORD_FILE="${XDG_CONFIG_HOME:-$HOME/.config}/tierwise/demo-password"
+if [ ! -s "$PASSWORD_FILE" ]; then
+  mkdir -p "$(dirname "$PASSWORD_FILE")"
+  (umask 077 && .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(12))' >"$PASSWORD_FILE")
+fi
+TIERWISE_NEW_PASSWORD="$(cat "$PASSWORD_FILE")"
+export TIERWISE_NEW_PASSWORD
+for user in zhao.director:analyst sun.manager:manager li.wei:account_manager xu.lobby:lobby admin:admin; do
+  tw user create "${user%%:*}" --role "${user##*:}"
+done
+PORT="${TIERWISE_DEMO_PORT:-8765}"
+tw serve --port "$PORT" >"$OUT/serve.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  curl -fsS "http://127.0.0.1:$PORT/api/v1/health" >/dev/null 2>&1 && break
+  sleep 1
+done
+curl -fsS "http://127.0.0.1:$PORT/api/v1/health"; echo
+curl -fsS "http://127.0.0.1:$PORT/login?lang=zh" | grep -o '<title>[^<]*</title>'
+kill $SERVER; wait $SERVER 2>/dev/null || true
+trap - EXIT
 echo
 echo "Done. Open $OUT/report.html in a browser or $OUT/report.xlsx in Excel; results per policy are in $OUT/results/;
-the store is $OUT/tierwise.db (TIERWISE_DATABASE_URL=sqlite:///$PWD/$OUT/tierwise.db tierwise runs list)."
+the store is $OUT/tierwise.db (TIERWISE_DATABASE_URL=sqlite:///$PWD/$OUT/tierwise.db tierwise runs list).
+For the web UI: TIERWISE_DATABASE_URL=sqlite:///$PWD/$OUT/tierwise.db TIERWISE_SECRET_KEY=\"\$(cat $KEY_FILE)\" .venv/bin/tierwise serve,
+open http://127.0.0.1:8000/ and sign in as zhao.director, sun.manager, li.wei, xu.lobby or admin with the password in $PASSWORD_FILE."
