@@ -16,7 +16,9 @@ from decimal import Decimal
 from archive_book import Book
 from sqlalchemy import select
 
+from tierwise.security.pii import Keyring
 from tierwise.store.models import Complaint, Contact, Customer, Survey, Transaction, Visit
+from tierwise.store.sealed import context, hash_column
 
 D = dt.date
 USERS = {
@@ -42,13 +44,16 @@ class Filled:
     contact: dict[str, int] = field(default_factory=dict)
 
 
-def fill(url: str) -> Filled:
-    """Fill the store at ``url`` (already migrated) with the book."""
+def fill(url: str, keyring: Keyring) -> Filled:
+    """Fill the store at ``url`` (already migrated) with the book; C1's personal data sealed with ``keyring``
+    (the app's), as an import seals it."""
     book = Book(url)
     try:
         with book.sessions.begin() as session:
             c1 = session.get(Customer, "C1")
-            c1.phone, c1.email, c1.id_number = PHONE, EMAIL, ID_NUMBER
+            for name, value in (("phone", PHONE), ("email", EMAIL), ("id_number", ID_NUMBER)):
+                setattr(c1, name, keyring.encrypt(value, context=context("customers", name, "C1")))
+                setattr(c1, hash_column(name), keyring.search_hash(name, value))
         first = book.save_run(
             "china-post", D(2026, 1, 31), {"C1": "gold", "C2": "vip", "C3": "diamond", "C4": "vip", "C5": "vip"}
         )

@@ -15,6 +15,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from tierwise.security.permissions import ROLES
+from tierwise.services.sealed_data import keyring_of
 
 EXAMPLES = 3  # per operation and role: the whole run stays within two or three minutes on both databases
 
@@ -22,7 +23,7 @@ EXAMPLES = 3  # per operation and role: the whole run stays within two or three 
 @pytest.mark.slow
 @pytest.mark.parametrize("role", ROLES)
 def test_no_server_error_and_answers_match_their_schemas(api, role: str) -> None:
-    fill(api.settings.database_url)
+    fill(api.settings.database_url, keyring_of(api.settings))
     name = ROLE_USER[role]
     token = api.user(role, name, USERS[name][1])
     schema = schemathesis.openapi.from_asgi("/api/openapi.json", api.app)
