@@ -11,11 +11,9 @@ from pathlib import Path
 import pytest
 import uvicorn
 from browser import launch
-from pydantic import SecretStr
 
 from tierwise.api.app import create_app
 from tierwise.config import Settings
-from tierwise.security.pii import new_key_entry
 
 
 def _free_port() -> int:
@@ -85,8 +83,9 @@ def demo_store(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="module")
 def web_settings(demo_store: str) -> Settings:
-    """Settings of the server under test: the demo store, a fresh personal-data key, not the development mode."""
-    return Settings(secret_key=SecretStr(new_key_entry("test")), dev=False, database_url=demo_store)
+    """Settings of the server under test: the demo store and the key its personal data was sealed with (the
+    test session's ``TIERWISE_SECRET_KEY``), not the development mode."""
+    return Settings(dev=False, database_url=demo_store)
 
 
 @pytest.fixture(scope="module")
