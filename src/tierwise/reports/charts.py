@@ -113,6 +113,12 @@ def pareto_chart(pareto: Pareto, lang: str) -> dict[str, Any]:
             "data": [[0, 0], [1, 1]],
         }
     )
+    return share_curves_option(series, lang)
+
+
+def share_curves_option(series: list[dict[str, Any]], lang: str) -> dict[str, Any]:
+    """Cumulative-share curves (Pareto, whale) on a 0–100 % customer-share axis."""
+    _ = gettext_for(lang)
     return base_option(
         tooltip={"trigger": "axis", "valueFormatter": "fmt:percent"},
         legend={"top": 0},

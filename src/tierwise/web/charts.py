@@ -7,7 +7,7 @@ from typing import Any
 
 from tierwise.i18n import gettext_for
 from tierwise.report_model import ClassDistribution, ClassRow, Migration
-from tierwise.reports.charts import AXIS, GRID, base_option, class_chart
+from tierwise.reports.charts import AXIS, GRID, base_option, class_chart, share_curves_option
 from tierwise.services.dashboard import Dashboard
 
 
@@ -83,23 +83,7 @@ def curves_option(board: Dashboard, lang: str) -> dict[str, Any]:
                 },
             }
         )
-    return base_option(
-        tooltip={"trigger": "axis", "valueFormatter": "fmt:percent"},
-        legend={"top": 0},
-        grid=GRID,
-        xAxis={
-            "type": "value",
-            "min": 0,
-            "max": 1,
-            "name": _("Share of customers"),
-            "nameLocation": "middle",
-            "nameGap": 28,
-            "axisLabel": {"formatter": "fmt:percent0"},
-            **AXIS,
-        },
-        yAxis={"type": "value", "min": 0, "axisLabel": {"formatter": "fmt:percent0"}, **AXIS},
-        series=series,
-    )
+    return share_curves_option(series, lang)
 
 
 def migration(board: Dashboard, previous_as_of: Any) -> Migration | None:
