@@ -347,6 +347,45 @@ CASES: dict[str, tuple[Case, ...]] = {
         invalid("no saved run 999", "runs", "diff", "1", "999"),
         usage(MISSING, "runs", "diff", "1"),
     ),
+    "user create": (
+        done("user", "create", "zhou", "--role", "account_manager", "--team", "east"),
+        invalid("user 'zhou' exists already", "user", "create", "zhou", "--role", "account_manager"),
+        usage("unknown role 'boss'", "user", "create", "qian", "--role", "boss"),
+    ),
+    "user list": (
+        done("user", "list"),
+        invalid(CANNOT_OPEN, "user", "list", store=NO_STORE),
+        usage("No such option: --nonsense", "user", "list", "--nonsense"),
+    ),
+    "user set-role": (
+        done("user", "set-role", "wang", "manager"),
+        invalid("no user 'nobody'", "user", "set-role", "nobody", "manager"),
+        usage("unknown role 'boss'", "user", "set-role", "wang", "boss"),
+    ),
+    "user lock": (
+        done("user", "lock", "zhao"),
+        invalid("no user 'nobody'", "user", "lock", "nobody"),
+        usage(MISSING, "user", "lock"),
+    ),
+    "user unlock": (
+        done("user", "unlock", "zhao"),
+        invalid("no user 'nobody'", "user", "unlock", "nobody"),
+        usage(MISSING, "user", "unlock"),
+    ),
+    "audit verify": (
+        done("audit", "verify"),
+        invalid(CANNOT_OPEN, "audit", "verify", store=NO_STORE),
+        usage("No such option: --nonsense", "audit", "verify", "--nonsense"),
+    ),
+    "keys rotate": (
+        done("keys", "rotate"),
+        invalid(CANNOT_OPEN, "keys", "rotate", store=NO_STORE),
+        usage("Invalid value for '--batch'", "keys", "rotate", "--batch", "0"),
+    ),
+    "worker": (
+        done("worker", "--help"),
+        usage("Invalid value for '--threads'", "worker", "--threads", "0"),
+    ),
     "runs up-or-out": (
         done("runs", "up-or-out", "--policy", "key-account"),
         invalid("no saved run 999", "runs", "up-or-out", "--run", "999"),
@@ -359,6 +398,7 @@ NO_INVALID_DATA = {
     "demo": "generates its data",
     "policies": "lists the policies shipped in the package",
     "serve": "serves until stopped; a store it cannot open is refused per request",
+    "worker": "runs jobs until stopped; a job it cannot do is marked failed with the reason",
 }
 
 
@@ -431,7 +471,12 @@ def places(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def environment(store: str) -> dict[str, str]:
     """The user's environment without tierwise settings, wide enough that messages are not wrapped."""
     kept = {k: v for k, v in os.environ.items() if not k.startswith("TIERWISE_")}
-    return kept | {"TIERWISE_DATABASE_URL": store, "COLUMNS": "250", "NO_COLOR": "1"}
+    # the test run's personal-data key (imports seal with it) and a password for the users made here
+    secrets = {
+        "TIERWISE_SECRET_KEY": os.environ["TIERWISE_SECRET_KEY"],
+        "TIERWISE_NEW_PASSWORD": "a long test pass phrase",
+    }
+    return kept | secrets | {"TIERWISE_DATABASE_URL": store, "COLUMNS": "250", "NO_COLOR": "1"}
 
 
 def filled(text: str, places: dict[str, object]) -> str:
