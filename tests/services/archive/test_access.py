@@ -24,9 +24,11 @@ from tierwise.services.customer_list import list_customers
 from tierwise.services.plan import contact_plan
 from tierwise.services.run_history import customer_history, up_or_out
 from tierwise.services.runs import diff_runs, list_runs, run_assignments, show_run
+from tierwise.services.sealed_data import keyring_of
 from tierwise.services.surveys import add_survey, customer_surveys, survey_summary, update_survey
 from tierwise.services.visits import add_visit, customer_visits, update_visit
 from tierwise.store.models import Complaint, Customer, Survey, Visit
+from tierwise.store.sealed import context
 
 D = dt.date
 WANG = Actor("wang", "account_manager", frozenset({"east"}))
@@ -172,10 +174,10 @@ def test_alerts_plan_and_survey_figures_of_another_manager_stay_out(filled) -> N
 
 
 def test_personal_data_is_masked_in_the_list(book) -> None:
-    book.add(
-        Customer(customer_id="P1", name="Zhang", owner="wang", phone="13812345678", email="zhang@example.com",
-                 id_number="110101199001011234", annual_revenue=Decimal("1")),
-    )  # fmt: skip
+    ring = keyring_of(as_(book, WANG).settings)
+    values = {"phone": "13812345678", "email": "zhang@example.com", "id_number": "110101199001011234"}
+    sealed = {f: ring.encrypt(v, context=context("customers", f, "P1")) for f, v in values.items()}  # as imported
+    book.add(Customer(customer_id="P1", name="Zhang", owner="wang", annual_revenue=Decimal("1"), **sealed))
     row = list_customers(as_(book, WANG), q="P1").rows[0]
     assert (row.phone, row.email, row.id_number) == ("138****5678", "z***@example.com", "110***********1234")
 
