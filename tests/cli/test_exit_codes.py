@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -157,12 +158,12 @@ CASES: dict[str, tuple[Case, ...]] = {
     ),
     "visit add": (
         done("visit", "add", "C000001", "--content", "first meeting", "--as", "wang"),
-        invalid("unknown customer NOPE", "visit", "add", "NOPE", "--as", "wang"),
+        invalid("no customer 'NOPE'", "visit", "add", "NOPE", "--as", "wang"),
         usage("Invalid value for '--date'", "visit", "add", "C000001", "--date", "2024-13-01", "--as", "wang"),
     ),
     "complaint add": (
         done("complaint", "add", "C000001", "--description", "late delivery", "--as", "wang"),
-        invalid("unknown customer NOPE", "complaint", "add", "NOPE", "--description", "late", "--as", "wang"),
+        invalid("no customer 'NOPE'", "complaint", "add", "NOPE", "--description", "late", "--as", "wang"),
         usage("Missing option '--description'", "complaint", "add", "C000001", "--as", "wang"),
     ),
     "complaint status": (
@@ -461,10 +462,14 @@ def places(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         session.add_all([User(name="zhao", role="manager", team_id=east.id),
                          User(name="wang", role="account_manager", team_id=east.id)])  # fmt: skip
         session.execute(update(Customer).values(team="east"))
+        # wang's own customers: the account manager's commands (--as wang) act on them (CP00000001 is C000003's)
+        session.execute(update(Customer).where(Customer.customer_id.in_(["C000001", "C000003"])).values(owner="wang"))
     engine.dispose()
     for as_of in ("2025-12-31", "2025-09-30"):  # run 1, then run 2 one quarter earlier
         args = ("classify", url, "--policy", "key-account", "--as-of", as_of, "--save", "--rows", "0")
         subprocess.run([TIERWISE, *args], env=environment(url), capture_output=True, check=True)
+    with sqlite3.connect(store) as con:  # everything into the file itself: each group copies only the file
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return {"root": root, "data": data, "bad": bad, "store": store}
 
 
@@ -537,9 +542,9 @@ def test_exit_code_and_stderr(outcomes: dict[str, list[Outcome]], name: str) -> 
             assert outcome.stderr.startswith("error: "), shown
 
 
-# successful commands that still print numpy's RuntimeWarning from the BG/NBD expectation on the demo data
-# (value/bgnbd.py near a = 1); strict, so the mark goes when the warning does
-WARNS = {"value", "report", "alerts", "card show", "key-account evaluate"}
+# successful commands that still let a warning out in Python's own form on the small demo data (the value
+# models' doubtful-fit ModelWarning, not yet turned into a "warning:" line); strict, so the mark goes with it
+WARNS = {"report", "alerts", "card show", "key-account evaluate"}
 
 
 @pytest.mark.parametrize(
