@@ -3,9 +3,14 @@
 While alive a customer buys as a Poisson process with rate λ ~ Gamma(r, α); after each purchase they
 drop out with probability p ~ Beta(a, b). Parameters ``r, alpha, a, b``; time in the unit of the summary.
 
->>> model = BetaGeoFitter().fit([2, 0], [30.43, 0.0], [38.86, 38.86])
->>> sorted(model.params_)
-['a', 'alpha', 'b', 'r']
+Two customers cannot pin four parameters down, and the fit says so:
+
+>>> import warnings
+>>> with warnings.catch_warnings(record=True) as caught:
+...     warnings.simplefilter("always")
+...     model = BetaGeoFitter().fit([2, 0], [30.43, 0.0], [38.86, 38.86])
+>>> sorted(model.params_), sorted({type(w.message).__name__ for w in caught})
+(['a', 'alpha', 'b', 'r'], ['ModelWarning'])
 """
 
 from __future__ import annotations
