@@ -14,8 +14,9 @@ from tierwise.io.source import OpenedSource
 from tierwise.policy_files import PolicyRef
 from tierwise.security.permissions import Actor
 from tierwise.services.context import ServiceContext
+from tierwise.services.run_diffs import diff_runs
 from tierwise.services.run_history import class_as_of, customer_history, up_or_out
-from tierwise.services.runs import diff_runs, get_run, list_runs, save_run, show_run
+from tierwise.services.runs import get_run, list_runs, save_run, show_run
 from tierwise.store.db import create_store_engine
 
 D = dt.date

@@ -11,8 +11,9 @@ from rich.table import Table
 from tierwise.cli.application import LangOption, _, app, console, formats, language, service_context
 from tierwise.errors import UsageError
 from tierwise.i18n import N_, Message
+from tierwise.services.run_diffs import diff_runs
 from tierwise.services.run_history import class_as_of, customer_history, up_or_out
-from tierwise.services.runs import diff_runs, list_runs, show_run
+from tierwise.services.runs import list_runs, show_run
 from tierwise.services.sources import open_source
 
 runs_app = typer.Typer(name="runs", help="Saved runs (评估批次): list, show, compare, histories.", no_args_is_help=True)

@@ -21,10 +21,9 @@ from sqlalchemy import Engine as StoreEngine
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tierwise.analytics.classify.migration import migration_matrix, movers
 from tierwise.analytics.classify.policy import Policy, policy_text
 from tierwise.analytics.engine import Engine
-from tierwise.errors import NotFoundError, StoreError, UsageError
+from tierwise.errors import NotFoundError, StoreError
 from tierwise.i18n import Message
 from tierwise.io.dataset import Dataset
 from tierwise.io.source import DataSource
@@ -85,25 +84,6 @@ class RunDetail:
     run: RunInfo
     classes: list[ClassCount]
     assignments: pa.Table
-
-
-@dataclass(frozen=True)
-class MigrationCell:
-    """Customers who were in ``from_class`` in the first run and are in ``to_class`` in the second."""
-
-    from_class: str
-    to_class: str
-    customers: int
-
-
-@dataclass(frozen=True)
-class RunDiff:
-    """Two runs of one policy compared: the from × to matrix and the movers (most moved first)."""
-
-    before: RunInfo
-    after: RunInfo
-    matrix: list[MigrationCell]
-    movers: pa.Table  # customer_id, from/to class and label, direction, from/to reasons
 
 
 def store_engine(ctx: ServiceContext) -> StoreEngine:
@@ -370,32 +350,6 @@ def show_run(ctx: ServiceContext, run_id: int, *, lang: str | None = None) -> Ru
     classes = [ClassCount(code, labels.get(code, code), counts.get(code, 0)) for code in order]
     saved = read_assignments(attach_url(engine), [run_id], ctx.settings, **visible_reading(ctx))
     return RunDetail(run, classes, saved[run_id])
-
-
-def diff_runs(ctx: ServiceContext, before: int, after: int, *, lang: str | None = None) -> RunDiff:
-    """Who moved between two saved runs of the same policy: the migration matrix and the movers."""
-    engine = store_engine(ctx)
-    first, second = get_run(ctx, before, engine=engine), get_run(ctx, after, engine=engine)
-    if first.policy != second.policy:
-        raise UsageError(
-            Message(
-                "runs %(before)s and %(after)s apply different policies (%(first)s, %(second)s)",
-                {"before": before, "after": after, "first": first.policy, "second": second.policy},
-            )
-        )
-    policy = saved_policy(engine, second)
-    saved = read_assignments(attach_url(engine), [before, after], ctx.settings, **visible_reading(ctx))
-    eng = Engine.create("duckdb", ctx.settings)
-    keep = ["customer_id", "class", "reasons"]
-    a = eng.scratch("run_before", saved[before].select(keep))
-    b = eng.scratch("run_after", saved[after].select(keep))
-    matrix = eng.to_pyarrow(migration_matrix(a, b))
-    moved = eng.to_pyarrow(movers(a, b, policy, lang or ctx.settings.lang))  # type: ignore[arg-type]
-    cells = [
-        MigrationCell(r["from_class"], r["to_class"], int(r["customers"]))
-        for r in matrix.to_pylist()  # one row per pair of classes: a handful
-    ]
-    return RunDiff(first, second, cells, moved)
 
 
 def previous_run(ctx: ServiceContext, run: RunInfo, *, engine: StoreEngine | None = None) -> RunInfo | None:

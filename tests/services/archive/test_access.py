@@ -22,8 +22,9 @@ from tierwise.services.complaints import add_complaint, change_status, customer_
 from tierwise.services.contacts import add_contact, customer_contacts, update_contact
 from tierwise.services.customer_list import list_customers
 from tierwise.services.plan import contact_plan
+from tierwise.services.run_diffs import diff_runs
 from tierwise.services.run_history import customer_history, up_or_out
-from tierwise.services.runs import diff_runs, list_runs, run_assignments, show_run
+from tierwise.services.runs import list_runs, run_assignments, show_run
 from tierwise.services.sealed_data import keyring_of
 from tierwise.services.surveys import add_survey, customer_surveys, survey_summary, update_survey
 from tierwise.services.visits import add_visit, customer_visits, update_visit

@@ -19,7 +19,8 @@ from tierwise.api.params import LARGEST_ID, RecordId
 from tierwise.api.schemas import problem_responses
 from tierwise.api.times import UtcTime
 from tierwise.services.paging import MAX_PAGE
-from tierwise.services.runs import diff_runs, list_runs, run_assignments, show_run
+from tierwise.services.run_diffs import diff_runs
+from tierwise.services.runs import list_runs, run_assignments, show_run
 
 router = APIRouter(tags=["runs"])
 FROM_ATTRIBUTES = ConfigDict(from_attributes=True)
