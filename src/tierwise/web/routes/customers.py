@@ -5,6 +5,7 @@ value) with forms to record a visit, a complaint or a survey answer."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -103,7 +104,14 @@ def customer_page(request: Request, customer_id: str, ctx: ServiceContext = Depe
     )
 
 
-def _back(customer_id: str, what: str) -> Response:
+def _recorded(
+    request: Request, ctx: ServiceContext, customer_id: str, what: str, save: Callable[[], object]
+) -> Response:
+    """Run ``save``; back to the card's ``what`` section, or the card again with the refusal shown."""
+    try:
+        save()
+    except TierwiseError as exc:
+        return _refused(request, ctx, customer_id, exc)
     return RedirectResponse(f"/customers/{customer_id}?saved={what}#{what}s", status_code=303)
 
 
@@ -136,8 +144,12 @@ def record_visit(
     next_visit_date: Annotated[str | None, Form()] = None,
 ) -> Response:
     """Record a visit card from the customer card's form."""
-    try:
-        add_visit(
+    return _recorded(
+        request,
+        ctx,
+        customer_id,
+        "visit",
+        lambda: add_visit(
             ctx,
             customer_id,
             date,
@@ -146,10 +158,8 @@ def record_visit(
             content=content or None,
             next_step=next_step or None,
             next_visit_date=dt.date.fromisoformat(next_visit_date) if next_visit_date else None,
-        )
-    except TierwiseError as exc:
-        return _refused(request, ctx, customer_id, exc)
-    return _back(customer_id, "visit")
+        ),
+    )
 
 
 @router.post("/customers/{customer_id}/complaints")
@@ -162,11 +172,8 @@ def record_complaint(
     category: Annotated[str | None, Form()] = None,
 ) -> Response:
     """Record a complaint card from the customer card's form."""
-    try:
-        add_complaint(ctx, customer_id, date, description=description, category=category or None)
-    except TierwiseError as exc:
-        return _refused(request, ctx, customer_id, exc)
-    return _back(customer_id, "complaint")
+    save = lambda: add_complaint(ctx, customer_id, date, description=description, category=category or None)  # noqa: E731
+    return _recorded(request, ctx, customer_id, "complaint", save)
 
 
 @router.post("/customers/{customer_id}/surveys")
@@ -180,8 +187,5 @@ def record_survey(
     comment: Annotated[str | None, Form()] = None,
 ) -> Response:
     """Record a survey answer from the customer card's form (the service checks the scales)."""
-    try:
-        add_survey(ctx, customer_id, date, csat=csat or None, nps=nps or None, comment=comment or None)
-    except TierwiseError as exc:
-        return _refused(request, ctx, customer_id, exc)
-    return _back(customer_id, "survey")
+    save = lambda: add_survey(ctx, customer_id, date, csat=csat or None, nps=nps or None, comment=comment or None)  # noqa: E731
+    return _recorded(request, ctx, customer_id, "survey", save)
