@@ -190,6 +190,8 @@ class Clv:
     total_clv: float
     p_alive_edges: list[float]  # histogram bin edges, len(counts) + 1, from 0 to 1
     p_alive_counts: list[int]
+    #: what makes the fit doubtful (the model's warnings), shown beside its figures
+    warnings: list[Message] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -542,15 +542,7 @@ def test_exit_code_and_stderr(outcomes: dict[str, list[Outcome]], name: str) -> 
             assert outcome.stderr.startswith("error: "), shown
 
 
-# successful commands that still let a warning out in Python's own form on the small demo data (the value
-# models' doubtful-fit ModelWarning, not yet turned into a "warning:" line); strict, so the mark goes with it
-WARNS = {"report", "alerts", "card show", "key-account evaluate"}
-
-
-@pytest.mark.parametrize(
-    "name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="BG/NBD warns")) if n in WARNS else n
-             for n in sorted(CASES)],
-)  # fmt: skip
+@pytest.mark.parametrize("name", sorted(CASES))
 def test_success_prints_no_python_warning(outcomes: dict[str, list[Outcome]], name: str) -> None:
     for outcome in outcomes[name]:
         if outcome.case.code == 0:

@@ -18,6 +18,7 @@ from tierwise.i18n import translate
 from tierwise.io.readers import read_dataset
 from tierwise.policy_files import PolicyRef
 from tierwise.services.context import ServiceContext
+from tierwise.reports import write_report
 from tierwise.services.report import NO_COMPARE, NO_OPPORTUNITIES, NO_PROFIT, NO_RECEIVABLES, build_report_data
 
 CTX = ServiceContext(Settings(engine="duckdb", lang="en"))
@@ -277,12 +278,28 @@ def test_the_key_account_list_comes_from_any_policy_that_says_so(folder: Path, t
     assert report.missing["key_accounts"][0].params == {"policy": "key-account"}
 
 
-def test_the_value_fit_on_two_buyers_says_so(folder: Path) -> None:
+def test_the_value_fit_on_two_buyers_says_so(folder: Path, tmp_path: Path) -> None:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ModelWarning)
-        build_report_data(CTX, read_dataset(folder), as_of=dt.date(2025, 1, 15))
-    said = [str(w.message) for w in caught if issubclass(w.category, ModelWarning)]
-    assert sorted(set(said)) == sorted(VALUE_WARNINGS)
+        report = build_report_data(CTX, read_dataset(folder), as_of=dt.date(2025, 1, 15))
+    assert not [w for w in caught if issubclass(w.category, ModelWarning)]  # held by the report, not let out
+    said = [translate(w, "en") for w in report.clv.warnings]
+    assert sorted(said) == sorted(VALUE_WARNINGS)  # each once
+    html = write_report(report, tmp_path / "report.html").read_text(encoding="utf-8")
+    shown = [p.get_text(" ", strip=True) for p in BeautifulSoup(html, "html.parser").select("#clv p.warning")]
+    assert sorted(shown) == sorted(f"warning: {w}".strip() for w in VALUE_WARNINGS)
+    sheet = openpyxl.load_workbook(write_report(report, tmp_path / "report.xlsx"))["CLV"]
+    cells = {c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)}
+    assert {f"warning: {w}" for w in VALUE_WARNINGS} <= cells
+
+
+def test_a_chinese_report_gives_the_fit_warnings_in_chinese(folder: Path, tmp_path: Path) -> None:
+    report = build_report_data(CTX, read_dataset(folder), as_of=dt.date(2025, 1, 15), lang="zh")
+    html = write_report(report, tmp_path / "report.html").read_text(encoding="utf-8")
+    shown = [p.get_text(" ", strip=True) for p in BeautifulSoup(html, "html.parser").select("#clv p.warning")]
+    assert len(shown) == len(VALUE_WARNINGS)
+    assert all(text.startswith("警告") for text in shown), shown
+    assert any("位回头客没有可用的消费金额" in text for text in shown), shown
 
 
 def test_the_value_model_and_horizon_are_parameters(folder: Path) -> None:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import logging
 import sys
+import warnings
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TextIO
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from tierwise.config import Settings
-from tierwise.errors import TierwiseError, UsageError, check_language
+from tierwise.errors import TierwiseError, TierwiseWarning, UsageError, check_language
 from tierwise.i18n import N_, Formats, Message, bilingual, translate
 from tierwise.policy_files import PolicyRef
 from tierwise.services.context import ServiceContext
@@ -128,14 +129,35 @@ def formats() -> Formats:
     return Formats(language())
 
 
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """Print a tierwise warning as a ``warning:`` line in the command's language; others as Python does."""
+    if isinstance(message, TierwiseWarning):
+        text = message.text
+        print_warning(text if isinstance(text, Message) else Message(text))
+    else:
+        _python_show_warning(message, category, filename, lineno, file, line)
+
+
+_python_show_warning = warnings.showwarning
+
+
 def run() -> None:
     """Run the CLI: tierwise errors print their message and exit 1 (invalid data) or 2 (usage).
 
-    The message is in the chosen language; with ``TIERWISE_BILINGUAL=1`` the English follows it.
+    The message is in the chosen language; with ``TIERWISE_BILINGUAL=1`` the English follows it. A doubtful
+    result (a tierwise warning, e.g. a value model's fit) prints a ``warning:`` line and the command goes on.
     """
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:
         handler.addFilter(TranslatedLog())
+    warnings.showwarning = _show_warning
     try:
         app()
     except TierwiseError as exc:

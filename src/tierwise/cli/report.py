@@ -8,7 +8,16 @@ from typing import Annotated, Literal
 
 import typer
 
-from tierwise.cli.application import LangOption, _, app, console, language, policy_ref, service_context
+from tierwise.cli.application import (
+    LangOption,
+    _,
+    app,
+    console,
+    language,
+    policy_ref,
+    print_warning,
+    service_context,
+)
 from tierwise.cli.reading import MapOption, data_source
 from tierwise.i18n import translate
 from tierwise.reports import check_report_path, write_report
@@ -81,6 +90,8 @@ def report_command(
             sections=_(", ").join(_(SECTION_TITLES[s]) for s in shown) or "—",
         )
     )
+    for doubt in report.clv.warnings if report.clv else []:
+        print_warning(doubt)
     for section, reasons in report.missing.items():
         for reason in reasons:
             title = _(SECTION_TITLES[section])

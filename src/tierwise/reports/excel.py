@@ -392,6 +392,9 @@ class _Sheets:
         buf.table(0, hist_col, [_("P(alive) from"), _("P(alive) to"), _("Customers")], hist, ["ratio", "ratio", "int"])
         buf.sheet.freeze_panes(1, 0)
         start = max(len(rows), len(hist)) + 2
+        for i, doubt in enumerate(c.warnings):
+            buf.sheet.write(len(rows) + 2 + i, 0, _("warning:") + " " + translate(doubt, self.report.lang))
+        start += len(c.warnings)
         tiers = self._chart("column", _("Expected 12-month value by tier"))
         tiers.add_series(
             {"name": [name, 0, 3], "categories": [name, 1, 1, len(rows), 1], "values": [name, 1, 3, len(rows), 3]}

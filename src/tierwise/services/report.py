@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import warnings
 from collections.abc import Sequence
 
 import ibis
@@ -26,7 +27,7 @@ from tierwise.analytics.engine import Engine
 from tierwise.analytics.indicators import compute_indicators, months_before, resolve_as_of
 from tierwise.analytics.pareto import pareto_curve, pareto_summary
 from tierwise.analytics.registry import INDICATORS
-from tierwise.errors import ModelError, check_language
+from tierwise.errors import ModelError, ModelWarning, check_language
 from tierwise.i18n import N_, Message, gettext_for
 from tierwise.io.dataset import Dataset
 from tierwise.io.source import DataSource
@@ -281,20 +282,37 @@ def _values(
 ) -> pa.Table | None:
     """Fit the value model; fill the CLV section and return ``customer_id, p_alive, …, clv_12m``."""
     try:
-        frame = customer_value(transactions, as_of, model=model, horizon_days=horizon_days)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ModelWarning)
+            frame = customer_value(transactions, as_of, model=model, horizon_days=horizon_days)
     except ModelError as exc:
         report.mark_missing("clv", Message(NO_REPEAT_BUYERS, {"reason": str(exc)}))
         return None
+    doubts: dict[str, Message] = {}  # each once, in the order the model gave them
+    for w in caught:
+        if isinstance(w.message, ModelWarning):
+            text = w.message.text
+            doubts.setdefault(str(w.message), text if isinstance(text, Message) else Message(text))
+        else:  # not ours to hold: let it out as it came
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     values = pa.Table.from_pandas(
         frame[["customer_id", "p_alive", "expected_purchases_12m", "clv_12m"]], preserve_index=False
     )
     values = values.set_column(0, "customer_id", pc.cast(values.column("customer_id"), pa.string()))
-    report.clv = clv_section(values, report.lang, model=model, horizon_days=horizon_days)
+    report.clv = clv_section(values, report.lang, model=model, horizon_days=horizon_days, doubts=list(doubts.values()))
     return values
 
 
-def clv_section(values: pa.Table, lang: str, *, model: str = "bgnbd", horizon_days: int = 365) -> Clv:
-    """CLV tiers (top 20 % / next 30 % / other 50 % of customers by expected value) and the P(alive) histogram.
+def clv_section(
+    values: pa.Table,
+    lang: str,
+    *,
+    model: str = "bgnbd",
+    horizon_days: int = 365,
+    doubts: Sequence[Message] = (),
+) -> Clv:
+    """CLV tiers (top 20 % / next 30 % / other 50 % of customers by expected value) and the P(alive) histogram,
+    with ``doubts``: the fit's warnings.
 
     Tier sizes are cumulative customer shares rounded half up; ties in value go to the lower customer id.
     """
@@ -320,6 +338,7 @@ def clv_section(values: pa.Table, lang: str, *, model: str = "bgnbd", horizon_da
         total_clv=total,
         p_alive_edges=[round(float(e), 10) for e in edges],
         p_alive_counts=[int(c) for c in counts],
+        warnings=list(doubts),
     )
 
 
