@@ -21,6 +21,7 @@ from tierwise.api.routes import (
     audit,
     auth,
     customers,
+    exports,
     health,
     identity,
     imports,
@@ -45,7 +46,7 @@ from tierwise.web.app import install_web
 API_PREFIX = "/api/v1"
 ROUTERS = (health.router, auth.router, me.router, users.router, audit.router, triage.router)
 ROUTERS += (customers.router, policies.router, runs.router, records.router, plan.router)
-ROUTERS += (run_jobs.router, imports.router, jobs.router, reveal.router, identity.router)
+ROUTERS += (run_jobs.router, imports.router, jobs.router, reveal.router, identity.router, exports.router)
 
 
 def create_app(settings: Settings) -> FastAPI:
