@@ -9,20 +9,21 @@ import csv
 import io
 import json
 import re
-import shutil
+import sqlite3
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 from browser import needs_chromium, screenshot
-from conftest import PASSWORD
+
 from sqlalchemy import create_engine, text
 
 from tierwise.config import Settings
 from tierwise.services.sealed_data import keyring_of, open_value
 
 pytestmark = needs_chromium
+PASSWORD = "correct horse battery staple"  # the demo users' (tests/web/conftest.py)
 MASKED_PHONE = re.compile(r"^\d{3}\*{4}\d{4}$")
 
 
@@ -30,9 +31,9 @@ MASKED_PHONE = re.compile(r"^\d{3}\*{4}\d{4}$")
 def web_settings(demo_store: str, tmp_path_factory) -> Settings:
     """A copy of the demo store of its own (these tests change users and teams), where li.wei's customers
     are in the east team."""
-    source = Path(demo_store.removeprefix("sqlite:///"))
     copy = tmp_path_factory.mktemp("admin") / "tierwise.db"
-    shutil.copy(source, copy)
+    with sqlite3.connect(demo_store.removeprefix("sqlite:///")) as source, sqlite3.connect(copy) as target:
+        source.backup(target)  # the whole database, also what its write-ahead log still holds
     url = f"sqlite:///{copy}"
     engine = create_engine(url)
     with engine.begin() as con:
@@ -157,7 +158,7 @@ def test_settings_keep_the_language_over_a_new_sign_in_and_make_and_revoke_a_tok
     assert "shown this once" in again.locator(".token-once").inner_text()
     screenshot(again, "settings-token-en")
     assert _api(server, "/api/v1/me", token) == 200
-    again.reload()  # the token is never shown again
+    again.goto(f"{server.url}/settings")  # the token is never shown again
     assert again.locator("#new-token").count() == 0 and token not in again.content()
     row = again.locator("#token-list tbody tr").filter(has_text="monthly report script")
     row.get_by_role("button", name="Revoke").click()
@@ -256,7 +257,8 @@ def test_the_lobby_verifies_with_right_answers_and_three_wrong_attempts_lock(
     _start_zh.locator("button[type=submit]").click()
     assert "今天" in lobby.locator("#identity-problem").inner_text()
     screenshot(lobby, "identity-locked-zh")
-    assert page_errors.errors == []
+    # the locked check answers 429 Too Many Requests, which the browser logs; nothing else went wrong
+    assert [e for e in page_errors.errors if "status of 429" not in e] == []
 
 
 def test_an_account_managers_export_holds_only_their_customers_with_phones_masked(sign_in, server, store) -> None:
@@ -284,7 +286,7 @@ def test_an_account_managers_export_holds_only_their_customers_with_phones_maske
         page.locator("#export-xlsx").click()
     assert xlsx_download.value.suggested_filename.endswith(".xlsx")
     openpyxl = pytest.importorskip("openpyxl")
-    sheet = openpyxl.load_workbook(xlsx_download.value.path()).active
+    sheet = openpyxl.load_workbook(io.BytesIO(Path(xlsx_download.value.path()).read_bytes())).active
     values = list(sheet.iter_rows(values_only=True))
     assert [v[0] for v in values[1:]] == list(expected)
     assert {v[3] for v in values[1:]} == {"li.wei"}
