@@ -108,12 +108,15 @@ def test_a_manager_reveals_a_phone_and_the_admin_finds_it_in_the_audit_log(
     assert phone.locator(".revealed").inner_text() == plain and plain != masked
     assert "recorded in the audit log" in phone.inner_text()
     screenshot(manager, "customer-revealed-en")
+    manager.goto(f"{server.url}/customers/{cid}?lang=zh")
+    manager.locator("#phone").get_by_text("查看明文").click()
+    screenshot(manager, "customer-reveal-zh")
 
     admin.goto(f"{server.url}/admin/audit")
     admin.get_by_label("Action").fill("pii.reveal")
     admin.get_by_label("User", exact=True).fill("sun.manager")
     admin.get_by_role("button", name="Show").click()
-    admin.locator("#audit-count").filter(has_text="1 entries").wait_for()
+    admin.locator("#audit-count").filter(has_text="Entries: 1").wait_for()
     entry = admin.locator("#audit tbody tr").first
     assert "sun.manager" in entry.inner_text() and cid in entry.inner_text()
     assert "customer asked to confirm the number on file" in entry.inner_text()
@@ -210,10 +213,10 @@ def _answers(store, page) -> list[int]:
     return json.loads(stored) if isinstance(stored, str) else list(stored)
 
 
-def _answer(page, chosen: list[int]) -> None:
+def _answer(page, chosen: list[int], submit: str = "Submit the answers") -> None:
     for i, option in enumerate(chosen):
         page.locator(f"input[name=q{i}][value='{option}']").check(force=True)
-    page.get_by_role("button", name="Submit the answers").click()
+    page.get_by_role("button", name=submit).click()
 
 
 def test_the_lobby_verifies_with_right_answers_and_three_wrong_attempts_lock(
@@ -233,6 +236,17 @@ def test_the_lobby_verifies_with_right_answers_and_three_wrong_attempts_lock(
     _answer(lobby, _answers(store, lobby))
     assert lobby.locator("#identity-result .flow-label").inner_text() == "Identity verified"
     screenshot(lobby, "identity-passed-en")
+    lobby.goto(f"{server.url}/identity?lang=zh")
+    form = lobby.locator("form[action='/identity']")
+    form.locator("input[name=customer_id]").fill(passing)
+    form.locator("input[name=name]").fill(passing_name)
+    form.locator("input[name=last4]").fill(_plain_phone(web_settings, store, passing)[-4:])
+    form.locator("button[type=submit]").click()
+    screenshot(lobby, "identity-questions-zh")
+    _answer(lobby, _answers(store, lobby), submit="提交答案")
+    assert lobby.locator("#identity-result .flow-label").inner_text() == "身份已验证"
+    screenshot(lobby, "identity-passed-zh")
+    lobby.goto(f"{server.url}/identity?lang=en")
 
     last4 = _plain_phone(web_settings, store, failing)[-4:]
     for attempt in range(3):
@@ -296,3 +310,6 @@ def test_an_account_managers_export_holds_only_their_customers_with_phones_maske
         ).scalar()
     assert audited == 2
     screenshot(page, "customers-export-en")
+    page.goto(f"{server.url}/customers?lang=zh&region={region}")
+    assert page.locator("#export-csv").is_visible()
+    screenshot(page, "customers-export-zh")
