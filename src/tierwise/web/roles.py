@@ -10,7 +10,7 @@ ROLE_NAMES: dict[str, str] = {
     "analyst": N_("Analyst"),
     "manager": N_("Manager"),
     "account_manager": N_("Account manager"),
-    "lobby": N_("Lobby"),
+    "lobby": N_("Lobby manager"),
     "system": N_("System"),
 }
 assert set(ROLES) <= set(ROLE_NAMES)
