@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from browser import needs_chromium, screenshot
-
 from sqlalchemy import create_engine, text
 
 from tierwise.config import Settings
@@ -281,10 +280,14 @@ def test_an_account_managers_export_holds_only_their_customers_with_phones_maske
         region = con.execute(
             text("SELECT region FROM customers WHERE owner = 'li.wei' GROUP BY region ORDER BY count(*) DESC")
         ).scalar()
-        expected = con.execute(
-            text("SELECT customer_id FROM customers WHERE owner = 'li.wei' AND region = :r ORDER BY customer_id"),
-            {"r": region},
-        ).scalars().all()
+        expected = (
+            con.execute(
+                text("SELECT customer_id FROM customers WHERE owner = 'li.wei' AND region = :r ORDER BY customer_id"),
+                {"r": region},
+            )
+            .scalars()
+            .all()
+        )
     page.goto(f"{server.url}/customers")
     page.locator("select[name=region]").select_option(region)
     page.locator("#customer-count").filter(has_text=f"{len(expected)} customers").wait_for()

@@ -46,14 +46,30 @@ def test_the_xlsx_export_holds_the_same_rows_with_headers_in_the_language(store:
     sheet = load_workbook(io.BytesIO(made.content)).active
     values = list(sheet.iter_rows(values_only=True))
     assert values[0][:4] == ("客户编号", "姓名", "等级", "客户经理")
-    assert values[1] == ("C2", "李娜", None, "li", "north", None, None, None, "139****1111", "l***@example.cn", "110***********567x")
+    assert values[1] == (
+        "C2",
+        "李娜",
+        None,
+        "li",
+        "north",
+        None,
+        None,
+        None,
+        "139****1111",
+        "l***@example.cn",
+        "110***********567x",
+    )
 
 
 def test_each_export_is_audited_with_its_filters_and_count(store: Store) -> None:
     export_customers(store.context(WANG), ListFilters(region="north", q="C"), "xlsx")
     [(actor, target, after)] = store.raw("SELECT actor, target_id, after FROM audit WHERE action = 'customers.export'")
     after = after if isinstance(after, dict) else json.loads(after)
-    assert (actor, target, after) == ("wang", "xlsx", {"format": "xlsx", "rows": 0, "filters": {"region": "north", "q": "C"}})
+    assert (actor, target, after) == (
+        "wang",
+        "xlsx",
+        {"format": "xlsx", "rows": 0, "filters": {"region": "north", "q": "C"}},
+    )
 
 
 @pytest.mark.parametrize("actor", [LOBBY, Actor("root", "admin")])

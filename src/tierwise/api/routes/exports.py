@@ -33,7 +33,7 @@ def download(made: ExportFile) -> Response:
 def export_customer_list(
     ctx: Context,
     request: Request,
-    format: Literal["csv", "xlsx"] = "csv",
+    fmt: Annotated[Literal["csv", "xlsx"], Query(alias="format")] = "csv",
     policy: Annotated[str | None, Query(max_length=200)] = None,
     class_: Annotated[str | None, Query(alias="class", max_length=100)] = None,
     owner: Annotated[str | None, Query(max_length=200)] = None,
@@ -46,4 +46,4 @@ def export_customer_list(
 ) -> Response:
     """The customers the caller sees matching the list's filters, as a file (personal data masked)."""
     where = ListFilters(policy, class_, owner, region, industry, kind, q, sort, descending)
-    return download(export_customers(ctx, where, format, lang=request_language(request)))
+    return download(export_customers(ctx, where, fmt, lang=request_language(request)))

@@ -5,7 +5,7 @@ and names the first entry edited, removed or inserted."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -25,7 +25,16 @@ ACTIONS = (
     "user.set_language", "team.create", "token.issue", "token.revoke", "identity.basic", "identity.answer",
     "visit.add", "complaint.add", "survey.add", "policy.save", "run.save", "import.create", "import.revert",
 )  # fmt: skip
-TARGET_TYPES = ("customer", "customer_list", "user", "team", "api_token", "visit", "complaint", "survey")
+TARGET_TYPES: tuple[str, ...] = (
+    "customer",
+    "customer_list",
+    "user",
+    "team",
+    "api_token",
+    "visit",
+    "complaint",
+    "survey",
+)
 TARGET_TYPES += ("contact", "policy", "run", "import", "job", "key_account")
 
 
@@ -62,7 +71,9 @@ def audit_page(
         until=dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), dt.UTC) if last else None,
     )
     found = query_audit(ctx, where, page=page, per_page=PAGE_SIZE)
-    given = {k: v for k, v in chosen.items() if v} | {k: v.isoformat() for k, v in (("since", first), ("until", last)) if v}
+    given = {k: v for k, v in chosen.items() if v} | {
+        k: v.isoformat() for k, v in (("since", first), ("until", last)) if v
+    }
 
     def link(to_page: int) -> str:
         """This filtered log at page ``to_page``."""
@@ -90,7 +101,7 @@ def audit_verify(request: Request, ctx: ServiceContext = Depends(page_context)) 
     """The chain's walk as a panel (an htmx partial; the whole page without htmx)."""
     report = verify_audit(ctx)
     problem = report.problem.describe(page_language(request)) if report.problem else None
-    values = {"report": report, "problem": problem}
+    values: dict[str, Any] = {"report": report, "problem": problem}
     if request.headers.get("hx-request"):
         return render(request, "_audit_chain.html", **values)
     found = query_audit(ctx, AuditFilter(), page=1, per_page=PAGE_SIZE)

@@ -29,7 +29,9 @@ NOTICES = {
 }
 
 
-def _page(request: Request, ctx: ServiceContext, status: int = 200, problem: TierwiseError | None = None) -> HTMLResponse:
+def _page(
+    request: Request, ctx: ServiceContext, status: int = 200, problem: TierwiseError | None = None
+) -> HTMLResponse:
     lang = page_language(request)
     done, name = request.query_params.get("saved", ""), request.query_params.get("name", "")
     notice = translate(NOTICES[done], lang) % {"name": name} if done in NOTICES else None

@@ -23,7 +23,7 @@ router = APIRouter()
 def export_page(
     request: Request,
     ctx: ServiceContext = Depends(page_context),
-    format: Literal["csv", "xlsx"] = "csv",
+    fmt: Annotated[Literal["csv", "xlsx"], Query(alias="format")] = "csv",
     policy: str | None = None,
     class_: Annotated[str | None, Query(alias="class")] = None,
     owner: str | None = None,
@@ -39,4 +39,4 @@ def export_page(
         policy or None, (class_ or None) if policy else None, owner or None, region or None, industry or None,
         kind or None, (q or "").strip() or None, sort if sort in SORT_KEYS else "customer_id", desc,
     )  # fmt: skip
-    return download(export_customers(ctx, where, format, lang=page_language(request)))
+    return download(export_customers(ctx, where, fmt, lang=page_language(request)))

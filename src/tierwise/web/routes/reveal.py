@@ -3,7 +3,7 @@ the field shows in plain text in place (htmx), and the service audits the reveal
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
@@ -36,6 +36,12 @@ def reveal_field(
     except TierwiseError as exc:
         lang = page_language(request)
         problem = [translate(exc.text, lang), *(translate(d, lang) for d in exc.details)]
-        values = {"customer_id": customer_id, "field": field, "reason": reason, "problem": problem, "masked": shown}
+        values: dict[str, Any] = {
+            "customer_id": customer_id,
+            "field": field,
+            "reason": reason,
+            "problem": problem,
+            "masked": shown,
+        }
         return render(request, "_masked_field.html", **values, csrf_token="")
     return render(request, "_revealed.html", value=opened.value, field=opened.field)

@@ -15,8 +15,8 @@ from tierwise.services.auth import NewToken, issue_access_token, list_access_tok
 from tierwise.services.context import ServiceContext
 from tierwise.services.personal_settings import change_password, set_language, user_language
 from tierwise.web.pages import page_context, page_values
-from tierwise.web.roles import ROLE_NAMES
 from tierwise.web.rendering import LANGUAGE_COOKIE, ONE_YEAR, page_language, render
+from tierwise.web.roles import ROLE_NAMES
 
 router = APIRouter()
 PASSWORDS_DIFFER = N_("the two new passwords differ")
