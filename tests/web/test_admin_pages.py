@@ -78,6 +78,13 @@ def test_a_manager_reveals_a_phone_and_the_admin_finds_it_in_the_audit_log(
     row.get_by_role("button", name="Save").click()
     assert admin.locator(".notice").inner_text() == "User sun.manager is changed."
     assert admin.locator("tr[data-user='sun.manager'] select[name=team]").input_value() == "east"
+    admin.get_by_role("button", name="Lock zhao.director").click()
+    assert admin.locator("tr[data-user='zhao.director'] .badge").inner_text() == "locked"
+    director = sign_in("zhao.director")  # a locked account cannot sign in
+    assert "locked by an administrator" in director.locator(".alert").inner_text()
+    admin.get_by_role("button", name="Unlock zhao.director").click()
+    assert admin.locator(".notice").inner_text() == "User zhao.director is unlocked."
+    assert admin.locator("tr[data-user='zhao.director'] .badge").inner_text() == "active"
     _both_languages(admin, "admin-users")
 
     # an account manager may not reveal: no button on their own customer's card
@@ -120,6 +127,12 @@ def test_a_manager_reveals_a_phone_and_the_admin_finds_it_in_the_audit_log(
     assert "sun.manager" in entry.inner_text() and cid in entry.inner_text()
     assert "customer asked to confirm the number on file" in entry.inner_text()
     assert plain not in admin.content()  # the value revealed is never in the log
+    admin.goto(f"{server.url}/admin/audit?target_id=zhao.director")
+    assert [a.inner_text() for a in admin.locator("#audit tbody td:nth-child(4)").all()][:3] == [
+        "user.unlock",
+        "login.refused",
+        "user.lock",
+    ]
     admin.get_by_role("link", name="Verify the chain").click()
     admin.locator("#chain-result").wait_for()
     assert admin.locator("#chain-result").inner_text().startswith("The chain is intact.")
