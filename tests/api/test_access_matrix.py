@@ -86,6 +86,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/identity/verifications/{check_id}"): "identity.verify",
     ("GET", "/api/v1/identity/verifications/{check_id}/questions"): "identity.verify",
     ("POST", "/api/v1/identity/verifications/{check_id}/answer"): "identity.verify",
+    ("GET", "/api/v1/exports/customers"): "customers.export",
 }
 # routes whose callers depend on an object made first (an upload, a job, an identity check) or on a
 # person's own customer data: who may call them, and the 404 for someone else's, are tested beside them
@@ -191,6 +192,7 @@ SAMPLES: dict[tuple[str, str], Callable[[Filled, str, int], Call]] = {
     ("POST", "/api/v1/runs"): lambda f, c, n: Call("POST", "/runs", json={"policy": "china-post"}),
     ("GET", "/api/v1/jobs"): lambda f, c, n: Call("GET", "/jobs"),
     ("GET", "/api/v1/imports"): lambda f, c, n: Call("GET", "/imports"),
+    ("GET", "/api/v1/exports/customers"): lambda f, c, n: Call("GET", "/exports/customers"),
 }
 CUSTOMER_PATHS = [key for key in SAMPLES if re.search(r"\{(customer|visit|survey|contact|complaint)_id\}", key[1])]
 
@@ -283,6 +285,8 @@ def test_an_account_manager_sees_none_of_anothers_customers_anywhere(api, book, 
     assert alerts and {a["customer_id"] for a in alerts} == {"C1"}
     plan = wang.get(f"{V1}/plan", params={"month": "2026-03"}).json()
     assert {e["customer_id"] for m in plan["managers"] for e in m["entries"]} == {"C1", "C2"}
+    exported = wang.get(f"{V1}/exports/customers", params={"format": "csv"}).content.decode("utf-8-sig")
+    assert [line.split(",")[0] for line in exported.splitlines()[1:]] == ["C1", "C2"]
     # the analyst sees all, li only theirs
     analyst = client_as("analyst", "chen")
     assert analyst.get(f"{V1}/customers").json()["total"] == 5
@@ -300,6 +304,9 @@ def test_personal_data_is_masked_in_the_list_and_the_card_for_every_role(api, bo
             "z***@example.com",
             "110***********1234",
         )
+        exported = client.get(f"{V1}/exports/customers", params={"q": "C1"})
+        if role != "admin":  # the administrator does not export customers
+            assert "138****5678" in exported.text and PHONE not in exported.text
         card = client.get(f"{V1}/customers/C1")
         assert card.status_code == 200
         assert card.json()["record"]["phone"] == "138****5678"

@@ -53,4 +53,5 @@ def test_an_account_manager_counts_only_their_own_customers(sign_in, demo_store:
         "Customer list",
         "Contact plan",
         "Lobby",
+        "Identity check",
     ]

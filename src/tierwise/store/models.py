@@ -109,6 +109,7 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=_now)
     locked_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    language: Mapped[str | None] = mapped_column(String(8))  # the web UI's language; none: the browser's
     team: Mapped[Team | None] = relationship()
 
 

@@ -4,13 +4,27 @@ from __future__ import annotations
 
 from importlib import resources
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from tierwise.web import errors
-from tierwise.web.routes import customers, dashboard, lobby, login, plan
+from tierwise.web.routes import (
+    admin_audit,
+    admin_users,
+    customers,
+    dashboard,
+    exports,
+    identity,
+    lobby,
+    login,
+    plan,
+    reveal,
+    settings,
+)
 
-PAGE_ROUTERS = (login.router, dashboard.router, customers.router, lobby.router, plan.router)
+PAGE_ROUTERS: tuple[APIRouter, ...] = (login.router, dashboard.router, customers.router, lobby.router, plan.router)
+PAGE_ROUTERS += (settings.router, admin_users.router, admin_audit.router, identity.router, reveal.router)
+PAGE_ROUTERS += (exports.router,)
 
 
 def install_web(app: FastAPI) -> None:

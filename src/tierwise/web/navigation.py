@@ -22,6 +22,9 @@ PAGES: tuple[NavItem, ...] = (
     NavItem("/customers", N_("Customer list"), "customers.read"),
     NavItem("/plan", N_("Contact plan"), "plan.read"),
     NavItem("/lobby", N_("Lobby"), "triage.decide"),
+    NavItem("/identity", N_("Identity check"), "identity.verify"),
+    NavItem("/admin/users", N_("Users"), "users.manage"),
+    NavItem("/admin/audit", N_("Audit log"), "audit.read"),
 )
 
 

@@ -1,7 +1,9 @@
 """Pages in the visitor's language: one Jinja2 environment per language on the shared message catalogue.
 
 The language of a page is ``?lang=`` when given (the switch on every page, which also remembers it in a
-cookie), else the remembered choice, else the browser's ``Accept-Language``, else ``TIERWISE_LANG``.
+cookie), else the remembered choice, else the browser's ``Accept-Language``, else ``TIERWISE_LANG``. A
+user's saved language (``/settings``) is put in that cookie at each sign-in, so it comes before the
+browser's ``Accept-Language``; the switch then changes the language in that browser until the next sign-in.
 """
 
 from __future__ import annotations

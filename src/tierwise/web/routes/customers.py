@@ -74,6 +74,11 @@ def customers_page(
         given |= {"sort": to_sort or sort, "desc": str(flip if to_sort else desc).lower(), "page": to_page or 1}
         return "/customers?" + urlencode(given)
 
+    def export_link(fmt: str) -> str:
+        """This list, as filtered and sorted, exported to ``fmt``."""
+        given = {("class" if key == "class_" else key): value for key, value in chosen.items() if value}
+        return "/exports/customers?" + urlencode(given | {"sort": sort, "desc": str(desc).lower(), "format": fmt})
+
     return render(
         request,
         template,
@@ -86,6 +91,7 @@ def customers_page(
         pages=max(1, -(-found.total // PAGE_SIZE)),
         found=found,
         link=link,
+        export_link=export_link,
     )
 
 

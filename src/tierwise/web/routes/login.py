@@ -13,9 +13,10 @@ from tierwise.errors import AuthenticationError, LockedOutError
 from tierwise.i18n import translate
 from tierwise.services.auth import login, logout
 from tierwise.services.context import ServiceContext
+from tierwise.services.personal_settings import user_language
 from tierwise.web.navigation import home_path
 from tierwise.web.pages import page_context, safe_next
-from tierwise.web.rendering import page_language, render
+from tierwise.web.rendering import LANGUAGE_COOKIE, ONE_YEAR, page_language, render
 
 router = APIRouter()
 
@@ -51,6 +52,9 @@ def sign_in(
     }
     response.set_cookie(SESSION_COOKIE, done.session_id, httponly=True, **common)  # type: ignore[arg-type]
     response.set_cookie(CSRF_COOKIE, done.csrf_token, httponly=False, **common)  # type: ignore[arg-type]
+    saved = user_language(ctx.with_actor(done.actor))
+    if saved is not None:  # the user's own choice wins over this browser's last one and its Accept-Language
+        response.set_cookie(LANGUAGE_COOKIE, saved, max_age=ONE_YEAR, samesite="lax", httponly=True)
     return response
 
 
