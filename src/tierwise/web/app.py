@@ -8,9 +8,19 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from tierwise.web import errors
-from tierwise.web.routes import customers, dashboard, lobby, login, plan
+from tierwise.web.routes import customers, dashboard, lobby, login, plan, policies, policy_edits, run_progress, runs
 
-PAGE_ROUTERS = (login.router, dashboard.router, customers.router, lobby.router, plan.router)
+PAGE_ROUTERS = (
+    login.router,
+    dashboard.router,
+    customers.router,
+    lobby.router,
+    plan.router,
+    policies.router,
+    policy_edits.router,
+    run_progress.router,
+    runs.router,
+)
 
 
 def install_web(app: FastAPI) -> None:
