@@ -173,12 +173,25 @@ def check_edit(ctx: ServiceContext, form: ThresholdForm, values: Mapping[str, st
     if found.errors:
         return found
     found.changed = [f for f in form.fields if numbers[f.name] != f.value]
+    for key, written in descriptions.items():
+        if written == form.policy.description[key]:  # left as it was: the bounds it quotes follow the edit
+            descriptions[key] = follow_bounds(written, found.changed, numbers)
     found.text = edited_text(form, numbers, version, descriptions)
     try:
         found.policy = check_policy(ctx, found.text, source=f"{form.name} v{version}")
     except TierwiseError as exc:
         found.problems = [exc.text, *exc.details]
     return found
+
+
+def follow_bounds(description: str, changed: list[BoundField], numbers: Mapping[str, float]) -> str:
+    """``description`` with each changed bound it quotes (``≥ 500,000``) replaced by the new one, in one pass."""
+    quoted = Formats("en").bound  # the shipped descriptions write bounds with thousands commas in both languages
+    new = {f"{f.symbol} {quoted(f.value)}": f"{f.symbol} {quoted(numbers[f.name])}" for f in changed}
+    if not new:
+        return description
+    pattern = re.compile("|".join(re.escape(old) + r"(?!\d|[.,]\d)" for old in new))
+    return pattern.sub(lambda m: new[m.group(0)], description)
 
 
 def _neighbour(form: ThresholdForm, f: BoundField, step: int) -> BoundField | None:

@@ -6,8 +6,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from tierwise.analytics.classify.policy import TriagePolicyInfo
+from tierwise.analytics.classify.policy import MappingCriterion, Policy, TriagePolicyInfo
+from tierwise.analytics.classify.reasons import indicator_label
 from tierwise.api.routes.jobs import Queue
+from tierwise.i18n import Language
 from tierwise.policy_files import PolicyRef
 from tierwise.services.context import ServiceContext
 from tierwise.services.policies import describe_criterion, list_policies, read_policy
@@ -64,6 +66,7 @@ def policy_page(request: Request, name: str, ctx: ServiceContext = Depends(page_
             "method": crit.method,
             "bounds": [b for b in bounds if b.criterion == i],
             "otherwise": policy.class_spec(crit.otherwise).label[lang] if getattr(crit, "otherwise", None) else None,
+            "entries": _entries(crit, policy, lang),
             "text": describe_criterion(crit, policy, lang),
         }
         for i, crit in enumerate(policy.criteria)
@@ -80,6 +83,14 @@ def policy_page(request: Request, name: str, ctx: ServiceContext = Depends(page_
         runs=list_runs(ctx, policy=name)[:LATEST_RUNS],
         saved=request.query_params.get("saved"),
     )
+
+
+def _entries(crit: object, policy: Policy, lang: Language) -> list[tuple[str, str]]:
+    """A mapping criterion as (class label, the value that grants it) rows; nothing for other methods."""
+    if not isinstance(crit, MappingCriterion):
+        return []
+    name = indicator_label(crit.indicator, lang)
+    return [(policy.class_spec(e.class_).label[lang], f"{name} = {e.label[lang] if e.label else e.value}") for e in crit.map]
 
 
 def _is_triage(name: str) -> bool:

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from tierwise.errors import TierwiseError
 from tierwise.i18n import Language, translate
 from tierwise.services.context import ServiceContext
+from tierwise.services.customer_names import customer_names
 from tierwise.services.policy_edits import EditCheck, ThresholdForm, check_edit, threshold_form
 from tierwise.services.policy_versions import preview_policy, save_policy_version
 from tierwise.web.pages import page_context, page_values
@@ -101,6 +102,7 @@ async def preview_page(request: Request, name: str, ctx: ServiceContext = Depend
         classes=[(c, after.get(c.code)) for c in found.before],
         moves={str(d["values"]): int(d["counts"]) for d in directions},
         movers=movers,
+        names=customer_names(ctx, [m["customer_id"] for m in movers]),
         page=page,
         pages=pages,
         check=check,

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from tierwise.api.params import LARGEST_ID
 from tierwise.services.context import ServiceContext
+from tierwise.services.customer_names import customer_names
 from tierwise.services.run_diffs import diff_runs
 from tierwise.services.runs import list_runs, previous_run, run_assignments, saved_policy, show_run, store_engine
 from tierwise.web.pages import page_context, page_values
@@ -79,6 +80,7 @@ def compare_page(
         labels=labels,
         cells=cells,
         rows=rows,
+        names=customer_names(ctx, [m["customer_id"] for m in rows]),
         moves={str(d["values"]): int(d["counts"]) for d in directions},
         total=total,
         page=page,
