@@ -114,6 +114,7 @@ def test_an_analyst_lowers_the_gold_bound_previews_saves_runs_and_the_card_shows
     page.locator("#open-run").wait_for(timeout=120_000)  # the bar refreshes itself until the job ends
     assert page.locator("[role=progressbar]").get_attribute("aria-valuenow") == "100"
     screenshot(page, "run-progress-en")
+    progress = page.url
     page.locator("#open-run").click()
     page.wait_for_load_state()
     assert "china-post v2" in page.locator("h1").inner_text()
@@ -124,6 +125,9 @@ def test_an_analyst_lowers_the_gold_bound_previews_saves_runs_and_the_card_shows
     latest = page.locator("#history ol.timeline > li").first
     assert latest.locator("b").inner_text() == "gold"
     assert re.search(r"≥ 400,000 → gold", latest.locator(".reasons").inner_text())
+    page.goto(f"{progress}?lang=zh")
+    assert page.locator("#job-state").inner_text() == "已完成"
+    screenshot(page, "run-progress-zh")
     assert page_errors.errors == []
 
 

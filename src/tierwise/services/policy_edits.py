@@ -104,7 +104,7 @@ def bound_fields(policy: Policy, lang: Language) -> list[BoundField]:
             continue
         known = INDICATORS.get(crit.indicator)
         unit = known.unit if known else "number"
-        label = indicator_label(crit.indicator, lang, crit.label)
+        label = crit.label[lang] if crit.label else indicator_label(crit.indicator, lang)
         for j, bound in enumerate(crit.bounds):
             spec = policy.class_spec(bound.class_)
             out.append(
@@ -199,7 +199,9 @@ def _neighbour(form: ThresholdForm, f: BoundField, step: int) -> BoundField | No
     return next((o for o in form.fields if o.criterion == f.criterion and o.index == f.index + step), None)
 
 
-def edited_text(form: ThresholdForm, numbers: Mapping[str, float], version: str, descriptions: Mapping[str, str]) -> str:
+def edited_text(
+    form: ThresholdForm, numbers: Mapping[str, float], version: str, descriptions: Mapping[str, str]
+) -> str:
     """The policy text in force with the bounds, the version and the description replaced."""
     data = yaml.safe_load(form.text)
     data["version"] = int(version) if version.isdigit() else version

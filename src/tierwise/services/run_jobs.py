@@ -1,8 +1,9 @@
 """Classify the store's customers by a policy and save the run, as a background job.
 
 A run applies the policy in force (its latest version saved in the store, else the shipped one), so a
-version an analyst has just saved is what the next run uses. The job's result names the saved run, its policy and as-of date, its customers and their count per
-class; its progress goes through the stages of :func:`tierwise.services.runs.save_run`.
+version an analyst has just saved is what the next run uses. The job's result names the saved run, its
+policy and as-of date, its customers and their count per class; its progress goes through the stages of
+:func:`tierwise.services.runs.save_run`.
 """
 
 from __future__ import annotations

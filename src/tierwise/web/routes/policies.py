@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from tierwise.analytics.classify.policy import MappingCriterion, Policy, TriagePolicyInfo
+from tierwise.analytics.classify.policy import MappingCriterion, Policy, ThresholdsCriterion, TriagePolicyInfo
 from tierwise.analytics.classify.reasons import indicator_label
 from tierwise.api.routes.jobs import Queue
 from tierwise.i18n import Language
@@ -46,9 +46,7 @@ def policies_page(request: Request, ctx: ServiceContext = Depends(page_context))
                 "runs": runs.get(info.name, 0),
             }
         )
-    return render(
-        request, "policies.html", **page_values(request, ctx, active="/policies"), rows=rows, lang_code=lang
-    )
+    return render(request, "policies.html", **page_values(request, ctx, active="/policies"), rows=rows, lang_code=lang)
 
 
 @router.get("/policies/{name}", response_class=HTMLResponse)
@@ -65,7 +63,7 @@ def policy_page(request: Request, name: str, ctx: ServiceContext = Depends(page_
             "name": crit.name,
             "method": crit.method,
             "bounds": [b for b in bounds if b.criterion == i],
-            "otherwise": policy.class_spec(crit.otherwise).label[lang] if getattr(crit, "otherwise", None) else None,
+            "otherwise": _otherwise(crit, policy, lang),
             "entries": _entries(crit, policy, lang),
             "text": describe_criterion(crit, policy, lang),
         }
@@ -85,12 +83,21 @@ def policy_page(request: Request, name: str, ctx: ServiceContext = Depends(page_
     )
 
 
+def _otherwise(crit: object, policy: Policy, lang: Language) -> str | None:
+    """The class a thresholds criterion grants below every bound (its label), if any."""
+    if isinstance(crit, ThresholdsCriterion) and crit.otherwise:
+        return policy.class_spec(crit.otherwise).label[lang]
+    return None
+
+
 def _entries(crit: object, policy: Policy, lang: Language) -> list[tuple[str, str]]:
     """A mapping criterion as (class label, the value that grants it) rows; nothing for other methods."""
     if not isinstance(crit, MappingCriterion):
         return []
     name = indicator_label(crit.indicator, lang)
-    return [(policy.class_spec(e.class_).label[lang], f"{name} = {e.label[lang] if e.label else e.value}") for e in crit.map]
+    return [
+        (policy.class_spec(e.class_).label[lang], f"{name} = {e.label[lang] if e.label else e.value}") for e in crit.map
+    ]
 
 
 def _is_triage(name: str) -> bool:

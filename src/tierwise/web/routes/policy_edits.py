@@ -59,7 +59,10 @@ def edit_page(request: Request, name: str, ctx: ServiceContext = Depends(page_co
     lang = page_language(request)
     form = threshold_form(ctx, name, lang)
     values = {f.name: _plain(f.value) for f in form.fields}
-    values |= {"version": form.suggested_version, **{f"description-{k}": form.policy.description[k] for k in ("en", "zh")}}
+    values |= {
+        "version": form.suggested_version,
+        **{f"description-{k}": form.policy.description[k] for k in ("en", "zh")},
+    }
     return _edit_page(request, ctx, form, values, None)
 
 
