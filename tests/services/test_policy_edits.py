@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from tierwise.config import Settings
-from tierwise.errors import PermissionDeniedError
+from tierwise.errors import PermissionDeniedError, UsageError
 from tierwise.security.permissions import Actor
 from tierwise.services.context import ServiceContext
 from tierwise.services.policy_edits import check_edit, threshold_form
@@ -77,6 +77,11 @@ def test_a_saved_version_is_refused_and_the_next_one_suggested(ctx) -> None:
     assert form.policy.version == 2 and form.suggested_version == "3"
     found = check_edit(ctx, form, submitted(form, version="2"), "en")
     assert found.errors["version"].english() == "version 2 is already saved: choose a new one, such as 3"
+
+
+def test_a_policy_without_thresholds_has_no_form(ctx) -> None:
+    with pytest.raises(UsageError, match="policy 'abc' has no thresholds to edit here"):
+        threshold_form(ctx, "abc", "en")
 
 
 def test_only_an_analyst_edits_policies(ctx) -> None:

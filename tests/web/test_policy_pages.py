@@ -5,8 +5,13 @@ languages, an account manager seeing only their own customers there."""
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from browser import needs_chromium, screenshot
@@ -14,7 +19,6 @@ from sqlalchemy import create_engine, make_url, text
 
 from tierwise.config import Settings
 from tierwise.jobs import job_queue
-from tierwise.jobs.worker import consuming
 
 pytestmark = needs_chromium
 
@@ -35,9 +39,23 @@ def web_settings(demo_store: str, tmp_path_factory) -> Settings:
 
 @pytest.fixture(scope="module")
 def worker(web_settings: Settings):
-    """huey's consumer of the server's queue, in this process's threads."""
-    with consuming(web_settings) as queue:
-        yield queue
+    """``tierwise worker`` consuming the server's queue, in a process of its own as in production."""
+    env = dict(os.environ)
+    env.update(
+        TIERWISE_DATABASE_URL=web_settings.database_url,
+        TIERWISE_JOBS_FILE=str(web_settings.jobs_file),
+        TIERWISE_JOBS_QUEUE=web_settings.jobs_queue,
+    )
+    env.pop("TIERWISE_REDIS_URL", None)
+    command = [str(Path(sys.executable).with_name("tierwise")), "worker", "--threads", "1"]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    yield process
+    process.send_signal(signal.SIGINT)  # finishes what it runs, then stops
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def owned(settings: Settings, owner: str) -> set[str]:
@@ -209,6 +227,11 @@ def test_a_run_pages_by_class_and_two_runs_compare_in_both_languages(sign_in, se
     assert moved == off_diagonal > 0
     assert page.locator("#movers tbody tr").count() == min(moved, 50)
     screenshot(page, "run-compare-en")
-    page.goto(f"{server.url}/runs/compare?a=1&b=2&lang=zh")
+    page.goto(f"{server.url}/runs?lang=zh")
+    page.select_option("select[name=a]", "1")
+    page.select_option("select[name=b]", "2")
+    page.get_by_role("button", name="对比").click()
+    page.wait_for_load_state()
     assert page.locator("#matrix-h").inner_text() == "等级迁移矩阵"
+    assert int(page.locator("#moved").inner_text().replace(",", "")) == moved
     screenshot(page, "run-compare-zh")

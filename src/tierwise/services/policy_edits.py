@@ -17,7 +17,7 @@ import yaml
 from tierwise.analytics.classify.policy import Policy, ThresholdsCriterion
 from tierwise.analytics.classify.reasons import indicator_label
 from tierwise.analytics.registry import INDICATORS
-from tierwise.errors import TierwiseError
+from tierwise.errors import TierwiseError, UsageError
 from tierwise.i18n import N_, Formats, Language, Message
 from tierwise.services.access import require_action
 from tierwise.services.context import ServiceContext
@@ -29,6 +29,7 @@ BELOW_WORSE = N_("must not be below the %(class)s bound (%(bound)s)")
 NO_VERSION = N_("give the new version a name, such as %(version)s")
 VERSION_USED = N_("version %(version)s is already saved: choose a new one, such as %(suggested)s")
 NO_DESCRIPTION = N_("describe the policy in both languages")
+NO_THRESHOLDS = N_("policy %(name)s has no thresholds to edit here; copy its text (YAML) to change it")
 SYMBOLS = {"at_least": "≥", "above": ">", "at_most": "≤", "below": "<"}
 
 
@@ -118,11 +119,14 @@ def threshold_form(ctx: ServiceContext, name: str, lang: Language) -> ThresholdF
     """The form to edit policy ``name`` in force (the analyst's work: ``policies.write``)."""
     require_action(ctx, "policies.write")
     text, policy = policy_in_force(ctx, name)
+    fields = bound_fields(policy, lang)
+    if not fields:
+        raise UsageError(Message(NO_THRESHOLDS, {"name": repr(name)}))
     taken = {v.version for v in saved_versions(ctx, name)} | {str(policy.version)}
     suggested = next_version(policy.version)
     while suggested in taken:
         suggested = next_version(suggested)
-    return ThresholdForm(name, policy, text, bound_fields(policy, lang), suggested, frozenset(taken))
+    return ThresholdForm(name, policy, text, fields, suggested, frozenset(taken))
 
 
 def parse_number(text: str) -> float | None:

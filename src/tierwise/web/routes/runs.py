@@ -15,7 +15,7 @@ from tierwise.api.params import LARGEST_ID
 from tierwise.services.context import ServiceContext
 from tierwise.services.customer_names import customer_names
 from tierwise.services.run_diffs import diff_runs
-from tierwise.services.runs import list_runs, previous_run, run_assignments, saved_policy, show_run, store_engine
+from tierwise.services.runs import list_runs, previous_run, run_assignments, run_classes, saved_policy, store_engine
 from tierwise.web.pages import page_context, page_values
 from tierwise.web.rendering import page_language, render
 
@@ -99,11 +99,11 @@ def run_page(
 ) -> HTMLResponse:
     """One saved run: its customers per class and a page of its assignments (of one class when chosen)."""
     lang = page_language(request)
-    detail = show_run(ctx, run_id, lang=lang)
-    class_ = class_ if class_ in {c.code for c in detail.classes} else None
+    run, classes = run_classes(ctx, run_id, lang=lang)
+    class_ = class_ if class_ in {c.code for c in classes} else None
     found = run_assignments(ctx, run_id, class_=class_, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     pages = max(1, -(-found.total // PAGE_SIZE))
-    earlier = previous_run(ctx, detail.run)
+    earlier = previous_run(ctx, run)
 
     def link(to_page: int = 1, to_class: str | None = class_) -> str:
         """This run's page at ``to_page`` of class ``to_class`` (all when ``None``)."""
@@ -115,12 +115,12 @@ def run_page(
         request,
         template,
         **page_values(request, ctx, active="/runs"),
-        detail=detail,
-        run=detail.run,
-        total=sum(c.customers for c in detail.classes),
+        classes=classes,
+        run=run,
+        total=sum(c.customers for c in classes),
         found=found,
         chosen=class_,
-        labels={c.code: c.label for c in detail.classes},
+        labels={c.code: c.label for c in classes},
         page=page,
         pages=pages,
         link=link,
