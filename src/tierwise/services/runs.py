@@ -335,8 +335,9 @@ def run_assignments(
     return AssignmentPage(run, total, offset, limit, rows)
 
 
-def show_run(ctx: ServiceContext, run_id: int, *, lang: str | None = None) -> RunDetail:
-    """A saved run with its customers per class (labels in ``lang``) and its assignments."""
+def run_classes(ctx: ServiceContext, run_id: int, *, lang: str | None = None) -> tuple[RunInfo, list[ClassCount]]:
+    """A saved run and its customers per class (policy order, labels in ``lang``), counted in the store
+    without reading its assignments."""
     engine = store_engine(ctx)
     run = get_run(ctx, run_id, engine=engine)
     policy = saved_policy(engine, run)
@@ -347,7 +348,13 @@ def show_run(ctx: ServiceContext, run_id: int, *, lang: str | None = None) -> Ru
         counts = dict(session.execute(counted.group_by(Assignment.class_)).all())
     labels = {c.code: c.label[lang or ctx.settings.lang] for c in policy.classes}
     order = [*policy.class_codes, *sorted(set(counts) - set(policy.class_codes))]
-    classes = [ClassCount(code, labels.get(code, code), counts.get(code, 0)) for code in order]
+    return run, [ClassCount(code, labels.get(code, code), counts.get(code, 0)) for code in order]
+
+
+def show_run(ctx: ServiceContext, run_id: int, *, lang: str | None = None) -> RunDetail:
+    """A saved run with its customers per class (labels in ``lang``) and its assignments."""
+    run, classes = run_classes(ctx, run_id, lang=lang)
+    engine = store_engine(ctx)
     saved = read_assignments(attach_url(engine), [run_id], ctx.settings, **visible_reading(ctx))
     return RunDetail(run, classes, saved[run_id])
 

@@ -18,11 +18,16 @@ from tierwise.web.routes import (
     lobby,
     login,
     plan,
+    policies,
+    policy_edits,
     reveal,
+    run_progress,
+    runs,
     settings,
 )
 
 PAGE_ROUTERS: tuple[APIRouter, ...] = (login.router, dashboard.router, customers.router, lobby.router, plan.router)
+PAGE_ROUTERS += (policies.router, policy_edits.router, run_progress.router, runs.router)
 PAGE_ROUTERS += (settings.router, admin_users.router, admin_audit.router, identity.router, reveal.router)
 PAGE_ROUTERS += (exports.router,)
 

@@ -21,6 +21,8 @@ PAGES: tuple[NavItem, ...] = (
     NavItem("/", N_("Dashboard"), "customers.read"),
     NavItem("/customers", N_("Customer list"), "customers.read"),
     NavItem("/plan", N_("Contact plan"), "plan.read"),
+    NavItem("/policies", N_("Policies"), "policies.read"),
+    NavItem("/runs", N_("Runs"), "runs.read"),
     NavItem("/lobby", N_("Lobby"), "triage.decide"),
     NavItem("/identity", N_("Identity check"), "identity.verify"),
     NavItem("/admin/users", N_("Users"), "users.manage"),
