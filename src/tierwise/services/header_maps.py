@@ -104,9 +104,12 @@ def resolve_header_map(ctx: ServiceContext, value: str | Path) -> HeaderMap:
     if Path(value).is_file():
         return load_header_map(Path(value))
     text = str(value)
-    saved = mapping_named(ctx, text) if text.strip() else None
+    looks_like_a_path = any(c in text for c in "/\\") or Path(text).suffix.lower() in (".yaml", ".yml")
+    saved = None if looks_like_a_path or not text.strip() else mapping_named(ctx, text)
     if saved is not None:
         return parse_header_map(saved.mapping, saved.name)
+    if looks_like_a_path:
+        return load_header_map(Path(value))  # says why the file cannot be read
     names = ", ".join(m.name for m in list_mappings(ctx)) or "-"
     raise UsageError(
         Message(
