@@ -22,6 +22,7 @@ PAGES: tuple[NavItem, ...] = (
     NavItem("/customers", N_("Customer list"), "customers.read"),
     NavItem("/plan", N_("Contact plan"), "plan.read"),
     NavItem("/lobby", N_("Lobby"), "triage.decide"),
+    NavItem("/imports", N_("Import"), "imports.write"),
 )
 
 
