@@ -19,7 +19,10 @@ from tierwise.store.db import engine_from_settings
 
 from .conftest import ANA, BO, DESK, LI, context, wait_for
 
-ERP = "往来单位编码,客户名称,所属片区,年营业额\nN1,新华机电,华东,1200000\nN2,远大贸易,华南,五十万\nN3,东方物流,华北,800000\n"
+ERP = (
+    "往来单位编码,客户名称,所属片区,年营业额\n"
+    "N1,新华机电,华东,1200000\nN2,远大贸易,华南,五十万\nN3,东方物流,华北,800000\n"
+)
 
 
 def upload_of(body: str) -> list[tuple[str, io.BytesIO]]:
@@ -83,7 +86,9 @@ def test_a_saved_mapping_is_what_map_names_when_no_file_has_that_name(settings, 
     file = tmp_path / "erp"
     file.write_text("客户:\n  所属片区: region\n", encoding="utf-8")
     assert resolve_header_map(ctx, str(file)) == {"customers": {"所属片区": "region"}}
-    with pytest.raises(UsageError, match=r"--map 'nope': no such file, and no saved mapping of that name \(saved mappings: erp\)"):
+    with pytest.raises(
+        UsageError, match=r"--map 'nope': no such file, and no saved mapping of that name \(saved mappings: erp\)"
+    ):
         resolve_header_map(ctx, "nope")
     with pytest.raises(NotFoundError, match="no saved mapping 'nope'"):
         receive_upload(ctx, upload_of(ERP), mapping="nope")

@@ -5,8 +5,8 @@ upload and for ``tierwise import DATA --map NAME``, and the upload dry-run again
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -55,15 +55,17 @@ def map_upload(
         current = upload_info(upload)
     if state not in MAPPABLE:
         raise UsageError(
-            Message(N_("upload %(id)s is %(state)s: its columns can no longer be mapped"), {"id": upload_id, "state": state})
+            Message(
+                N_("upload %(id)s is %(state)s: its columns can no longer be mapped"), {"id": upload_id, "state": state}
+            )
         )
     tables = {s.file: s.table for s in current.headers}
     header_map: dict[str, dict[str, str]] = {}
-    for file, headers in choices.items():
+    for file, given in choices.items():
         if file not in tables:
             raise UsageError(Message(N_("the upload holds no file %(file)s"), {"file": repr(file)}))
         table = tables[file]
-        for header, column in headers.items():
+        for header, column in given.items():
             if column and column not in {c.name for c in TABLES[table].columns}:
                 raise UsageError(
                     Message(

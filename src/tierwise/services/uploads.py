@@ -241,10 +241,10 @@ def receive_upload(
     if mapping:
         from tierwise.services.header_maps import mapping_named
 
-        saved = mapping_named(ctx, mapping)
-        if saved is None:
+        chosen = mapping_named(ctx, mapping)
+        if chosen is None:
             raise NotFoundError(Message(N_("no saved mapping %(name)s"), {"name": repr(mapping)}))
-        header_map = saved.mapping
+        header_map = chosen.mapping
     if mode not in MODES:
         raise UsageError(Message(N_("unknown import mode %(mode)s: choose insert or upsert"), {"mode": repr(mode)}))
     root = upload_root(ctx)

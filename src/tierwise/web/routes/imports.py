@@ -108,9 +108,7 @@ async def upload_files(request: Request, ctx: ServiceContext = Depends(page_cont
             mode = str(form.get("mode") or "insert")
             mapping = str(form.get("mapping") or "") or None
             named = [(f.filename or "", f.file) for f in files]
-            upload = await run_in_threadpool(
-                receive_upload, ctx, named, mode=mode, mapping=mapping, ask_mapping=True
-            )
+            upload = await run_in_threadpool(receive_upload, ctx, named, mode=mode, mapping=mapping, ask_mapping=True)
         finally:
             await form.close()
     except TierwiseError as exc:
