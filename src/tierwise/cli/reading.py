@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from tierwise.io.headers import HeaderMap
+    from tierwise.services.header_maps import HeaderMap
     from tierwise.services.sources import DataSource
 
 MapOption = Annotated[
