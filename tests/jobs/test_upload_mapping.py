@@ -103,3 +103,23 @@ def test_only_who_may_import_maps_an_upload(settings) -> None:
             map_upload(context(settings, refused), upload.id, {})
         with pytest.raises(PermissionDeniedError):
             receive_upload(context(settings, refused), upload_of(ERP), ask_mapping=True)
+
+
+def test_a_header_kept_as_an_extra_column_is_not_imported(settings) -> None:
+    ctx = context(settings, ANA)
+    good = ERP.replace("五十万", "500000")
+    upload = receive_upload(ctx, upload_of(good), ask_mapping=True)
+    mapped = map_upload(ctx, upload.id, {"customers.csv": {"往来单位编码": "customer_id", "所属片区": ""}})
+    assert mapped.state == "pending", mapped.errors
+    assert mapped.header_map == {"customers": {"往来单位编码": "customer_id"}}
+    assert mapping_choices(mapped) == {"customers.csv": {"往来单位编码": "customer_id", "所属片区": ""}}
+    with consuming(settings) as queue:
+        done = wait_for(ctx, queue, commit_upload(ctx, queue, upload.id).id)
+    assert done.state == "done", done.error and translate(done.error, "en")
+    assert stored(settings, "SELECT customer_id, region FROM customers ORDER BY customer_id") == [
+        ("N1", None),
+        ("N2", None),
+        ("N3", None),
+    ]
+    with pytest.raises(UsageError, match=f"upload {upload.id} is committed: its columns can no longer be mapped"):
+        map_upload(ctx, upload.id, {})

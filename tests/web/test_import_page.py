@@ -170,6 +170,19 @@ def test_the_history_reverts_an_import_or_says_what_depends_on_it(sign_in, serve
     screenshot(page, "import-8-revert-refused-en")
 
 
+def test_a_file_that_holds_no_table_is_refused_in_place(sign_in, server, tmp_path: Path) -> None:
+    page = sign_in("zhao.director", lang="zh")
+    page.goto(f"{server.url}/imports")
+    notes = tmp_path / "notes.pdf"
+    notes.write_bytes(b"%PDF-1.4")
+    page.set_input_files("#files", str(notes))
+    page.locator("#upload-form button[type=submit]").click()
+    refusal = page.locator("#upload-problem .alert")
+    refusal.wait_for()
+    assert "notes.pdf" in refusal.inner_text() and ".csv" in refusal.inner_text()
+    assert page.url.endswith("/imports")
+
+
 @pytest.mark.parametrize("name", ["sun.manager", "li.wei", "xu.lobby"])
 def test_who_may_not_import_has_no_menu_entry_and_is_refused(sign_in, server, name: str) -> None:
     page = sign_in(name, lang="en")
