@@ -18,6 +18,7 @@ from tierwise.jobs.worker import consuming
 pytestmark = needs_chromium
 
 HEADER = "客户编号,客户名称,所属片区,年营业额\n"
+LIMIT = 64 * 1024  # bytes an upload may hold on this server
 
 
 def customers_file(prefix: str, revenue: str) -> str:
@@ -46,6 +47,7 @@ def web_settings(demo_store: str, tmp_path_factory) -> Settings:
         jobs_file=folder / "queue.db",
         jobs_queue="tierwise-web-imports",
         upload_dir=folder / "uploads",
+        upload_max_bytes=LIMIT,
     )
 
 
@@ -170,7 +172,7 @@ def test_the_history_reverts_an_import_or_says_what_depends_on_it(sign_in, serve
     screenshot(page, "import-8-revert-refused-en")
 
 
-def test_a_file_that_holds_no_table_is_refused_in_place(sign_in, server, tmp_path: Path) -> None:
+def test_a_file_that_holds_no_table_or_too_many_bytes_is_refused_in_place(sign_in, server, tmp_path: Path) -> None:
     page = sign_in("zhao.director", lang="zh")
     page.goto(f"{server.url}/imports")
     notes = tmp_path / "notes.pdf"
@@ -181,6 +183,13 @@ def test_a_file_that_holds_no_table_is_refused_in_place(sign_in, server, tmp_pat
     refusal.wait_for()
     assert "notes.pdf" in refusal.inner_text() and ".csv" in refusal.inner_text()
     assert page.url.endswith("/imports")
+    big = tmp_path / "customers.csv"
+    big.write_text(HEADER + "".join(f"B{i:06d},大客户{i},华东,1000\n" for i in range(4000)), encoding="utf-8")
+    assert big.stat().st_size > LIMIT
+    page.set_input_files("#files", str(big))
+    page.locator("#upload-form button[type=submit]").click()
+    page.locator("#upload-problem .alert").filter(has_text=str(LIMIT)).wait_for()
+    assert "TIERWISE_UPLOAD_MAX_BYTES" in page.locator("#upload-problem .alert").inner_text()
 
 
 @pytest.mark.parametrize("name", ["sun.manager", "li.wei", "xu.lobby"])
