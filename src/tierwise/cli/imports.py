@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from tierwise.cli.application import app, console, say, service_context
+from tierwise.cli.reading import MapOption
 from tierwise.errors import UsageError
 from tierwise.i18n import N_, Message
 from tierwise.security.permissions import SYSTEM_ROLE, Actor
@@ -59,6 +60,7 @@ def import_command(
         ImportMode, typer.Option("--mode", help="insert: refuse changed rows; upsert: update them.")
     ] = ImportMode.insert,
     actor: Annotated[str, typer.Option("--as", help="The user the import is recorded under.")] = "system",
+    header_map: MapOption = None,
 ) -> None:
     """Import a data set into the store (TIERWISE_DATABASE_URL), list the imports, or revert one."""
     ctx = service_context()
@@ -71,15 +73,17 @@ def import_command(
             raise UsageError(Message(N_("usage: tierwise import revert ID (the number tierwise import list shows)")))
         _revert(ctx, int(words[1]))
     elif len(words) == 1:
-        _import(ctx, words[0], mode.value, dry_run)
+        _import(ctx, words[0], mode.value, dry_run, header_map)
     else:
         raise UsageError(Message(N_("tierwise import takes one DATA folder or file (or: list, revert ID)")))
 
 
-def _import(ctx: ServiceContext, data: str, mode: str, dry_run: bool) -> None:
+def _import(ctx: ServiceContext, data: str, mode: str, dry_run: bool, header_map: str | None) -> None:
+    from tierwise.services.header_maps import resolve_header_map
     from tierwise.services.imports import import_data
 
-    report = import_data(ctx, data, mode=mode, dry_run=dry_run)  # type: ignore[arg-type]
+    mapping = resolve_header_map(ctx, header_map) if header_map is not None else None
+    report = import_data(ctx, data, mode=mode, dry_run=dry_run, header_map=mapping)  # type: ignore[arg-type]
     if dry_run:
         title = say(Message(N_("%(data)s: dry run (%(mode)s), nothing written"), {"data": data, "mode": mode}))
     else:

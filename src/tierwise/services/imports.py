@@ -28,6 +28,7 @@ from tierwise.errors import StoreError, UsageError
 from tierwise.i18n import N_, Message
 from tierwise.io.columns import TABLES
 from tierwise.io.dataset import Dataset
+from tierwise.io.headers import HeaderMap
 from tierwise.io.parsing import quote_ident
 from tierwise.io.source import DataSource, DemoSource, FileSource
 from tierwise.security.pii import Keyring
@@ -203,18 +204,20 @@ def import_data(
     *,
     mode: Mode = "insert",
     dry_run: bool = False,
+    header_map: HeaderMap | None = None,
 ) -> ImportReport:
     """Import the data set ``data`` (a folder, a table file, or ``demo``) into the store, as ``ctx.actor``.
 
     Raises :class:`~tierwise.errors.DataValidationError` (nothing written) when the data is invalid, and
     :class:`~tierwise.errors.StoreError` when, in insert mode, rows differ from stored rows with the same
-    key (nothing written; the message names them and suggests ``--mode upsert``). Tells ``ctx.progress``
+    key (nothing written; the message names them and suggests ``--mode upsert``). ``header_map`` maps the
+    files' own headers to canonical columns (``--map``). Tells ``ctx.progress``
     the rows checked per table (stage ``check:<table>``), then written (``write:<table>``), all inside the
     one transaction.
     """
     if mode not in MODES:
         raise UsageError(Message(N_("unknown import mode %(mode)s: choose insert or upsert"), {"mode": repr(mode)}))
-    source = open_source(data)
+    source = open_source(data, header_map)
     if not isinstance(source, FileSource | DemoSource):
         raise UsageError(
             Message(N_("%(source)s: an import reads a folder, a table file or the demo data"), {"source": source.label})

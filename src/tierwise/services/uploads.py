@@ -5,6 +5,11 @@ An upload never takes a path from the caller: each file is written, by its bare 
 under ``Settings.upload_dir``, counting bytes against ``Settings.upload_max_bytes`` (too many bytes:
 nothing is kept). The dry run is the import itself rolled back (``services/imports.py``); the commit is a
 job (``services/jobs.py``) whose import is one transaction, so it writes everything or nothing.
+
+Each upload keeps what its headers were recognised as, with their first values. An upload asked to stop
+at its unknown headers (the Import page) waits in the ``mapping`` state until each is mapped to a column
+or kept as an extra column (``services/upload_mapping.py``); the mapping chosen is kept with the upload and
+read again by its commit.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from sqlalchemy.orm import Session
 
 from tierwise.errors import DataValidationError, NotFoundError, PayloadTooLargeError, UsageError
 from tierwise.i18n import N_, Message
+from tierwise.io.header_map import parse_header_map
+from tierwise.io.header_survey import FileSurvey, survey_headers
 from tierwise.io.sources import SUFFIXES
 from tierwise.security.permissions import require
 from tierwise.services.context import ServiceContext
@@ -64,6 +71,13 @@ class UploadInfo:
     created_at: dt.datetime
     job_id: str | None
     import_id: int | None
+    headers: list[FileSurvey]
+    header_map: dict[str, dict[str, str]]
+
+    @property
+    def unknown_headers(self) -> bool:
+        """Whether a header of its files names no column (and no mapping names it)."""
+        return any(f.unknown for f in self.headers)
 
 
 def upload_root(ctx: ServiceContext) -> Path:
@@ -137,7 +151,59 @@ def _changes_json(changes: list[TableChanges]) -> list[dict[str, Any]]:
     ]
 
 
-def _info(upload: ImportUpload) -> UploadInfo:
+def surveys_json(surveys: list[FileSurvey]) -> list[dict[str, Any]]:
+    """The header surveys of an upload's files as JSON (row numbers as text keys)."""
+    return [
+        {
+            "file": f.file,
+            "table": f.table,
+            "columns": [{"header": c.header, "column": c.column, "values": c.values} for c in f.columns],
+            "rows": {str(n): cells for n, cells in f.rows.items()},
+        }
+        for f in surveys
+    ]
+
+
+def _surveys(data: list[dict[str, Any]] | None) -> list[FileSurvey]:
+    from tierwise.io.header_survey import ColumnSurvey
+
+    return [
+        FileSurvey(
+            f["file"],
+            f["table"],
+            [ColumnSurvey(c["header"], c["column"], c["values"]) for c in f["columns"]],
+            {int(n): cells for n, cells in f.get("rows", {}).items()},
+        )
+        for f in data or []
+    ]
+
+
+def dry_run(
+    ctx: ServiceContext, folder: Path, mode: str, header_map: dict[str, dict[str, str]] | None, *, ask: bool = False
+) -> tuple[str, list[dict[str, Any]] | None, dict[str, Any] | None, list[dict[str, Any]]]:
+    """Survey the headers of ``folder`` and dry-run its import through ``header_map``: the upload's state
+    (``mapping`` when ``ask`` and a header is unknown, ``pending`` or ``invalid``), its report, its errors,
+    and its header surveys (with the cells of the rows in error)."""
+    parsed = parse_header_map(header_map, "mapping") if header_map else None
+    surveys = survey_headers(folder, ctx.settings, parsed)
+    if ask and any(f.unknown for f in surveys):
+        return "mapping", None, None, surveys_json(surveys)
+    try:
+        report = _changes_json(import_data(ctx, folder, mode=mode, dry_run=True, header_map=parsed).tables)  # type: ignore[arg-type]
+    except DataValidationError as exc:
+        errors = _row_errors(exc)
+        wanted: dict[str, set[int]] = {}
+        for row in errors["rows"]:
+            if row["row"] is not None:
+                wanted.setdefault(row["file"], set()).add(row["row"])
+        if wanted:
+            surveys = survey_headers(folder, ctx.settings, parsed, wanted)
+        return "invalid", None, errors, surveys_json(surveys)
+    return "pending", report, None, surveys_json(surveys)
+
+
+def upload_info(upload: ImportUpload) -> UploadInfo:
+    """An upload record as its viewers see it."""
     errors = upload.errors or {"rows": [], "total": 0}
     return UploadInfo(
         id=upload.id,
@@ -151,13 +217,34 @@ def _info(upload: ImportUpload) -> UploadInfo:
         created_at=upload.created_at,
         job_id=upload.job_id,
         import_id=upload.import_id,
+        headers=_surveys(upload.headers),
+        header_map=upload.header_map or {},
     )
 
 
-def receive_upload(ctx: ServiceContext, files: Iterable[tuple[str, BinaryIO]], *, mode: str = "insert") -> UploadInfo:
+def receive_upload(
+    ctx: ServiceContext,
+    files: Iterable[tuple[str, BinaryIO]],
+    *,
+    mode: str = "insert",
+    mapping: str | None = None,
+    ask_mapping: bool = False,
+) -> UploadInfo:
     """Keep the uploaded ``files`` (name, binary stream) and dry-run their import: a pending upload, or an
-    invalid one whose ``errors`` name every bad row (file, row, column, value, reason)."""
+    invalid one whose ``errors`` name every bad row (file, row, column, value, reason).
+
+    ``mapping`` names a saved header mapping to read the files through. With ``ask_mapping``, an upload
+    whose files hold a header that names no column waits for its mapping (state ``mapping``) instead.
+    """
     require(ctx.actor, "imports.write")
+    header_map = None
+    if mapping:
+        from tierwise.services.header_maps import mapping_named
+
+        chosen = mapping_named(ctx, mapping)
+        if chosen is None:
+            raise NotFoundError(Message(N_("no saved mapping %(name)s"), {"name": repr(mapping)}))
+        header_map = chosen.mapping
     if mode not in MODES:
         raise UsageError(Message(N_("unknown import mode %(mode)s: choose insert or upsert"), {"mode": repr(mode)}))
     root = upload_root(ctx)
@@ -166,11 +253,7 @@ def receive_upload(ctx: ServiceContext, files: Iterable[tuple[str, BinaryIO]], *
     folder.mkdir(mode=0o700)
     try:
         saved = _save(folder, files, ctx.settings.upload_max_bytes)
-        report, errors, state = None, None, "pending"
-        try:
-            report = _changes_json(import_data(ctx, folder, mode=mode, dry_run=True).tables)  # type: ignore[arg-type]
-        except DataValidationError as exc:
-            errors, state = _row_errors(exc), "invalid"
+        state, report, errors, headers = dry_run(ctx, folder, mode, header_map, ask=ask_mapping)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -188,16 +271,20 @@ def receive_upload(ctx: ServiceContext, files: Iterable[tuple[str, BinaryIO]], *
             report=report,
             errors=errors,
             created_at=now,
+            headers=headers,
+            header_map=header_map,
         )
         session.add(upload)
         session.flush()
-        _audit(ctx, session, upload, None, {"state": state, "files": [f["name"] for f in saved], "mode": mode})
-        return _info(upload)
+        after = {"state": state, "files": [f["name"] for f in saved], "mode": mode, "mapping": mapping}
+        audit_upload(ctx, session, upload, None, after)
+        return upload_info(upload)
 
 
-def _audit(
+def audit_upload(
     ctx: ServiceContext, session: Session, upload: ImportUpload, before: str | None, after: dict[str, Any]
 ) -> None:
+    """Audit the creation of ``upload`` (``before`` ``None``) or its change from state ``before``."""
     (ctx.audit or write_audit)(
         session,
         actor=ctx.actor.name,
@@ -210,7 +297,8 @@ def _audit(
     )
 
 
-def _visible(session: Session, ctx: ServiceContext, upload_id: int) -> ImportUpload:
+def visible_upload(session: Session, ctx: ServiceContext, upload_id: int) -> ImportUpload:
+    """Upload ``upload_id`` as ``ctx.actor`` may see it; not found otherwise."""
     require(ctx.actor, "imports.read")
     upload = session.scalar(
         select(ImportUpload).where(
@@ -232,7 +320,7 @@ def _require_pending(upload: ImportUpload) -> None:
 def get_upload(ctx: ServiceContext, upload_id: int) -> UploadInfo:
     """Upload ``upload_id`` with its dry-run report; not found when the caller may not see it."""
     with Session(work_store(ctx)) as session:
-        return _info(_visible(session, ctx, upload_id))
+        return upload_info(visible_upload(session, ctx, upload_id))
 
 
 def list_uploads(ctx: ServiceContext, *, limit: int = 100) -> list[UploadInfo]:
@@ -240,17 +328,17 @@ def list_uploads(ctx: ServiceContext, *, limit: int = 100) -> list[UploadInfo]:
     require(ctx.actor, "imports.read")
     query = select(ImportUpload).where(visible_work(ctx.actor, ImportUpload.submitter, ImportUpload.team))
     with Session(work_store(ctx)) as session:
-        return [_info(u) for u in session.scalars(query.order_by(ImportUpload.id.desc()).limit(limit))]
+        return [upload_info(u) for u in session.scalars(query.order_by(ImportUpload.id.desc()).limit(limit))]
 
 
 def commit_upload(ctx: ServiceContext, queue: JobQueueLike, upload_id: int) -> JobInfo:
     """Import a pending upload as a background job (the job's result names the import)."""
     with writing(work_store(ctx)) as con, Session(bind=con) as session:
-        upload = _visible(session, ctx, upload_id)
+        upload = visible_upload(session, ctx, upload_id)
         _require_pending(upload)
         job = create_job(session, ctx, "import", {"upload_id": upload_id}, "imports.write")
         upload.state, upload.job_id = "committing", job.id
-        _audit(ctx, session, upload, "pending", {"state": "committing", "job": job.id})
+        audit_upload(ctx, session, upload, "pending", {"state": "committing", "job": job.id})
         job_id = job.id
     return enqueue(ctx, queue, job_id)
 
@@ -258,15 +346,15 @@ def commit_upload(ctx: ServiceContext, queue: JobQueueLike, upload_id: int) -> J
 def cancel_upload(ctx: ServiceContext, upload_id: int) -> UploadInfo:
     """Drop a pending upload and its files."""
     with writing(work_store(ctx)) as con, Session(bind=con) as session:
-        upload = _visible(session, ctx, upload_id)
+        upload = visible_upload(session, ctx, upload_id)
         require(ctx.actor, "imports.write")
-        if upload.state not in ("pending", "invalid"):
+        if upload.state not in ("mapping", "pending", "invalid"):
             _require_pending(upload)
         before, upload.state = upload.state, "cancelled"
-        _audit(ctx, session, upload, before, {"state": "cancelled"})
+        audit_upload(ctx, session, upload, before, {"state": "cancelled"})
         session.flush()
         shutil.rmtree(upload.folder, ignore_errors=True)
-        return _info(upload)
+        return upload_info(upload)
 
 
 def import_history(ctx: ServiceContext) -> list[ImportRecord]:
@@ -285,8 +373,9 @@ def revert(ctx: ServiceContext, import_id: int) -> ImportRecord:
 def _commit(ctx: ServiceContext, params: dict[str, Any]) -> dict[str, Any]:
     with Session(work_store(ctx)) as session:
         upload = session.get_one(ImportUpload, params["upload_id"])
-        folder, mode = Path(upload.folder), upload.mode
-    report = import_data(ctx, folder, mode=mode)  # type: ignore[arg-type]
+        folder, mode, header_map = Path(upload.folder), upload.mode, upload.header_map
+    parsed = parse_header_map(header_map, "mapping") if header_map else None
+    report = import_data(ctx, folder, mode=mode, header_map=parsed)  # type: ignore[arg-type]
     return {"import_id": report.import_id, "tables": _changes_json(report.tables)}
 
 

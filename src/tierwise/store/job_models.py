@@ -4,8 +4,9 @@
 The task queue (huey) carries only a job's id; what the job is, who asked, how far it got and how it
 ended live here, so permissions and progress are ordinary queries. A job moves
 queued → running → done | failed | cancelled (queued → cancelled when stopped before it started).
-An upload is pending after its dry run (or invalid when the data is), committing while its import job
-runs, then committed, failed or cancelled.
+An upload waits for its column mapping when a header matches no known name (mapping), is pending after
+its dry run (or invalid when the data is), committing while its import job runs, then committed, failed
+or cancelled.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from tierwise.store.models import Base, Timestamp
 OptionalJson = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 
 JOB_STATES = ("queued", "running", "done", "failed", "cancelled")
-UPLOAD_STATES = ("pending", "invalid", "committing", "committed", "failed", "cancelled")
+UPLOAD_STATES = ("mapping", "pending", "invalid", "committing", "committed", "failed", "cancelled")
 
 
 class Job(Base):
@@ -52,7 +53,9 @@ class Job(Base):
 
 
 class ImportUpload(Base):
-    """Files uploaded for an import, kept in a folder the server named, with their dry-run report."""
+    """Files uploaded for an import, kept in a folder the server named, with their dry-run report; ``headers``
+    what each file's headers were recognised as (with their first values), ``header_map`` the mapping of
+    the user's own headers chosen for it (``{table: {header: column}}``)."""
 
     __tablename__ = "import_uploads"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -67,3 +70,5 @@ class ImportUpload(Base):
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
     job_id: Mapped[str | None] = mapped_column(ForeignKey("jobs.id"))
     import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
+    headers: Mapped[list[dict[str, Any]] | None] = mapped_column(OptionalJson)
+    header_map: Mapped[dict[str, Any] | None] = mapped_column(OptionalJson)

@@ -516,4 +516,5 @@ APPEND_ONLY = ("runs", "assignments", "audit")
 from tierwise.store import account_models as _account_models  # noqa: E402,F401
 from tierwise.store import identity_models as _identity_models  # noqa: E402,F401
 from tierwise.store import job_models as _job_models  # noqa: E402,F401
+from tierwise.store import mapping_models as _mapping_models  # noqa: E402,F401
 from tierwise.store import summary_models as _summary_models  # noqa: E402,F401

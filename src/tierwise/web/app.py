@@ -15,6 +15,7 @@ from tierwise.web.routes import (
     dashboard,
     exports,
     identity,
+    imports,
     lobby,
     login,
     plan,
@@ -27,7 +28,7 @@ from tierwise.web.routes import (
 )
 
 PAGE_ROUTERS: tuple[APIRouter, ...] = (login.router, dashboard.router, customers.router, lobby.router, plan.router)
-PAGE_ROUTERS += (policies.router, policy_edits.router, run_progress.router, runs.router)
+PAGE_ROUTERS += (policies.router, policy_edits.router, run_progress.router, runs.router, imports.router)
 PAGE_ROUTERS += (settings.router, admin_users.router, admin_audit.router, identity.router, reveal.router)
 PAGE_ROUTERS += (exports.router,)
 

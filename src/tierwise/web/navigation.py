@@ -23,6 +23,7 @@ PAGES: tuple[NavItem, ...] = (
     NavItem("/plan", N_("Contact plan"), "plan.read"),
     NavItem("/policies", N_("Policies"), "policies.read"),
     NavItem("/runs", N_("Runs"), "runs.read"),
+    NavItem("/imports", N_("Import"), "imports.write"),
     NavItem("/lobby", N_("Lobby"), "triage.decide"),
     NavItem("/identity", N_("Identity check"), "identity.verify"),
     NavItem("/admin/users", N_("Users"), "users.manage"),
