@@ -17,8 +17,8 @@ from tierwise.errors import ModelWarning
 from tierwise.i18n import translate
 from tierwise.io.readers import read_dataset
 from tierwise.policy_files import PolicyRef
-from tierwise.services.context import ServiceContext
 from tierwise.reports import write_report
+from tierwise.services.context import ServiceContext
 from tierwise.services.report import NO_COMPARE, NO_OPPORTUNITIES, NO_PROFIT, NO_RECEIVABLES, build_report_data
 
 CTX = ServiceContext(Settings(engine="duckdb", lang="en"))
