@@ -20,6 +20,15 @@
     pressKey(form, form.querySelector("input[name=amount]"), button.dataset.key);
   });
 
+  // Enter in a field of a form that previews (the policy edit) shows the preview; saving takes its own click
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || event.target.tagName !== "INPUT") return;
+    var form = event.target.closest("form[data-enter-previews]");
+    if (!form) return;
+    event.preventDefault();
+    form.querySelector("[data-preview]").click();
+  });
+
   // "next customer" clears the form and the decision panel
   document.addEventListener("reset", function (event) {
     var form = event.target;
