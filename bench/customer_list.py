@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import create_engine, text
 
-from bench.customer_store import INDUSTRIES, REGIONS, BenchStore, DATA, built_store, owner_name
+from bench.customer_store import DATA, INDUSTRIES, REGIONS, BenchStore, built_store, owner_name
 from bench.results import write_section
 from tierwise.config import Settings
 from tierwise.security.permissions import Actor
@@ -67,8 +67,8 @@ def _pick(rng: np.random.Generator, values: tuple[str, ...] | list[str]) -> str:
 def cases(n: int) -> list[Case]:
     """The requests measured: list filters × sorts × roles, search, card, dashboard, API and web pages."""
     api, run = "/api/v1/customers", "(SELECT max(id) FROM runs)"
+    joined = f"JOIN assignments a ON a.customer_id = c.customer_id AND a.run_id = {run}"
     cid = lambda rng: f"C{int(rng.integers(0, n)):07d}"  # noqa: E731
-    am_customer = "SELECT customer_id FROM customers WHERE owner = 'am001' ORDER BY customer_id LIMIT 1"
     return [
         Case("api list", "all, by id", "analyst", lambda rng: f"{api}?{_q(offset=int(rng.integers(0, 200)) * 50)}",
              "SELECT count(*) FROM customers"),
@@ -83,7 +83,7 @@ def cases(n: int) -> list[Case]:
              "SELECT count(*) FROM customers WHERE industry = :industry AND kind = :kind"),
         Case("api list", "owner + class, by rank", "analyst",
              lambda rng: f"{api}?{_q(owner=owner_name(int(rng.integers(0, 200))), policy='china-post', **{'class': 'vip'}, sort='rank')}",  # noqa: E501
-             f"SELECT count(*) FROM customers c JOIN assignments a ON a.customer_id = c.customer_id AND a.run_id = {run} "
+             f"SELECT count(*) FROM customers c {joined} "
              "WHERE c.owner = :owner AND a.class = :class"),
         Case("api list", "all, by class", "analyst", lambda rng: f"{api}?{_q(policy='china-post', sort='class')}",
              "SELECT count(*) FROM customers"),
@@ -94,13 +94,14 @@ def cases(n: int) -> list[Case]:
              "SELECT count(*) FROM customers WHERE owner = 'am001'"),
         Case("api list", "account manager: class, by rank", "am001",
              lambda rng: f"{api}?{_q(policy='china-post', **{'class': _pick(rng, CLASSES)}, sort='rank')}",
-             f"SELECT count(*) FROM customers c JOIN assignments a ON a.customer_id = c.customer_id AND a.run_id = {run} "
+             f"SELECT count(*) FROM customers c {joined} "
              "WHERE c.owner = 'am001' AND a.class = :class"),
         Case("api list", "manager: team, region, by name", "mgr01",
              lambda rng: f"{api}?{_q(region=_pick(rng, REGIONS), sort='name')}",
              "SELECT count(*) FROM customers WHERE team = 'team01' AND region = :region"),
         Case("api card", "card", "analyst", lambda rng: f"{api}/{cid(rng)}"),
-        Case("web list", "page: all (first policy), by id", "analyst", lambda rng: f"/customers?{_q(page=int(rng.integers(1, 200)))}"),
+        Case("web list", "page: all (first policy), by id", "analyst",
+             lambda rng: f"/customers?{_q(page=int(rng.integers(1, 200)))}"),
         Case("web list", "page: region + class, by name", "analyst",
              lambda rng: f"/customers?{_q(region=_pick(rng, REGIONS), policy='china-post', **{'class': _pick(rng, CLASSES)}, sort='name')}"),  # noqa: E501
         Case("web list", "page: search a name part", "analyst",
@@ -234,7 +235,7 @@ def main() -> None:
 def report(n: int, args: argparse.Namespace, results: dict, load_before: float, load_after: float) -> str:
     """Write the section and return it."""
     lines, verdicts = [], []
-    for db, (rows, built) in results.items():
+    for db, (rows, _) in results.items():
         for r in rows:
             c = r["case"]
             target = TARGETS[c.group]

@@ -29,12 +29,12 @@ from sqlalchemy.orm import Session
 
 from tierwise.errors import UsageError
 from tierwise.i18n import N_, Message
+from tierwise.security.pii import Field, normalise
 from tierwise.services.access import require_action, restricted, visible_clause
 from tierwise.services.context import ServiceContext
 from tierwise.services.paging import check_page
 from tierwise.services.runs import store_engine
 from tierwise.services.saved_classes import ranked_runs
-from tierwise.security.pii import Field, normalise
 from tierwise.services.sealed_data import keyring_of, masked_value
 from tierwise.store.models import Assignment, Customer
 from tierwise.store.sealed import hash_column
