@@ -44,7 +44,8 @@ from tierwise.triage import load_triage_policy, shipped_triage_policies
 from tierwise.web.app import install_web
 
 API_PREFIX = "/api/v1"
-ROUTERS: tuple[APIRouter, ...] = (health.router, auth.router, me.router, users.router, audit.router, triage.router)
+# the lobby's triage route is matched first: it is the hot path, and routes are tried in order
+ROUTERS: tuple[APIRouter, ...] = (triage.router, health.router, auth.router, me.router, users.router, audit.router)
 ROUTERS += (customers.router, policies.router, runs.router, records.router, plan.router)
 ROUTERS += (run_jobs.router, imports.router, jobs.router, reveal.router, identity.router, exports.router)
 

@@ -15,6 +15,7 @@ form field; without a valid credential the answer is a 401 problem. The context 
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -22,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from tierwise.errors import AuthenticationError
 from tierwise.i18n import N_, Message
-from tierwise.services.auth import authenticate
+from tierwise.services.auth import check_sign_in, sign_in_reads_at_once
 from tierwise.services.context import ServiceContext
 
 SESSION_COOKIE = "tierwise_session"
@@ -77,10 +78,15 @@ async def request_context(request: Request) -> ServiceContext:
     session_id = None if bearer else request.cookies.get(SESSION_COOKIE)
     changes = request.method not in SAFE_METHODS
     csrf = await _csrf_token(request) if session_id and changes else None
-    actor = await run_in_threadpool(
-        authenticate, base, bearer=bearer, session_id=session_id, csrf_token=csrf, changes=changes
+    check = functools.partial(
+        check_sign_in, base, bearer=bearer, session_id=session_id, csrf_token=csrf, changes=changes
     )
-    return base.with_actor(actor)
+    # the check is one indexed read, cheaper than the hop to a thread and back (which under load waits for the
+    # scheduler twice): it runs here when an idle store connection is there, so the event loop waits for no one
+    signed_in = check() if sign_in_reads_at_once(base) else await run_in_threadpool(check)
+    if signed_in.touch is not None:
+        await run_in_threadpool(signed_in.touch)  # a write may wait for SQLite's lock: never on the event loop
+    return base.with_actor(signed_in.actor)
 
 
 Context = Annotated[ServiceContext, Depends(request_context)]

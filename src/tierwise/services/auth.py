@@ -19,9 +19,10 @@ import hashlib
 import hmac
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Table, select, text, update
+from sqlalchemy import Engine, Table, select, text, update
 from sqlalchemy.orm import Session
 
 from tierwise.errors import AuthenticationError, LockedOutError, NotFoundError, PermissionDeniedError, UsageError
@@ -32,6 +33,7 @@ from tierwise.security.permissions import Actor
 from tierwise.security.tokens import is_well_formed, issue_token, token_digest
 from tierwise.services.archive_records import record_change
 from tierwise.services.context import ServiceContext
+from tierwise.store.credentials import Credential, connection_is_idle, find_credential
 from tierwise.store.db import SQLITE_BEGIN_OPTION
 from tierwise.store.login_ledger import StoreLedger
 from tierwise.store.models import ApiToken, LoginSession, User
@@ -72,8 +74,8 @@ def actor_of(user: User) -> Actor:
     return Actor(user.name, user.role, frozenset({user.team.name}) if user.team is not None else frozenset())  # type: ignore[arg-type]
 
 
-def _may_sign_in(user: User | None) -> bool:
-    return user is not None and user.active and user.locked_at is None
+def _may_sign_in(user: User | Credential | None) -> bool:
+    return user is not None and bool(user.active) and user.locked_at is None
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,15 @@ def logout(ctx: ServiceContext, session_id: str) -> None:
         record_change(session, ctx, action="logout", target_type="user", target_id=row.user.name)
 
 
+@dataclass(frozen=True)
+class SignedIn:
+    """Who a request acts as, and the last-use time still to write (once a minute per token or session:
+    a write, which may wait for SQLite's lock, so an event loop runs it in a thread)."""
+
+    actor: Actor
+    touch: Callable[[], None] | None = None
+
+
 def authenticate(
     ctx: ServiceContext,
     *,
@@ -204,6 +215,22 @@ def authenticate(
     the session's ``csrf_token`` (a :class:`~tierwise.errors.PermissionDeniedError` otherwise). Raises
     :class:`~tierwise.errors.AuthenticationError` when neither credential is valid.
     """
+    signed_in = check_sign_in(ctx, bearer=bearer, session_id=session_id, csrf_token=csrf_token, changes=changes)
+    if signed_in.touch is not None:
+        signed_in.touch()
+    return signed_in.actor
+
+
+def check_sign_in(
+    ctx: ServiceContext,
+    *,
+    bearer: str | None = None,
+    session_id: str | None = None,
+    csrf_token: str | None = None,
+    changes: bool = False,
+) -> SignedIn:
+    """:func:`authenticate` without writing the last-use time: one indexed read of the store, and the write
+    (when due) handed back to the caller as ``touch``."""
     now = ctx.now()
     if bearer:
         return _token_actor(ctx, bearer, now)
@@ -212,47 +239,62 @@ def authenticate(
     raise AuthenticationError(Message(NOT_SIGNED_IN))
 
 
-def _token_actor(ctx: ServiceContext, token: str, now: dt.datetime) -> Actor:
+def sign_in_reads_at_once(ctx: ServiceContext) -> bool:
+    """Whether :func:`check_sign_in` would find an idle store connection now (so an event loop can run it
+    without a thread: it then waits for nothing but one indexed read)."""
+    return ctx.sessions is not None and connection_is_idle(_engine(ctx))
+
+
+def _token_actor(ctx: ServiceContext, token: str, now: dt.datetime) -> SignedIn:
     if not is_well_formed(token):
         raise AuthenticationError(Message(TOKEN_INVALID))
-    with ctx.store() as session:
-        row = session.scalar(select(ApiToken).where(ApiToken.digest == token_digest(token)))
-        expires = _aware(row.expires_at) if row is not None else None
-        if row is None or row.revoked_at is not None or (expires is not None and expires <= now):
-            raise AuthenticationError(Message(TOKEN_INVALID))
-        if not _may_sign_in(row.user):
-            raise AuthenticationError(Message(TOKEN_INVALID))
-        actor = actor_of(row.user)
-        last = _aware(row.last_used_at)
-        if last is None or now - last >= USE_TOUCH:
-            _touch(session, ApiToken.__table__, row.id, "last_used_at", now)
-    return actor
+    row = find_credential(_engine(ctx), "token", token_digest(token))
+    expires = _aware(row.expires_at) if row is not None else None
+    if row is None or row.revoked_at is not None or (expires is not None and expires <= now):
+        raise AuthenticationError(Message(TOKEN_INVALID))
+    if not _may_sign_in(row):
+        raise AuthenticationError(Message(TOKEN_INVALID))
+    last = _aware(row.last_used)
+    due = last is None or now - last >= USE_TOUCH
+    touch = functools.partial(_touch, ctx, ApiToken.__table__, row.id, "last_used_at", now) if due else None
+    return SignedIn(_credential_actor(row), touch)
 
 
-def _touch(session: Session, table: Table, row_id: int, column: str, now: dt.datetime) -> None:
-    """Set a row's last-use time in a transaction of its own whose first statement writes: a read first
-    would let SQLite refuse the write of one of two requests arriving together."""
-    session.rollback()  # end the reading transaction
+def _engine(ctx: ServiceContext) -> Engine:
+    bind = getattr(ctx.sessions, "kw", {}).get("bind") if ctx.sessions is not None else None
+    if bind is None:  # a session factory of another shape: ask a session for its engine
+        with ctx.store() as session:
+            bind = session.get_bind()
+    return bind  # type: ignore[no-any-return]
+
+
+def _credential_actor(row: Credential) -> Actor:
+    return Actor(row.user_name, row.role, frozenset({row.team}) if row.team is not None else frozenset())  # type: ignore[arg-type]
+
+
+def _touch(ctx: ServiceContext, table: Table, row_id: int, column: str, now: dt.datetime) -> None:
+    """Set a row's last-use time in a transaction whose first statement writes: a read first would let
+    SQLite refuse the write of one of two requests arriving together."""
     stale = now - USE_TOUCH
     when = table.c[column]
-    session.execute(update(table).where(table.c.id == row_id, (when.is_(None)) | (when < stale)).values({column: now}))
-    session.commit()
+    with ctx.store() as session:
+        session.execute(
+            update(table).where(table.c.id == row_id, (when.is_(None)) | (when < stale)).values({column: now})
+        )
+        session.commit()
 
 
 def _session_actor(
     ctx: ServiceContext, session_id: str, csrf_token: str | None, changes: bool, now: dt.datetime
-) -> Actor:
-    with ctx.store() as session:
-        row = session.scalar(select(LoginSession).where(LoginSession.id_hash == _digest(session_id)))
-        ended = row is None or row.revoked_at is not None or _aware(row.expires_at) <= now  # type: ignore[operator]
-        if ended or not _may_sign_in(row.user):
-            raise AuthenticationError(Message(SESSION_ENDED))
-        if changes and not (csrf_token and hmac.compare_digest(_digest(csrf_token), row.csrf_hash)):
-            raise PermissionDeniedError(Message(CSRF_MISSING))
-        actor = actor_of(row.user)
-        if now - _aware(row.last_seen_at) >= USE_TOUCH:  # type: ignore[operator]
-            _touch(session, LoginSession.__table__, row.id, "last_seen_at", now)
-    return actor
+) -> SignedIn:
+    row = find_credential(_engine(ctx), "session", _digest(session_id))
+    if row is None or row.revoked_at is not None or _aware(row.expires_at) <= now or not _may_sign_in(row):  # type: ignore[operator]
+        raise AuthenticationError(Message(SESSION_ENDED))
+    if changes and not (csrf_token and row.csrf_hash and hmac.compare_digest(_digest(csrf_token), row.csrf_hash)):
+        raise PermissionDeniedError(Message(CSRF_MISSING))
+    due = now - _aware(row.last_used) >= USE_TOUCH  # type: ignore[operator]
+    touch = functools.partial(_touch, ctx, LoginSession.__table__, row.id, "last_seen_at", now) if due else None
+    return SignedIn(_credential_actor(row), touch)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ run of ``prospect-grade``). Reading it needs ``customers.read`` and a customer t
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -106,17 +107,25 @@ def _rows(session: Session, table: str, customer_id: str) -> pa.Table:
     return pa.table(data, schema=schema.to_pyarrow())
 
 
+_THREAD = threading.local()
+
+
 def _plain(value: Any) -> Any:
     return float(value) if isinstance(value, Decimal) else value
 
 
+def _duckdb() -> Any:
+    """This thread's in-memory DuckDB for one card's indicators: opening one costs more than the indicators
+    of a customer, so each server thread keeps its own (ibis drops a card's tables once they are unused)."""
+    con = getattr(_THREAD, "duckdb", None)
+    if con is None:
+        con = _THREAD.duckdb = ibis.duckdb.connect()
+    return con
+
+
 def _indicators(tables: dict[str, pa.Table], as_of: dt.date, lang: Language) -> tuple[IndicatorValue, ...]:
     present = {name: ibis.memtable(t) for name, t in tables.items() if t.num_rows or name == "customers"}
-    con = ibis.duckdb.connect()
-    try:
-        found = con.to_pyarrow(compute_indicators(present, as_of)).to_pylist()
-    finally:
-        con.disconnect()
+    found = _duckdb().to_pyarrow(compute_indicators(present, as_of)).to_pylist()
     if not found:
         return ()
     row = found[0]

@@ -2,26 +2,34 @@
 
 Every filter is a condition of one SQL query (bound parameters): the class per policy (in that policy's
 latest saved run), owner, region, industry, kind, and a search on the name or the id (case-insensitive
-"contains", ``%`` and ``_`` taken literally). The same conditions give the total count, so the count
-never includes a customer the acting person may not see. Personal data is masked
+"contains", ``%`` and ``_`` taken literally) or by a whole phone number, id number or e-mail address
+through the keyed-hash columns of the sealed personal data (never the plain text, which the store does not
+hold). The same conditions give the total count, so the count never includes a customer the acting
+person may not see; it is exact, and counted over ``customers`` alone unless a class is asked for (the
+run's classes join at most one row per customer, so they cannot change it). Personal data is masked
 (:func:`tierwise.services.sealed_data.masked_value`: opened, then masked).
 
-Indexes that keep a page fast on a large store (migration 0006): ``customers (owner)`` and ``(team)`` for
-the visibility rule, ``(region, customer_id)``, ``(industry, customer_id)``, ``(kind, customer_id)`` and
-``(name, customer_id)`` for a filter or sort with the id as the tie-break, and ``assignments (run_id,
-class, customer_id)`` for the class filter.
+Indexes that keep a page fast at a million customers (bench/customer_list.py): ``customers (owner)`` and
+``(team)`` for the visibility rule; ``(region | industry | kind, customer_id)`` and ``(name, customer_id)``
+for a filter or a sort with the id as the tie-break (migration 0006); ``(region | industry | kind | owner |
+team, name, customer_id)`` for a filter sorted by name, ``assignments (run_id, class, rank)`` and
+``(run_id, rank)`` for a class sorted by rank (migration 0012); ``assignments (run_id, class,
+customer_id)`` for the class filter and its count; the ``*_hash`` indexes for a search by phone, id number
+or e-mail address.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from tierwise.errors import UsageError
 from tierwise.i18n import N_, Message
+from tierwise.security.pii import Field, normalise
 from tierwise.services.access import require_action, restricted, visible_clause
 from tierwise.services.context import ServiceContext
 from tierwise.services.paging import check_page
@@ -29,9 +37,14 @@ from tierwise.services.runs import store_engine
 from tierwise.services.saved_classes import ranked_runs
 from tierwise.services.sealed_data import keyring_of, masked_value
 from tierwise.store.models import Assignment, Customer
+from tierwise.store.sealed import hash_column
 
 SortKey = Literal["customer_id", "name", "region", "industry", "kind", "owner", "class", "rank"]
 SORT_KEYS: tuple[str, ...] = ("customer_id", "name", "region", "industry", "kind", "owner", "class", "rank")
+PHONE_LIKE = re.compile(r"\+?[\d\s()-]+")
+MIN_PHONE_DIGITS = 7  # a landline without its area code; fewer digits is a part of an id, not a phone
+ID_NUMBER_LIKE = re.compile(r"\d{15}|\d{17}[\dX]")  # a resident id number, 15 or 18 characters
+NEVER_EMPTY = frozenset({"customer_id", "name"})  # NOT NULL columns of customers
 
 CLASS_NEEDS_POLICY = N_("filtering or sorting by class needs the policy whose classes to read (policy=NAME)")
 UNKNOWN_SORT = N_("unknown sort key %(key)s (keys: %(keys)s)")
@@ -93,28 +106,31 @@ def list_customers(
     c, a = Customer, Assignment
     with Session(store_engine(ctx)) as session:
         run_id = _latest_run(session, policy) if policy is not None else None
-        query = select(c, a.class_, a.label, a.rank).outerjoin(
-            a, and_(a.customer_id == c.customer_id, a.run_id == run_id)
-        )
         conditions = [
             column == value
             for column, value in ((c.owner, owner), (c.region, region), (c.industry, industry), (c.kind, kind))
             if value is not None
         ]
-        if class_ is not None:
-            conditions.append(a.class_ == class_)
         text = (q or "").strip()
         if text:
-            conditions.append(
-                or_(c.name.icontains(text, autoescape=True), c.customer_id.icontains(text, autoescape=True))
-            )
+            conditions.append(_search(ctx, text))
         if restricted(ctx) is not None:
             conditions.append(visible_clause(ctx))
-        query = query.where(*conditions)
-        total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+        joined = and_(a.customer_id == c.customer_id, a.run_id == run_id)
+        if class_ is not None:  # only customers with that class in the run: an inner join
+            conditions.append(a.class_ == class_)
+            query = select(c, a.class_, a.label, a.rank).join(a, joined)
+            counted = select(func.count()).select_from(c).join(a, joined)
+        else:  # every customer, with their class when the run has one (at most one: the run's key)
+            query = select(c, a.class_, a.label, a.rank).outerjoin(a, joined)
+            counted = select(func.count()).select_from(c)  # the outer join adds no row: not counted through
+        total = session.execute(counted.where(*conditions)).scalar_one()
         column = {"class": a.class_, "rank": a.rank}.get(sort) or getattr(c, sort)
         order = column.desc() if descending else column.asc()
-        page = query.order_by(column.is_(None), order, c.customer_id).offset(offset).limit(limit)
+        # customers without a value last, by the id; a column that is never empty needs no such term, and
+        # without it the database walks the column's index instead of sorting every matching row
+        first = [] if sort in NEVER_EMPTY else [column.is_(None)]
+        page = query.where(*conditions).order_by(*first, order, c.customer_id).offset(offset).limit(limit)
         ring = keyring_of(ctx.settings)
         rows = [
             CustomerRow(
@@ -126,6 +142,34 @@ def list_customers(
             for r, code, label, rank in session.execute(page)
         ]  # fmt: skip
     return CustomerPage(total, offset, limit, policy, run_id, rows)
+
+
+def _search(ctx: ServiceContext, text: str) -> ColumnElement[bool]:
+    """A part of the name or the id (case-insensitive, ``%`` and ``_`` literal), or a whole phone number, id
+    number or e-mail address: those are compared by their keyed hash only, never as text."""
+    found = [Customer.name.icontains(text, autoescape=True), Customer.customer_id.icontains(text, autoescape=True)]
+    ring = keyring_of(ctx.settings)
+    for field in personal_fields_like(text):
+        found.append(getattr(Customer, hash_column(field)).in_(ring.search_hashes(field, text)))
+    return or_(*found)
+
+
+def personal_fields_like(text: str) -> list[Field]:
+    """The personal-data fields ``text`` could be a whole value of (so the search compares their hashes).
+
+    >>> personal_fields_like("+86 138-1234-5678"), personal_fields_like("11010119900101123x")
+    (['phone'], ['id_number'])
+    >>> personal_fields_like("z@example.com"), personal_fields_like("宏昌"), personal_fields_like("C00012")
+    (['email'], [], [])
+    """
+    fields: list[Field] = []
+    if PHONE_LIKE.fullmatch(text) and len(normalise("phone", text)) >= MIN_PHONE_DIGITS:
+        fields.append("phone")
+    if ID_NUMBER_LIKE.fullmatch(normalise("id_number", text)):
+        fields.append("id_number")
+    if "@" in text:
+        fields.append("email")
+    return fields
 
 
 def _latest_run(session: Session, policy: str) -> int | None:

@@ -2,31 +2,61 @@
 
 The models are fitted on every customer's transactions (a population model: one customer's history says
 little alone), read from the store by DuckDB (:class:`tierwise.store.source.StoreSource`) in one scan.
+That is far too much for one customer card, so the facts are kept per store and date, in this process,
+for as long as the store's fingerprint (the imports in force and the last audited change) is the same: a
+card then reads them in microseconds, and a store without transactions is answered without copying it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
 from tierwise.errors import ModelError
 from tierwise.services.context import ServiceContext
 
+if TYPE_CHECKING:
+    from tierwise.store.source import StoreSource
+
 VALUE_FACTS = ("customer_id", "p_alive", "expected_purchases_12m", "clv_12m")
+KEPT = 4  # stores × dates kept: a server has one store, and cards ask for today (a test, for a few dates)
+_KEPT: dict[tuple[str, dt.date], tuple[str, pa.Table | None]] = {}
+_FITTING = threading.Lock()  # one fit at a time: cards opened together wait for the first one's answer
 
 
 def value_facts(ctx: ServiceContext, as_of: dt.date) -> pa.Table | None:
     """``customer_id, p_alive, expected_purchases_12m, clv_12m`` of every customer with a purchase by
     ``as_of``; ``None`` when the store holds no transactions or too few to fit the models."""
-    from tierwise.analytics.engine import Engine
     from tierwise.store.source import StoreSource
+
+    url = ctx.settings.database_url
+    source = StoreSource(url)
+    try:
+        if not source.holds_rows("transactions"):
+            return None
+        fingerprint = source.fingerprint()
+        with _FITTING:
+            kept = _KEPT.get((url, as_of))
+            if kept is not None and kept[0] == fingerprint:
+                return kept[1]
+            facts = _fitted(ctx, source, as_of)
+            while len(_KEPT) >= KEPT:
+                _KEPT.pop(next(iter(_KEPT)))
+            _KEPT[(url, as_of)] = (fingerprint, facts)
+            return facts
+    finally:
+        if source.engine is not None:
+            source.engine.dispose()
+
+
+def _fitted(ctx: ServiceContext, source: StoreSource, as_of: dt.date) -> pa.Table | None:
+    from tierwise.analytics.engine import Engine
     from tierwise.value.clv import customer_value
 
-    source = StoreSource(ctx.settings.database_url)
     dataset = source.open(ctx.settings)
-    if source.engine is not None:
-        source.engine.dispose()
     try:
         if "transactions" not in dataset.tables:
             return None

@@ -12,6 +12,7 @@ Customer histories and the up-or-out list are in :mod:`tierwise.services.run_his
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -86,11 +87,16 @@ class RunDetail:
     assignments: pa.Table
 
 
+_CHECKED: weakref.WeakSet[StoreEngine] = weakref.WeakSet()
+
+
 def store_engine(ctx: ServiceContext) -> StoreEngine:
     """The store's engine: the context's session factory's, else one on ``settings.database_url``."""
     bind = getattr(ctx.sessions, "kw", {}).get("bind") if ctx.sessions is not None else None
     engine = bind if bind is not None else engine_from_settings(ctx.settings)
-    ensure_schema(engine)
+    if engine not in _CHECKED:  # once per engine: a server's requests share one and must not each ask again
+        ensure_schema(engine)
+        _CHECKED.add(engine)
     return engine
 
 

@@ -471,6 +471,11 @@ Index("ix_customers_region", Customer.region, Customer.customer_id)
 Index("ix_customers_industry", Customer.industry, Customer.customer_id)
 Index("ix_customers_kind", Customer.kind, Customer.customer_id)
 Index("ix_customers_name", Customer.name, Customer.customer_id)
+# a filter sorted by name, a class sorted by rank: walked in order, the page read and no more (migration 0012)
+for _column in (Customer.region, Customer.industry, Customer.kind, Customer.owner, Customer.team):
+    Index(f"ix_customers_{_column.key}_name", _column, Customer.name, Customer.customer_id)
+Index("ix_assignments_run_id_class_rank", Assignment.run_id, Assignment.class_, Assignment.rank)
+Index("ix_assignments_run_id_rank", Assignment.run_id, Assignment.rank)
 
 
 # --- audit -----------------------------------------------------------------------------------------------

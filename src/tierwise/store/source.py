@@ -89,6 +89,13 @@ class StoreSource:
             text_ = f"store|{self.label}|imports:{','.join(map(str, imports))}|audit:{last_change or 0}"
         return hashlib.sha256(text_.encode()).hexdigest()
 
+    def holds_rows(self, table: str) -> bool:
+        """Whether the store's ``table`` (a canonical table name) holds at least one row."""
+        if table not in TABLES:
+            raise ValueError(f"not a canonical table: {table!r}")
+        with self._engine().connect() as con:
+            return con.execute(text(f"SELECT 1 FROM {quote_ident(table)} LIMIT 1")).first() is not None
+
     def last_import_id(self) -> int | None:
         """The newest import in force (a saved run records it: a revert of it is then refused)."""
         with self._engine().connect() as con:
