@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from tierwise.accounts.lifecycle import MEMBER_ROLES, NEEDS_COMMENT, TEAM_BOUND, Move, Status, allowed_from, may, target
 from tierwise.errors import PermissionDeniedError, RecordError, UsageError
 from tierwise.i18n import N_, Message
+from tierwise.services.access import visible_clause
 from tierwise.services.acting_person import Person, acting_person, known_users
 from tierwise.services.archive_records import optional_text, record_change, require_customer
 from tierwise.services.context import ServiceContext
@@ -156,7 +157,7 @@ def nominate(ctx: ServiceContext, customer_id: str, reasons: Sequence[str]) -> K
         raise RecordError(Message(REASONS_NEEDED))
     now = ctx.now()
     with ctx.store() as session, session.begin():
-        customer = require_customer(session, customer_id)
+        customer = require_customer(session, customer_id, ctx)
         row = session.scalar(select(KeyAccount).where(KeyAccount.customer_id == customer_id))
         if row is not None and Status(row.status) not in allowed_from(Move.NOMINATE):
             raise RecordError(Message(ALREADY, {"id": customer_id, "status": row.status}))
@@ -187,11 +188,11 @@ def evaluate(ctx: ServiceContext, customer_ids: Sequence[str]) -> list[KeyAccoun
     out = []
     with ctx.store() as session:  # the evidence is read before the write (DuckDB reads the store too)
         for cid in customer_ids:
-            check_move(session, ctx, Move.EVALUATE, require_customer(session, cid), _record(session, cid))
+            check_move(session, ctx, Move.EVALUATE, require_customer(session, cid, ctx), _record(session, cid))
         evidence = gather_evidence(ctx, session, list(customer_ids))
     with ctx.store() as session, session.begin():
         for cid in customer_ids:
-            customer, row = require_customer(session, cid), _record(session, cid)
+            customer, row = require_customer(session, cid, ctx), _record(session, cid)
             check_move(session, ctx, Move.EVALUATE, customer, row)
             before = snapshot(row)
             row.status, row.evidence, row.evaluated_at, row.updated_at = (
@@ -212,7 +213,7 @@ def decide(ctx: ServiceContext, customer_id: str, *, approve: bool, comment: str
     text = _comment(move, customer_id, comment)
     now = ctx.now()
     with ctx.store() as session, session.begin():
-        customer = require_customer(session, customer_id)
+        customer = require_customer(session, customer_id, ctx)
         row = _record(session, customer_id)
         person = check_move(session, ctx, move, customer, row)
         before = snapshot(row)
@@ -247,7 +248,7 @@ def assign(
             )
     now = ctx.now()
     with ctx.store() as session, session.begin():
-        customer = require_customer(session, customer_id)
+        customer = require_customer(session, customer_id, ctx)
         row = _record(session, customer_id)
         check_move(session, ctx, Move.ASSIGN, customer, row)
         unknown = sorted(set(people) - known_users(session, list(people)))
@@ -279,7 +280,7 @@ def review(ctx: ServiceContext, customer_id: str, *, comment: str | None, keep: 
     text = _comment(move, customer_id, comment)
     now = ctx.now()
     with ctx.store() as session, session.begin():
-        customer = require_customer(session, customer_id)
+        customer = require_customer(session, customer_id, ctx)
         row = _record(session, customer_id)
         person = check_move(session, ctx, move, customer, row)
         before = snapshot(row)
@@ -303,7 +304,11 @@ def key_accounts(
 ) -> list[KeyAccountView]:
     """Key-account records (a queue: one status; one team; one owner), by customer id."""
     with ctx.store() as session:
-        query = select(KeyAccount, Customer.name).join(Customer, Customer.customer_id == KeyAccount.customer_id)
+        query = (
+            select(KeyAccount, Customer.name)
+            .join(Customer, Customer.customer_id == KeyAccount.customer_id)
+            .where(visible_clause(ctx))
+        )
         if status is not None:
             query = query.where(KeyAccount.status == status)
         if team is not None:
@@ -326,6 +331,7 @@ def review_list(ctx: ServiceContext, *, team: str | None = None) -> list[KeyAcco
             .where(
                 KeyAccount.status.in_([Status.APPROVED, Status.ASSIGNED]),
                 or_(KeyAccount.review_reasons.is_not(None), KeyAccount.next_review_date < today),
+                visible_clause(ctx),
             )
         )
         if team is not None:
