@@ -25,6 +25,7 @@ from tierwise.api.routes import (
     identity,
     imports,
     jobs,
+    key_accounts,
     me,
     plan,
     policies,
@@ -46,6 +47,7 @@ API_PREFIX = "/api/v1"
 ROUTERS = (health.router, auth.router, me.router, users.router, audit.router, triage.router)
 ROUTERS += (customers.router, policies.router, runs.router, records.router, plan.router)
 ROUTERS += (run_jobs.router, imports.router, jobs.router, reveal.router, identity.router)
+ROUTERS += (key_accounts.router,)
 
 
 def create_app(settings: Settings) -> FastAPI:

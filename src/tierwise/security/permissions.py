@@ -51,6 +51,7 @@ Action = Literal[
     "alerts.read",
     "triage.decide",
     "identity.verify",
+    "key_accounts.nominate",
     "key_accounts.approve",
     "jobs.read",
     "users.manage",
@@ -80,9 +81,9 @@ ROLE_ACTIONS: Mapping[Role, frozenset[Action]] = {
         {"users.manage", "settings.manage", "audit.read", "audit.verify", "jobs.read", "customers.read", "runs.read"}
         | {"imports.read", "imports.write", "policies.read"}
     ),
-    "analyst": _CUSTOMER_WORK | {"policies.read", "policies.write", "runs.create", "imports.read", "imports.write"},
-    "manager": _CUSTOMER_WORK | _CARDS | {"pii.reveal", "key_accounts.approve", "policies.read", "identity.verify"},
-    "account_manager": _CUSTOMER_WORK | _CARDS | {"policies.read", "identity.verify", "triage.decide"},
+    "analyst": _CUSTOMER_WORK | {"key_accounts.nominate", "policies.read", "policies.write", "runs.create", "imports.read", "imports.write"},
+    "manager": _CUSTOMER_WORK | _CARDS | {"pii.reveal", "key_accounts.nominate", "key_accounts.approve", "policies.read", "identity.verify"},
+    "account_manager": _CUSTOMER_WORK | _CARDS | {"key_accounts.nominate", "policies.read", "identity.verify", "triage.decide"},
     "lobby": frozenset({"triage.decide", "identity.verify"}),
 }
 

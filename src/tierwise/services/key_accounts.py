@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 from tierwise.accounts.lifecycle import MEMBER_ROLES, NEEDS_COMMENT, TEAM_BOUND, Move, Status, allowed_from, may, target
 from tierwise.errors import PermissionDeniedError, RecordError, UsageError
 from tierwise.i18n import N_, Message
-from tierwise.services.access import visible_clause
+from tierwise.security.permissions import Action
+from tierwise.services.access import require_action, visible_clause
 from tierwise.services.acting_person import Person, acting_person, known_users
 from tierwise.services.archive_records import optional_text, record_change, require_customer
 from tierwise.services.context import ServiceContext
@@ -42,6 +43,11 @@ REASONS_NEEDED = N_("a nomination by hand needs at least one reason")
 UNKNOWN_MEMBERS = N_("not users of the store: %(names)s")
 BAD_MEMBER_ROLE = N_("unknown team role %(role)s for %(user)s (roles: %(roles)s)")
 BAD_REVIEW_DAYS = N_("the review interval must be at least 1 day, not %(days)s")
+#: the permission a person's role needs for a move, before the customer is looked up (the lifecycle's
+#: role and team checks come on top)
+MOVE_ACTIONS: dict[Move, Action] = {
+    m: "key_accounts.nominate" if m in (Move.NOMINATE, Move.EVALUATE) else "key_accounts.approve" for m in Move
+}
 
 
 @dataclass(frozen=True)
@@ -152,6 +158,7 @@ def _comment(move: Move, customer_id: str, comment: str | None) -> str | None:
 
 def nominate(ctx: ServiceContext, customer_id: str, reasons: Sequence[str]) -> KeyAccountView:
     """Nominate ``customer_id`` by hand with ``reasons`` (a rejected or withdrawn account may come back)."""
+    require_action(ctx, MOVE_ACTIONS[Move.NOMINATE])
     kept = [r.strip() for r in reasons if r and r.strip()]
     if not kept:
         raise RecordError(Message(REASONS_NEEDED))
@@ -184,6 +191,7 @@ def evaluate(ctx: ServiceContext, customer_ids: Sequence[str]) -> list[KeyAccoun
 
     Evaluating an account already under evaluation gathers its evidence again.
     """
+    require_action(ctx, MOVE_ACTIONS[Move.EVALUATE])
     now = ctx.now()
     out = []
     with ctx.store() as session:  # the evidence is read before the write (DuckDB reads the store too)
@@ -210,6 +218,7 @@ def evaluate(ctx: ServiceContext, customer_ids: Sequence[str]) -> list[KeyAccoun
 def decide(ctx: ServiceContext, customer_id: str, *, approve: bool, comment: str | None) -> KeyAccountView:
     """Approve or reject an account under evaluation: a manager of its team, with a comment."""
     move = Move.APPROVE if approve else Move.REJECT
+    require_action(ctx, MOVE_ACTIONS[move])
     text = _comment(move, customer_id, comment)
     now = ctx.now()
     with ctx.store() as session, session.begin():
@@ -238,6 +247,7 @@ def assign(
 ) -> KeyAccountView:
     """Give an approved account its owner, its team and the people serving it (user → role on our side),
     and the first review date: today + ``review_every_days``. Assigning again replaces the team."""
+    require_action(ctx, MOVE_ACTIONS[Move.ASSIGN])
     if review_every_days < 1:
         raise UsageError(Message(BAD_REVIEW_DAYS, {"days": review_every_days}))
     people = {owner: "owner", **{u: r for u, r in (members or {}).items() if u != owner}}
@@ -277,6 +287,7 @@ def review(ctx: ServiceContext, customer_id: str, *, comment: str | None, keep: 
     """Review an approved account: keep it (the next review moves on by its interval, and it leaves the
     review list) or withdraw it. A manager of its team, with a comment."""
     move = Move.REVIEW if keep else Move.WITHDRAW
+    require_action(ctx, MOVE_ACTIONS[move])
     text = _comment(move, customer_id, comment)
     now = ctx.now()
     with ctx.store() as session, session.begin():
@@ -302,7 +313,8 @@ def review(ctx: ServiceContext, customer_id: str, *, comment: str | None, keep: 
 def key_accounts(
     ctx: ServiceContext, *, status: Status | None = None, team: str | None = None, owner: str | None = None
 ) -> list[KeyAccountView]:
-    """Key-account records (a queue: one status; one team; one owner), by customer id."""
+    """Key-account records the person sees (a queue: one status; one team; one owner), by customer id."""
+    require_action(ctx, "customers.read")
     with ctx.store() as session:
         query = (
             select(KeyAccount, Customer.name)
@@ -323,6 +335,7 @@ def key_accounts(
 def review_list(ctx: ServiceContext, *, team: str | None = None) -> list[KeyAccountView]:
     """Approved accounts waiting for a review: put there by a run that no longer qualifies them, or with
     their review date passed (the day after it is due). Those a run put there come first."""
+    require_action(ctx, "customers.read")
     today = ctx.now().date()
     with ctx.store() as session:
         query = (
