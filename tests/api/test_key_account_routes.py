@@ -61,8 +61,12 @@ def test_the_key_account_process_through_the_api(api, book) -> None:
     refused = wang.post(f"{V1}/customers/C1/key-account/decision", json={"approve": True, "comment": "ok"})
     assert refused.status_code == 403
     assert refused.headers["content-type"].startswith("application/problem+json")
-    assert zhao.post(f"{V1}/customers/C1/key-account/decision", json={"approve": True, "comment": "ok"}).status_code == 404
-    assert qian.post(f"{V1}/customers/C1/key-account/decision", json={"approve": True, "comment": ""}).status_code == 422
+    assert (
+        zhao.post(f"{V1}/customers/C1/key-account/decision", json={"approve": True, "comment": "ok"}).status_code == 404
+    )
+    assert (
+        qian.post(f"{V1}/customers/C1/key-account/decision", json={"approve": True, "comment": ""}).status_code == 422
+    )
     approved = qian.post(f"{V1}/customers/C1/key-account/decision", json={"approve": True, "comment": "steady buyer"})
     assert approved.status_code == 200, approved.text
     assert (approved.json()["status"], approved.json()["decided_by"]) == ("approved", "qian")
@@ -117,4 +121,6 @@ def test_the_decision_makers_and_the_review_list(api, book) -> None:
     qian = who(api, "qian")
     answer = qian.post(f"{V1}/key-accounts/reviews/C5/decision", json={"action": "exit", "comment": "loses money"})
     assert answer.status_code == 404
-    assert wang.post(f"{V1}/key-accounts/reviews/C1/decision", json={"action": "exit", "comment": "x"}).status_code == 403
+    assert (
+        wang.post(f"{V1}/key-accounts/reviews/C1/decision", json={"action": "exit", "comment": "x"}).status_code == 403
+    )

@@ -29,7 +29,10 @@ def accounts(demo_store: str) -> dict[str, str]:
     evaluation, the second an assigned key account whose review was due last quarter; contacts on the first."""
     engine = create_store_engine(demo_store)
     with engine.begin() as con:
-        mine = [r[0] for r in con.execute(text("SELECT customer_id FROM customers WHERE owner = 'li.wei' ORDER BY customer_id"))]
+        mine = [
+            r[0]
+            for r in con.execute(text("SELECT customer_id FROM customers WHERE owner = 'li.wei' ORDER BY customer_id"))
+        ]
         con.execute(text("UPDATE customers SET team = :t WHERE owner = 'li.wei'"), {"t": TEAM})
     settings = Settings(database_url=demo_store, engine="duckdb")
     system = ServiceContext.system(settings, sessions=session_factory(engine))
@@ -59,7 +62,9 @@ def accounts(demo_store: str) -> dict[str, str]:
 def audit_rows(url: str, action: str) -> list[tuple[str, str, dict]]:
     engine = create_engine(url)
     with engine.connect() as con:
-        rows = con.execute(text("SELECT actor, target_id, after FROM audit WHERE action = :a ORDER BY seq"), {"a": action})
+        rows = con.execute(
+            text("SELECT actor, target_id, after FROM audit WHERE action = :a ORDER BY seq"), {"a": action}
+        )
         out = [(a, t, json.loads(x) if isinstance(x, str) else x) for a, t, x in rows]
     engine.dispose()
     return out
@@ -75,7 +80,7 @@ def test_an_account_manager_sees_their_accounts_and_cannot_approve(
     page.goto(f"{server.url}/key-accounts/{accounts['nominated']}")
     assert page.locator("#ka-status").inner_text() == "under evaluation"
     assert "sales grew 40% in a year" in page.locator("main").inner_text()
-    assert page.locator("#evidence .stat").count() == 4
+    assert page.locator("#evidence .kpi").count() == 4
     assert page.get_by_role("button", name="Approve").count() == 0
     screenshot(page, "key-account-en")
     # the form sent anyway is refused by the service, and nothing is recorded
@@ -117,11 +122,25 @@ def test_the_quarterly_review_end_to_end(sign_in, server, accounts, demo_store, 
         "三年合作稳定，回款及时",
     )
     # the review list: the account whose review date passed, with the cost-to-serve review beside it
-    page.goto(f"{server.url}/key-accounts/reviews?lang=en")
+    page.goto(f"{server.url}/key-accounts/reviews?lang=en&as_of=2025-12-31")
     listed = page.locator("#due-table tbody tr").evaluate_all("rows => rows.map(r => r.dataset.customer)")
     assert listed == [accounts["due"]]
-    assert page.locator("#cost h2").inner_text() == "Cost-to-serve review"
+    losing = page.locator("#cost-table tbody tr").evaluate_all("rows => rows.map(r => r.dataset.customer)")
+    assert losing, "the demo book has customers whose visits cost more than they bring"
+    assert page.locator("#cost h2").inner_text() == f"Cost-to-serve review {len(losing)}"
     screenshot(page, "key-account-reviews-en")
+    row = page.locator(f"#cost-{losing[0]}")
+    row.get_by_text("Decide").click()
+    row.get_by_label("Action").select_option("self_service_channel")
+    row.get_by_label("Comment (required)").fill("Small orders: move to the online shop")
+    row.get_by_role("button", name="Record the decision").click()
+    page.wait_for_load_state()
+    page.locator(".notice").wait_for()
+    assert "move to a self-service channel" in page.locator(f"#cost-{losing[0]} .decided").inner_text()
+    decided = audit_rows(demo_store, "service_cost.decide")
+    assert [(a, t, x["action"], x["comment"]) for a, t, x in decided] == [
+        ("sun.manager", losing[0], "self_service_channel", "Small orders: move to the online shop")
+    ]
     page.goto(f"{server.url}/key-accounts/{accounts['due']}")
     page.fill("#review textarea[name=comment]", "Still our largest buyer: keep, visit monthly")
     page.get_by_role("button", name="Keep as a key account").click()
@@ -160,8 +179,8 @@ def test_the_card_shows_the_decision_makers_and_the_brief_prints(sign_in, server
         assert page.locator("header.topbar").is_hidden() and page.locator("#brief-form").is_hidden()
         assert page.locator("#brief").is_visible()
         page.emulate_media(media="screen")
+    assert page_errors.errors == []
     # another account manager's customer: not found
-    other = page_errors(sign_in("wang.fang"))
+    other = sign_in("wang.fang")
     assert other.goto(f"{server.url}/customers/{cid}/brief").status == 404
     assert other.goto(f"{server.url}/key-accounts/{cid}").status == 404
-    assert page_errors.errors == []

@@ -13,7 +13,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from tierwise import __version__
 from tierwise.api import problems
@@ -44,7 +44,7 @@ from tierwise.triage import load_triage_policy, shipped_triage_policies
 from tierwise.web.app import install_web
 
 API_PREFIX = "/api/v1"
-ROUTERS = (health.router, auth.router, me.router, users.router, audit.router, triage.router)
+ROUTERS: tuple[APIRouter, ...] = (health.router, auth.router, me.router, users.router, audit.router, triage.router)
 ROUTERS += (customers.router, policies.router, runs.router, records.router, plan.router)
 ROUTERS += (run_jobs.router, imports.router, jobs.router, reveal.router, identity.router)
 ROUTERS += (key_accounts.router,)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from importlib import resources
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from tierwise.web import errors
 from tierwise.web.routes import briefs, customers, dashboard, key_accounts, lobby, login, plan
 
-PAGE_ROUTERS = (login.router, dashboard.router, customers.router, lobby.router, plan.router)
+PAGE_ROUTERS: tuple[APIRouter, ...] = (login.router, dashboard.router, customers.router, lobby.router, plan.router)
 PAGE_ROUTERS += (key_accounts.router, briefs.router)
 
 

@@ -300,4 +300,3 @@ def decision_makers(ctx: Context, customer_id: CustomerId) -> DecisionMapPublic:
     """The customer's contacts with their purchase role, attitude and influence, and their coverage."""
     people = [ContactPublic.model_validate(c) for c in contacts.customer_contacts(ctx, customer_id)]
     return DecisionMapPublic(contacts=people, coverage=coverage_public(contacts.customer_coverage(ctx, customer_id)))
-

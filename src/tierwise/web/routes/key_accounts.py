@@ -4,8 +4,10 @@ the decision-maker coverage the customer card loads (``/customers/{id}/decision-
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -13,8 +15,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from tierwise.accounts.contacts import ATTITUDE_NAMES, DECISION_ROLES, INFLUENCE_NAMES, ROLE_NAMES
 from tierwise.accounts.lifecycle import MEMBER_ROLES, STATUS_NAMES, Status
 from tierwise.accounts.service_cost import ACTION_NAMES, Action
-from tierwise.errors import TierwiseError
 from tierwise.analytics.classify.reasons import indicator_label
+from tierwise.analytics.registry import INDICATORS
+from tierwise.errors import TierwiseError
 from tierwise.i18n import N_, translate
 from tierwise.services.contacts import customer_contacts, customer_coverage
 from tierwise.services.context import ServiceContext
@@ -82,20 +85,32 @@ def nominate_by_hand(
     return RedirectResponse(f"/key-accounts/{customer_id.strip()}?saved=nominate", status_code=303)
 
 
+def _day(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
 @router.get("/key-accounts/reviews", response_class=HTMLResponse)
-def reviews_page(request: Request, ctx: ServiceContext = Depends(page_context)) -> HTMLResponse:
-    """The review list: key accounts due and the customers costing more than they bring."""
-    return _reviews(request, ctx)
+def reviews_page(
+    request: Request, ctx: ServiceContext = Depends(page_context), as_of: str | None = None
+) -> HTMLResponse:
+    """The review list: key accounts due and the customers costing more than they bring (as of a date)."""
+    return _reviews(request, ctx, _day(as_of))
 
 
-def _reviews(request: Request, ctx: ServiceContext, problem: list[str] | None = None) -> HTMLResponse:
+def _reviews(
+    request: Request, ctx: ServiceContext, as_of: dt.date | None, problem: list[str] | None = None
+) -> HTMLResponse:
     return render(
         request,
         "key_account_reviews.html",
         400 if problem else 200,
         **_common(request, ctx, "/key-accounts/reviews"),
         due=review_list(ctx),
-        cost=visible_cost_review(ctx),
+        cost=visible_cost_review(ctx, as_of=as_of),
+        as_of=as_of,
         action_names=ACTION_NAMES,
         cost_actions=list(Action),
         problem=problem,
@@ -110,13 +125,16 @@ def decide_cost(
     action: Annotated[str, Form()],
     ctx: ServiceContext = Depends(page_context),
     comment: Annotated[str | None, Form()] = None,
+    as_of: Annotated[str | None, Form()] = None,
 ) -> Response:
     """Record a manager's decision on a customer of the cost-to-serve review list."""
+    day = _day(as_of)
     try:
-        decide_cost_review(ctx, customer_id, action, comment)
+        decide_cost_review(ctx, customer_id, action, comment, as_of=day)
     except TierwiseError as exc:
-        return _reviews(request, ctx, _problem(request, exc))
-    return RedirectResponse(f"/key-accounts/reviews?saved={customer_id}#cost-{customer_id}", status_code=303)
+        return _reviews(request, ctx, day, _problem(request, exc))
+    query = urlencode({"saved": customer_id, **({"as_of": day.isoformat()} if day else {})})
+    return RedirectResponse(f"/key-accounts/reviews?{query}#cost-{customer_id}", status_code=303)
 
 
 @router.get("/key-accounts/{customer_id}", response_class=HTMLResponse)
@@ -133,6 +151,7 @@ def _record(request: Request, ctx: ServiceContext, customer_id: str, problem: li
         **_common(request, ctx, "/key-accounts"),
         ka=key_account(ctx, customer_id),
         label=lambda name: indicator_label(name, page_language(request)),
+        unit=lambda name: INDICATORS[name].unit if name in INDICATORS else None,
         member_roles=[r for r in MEMBER_ROLES if r != "owner"],
         member_role_names=MEMBER_ROLE_NAMES,
         member_slots=MEMBER_SLOTS,
