@@ -8,10 +8,10 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from tierwise.web import errors
-from tierwise.web.routes import briefs, customers, dashboard, key_accounts, lobby, login, plan
+from tierwise.web.routes import briefs, churn, customers, dashboard, key_accounts, lobby, login, plan
 
 PAGE_ROUTERS: tuple[APIRouter, ...] = (login.router, dashboard.router, customers.router, lobby.router, plan.router)
-PAGE_ROUTERS += (key_accounts.router, briefs.router)
+PAGE_ROUTERS += (churn.router, key_accounts.router, briefs.router)
 
 
 def install_web(app: FastAPI) -> None:
