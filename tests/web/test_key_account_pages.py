@@ -90,7 +90,7 @@ def test_an_account_manager_sees_their_accounts_and_cannot_approve(
         form={"decision": "approve", "comment": "looks good", "csrf_token": csrf},
     )
     assert answer.status == 400
-    assert "the account_manager role may not do key_accounts.approve" in answer.text()
+    assert "li.wei (account_manager) may not approve a key account" in answer.text()
     assert [t for _, t, _ in audit_rows(demo_store, "key_account.approve")] == [accounts["due"]]
     assert page_errors.errors == []
 

@@ -16,12 +16,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from tierwise.accounts.lifecycle import Status
-from tierwise.errors import NotFoundError, RecordError
+from tierwise.accounts.lifecycle import Move, Status, may
+from tierwise.errors import NotFoundError, PermissionDeniedError, RecordError
 from tierwise.i18n import N_, Message
 from tierwise.services.access import require_action, visible_clause
+from tierwise.services.acting_person import acting_person
 from tierwise.services.archive_records import customer_for
 from tierwise.services.context import ServiceContext
+from tierwise.services.cost_to_serve import NOT_ALLOWED as COST_NOT_ALLOWED
 from tierwise.services.cost_to_serve import CostReview, CostReviewEntry, cost_review, decide_service_cost
 from tierwise.services.key_accounts import KeyAccountView, key_accounts, review_list
 from tierwise.store.account_models import KeyAccount, ServiceCostDecision
@@ -145,6 +147,9 @@ def decide_cost_review(
     ctx: ServiceContext, customer_id: str, action: str, comment: str | None, *, as_of: dt.date | None = None
 ) -> CostDecision:
     """Record a manager's decision on ``customer_id`` of their cost-to-serve review list (audited)."""
-    require_action(ctx, "key_accounts.approve")
+    with ctx.store() as session:
+        person = acting_person(session, ctx)
+    if not may(person.role, Move.APPROVE):  # refused before the review list is computed
+        raise PermissionDeniedError(Message(COST_NOT_ALLOWED, {"user": person.name, "role": person.role}))
     row = decide_service_cost(ctx, cost_review_entry(ctx, customer_id, as_of=as_of), action, comment)
     return CostDecision(row.action, row.comment, row.decided_by, row.decided_at, row.period_end)

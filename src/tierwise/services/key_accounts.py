@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session
 from tierwise.accounts.lifecycle import MEMBER_ROLES, NEEDS_COMMENT, TEAM_BOUND, Move, Status, allowed_from, may, target
 from tierwise.errors import PermissionDeniedError, RecordError, UsageError
 from tierwise.i18n import N_, Message
-from tierwise.security.permissions import Action
 from tierwise.services.access import require_action, visible_clause
 from tierwise.services.acting_person import Person, acting_person, known_users
 from tierwise.services.archive_records import optional_text, record_change, require_customer
@@ -43,11 +42,6 @@ REASONS_NEEDED = N_("a nomination by hand needs at least one reason")
 UNKNOWN_MEMBERS = N_("not users of the store: %(names)s")
 BAD_MEMBER_ROLE = N_("unknown team role %(role)s for %(user)s (roles: %(roles)s)")
 BAD_REVIEW_DAYS = N_("the review interval must be at least 1 day, not %(days)s")
-#: the permission a person's role needs for a move, before the customer is looked up (the lifecycle's
-#: role and team checks come on top)
-MOVE_ACTIONS: dict[Move, Action] = {
-    m: "key_accounts.nominate" if m in (Move.NOMINATE, Move.EVALUATE) else "key_accounts.approve" for m in Move
-}
 
 
 @dataclass(frozen=True)
@@ -118,6 +112,17 @@ def snapshot(row: KeyAccount) -> dict[str, Any]:
     }
 
 
+def require_role(ctx: ServiceContext, move: Move) -> None:
+    """Refuse ``move`` before any customer is looked up when the acting person's role may not make it (so
+    a role without the move hears *not allowed*, never *not found*)."""
+    with ctx.store() as session:
+        person = acting_person(session, ctx)
+    if not may(person.role, move):
+        raise PermissionDeniedError(
+            Message(NOT_ALLOWED, {"user": person.name, "role": person.role, "move": move.value})
+        )
+
+
 def check_move(session: Session, ctx: ServiceContext, move: Move, customer: Customer, row: KeyAccount | None) -> Person:
     """The acting person, when they may make ``move`` on ``customer``'s record; else the error saying why."""
     person = acting_person(session, ctx)
@@ -158,7 +163,7 @@ def _comment(move: Move, customer_id: str, comment: str | None) -> str | None:
 
 def nominate(ctx: ServiceContext, customer_id: str, reasons: Sequence[str]) -> KeyAccountView:
     """Nominate ``customer_id`` by hand with ``reasons`` (a rejected or withdrawn account may come back)."""
-    require_action(ctx, MOVE_ACTIONS[Move.NOMINATE])
+    require_role(ctx, Move.NOMINATE)
     kept = [r.strip() for r in reasons if r and r.strip()]
     if not kept:
         raise RecordError(Message(REASONS_NEEDED))
@@ -191,7 +196,7 @@ def evaluate(ctx: ServiceContext, customer_ids: Sequence[str]) -> list[KeyAccoun
 
     Evaluating an account already under evaluation gathers its evidence again.
     """
-    require_action(ctx, MOVE_ACTIONS[Move.EVALUATE])
+    require_role(ctx, Move.EVALUATE)
     now = ctx.now()
     out = []
     with ctx.store() as session:  # the evidence is read before the write (DuckDB reads the store too)
@@ -218,7 +223,7 @@ def evaluate(ctx: ServiceContext, customer_ids: Sequence[str]) -> list[KeyAccoun
 def decide(ctx: ServiceContext, customer_id: str, *, approve: bool, comment: str | None) -> KeyAccountView:
     """Approve or reject an account under evaluation: a manager of its team, with a comment."""
     move = Move.APPROVE if approve else Move.REJECT
-    require_action(ctx, MOVE_ACTIONS[move])
+    require_role(ctx, move)
     text = _comment(move, customer_id, comment)
     now = ctx.now()
     with ctx.store() as session, session.begin():
@@ -247,7 +252,7 @@ def assign(
 ) -> KeyAccountView:
     """Give an approved account its owner, its team and the people serving it (user → role on our side),
     and the first review date: today + ``review_every_days``. Assigning again replaces the team."""
-    require_action(ctx, MOVE_ACTIONS[Move.ASSIGN])
+    require_role(ctx, Move.ASSIGN)
     if review_every_days < 1:
         raise UsageError(Message(BAD_REVIEW_DAYS, {"days": review_every_days}))
     people = {owner: "owner", **{u: r for u, r in (members or {}).items() if u != owner}}
@@ -287,7 +292,7 @@ def review(ctx: ServiceContext, customer_id: str, *, comment: str | None, keep: 
     """Review an approved account: keep it (the next review moves on by its interval, and it leaves the
     review list) or withdraw it. A manager of its team, with a comment."""
     move = Move.REVIEW if keep else Move.WITHDRAW
-    require_action(ctx, MOVE_ACTIONS[move])
+    require_role(ctx, move)
     text = _comment(move, customer_id, comment)
     now = ctx.now()
     with ctx.store() as session, session.begin():

@@ -22,7 +22,7 @@ from tierwise.i18n import N_, translate
 from tierwise.services.contacts import customer_contacts, customer_coverage
 from tierwise.services.context import ServiceContext
 from tierwise.services.key_account_queues import decide_cost_review, key_account, key_account_queue, visible_cost_review
-from tierwise.services.key_accounts import assign, decide, evaluate, nominate, review, review_list
+from tierwise.services.key_accounts import DEFAULT_REVIEW_DAYS, assign, decide, evaluate, nominate, review, review_list
 from tierwise.web.pages import page_context, page_values
 from tierwise.web.rendering import page_language, render
 
@@ -207,7 +207,7 @@ async def assign_record(request: Request, customer_id: str, ctx: ServiceContext 
             owner=text("owner"),
             team=text("team"),
             members=members,
-            review_every_days=int(days) if days.isdigit() else 91,
+            review_every_days=int(days) if days.isdigit() else DEFAULT_REVIEW_DAYS,
         )
 
     return _moved(request, ctx, customer_id, "assign", act)
