@@ -87,6 +87,17 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/identity/verifications/{check_id}/questions"): "identity.verify",
     ("POST", "/api/v1/identity/verifications/{check_id}/answer"): "identity.verify",
     ("GET", "/api/v1/exports/customers"): "customers.export",
+    ("GET", "/api/v1/key-accounts"): "customers.read",
+    ("GET", "/api/v1/key-accounts/queue"): "customers.read",
+    ("GET", "/api/v1/key-accounts/reviews"): "customers.read",
+    ("POST", "/api/v1/key-accounts/reviews/{customer_id}/decision"): "key_accounts.approve",
+    ("GET", "/api/v1/customers/{customer_id}/key-account"): "customers.read",
+    ("POST", "/api/v1/customers/{customer_id}/key-account"): "key_accounts.nominate",
+    ("POST", "/api/v1/customers/{customer_id}/key-account/evaluation"): "key_accounts.nominate",
+    ("POST", "/api/v1/customers/{customer_id}/key-account/decision"): "key_accounts.approve",
+    ("POST", "/api/v1/customers/{customer_id}/key-account/assignment"): "key_accounts.approve",
+    ("POST", "/api/v1/customers/{customer_id}/key-account/review"): "key_accounts.approve",
+    ("GET", "/api/v1/customers/{customer_id}/decision-makers"): "customers.read",
 }
 # routes whose callers depend on an object made first (an upload, a job, an identity check) or on a
 # person's own customer data: who may call them, and the 404 for someone else's, are tested beside them
@@ -102,6 +113,14 @@ TESTED_BESIDE: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/identity/verifications/{check_id}"): "tests/api/test_personal_routes.py",
     ("GET", "/api/v1/identity/verifications/{check_id}/questions"): "tests/api/test_personal_routes.py",
     ("POST", "/api/v1/identity/verifications/{check_id}/answer"): "tests/api/test_personal_routes.py",
+    # the key-account moves need a record in the right status, made by the moves before them
+    ("POST", "/api/v1/key-accounts/reviews/{customer_id}/decision"): "tests/api/test_key_account_routes.py",
+    ("GET", "/api/v1/customers/{customer_id}/key-account"): "tests/api/test_key_account_routes.py",
+    ("POST", "/api/v1/customers/{customer_id}/key-account"): "tests/api/test_key_account_routes.py",
+    ("POST", "/api/v1/customers/{customer_id}/key-account/evaluation"): "tests/api/test_key_account_routes.py",
+    ("POST", "/api/v1/customers/{customer_id}/key-account/decision"): "tests/api/test_key_account_routes.py",
+    ("POST", "/api/v1/customers/{customer_id}/key-account/assignment"): "tests/api/test_key_account_routes.py",
+    ("POST", "/api/v1/customers/{customer_id}/key-account/review"): "tests/api/test_key_account_routes.py",
 }
 
 # the customer each role calls on: one it sees, and (for those who see only some) one it does not
@@ -193,6 +212,12 @@ SAMPLES: dict[tuple[str, str], Callable[[Filled, str, int], Call]] = {
     ("GET", "/api/v1/jobs"): lambda f, c, n: Call("GET", "/jobs"),
     ("GET", "/api/v1/imports"): lambda f, c, n: Call("GET", "/imports"),
     ("GET", "/api/v1/exports/customers"): lambda f, c, n: Call("GET", "/exports/customers"),
+    ("GET", "/api/v1/key-accounts"): lambda f, c, n: Call("GET", "/key-accounts"),
+    ("GET", "/api/v1/key-accounts/queue"): lambda f, c, n: Call("GET", "/key-accounts/queue"),
+    ("GET", "/api/v1/key-accounts/reviews"): lambda f, c, n: Call("GET", "/key-accounts/reviews"),
+    ("GET", "/api/v1/customers/{customer_id}/decision-makers"): lambda f, c, n: Call(
+        "GET", f"/customers/{c}/decision-makers"
+    ),
 }
 CUSTOMER_PATHS = [key for key in SAMPLES if re.search(r"\{(customer|visit|survey|contact|complaint)_id\}", key[1])]
 

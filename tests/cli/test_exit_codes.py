@@ -194,7 +194,7 @@ CASES: dict[str, tuple[Case, ...]] = {
     "key-account nominate": (
         done("key-account", "nominate", "C000001", "--reason", "new plant", "--as", "wang"),
         done("key-account", "nominate", "C000002", "--reason", "tender won", "--as", "wang"),
-        invalid("unknown customer NOPE", "key-account", "nominate", "NOPE", "--reason", "x", "--as", "wang"),
+        invalid("no customer 'NOPE'", "key-account", "nominate", "NOPE", "--reason", "x", "--as", "wang"),
         usage("Missing option '--reason'", "key-account", "nominate", "C000001", "--as", "wang"),
     ),
     "key-account evaluate": (
@@ -463,7 +463,8 @@ def places(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
                          User(name="wang", role="account_manager", team_id=east.id)])  # fmt: skip
         session.execute(update(Customer).values(team="east"))
         # wang's own customers: the account manager's commands (--as wang) act on them (CP00000001 is C000003's)
-        session.execute(update(Customer).where(Customer.customer_id.in_(["C000001", "C000003"])).values(owner="wang"))
+        wangs = ["C000001", "C000002", "C000003"]
+        session.execute(update(Customer).where(Customer.customer_id.in_(wangs)).values(owner="wang"))
     engine.dispose()
     for as_of in ("2025-12-31", "2025-09-30"):  # run 1, then run 2 one quarter earlier
         args = ("classify", url, "--policy", "key-account", "--as-of", as_of, "--save", "--rows", "0")

@@ -52,6 +52,8 @@ def test_an_account_manager_counts_only_their_own_customers(sign_in, demo_store:
         "Dashboard",
         "Customer list",
         "Contact plan",
+        "Key accounts",
+        "Review list",
         "Policies",
         "Runs",
         "Lobby",

@@ -57,6 +57,12 @@ ROLE_NAMES = {
     PurchaseRole.BUDGET_HOLDER: N_("budget holder"),
     PurchaseRole.TECHNICAL_EVALUATOR: N_("technical evaluator"),
 }
+ATTITUDE_NAMES = {
+    Attitude.SUPPORTER: N_("supporter"),
+    Attitude.NEUTRAL: N_("neutral"),
+    Attitude.OPPONENT: N_("opponent"),
+}
+INFLUENCE_NAMES = {Influence.HIGH: N_("high"), Influence.MID: N_("mid"), Influence.LOW: N_("low")}
 #: the roles a key account must have a contact for, or it raises an alert (the alert's default)
 DECISION_ROLES = (PurchaseRole.DECISION_MAKER, PurchaseRole.BUDGET_HOLDER)
 SYNONYMS = {"supportive": "supporter", "support": "supporter", "against": "opponent", "opposed": "opponent",

@@ -26,6 +26,7 @@ from tierwise.api.routes import (
     identity,
     imports,
     jobs,
+    key_accounts,
     me,
     plan,
     policies,
@@ -48,6 +49,7 @@ API_PREFIX = "/api/v1"
 ROUTERS: tuple[APIRouter, ...] = (triage.router, health.router, auth.router, me.router, users.router, audit.router)
 ROUTERS += (customers.router, policies.router, runs.router, records.router, plan.router)
 ROUTERS += (run_jobs.router, imports.router, jobs.router, reveal.router, identity.router, exports.router)
+ROUTERS += (key_accounts.router,)
 
 
 def create_app(settings: Settings) -> FastAPI:

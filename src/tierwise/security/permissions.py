@@ -51,6 +51,7 @@ Action = Literal[
     "alerts.read",
     "triage.decide",
     "identity.verify",
+    "key_accounts.nominate",
     "key_accounts.approve",
     "jobs.read",
     "users.manage",
@@ -74,15 +75,21 @@ _CUSTOMER_WORK: frozenset[Action] = frozenset(
     {"customers.read", "customers.export", "runs.read", "plan.read", "alerts.read", "jobs.read"}
 )
 _CARDS: frozenset[Action] = frozenset({"visits.write", "complaints.write", "surveys.write", "contacts.write"})
+_ADMINISTRATION: frozenset[Action] = frozenset({"users.manage", "settings.manage", "audit.read", "audit.verify"})
+_ADMINISTRATION |= frozenset({"jobs.read", "customers.read", "runs.read", "imports.read", "imports.write"})
+_ADMINISTRATION |= frozenset({"policies.read"})
+_NOMINATE: frozenset[Action] = frozenset({"key_accounts.nominate"})  # nominate a key account, gather its evidence
 
 ROLE_ACTIONS: Mapping[Role, frozenset[Action]] = {
-    "admin": frozenset(
-        {"users.manage", "settings.manage", "audit.read", "audit.verify", "jobs.read", "customers.read", "runs.read"}
-        | {"imports.read", "imports.write", "policies.read"}
-    ),
-    "analyst": _CUSTOMER_WORK | {"policies.read", "policies.write", "runs.create", "imports.read", "imports.write"},
-    "manager": _CUSTOMER_WORK | _CARDS | {"pii.reveal", "key_accounts.approve", "policies.read", "identity.verify"},
-    "account_manager": _CUSTOMER_WORK | _CARDS | {"policies.read", "identity.verify", "triage.decide"},
+    "admin": _ADMINISTRATION,
+    "analyst": _CUSTOMER_WORK
+    | _NOMINATE
+    | {"policies.read", "policies.write", "runs.create", "imports.read", "imports.write"},
+    "manager": _CUSTOMER_WORK
+    | _CARDS
+    | _NOMINATE
+    | {"pii.reveal", "key_accounts.approve", "policies.read", "identity.verify"},
+    "account_manager": _CUSTOMER_WORK | _CARDS | _NOMINATE | {"policies.read", "identity.verify", "triage.decide"},
     "lobby": frozenset({"triage.decide", "identity.verify"}),
 }
 

@@ -125,7 +125,7 @@ def decide_service_cost(
         raise RecordError(Message(NEEDS_COMMENT, {"id": entry.customer_id}))
     now = ctx.now()
     with ctx.store() as session, session.begin():
-        customer = require_customer(session, entry.customer_id)
+        customer = require_customer(session, entry.customer_id, ctx)
         person = acting_person(session, ctx)
         if not may(person.role, Move.APPROVE):
             raise PermissionDeniedError(Message(NOT_ALLOWED, {"user": person.name, "role": person.role}))

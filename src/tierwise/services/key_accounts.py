@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from tierwise.accounts.lifecycle import MEMBER_ROLES, NEEDS_COMMENT, TEAM_BOUND, Move, Status, allowed_from, may, target
 from tierwise.errors import PermissionDeniedError, RecordError, UsageError
 from tierwise.i18n import N_, Message
+from tierwise.services.access import require_action, visible_clause
 from tierwise.services.acting_person import Person, acting_person, known_users
 from tierwise.services.archive_records import optional_text, record_change, require_customer
 from tierwise.services.context import ServiceContext
@@ -111,6 +112,17 @@ def snapshot(row: KeyAccount) -> dict[str, Any]:
     }
 
 
+def require_role(ctx: ServiceContext, move: Move) -> None:
+    """Refuse ``move`` before any customer is looked up when the acting person's role may not make it (so
+    a role without the move hears *not allowed*, never *not found*)."""
+    with ctx.store() as session:
+        person = acting_person(session, ctx)
+    if not may(person.role, move):
+        raise PermissionDeniedError(
+            Message(NOT_ALLOWED, {"user": person.name, "role": person.role, "move": move.value})
+        )
+
+
 def check_move(session: Session, ctx: ServiceContext, move: Move, customer: Customer, row: KeyAccount | None) -> Person:
     """The acting person, when they may make ``move`` on ``customer``'s record; else the error saying why."""
     person = acting_person(session, ctx)
@@ -151,12 +163,13 @@ def _comment(move: Move, customer_id: str, comment: str | None) -> str | None:
 
 def nominate(ctx: ServiceContext, customer_id: str, reasons: Sequence[str]) -> KeyAccountView:
     """Nominate ``customer_id`` by hand with ``reasons`` (a rejected or withdrawn account may come back)."""
+    require_role(ctx, Move.NOMINATE)
     kept = [r.strip() for r in reasons if r and r.strip()]
     if not kept:
         raise RecordError(Message(REASONS_NEEDED))
     now = ctx.now()
     with ctx.store() as session, session.begin():
-        customer = require_customer(session, customer_id)
+        customer = require_customer(session, customer_id, ctx)
         row = session.scalar(select(KeyAccount).where(KeyAccount.customer_id == customer_id))
         if row is not None and Status(row.status) not in allowed_from(Move.NOMINATE):
             raise RecordError(Message(ALREADY, {"id": customer_id, "status": row.status}))
@@ -183,15 +196,16 @@ def evaluate(ctx: ServiceContext, customer_ids: Sequence[str]) -> list[KeyAccoun
 
     Evaluating an account already under evaluation gathers its evidence again.
     """
+    require_role(ctx, Move.EVALUATE)
     now = ctx.now()
     out = []
     with ctx.store() as session:  # the evidence is read before the write (DuckDB reads the store too)
         for cid in customer_ids:
-            check_move(session, ctx, Move.EVALUATE, require_customer(session, cid), _record(session, cid))
+            check_move(session, ctx, Move.EVALUATE, require_customer(session, cid, ctx), _record(session, cid))
         evidence = gather_evidence(ctx, session, list(customer_ids))
     with ctx.store() as session, session.begin():
         for cid in customer_ids:
-            customer, row = require_customer(session, cid), _record(session, cid)
+            customer, row = require_customer(session, cid, ctx), _record(session, cid)
             check_move(session, ctx, Move.EVALUATE, customer, row)
             before = snapshot(row)
             row.status, row.evidence, row.evaluated_at, row.updated_at = (
@@ -209,10 +223,11 @@ def evaluate(ctx: ServiceContext, customer_ids: Sequence[str]) -> list[KeyAccoun
 def decide(ctx: ServiceContext, customer_id: str, *, approve: bool, comment: str | None) -> KeyAccountView:
     """Approve or reject an account under evaluation: a manager of its team, with a comment."""
     move = Move.APPROVE if approve else Move.REJECT
+    require_role(ctx, move)
     text = _comment(move, customer_id, comment)
     now = ctx.now()
     with ctx.store() as session, session.begin():
-        customer = require_customer(session, customer_id)
+        customer = require_customer(session, customer_id, ctx)
         row = _record(session, customer_id)
         person = check_move(session, ctx, move, customer, row)
         before = snapshot(row)
@@ -237,6 +252,7 @@ def assign(
 ) -> KeyAccountView:
     """Give an approved account its owner, its team and the people serving it (user → role on our side),
     and the first review date: today + ``review_every_days``. Assigning again replaces the team."""
+    require_role(ctx, Move.ASSIGN)
     if review_every_days < 1:
         raise UsageError(Message(BAD_REVIEW_DAYS, {"days": review_every_days}))
     people = {owner: "owner", **{u: r for u, r in (members or {}).items() if u != owner}}
@@ -247,7 +263,7 @@ def assign(
             )
     now = ctx.now()
     with ctx.store() as session, session.begin():
-        customer = require_customer(session, customer_id)
+        customer = require_customer(session, customer_id, ctx)
         row = _record(session, customer_id)
         check_move(session, ctx, Move.ASSIGN, customer, row)
         unknown = sorted(set(people) - known_users(session, list(people)))
@@ -276,10 +292,11 @@ def review(ctx: ServiceContext, customer_id: str, *, comment: str | None, keep: 
     """Review an approved account: keep it (the next review moves on by its interval, and it leaves the
     review list) or withdraw it. A manager of its team, with a comment."""
     move = Move.REVIEW if keep else Move.WITHDRAW
+    require_role(ctx, move)
     text = _comment(move, customer_id, comment)
     now = ctx.now()
     with ctx.store() as session, session.begin():
-        customer = require_customer(session, customer_id)
+        customer = require_customer(session, customer_id, ctx)
         row = _record(session, customer_id)
         person = check_move(session, ctx, move, customer, row)
         before = snapshot(row)
@@ -301,9 +318,14 @@ def review(ctx: ServiceContext, customer_id: str, *, comment: str | None, keep: 
 def key_accounts(
     ctx: ServiceContext, *, status: Status | None = None, team: str | None = None, owner: str | None = None
 ) -> list[KeyAccountView]:
-    """Key-account records (a queue: one status; one team; one owner), by customer id."""
+    """Key-account records the person sees (a queue: one status; one team; one owner), by customer id."""
+    require_action(ctx, "customers.read")
     with ctx.store() as session:
-        query = select(KeyAccount, Customer.name).join(Customer, Customer.customer_id == KeyAccount.customer_id)
+        query = (
+            select(KeyAccount, Customer.name)
+            .join(Customer, Customer.customer_id == KeyAccount.customer_id)
+            .where(visible_clause(ctx))
+        )
         if status is not None:
             query = query.where(KeyAccount.status == status)
         if team is not None:
@@ -318,6 +340,7 @@ def key_accounts(
 def review_list(ctx: ServiceContext, *, team: str | None = None) -> list[KeyAccountView]:
     """Approved accounts waiting for a review: put there by a run that no longer qualifies them, or with
     their review date passed (the day after it is due). Those a run put there come first."""
+    require_action(ctx, "customers.read")
     today = ctx.now().date()
     with ctx.store() as session:
         query = (
@@ -326,6 +349,7 @@ def review_list(ctx: ServiceContext, *, team: str | None = None) -> list[KeyAcco
             .where(
                 KeyAccount.status.in_([Status.APPROVED, Status.ASSIGNED]),
                 or_(KeyAccount.review_reasons.is_not(None), KeyAccount.next_review_date < today),
+                visible_clause(ctx),
             )
         )
         if team is not None:

@@ -21,6 +21,8 @@ PAGES: tuple[NavItem, ...] = (
     NavItem("/", N_("Dashboard"), "customers.read"),
     NavItem("/customers", N_("Customer list"), "customers.read"),
     NavItem("/plan", N_("Contact plan"), "plan.read"),
+    NavItem("/key-accounts", N_("Key accounts"), "customers.read"),
+    NavItem("/key-accounts/reviews", N_("Review list"), "customers.read"),
     NavItem("/policies", N_("Policies"), "policies.read"),
     NavItem("/runs", N_("Runs"), "runs.read"),
     NavItem("/imports", N_("Import"), "imports.write"),
