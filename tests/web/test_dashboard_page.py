@@ -52,5 +52,7 @@ def test_an_account_manager_counts_only_their_own_customers(sign_in, demo_store:
         "Dashboard",
         "Customer list",
         "Contact plan",
+        "Analyses",
+        "Churn",
         "Lobby",
     ]

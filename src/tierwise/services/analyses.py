@@ -48,7 +48,7 @@ def segment_analyses(
     lang: str | None = None,
 ) -> SegmentAnalyses:
     """The analyses of ``ctx``'s actor per class of ``policy``'s latest run (default: the policy saved most
-    recently) or per owner, as of ``as_of`` (default: the run's date per class, else today)."""
+    recently) or per owner, as of ``as_of`` (default: that run's date, else today)."""
     require_action(ctx, "customers.read")
     if by not in ("class", "owner"):
         raise UsageError(Message(BAD_BY, {"choices": "class, owner", "by": repr(by)}))
@@ -61,7 +61,7 @@ def segment_analyses(
         if policy is not None and policy not in runs:
             raise NotFoundError(Message(NO_RUN, {"policy": repr(policy)}))
         run = runs[policy][0] if policy else None
-        day = as_of or (run.as_of if run and by == "class" else ctx.now().date())
+        day = as_of or (run.as_of if run else ctx.now().date())
         if by == "class" and run is not None:
             shown, peers = _class_segments(session, ctx, run)
             labels = {c.code: c.label[lang] for c in run.policy.classes}

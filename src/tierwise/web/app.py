@@ -8,9 +8,9 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from tierwise.web import errors
-from tierwise.web.routes import customers, dashboard, lobby, login, plan
+from tierwise.web.routes import analyses, customers, dashboard, lobby, login, plan
 
-PAGE_ROUTERS = (login.router, dashboard.router, customers.router, lobby.router, plan.router)
+PAGE_ROUTERS = (login.router, dashboard.router, customers.router, lobby.router, plan.router, analyses.router)
 
 
 def install_web(app: FastAPI) -> None:

@@ -21,6 +21,8 @@ PAGES: tuple[NavItem, ...] = (
     NavItem("/", N_("Dashboard"), "customers.read"),
     NavItem("/customers", N_("Customer list"), "customers.read"),
     NavItem("/plan", N_("Contact plan"), "plan.read"),
+    NavItem("/analyses", N_("Analyses"), "customers.read"),
+    NavItem("/churn", N_("Churn"), "customers.read"),
     NavItem("/lobby", N_("Lobby"), "triage.decide"),
 )
 
