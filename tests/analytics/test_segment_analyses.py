@@ -70,8 +70,9 @@ def test_repeat_rate_counts_buyers_with_two_purchase_days(book) -> None:
 def test_cohort_retention_is_the_share_of_a_first_purchase_quarter_active_later(book) -> None:
     backend, t, s = book
     found = rows(backend, cohort_retention(t, s, AS_OF), ["segment", "cohort", "offset"])
-    assert [(r["segment"], r["cohort"], r["offset"], r["cohort_customers"], r["active"], r["retention"])
-            for r in found] == [  # fmt: skip
+    assert [
+        (r["segment"], r["cohort"], r["offset"], r["cohort_customers"], r["active"], r["retention"]) for r in found
+    ] == [  # fmt: skip
         ("A", D(2026, 1, 1), 0, 2, 2, 1.0),
         ("A", D(2026, 1, 1), 1, 2, 1, 0.5),  # c1 in April
         ("B", D(2025, 10, 1), 0, 2, 2, 1.0),  # c3 and c4
@@ -122,9 +123,12 @@ def test_promotion_uplift_against_each_customers_own_baseline(book) -> None:
     windows = backend.load("hand_windows", windows_table((spring,), baseline_days=60))  # from 31 Dec 2025
     found = rows(backend, segment_uplift(t, windows, s), ["segment"])
     # A: c1 150 in the window against 100 / 60 × 10; c2 nothing against 50 / 60 × 10
-    # B: c3 nothing against 100 / 60 × 10; c5 60 (1 March; 20 March is after) against nothing before; c4 bought in neither
-    assert [(r["segment"], r["customers"], r["window_sales"], r["expected_sales"], r["uplift"], r["uplift_ratio"])
-            for r in found] == [  # fmt: skip
+    # B: c3 nothing against 100 / 60 × 10; c5 60 (1 March; 20 March is after) against nothing before;
+    # c4 bought in neither
+    assert [
+        (r["segment"], r["customers"], r["window_sales"], r["expected_sales"], r["uplift"], r["uplift_ratio"])
+        for r in found
+    ] == [  # fmt: skip
         ("A", 2, 150.0, pytest.approx(25.0), pytest.approx(125.0), pytest.approx(5.0)),
         ("B", 2, 60.0, pytest.approx(100 / 6), pytest.approx(60 - 100 / 6), pytest.approx(2.6)),
     ]

@@ -1,9 +1,10 @@
 """Product mix and cross-sell gaps per segment, set-based in the engine.
 
-The product mix of a segment is its sales per category in the year up to the as-of date (``as_of − 365 <
-date ≤ as_of``) and each category's share of them. A cross-sell gap of a customer is a category that other
-customers of its peer group (the same class, the same industry…) bought, by the as-of date, and it never
-did; it ranks by the share of those other customers who bought it (``peer_share``), then by name.
+The product mix of a segment is its sales per category in the twelve calendar months up to the as-of
+date (as the indicators count them) and each category's share of them. A cross-sell gap of a customer is
+a category that other customers of its peer group (the same class, the same industry…) bought by the
+as-of date and it never did; it ranks by the share of those other customers who bought it
+(``peer_share``), then by name.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import datetime as dt
 import ibis
 import ibis.expr.types as ir
 
-YEAR_DAYS = 365
+from tierwise.analytics.indicators.window import months_before
 
 
 def product_mix(transactions: ir.Table, segments: ir.Table, as_of: dt.date) -> ir.Table:
@@ -22,7 +23,7 @@ def product_mix(transactions: ir.Table, segments: ir.Table, as_of: dt.date) -> i
     day = ibis.literal(as_of)
     t = transactions.filter(
         (transactions.date <= day)
-        & (transactions.date > ibis.literal(as_of - dt.timedelta(days=YEAR_DAYS)))
+        & (transactions.date > ibis.literal(months_before(as_of, 12)))
         & transactions.category.notnull()
     )
     joined = t.join(segments, "customer_id")

@@ -1,7 +1,7 @@
 """Profit and future value per segment (a class of a run, an owner…), set-based in the engine.
 
-Profit is over the year up to the as-of date (``as_of − 365 < date ≤ as_of``); a row's profit is its
-``profit``, else its amount less its cost (as the indicators count it). Future value sums the value models'
+Profit is over the twelve calendar months up to the as-of date; a row's profit is its ``profit``, else its
+amount less its cost (both as the indicators count them). Future value sums the value models'
 12-month CLV and expected purchases (:mod:`tierwise.value.clv`) over the segment and averages P(alive).
 """
 
@@ -12,15 +12,14 @@ import datetime as dt
 import ibis
 import ibis.expr.types as ir
 
-YEAR_DAYS = 365
+from tierwise.analytics.indicators.window import months_before
 
 
 def segment_profit(transactions: ir.Table, segments: ir.Table, as_of: dt.date) -> ir.Table:
     """``segment, buyers, sales, profit, margin``: the year's net sales and profit of each segment's buyers
     (``profit`` null when no row has one; ``margin`` null when sales are not positive)."""
     t = transactions.filter(
-        (transactions.date <= ibis.literal(as_of))
-        & (transactions.date > ibis.literal(as_of - dt.timedelta(days=YEAR_DAYS)))
+        (transactions.date <= ibis.literal(as_of)) & (transactions.date > ibis.literal(months_before(as_of, 12)))
     )
     joined = t.join(segments, "customer_id")
     row_profit = joined.profit.coalesce(joined.amount - joined.cost).cast("float64")

@@ -12,7 +12,8 @@ customers' gaps are listed.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from collections.abc import Sequence
+from typing import Any, Literal
 
 import pyarrow as pa
 from sqlalchemy import select
@@ -68,8 +69,8 @@ def segment_analyses(
         elif by == "class":
             shown, peers, labels = _pairs([]), _pairs([]), {}
         else:
-            shown = _pairs(session.execute(
-                select(Customer.customer_id, Customer.owner).where(visible_clause(ctx))).all(), _(NO_OWNER))  # fmt: skip
+            owned = select(Customer.customer_id, Customer.owner).where(visible_clause(ctx))
+            shown = _pairs(session.execute(owned).all(), _(NO_OWNER))
             peers = _pairs(session.execute(select(Customer.customer_id, Customer.industry)).all(), _(NO_INDUSTRY))
             labels = {code: code for code in sorted(set(shown["segment"].to_pylist()))}
         names = _pairs(session.execute(select(Customer.customer_id, Customer.name).where(visible_clause(ctx))).all())
@@ -107,7 +108,7 @@ def segment_analyses(
         dataset.con.close()
 
 
-def _pairs(rows: list, missing: str | None = None) -> pa.Table:
+def _pairs(rows: Sequence[Any], missing: str | None = None) -> pa.Table:
     """Two columns of (customer id, value) rows as an Arrow table; a missing value becomes ``missing``."""
     ids = [r[0] for r in rows]
     values = [r[1] if r[1] is not None else missing for r in rows]

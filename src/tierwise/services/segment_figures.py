@@ -54,9 +54,18 @@ def segment_figures(
         r = found[code]
         out.append(
             SegmentFigures(
-                code, labels.get(code, code), int(r.get("customers") or 0), int(r.get("repeat_customers") or 0),
-                r.get("repeat_rate"), r.get("sales"), r.get("profit"), r.get("margin"), int(r.get("valued") or 0),
-                r.get("p_alive"), r.get("expected_purchases_12m"), r.get("clv_12m"),
+                code,
+                labels.get(code, code),
+                int(r.get("customers") or 0),
+                int(r.get("repeat_customers") or 0),
+                r.get("repeat_rate"),
+                r.get("sales"),
+                r.get("profit"),
+                r.get("margin"),
+                int(r.get("valued") or 0),
+                r.get("p_alive"),
+                r.get("expected_purchases_12m"),
+                r.get("clv_12m"),
             )  # fmt: skip
         )
     return tuple(out)
@@ -78,7 +87,9 @@ def cohorts(eng: Engine, transactions: ir.Table, segments: ir.Table, as_of: dt.d
         span = quarters_between(cohort, as_of) + 1
         out.append(
             CohortRow(
-                None if segment == ALL else segment, cohort, sizes[(segment, cohort)],
+                None if segment == ALL else segment,
+                cohort,
+                sizes[(segment, cohort)],
                 tuple(by_offset.get(k, 0.0) for k in range(span)),
             )  # fmt: skip
         )
@@ -106,7 +117,9 @@ def gaps(
         found = found.mutate(name=ibis.null("string"))
     found = found.order_by([ibis.desc("peer_share"), "customer_id", "rank"]).limit(GAP_ROWS)
     return tuple(
-        CrossSellGap(r["customer_id"], r["name"], r["peer_group"], r["category"], float(r["peer_share"]), int(r["rank"]))
+        CrossSellGap(
+            r["customer_id"], r["name"], r["peer_group"], r["category"], float(r["peer_share"]), int(r["rank"])
+        )
         for r in eng.to_pyarrow(found).to_pylist()
     )
 
@@ -127,8 +140,15 @@ def promotion_response(
     rows.sort(key=lambda r: (order.get(r["promotion"], len(order)), r["segment"]))
     return tuple(
         PromotionResponse(
-            r["promotion"], r["start"], r["end"], r["segment"], int(r["customers"]), float(r["window_sales"]),
-            float(r["expected_sales"]), float(r["uplift"]), r["uplift_ratio"],
+            r["promotion"],
+            r["start"],
+            r["end"],
+            r["segment"],
+            int(r["customers"]),
+            float(r["window_sales"]),
+            float(r["expected_sales"]),
+            float(r["uplift"]),
+            r["uplift_ratio"],
         )  # fmt: skip
         for r in rows
     )

@@ -23,8 +23,14 @@ def loyalty_option(analyses: SegmentAnalyses, lang: str) -> dict[str, Any]:
         grid=GRID,
         xAxis={"type": "category", "data": _categories(analyses), **AXIS},
         yAxis={"type": "value", "max": 1, "axisLabel": {"formatter": "fmt:percent0"}, **AXIS},
-        series=[{"name": _("Repeat rate"), "type": "bar", "barMaxWidth": 48,
-                 "data": [s.repeat_rate for s in analyses.segments]}],  # fmt: skip
+        series=[
+            {
+                "name": _("Repeat rate"),
+                "type": "bar",
+                "barMaxWidth": 48,
+                "data": [s.repeat_rate for s in analyses.segments],
+            }
+        ],  # fmt: skip
     )
 
 
@@ -53,13 +59,29 @@ def cohort_option(analyses: SegmentAnalyses, lang: str) -> dict[str, Any]:
     return base_option(
         tooltip={"trigger": "item"},
         grid={"left": 64, "right": 24, "top": 16, "bottom": 48, "containLabel": True},
-        xAxis={"type": "category", "data": [str(k) for k in range(width)], "name": _("quarters after the first"),
-               "nameLocation": "middle", "nameGap": 28, "splitArea": {"show": True}},  # fmt: skip
-        yAxis={"type": "category", "inverse": True, "splitArea": {"show": True},
-               "data": [f"{c.cohort.year}Q{(c.cohort.month - 1) // 3 + 1} ({c.customers})" for c in rows]},  # fmt: skip
+        xAxis={
+            "type": "category",
+            "data": [str(k) for k in range(width)],
+            "name": _("quarters after the first"),
+            "nameLocation": "middle",
+            "nameGap": 28,
+            "splitArea": {"show": True},
+        },  # fmt: skip
+        yAxis={
+            "type": "category",
+            "inverse": True,
+            "splitArea": {"show": True},
+            "data": [f"{c.cohort.year}Q{(c.cohort.month - 1) // 3 + 1} ({c.customers})" for c in rows],
+        },  # fmt: skip
         visualMap={"min": 0, "max": 100, "show": False, "inRange": {"color": ["#eef4fa", "#2e86c1", "#1f4e79"]}},
-        series=[{"name": _("Share retained"), "type": "heatmap", "data": data,
-                 "label": {"show": True, "formatter": "{@[2]}%"}}],  # fmt: skip
+        series=[
+            {
+                "name": _("Share retained"),
+                "type": "heatmap",
+                "data": data,
+                "label": {"show": True, "formatter": "{@[2]}%"},
+            }
+        ],  # fmt: skip
     )
 
 
@@ -70,8 +92,13 @@ def mix_option(analyses: SegmentAnalyses, lang: str) -> dict[str, Any]:
     categories = sorted({m.category for m in analyses.mix})
     share = {(m.segment, m.category): m.share for m in analyses.mix}
     series = [
-        {"name": c, "type": "bar", "stack": "mix", "barMaxWidth": 48,
-         "data": [share.get((code, c), 0.0) for code in codes]}  # fmt: skip
+        {
+            "name": c,
+            "type": "bar",
+            "stack": "mix",
+            "barMaxWidth": 48,
+            "data": [share.get((code, c), 0.0) for code in codes],
+        }  # fmt: skip
         for c in categories
     ]
     return base_option(
@@ -96,8 +123,10 @@ def uplift_option(analyses: SegmentAnalyses, lang: str) -> dict[str, Any]:
         grid=GRID,
         xAxis={"type": "category", "data": _categories(analyses), **AXIS},
         yAxis={"type": "value", "axisLabel": {"formatter": "fmt:percent0"}, **AXIS},
-        series=[{"name": n, "type": "bar", "barMaxWidth": 40, "data": [ratio.get((n, c)) for c in codes]}
-                for n in names] or [{"name": _("Uplift"), "type": "bar", "data": []}],  # fmt: skip
+        series=[
+            {"name": n, "type": "bar", "barMaxWidth": 40, "data": [ratio.get((n, c)) for c in codes]} for n in names
+        ]
+        or [{"name": _("Uplift"), "type": "bar", "data": []}],  # fmt: skip
     )
 
 
@@ -111,7 +140,8 @@ def value_option(analyses: SegmentAnalyses, lang: str) -> dict[str, Any]:
         xAxis={"type": "category", "data": _categories(analyses), **AXIS},
         yAxis=[
             {"type": "value", "axisLabel": {"formatter": "fmt:compact"}, **AXIS},
-            {"type": "value", "min": 0, "max": 1, "axisLabel": {"formatter": "fmt:percent0"}, "splitLine": {"show": False}},
+            {"type": "value", "min": 0, "max": 1, "axisLabel": {"formatter": "fmt:percent0"},
+             "splitLine": {"show": False}},
         ],
         series=[
             {"name": _("Expected 12-month value"), "type": "bar", "barMaxWidth": 40,
@@ -131,8 +161,15 @@ def lost_option(churn: ChurnAnalysis, lang: str) -> dict[str, Any]:
         grid=GRID,
         xAxis={"type": "category", "data": quarters, **AXIS},
         yAxis={"type": "value", "minInterval": 1, **AXIS},
-        series=[{"name": _("Customers lost"), "type": "bar", "barMaxWidth": 40, "itemStyle": {"color": "#d9534f"},
-                 "data": [n for _start, n in churn.lost_per_period]}],  # fmt: skip
+        series=[
+            {
+                "name": _("Customers lost"),
+                "type": "bar",
+                "barMaxWidth": 40,
+                "itemStyle": {"color": "#d9534f"},
+                "data": [n for _start, n in churn.lost_per_period],
+            }
+        ],  # fmt: skip
     )
 
 
