@@ -67,3 +67,29 @@ def test_the_excel_analyses_sheet_holds_the_same_figures(report, tmp_path: Path)
     gaps = [r[:5] for r in cells if r[2] == "(no industry)"]  # the gaps per owner: peers by industry
     assert gaps == [["C2", "Northwind", "(no industry)", "ink", 1], ["C3", "Contoso", "(no industry)", "paper", 1]]
     assert [type(c).__name__ for c in ws._charts] == ["BarChart", "BarChart"]  # the repeat rate, per class and owner
+
+
+def test_promotion_windows_from_yaml_reach_the_sheet(tmp_path: Path) -> None:
+    from tierwise.analytics.promotions import parse_windows
+
+    (tmp_path / "customers.csv").write_text(CUSTOMERS, encoding="utf-8")
+    (tmp_path / "transactions.csv").write_text(TRANSACTIONS, encoding="utf-8")
+    windows = parse_windows("- {name: Spring, start: 2024-03-01, end: 2024-03-10}", "promotions.yaml")
+    report = build_report_data(
+        CTX, read_dataset(tmp_path), policies=["abc"], as_of=dt.date(2025, 1, 15), promotions=windows
+    )
+    wang = next(p for p in report.analyses[1].promotions if p.segment == "wang")
+    # C3's 400 on 1 March against nothing in the 90 days before; C1's 5,000 on 16 January: 5,000 / 90 × 10
+    assert (wang.customers, wang.window_sales) == (2, 400.0)
+    assert wang.expected_sales == pytest.approx(5000 / 90 * 10)
+    ws = openpyxl.load_workbook(write_excel(report, tmp_path / "report.xlsx"))["Analyses"]
+    rows = [[c.value for c in row] for row in ws.iter_rows() if row[0].value == "Spring"]
+    assert ("wang", 2, 400) in [(r[3], r[4], r[5]) for r in rows]
+
+
+def test_bad_promotion_windows_say_what_is_wrong() -> None:
+    from tierwise.analytics.promotions import parse_windows
+    from tierwise.errors import UsageError
+
+    with pytest.raises(UsageError, match="promotions.yaml: .*end"):
+        parse_windows("- {name: Late, start: 2024-03-10, end: 2024-03-01}", "promotions.yaml")

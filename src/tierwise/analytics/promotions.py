@@ -60,8 +60,11 @@ def parse_windows(text: str, source: str) -> tuple[PromotionWindow, ...]:
     try:
         raw = yaml.safe_load(text) or []
         return tuple(TypeAdapter(list[PromotionWindow]).validate_python(raw))
-    except (yaml.YAMLError, ValidationError) as exc:
-        raise UsageError(Message(BAD_WINDOWS, {"source": source, "problem": str(exc).splitlines()[0]})) from None
+    except yaml.YAMLError as exc:
+        problem = str(exc).splitlines()[0]
+    except ValidationError as exc:  # each problem with where it is: "0.end: …"
+        problem = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:5])
+    raise UsageError(Message(BAD_WINDOWS, {"source": source, "problem": problem}))
 
 
 def load_windows(path: str | Path) -> tuple[PromotionWindow, ...]:
