@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 import typer
 
+from tierwise.analytics.promotions import load_windows
 from tierwise.cli.application import (
     LangOption,
     _,
@@ -19,7 +20,6 @@ from tierwise.cli.application import (
     service_context,
 )
 from tierwise.cli.reading import MapOption, data_source
-from tierwise.analytics.promotions import load_windows
 from tierwise.i18n import translate
 from tierwise.reports import check_report_path, write_report
 from tierwise.reports.sections import TITLES as SECTION_TITLES
