@@ -57,6 +57,7 @@ class WinBack:
     lost_on: dt.date
     sales_12m_before: float
     reasons: tuple[Message, ...]
+    name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,8 @@ def churn_analysis(
     dataset = data if isinstance(data, Dataset) else open_source(data).open(ctx.settings)
     try:
         eng = Engine.for_dataset(dataset, ctx.engine, ctx.settings)
-        facts = churn_facts(eng.tables(dataset), day, gap_multiple)
+        tables = eng.tables(dataset)
+        facts = churn_facts(tables, day, gap_multiple)
         if on_store and restricted(ctx) is not None:
             facts = facts.semi_join(eng.scratch("visible", _visible(ctx)), "customer_id")
         alive = _p_alive(ctx, day) if on_store else None
@@ -119,6 +121,11 @@ def churn_analysis(
         for r in eng.to_pyarrow(per_period).to_pylist():  # one row per loss day
             start = period_start(r["lost_on"], "quarter")
             counts[start] = counts.get(start, 0) + r["n"]
+        if "customers" in tables:
+            names = tables["customers"].select("customer_id", "name")
+            lost = lost.left_join(names, "customer_id").drop("customer_id_right")
+        else:
+            lost = lost.mutate(name=ibis.null("string"))
         back = eng.to_pyarrow(lost.order_by([ibis.desc("sales_12m_before"), "customer_id"])).to_pylist()
     finally:
         if not isinstance(data, Dataset):
@@ -161,8 +168,9 @@ def _win_back(row: dict, day: dt.date, multiple: float, bound: float) -> WinBack
     if row["last_nps"] is not None:
         reasons.append(Message(WHY_NPS, {"nps": row["last_nps"]}))
     return WinBack(
-        row["customer_id"], row["last_purchase"], row["lost_on"], float(row["sales_12m_before"]), tuple(reasons)
-    )
+        row["customer_id"], row["last_purchase"], row["lost_on"], float(row["sales_12m_before"]), tuple(reasons),
+        row["name"],
+    )  # fmt: skip
 
 
 def _p_alive(ctx: ServiceContext, day: dt.date) -> pa.Table | None:

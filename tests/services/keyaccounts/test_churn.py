@@ -101,5 +101,5 @@ def test_an_account_manager_sees_the_churn_of_their_own_customers_only(churned) 
     wang = ServiceContext(settings=base.settings, actor=Actor("wang", "account_manager", frozenset({"east"})),
                           clock=base.clock, sessions=base.sessions)  # fmt: skip
     found = churn_analysis(wang, churned.url, as_of=D(2026, 3, 10), p_alive_below=0.0)
-    assert [w.customer_id for w in found.win_back] == ["C1"]  # C3 is li's
+    assert [(w.customer_id, w.name) for w in found.win_back] == [("C1", "华东机电有限公司")]  # C3 is li's
     assert (found.lost.customers, found.retained.customers) == (1, 1)  # C1 lost, C2 retained
