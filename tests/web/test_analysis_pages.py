@@ -89,3 +89,12 @@ def test_the_churn_page_draws_losses_and_links_the_win_back_list(sign_in, page_e
     manager.goto(base + "/churn")
     listed = {a.get_attribute("href").rsplit("/", 1)[1] for a in manager.locator("#win-back tbody a").all()}
     assert listed and listed <= own
+
+
+def test_a_promotion_window_ending_before_it_starts_is_refused_in_the_page_language(sign_in) -> None:
+    page = sign_in("zhao.director", lang="zh")
+    base = "/".join(page.url.split("/")[:3])
+    page.goto(base + "/analyses?promotion=Late&start=2025-11-30&end=2025-11-01")
+    assert page.get_by_role("alert").inner_text() == "促销期需要名称、开始日期和不早于开始日期的结束日期。"
+    assert page.locator("#chart-uplift").count() == 0
+    assert page.get_by_label("促销活动", exact=True).input_value() == "Late"  # what was typed stays
