@@ -50,10 +50,11 @@ def profit_option(analyses: SegmentAnalyses, lang: str) -> dict[str, Any]:
     )
 
 
-def cohort_option(analyses: SegmentAnalyses, lang: str) -> dict[str, Any]:
-    """Retention of the first-purchase quarters (all segments together): quarter × quarters since, in %."""
+def cohort_option(analyses: SegmentAnalyses, lang: str, segment: str | None = None) -> dict[str, Any]:
+    """Retention of the first-purchase quarters of ``segment`` (None: all segments together): quarter ×
+    quarters since, in %."""
     _ = gettext_for(lang)
-    rows = [c for c in analyses.cohorts if c.segment is None]
+    rows = [c for c in analyses.cohorts if c.segment == segment]
     width = max((len(c.retention) for c in rows), default=1)
     data = [[k, i, round(100 * v)] for i, c in enumerate(rows) for k, v in enumerate(c.retention)]
     return base_option(

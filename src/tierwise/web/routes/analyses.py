@@ -45,6 +45,7 @@ def analyses_page(
     promotion: str | None = None,
     start: str | None = None,
     end: str | None = None,
+    cohort: str | None = None,
     ctx: ServiceContext = Depends(page_context),
 ) -> HTMLResponse:
     """The analyses of the viewer's customers per class (of ``policy``'s latest run) or per owner, with the
@@ -60,10 +61,11 @@ def analyses_page(
             problem = _(BAD_WINDOW)
     found = segment_analyses(ctx, by=by, policy=policy or None, windows=(window,) if window else (), lang=lang)  # type: ignore[arg-type]
     options: dict[str, dict[str, Any]] = {}
+    cohort = cohort if cohort in {s.code for s in found.segments} else None
     if found.segments:
         options = {
             "chart-loyalty": charts.loyalty_option(found, lang),
-            "chart-cohorts": charts.cohort_option(found, lang),
+            "chart-cohorts": charts.cohort_option(found, lang, cohort),
             "chart-profit": charts.profit_option(found, lang),
             "chart-mix": charts.mix_option(found, lang),
             "chart-value": charts.value_option(found, lang),
@@ -78,6 +80,7 @@ def analyses_page(
         window=window,
         form={"promotion": promotion or "", "start": start or "", "end": end or ""},
         problem=problem,
+        cohort=cohort,
         gaps=found.gaps[:GAP_ROWS_SHOWN],
         charts=_json(options),
     )
