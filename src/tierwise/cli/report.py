@@ -8,7 +8,6 @@ from typing import Annotated, Literal
 
 import typer
 
-from tierwise.analytics.promotions import load_windows
 from tierwise.cli.application import (
     LangOption,
     _,
@@ -24,6 +23,7 @@ from tierwise.i18n import translate
 from tierwise.reports import check_report_path, write_report
 from tierwise.reports.sections import TITLES as SECTION_TITLES
 from tierwise.services.report import DEFAULT_POLICIES, build_report_data
+from tierwise.services.report_analyses import promotion_windows
 
 DateOption = dt.datetime | None
 
@@ -75,7 +75,7 @@ def report_command(
             dataset_name=Path(data).name if data != "demo" else "demo",
             value_model=model,
             horizon_days=horizon,
-            promotions=load_windows(promotions) if promotions else (),
+            promotions=promotion_windows(promotions) if promotions else (),
         )
     with console.status(_("writing %(path)s…", path=out.name)):
         path = write_report(report, out)

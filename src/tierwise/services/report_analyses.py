@@ -5,6 +5,7 @@ the report's own engine and data set (:mod:`tierwise.services.segment_figures`).
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import ibis
 import ibis.expr.types as ir
@@ -13,10 +14,15 @@ import pyarrow as pa
 from tierwise.analyses_model import SegmentAnalyses
 from tierwise.analytics.classify.policy import Policy
 from tierwise.analytics.engine import Engine
-from tierwise.analytics.promotions import BASELINE_DAYS, PromotionWindow
+from tierwise.analytics.promotions import BASELINE_DAYS, PromotionWindow, load_windows
 from tierwise.i18n import gettext_for
 from tierwise.services.analyses import NO_INDUSTRY, NO_OWNER
 from tierwise.services.segment_figures import category_mix, cohorts, gaps, promotion_response, segment_figures
+
+
+def promotion_windows(path: str | Path) -> tuple[PromotionWindow, ...]:
+    """The promotion windows of a YAML file (a list of ``name, start, end``) for :func:`report_analyses`."""
+    return load_windows(path)
 
 
 def report_analyses(
