@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from tierwise.analyses_model import SegmentAnalyses
 from tierwise.i18n import Message
 
 #: Section keys, in the order the report shows them.
@@ -257,6 +258,8 @@ class ReportData:
     clv: Clv | None = None
     at_risk: AtRisk | None = None
     migration: Migration | None = None
+    #: the analyses per class of the first policy and per account manager (the Excel "Analyses" sheet)
+    analyses: tuple[SegmentAnalyses, ...] = ()
     #: the customer list (one row per customer, Arrow), written in full to Excel and cut in HTML
     customers: pa.Table | None = None
     #: why a section is absent: section key → reasons

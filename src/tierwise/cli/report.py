@@ -23,6 +23,7 @@ from tierwise.i18n import translate
 from tierwise.reports import check_report_path, write_report
 from tierwise.reports.sections import TITLES as SECTION_TITLES
 from tierwise.services.report import DEFAULT_POLICIES, build_report_data
+from tierwise.services.report_analyses import promotion_windows
 
 DateOption = dt.datetime | None
 
@@ -50,6 +51,10 @@ def report_command(
         Literal["bgnbd", "pareto", "mbgnbd"], typer.Option("--model", help="Customer-value model.")
     ] = "bgnbd",
     horizon: Annotated[int, typer.Option("--horizon", min=1, help="Customer-value horizon in days.")] = 365,
+    promotions: Annotated[
+        Path | None,
+        typer.Option("--promotions", help="A YAML list of promotion windows (name, start, end) to measure."),
+    ] = None,
 ) -> None:
     """Write the report of a data set: 80/20 curve, classes, key accounts, value and risk, as HTML or Excel.
 
@@ -70,6 +75,7 @@ def report_command(
             dataset_name=Path(data).name if data != "demo" else "demo",
             value_model=model,
             horizon_days=horizon,
+            promotions=promotion_windows(promotions) if promotions else (),
         )
     with console.status(_("writing %(path)s…", path=out.name)):
         path = write_report(report, out)

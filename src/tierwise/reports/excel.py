@@ -17,6 +17,7 @@ from xlsxwriter.workbook import Workbook
 from tierwise.errors import check_language
 from tierwise.i18n import N_, gettext_for, translate
 from tierwise.report_model import ReportData
+from tierwise.reports.analyses_sheet import write_analyses
 from tierwise.reports.customer_sheet import fill_customer_sheet, write_customers
 from tierwise.reports.sections import section_titles
 from tierwise.reports.workbook import CellFormats, SheetBuffer
@@ -33,6 +34,13 @@ SHEETS = {
     "clv": (N_("CLV"), N_("Customer lifetime value tiers and the distribution of P(alive).")),
     "at_risk": (N_("At risk"), N_("High-value customers likely to be lost, largest value at risk first.")),
     "migration": (N_("Migration"), N_("Moves between classes from the compare date to the report date.")),
+    "analyses": (
+        N_("Analyses"),
+        N_(
+            "Per class and per account manager: repeat rate, cohorts, profit, future value, product mix, "
+            "promotion response and cross-sell gaps."
+        ),
+    ),
     "customers": (N_("Customer list"), N_("Every customer with class, figures and predictions; filter and sort here.")),
 }
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -65,6 +73,7 @@ def write_excel(report: ReportData, path: str | Path) -> Path:
     sheets.clv()
     sheets.at_risk()
     sheets.migration()
+    sheets.analyses()
     pending = None
     if report.customers is not None:
         ws = book.add_worksheet(names["customers"])
@@ -479,3 +488,9 @@ class _Sheets:
         )
         buf.sheet.freeze_panes(2, 1)
         buf.flush()
+
+    def analyses(self) -> None:
+        if not self.report.analyses:
+            return
+        write_analyses(self._sheet("analyses"), self.names["analyses"], self.report.analyses, self.report.lang,
+                       self._chart)  # fmt: skip

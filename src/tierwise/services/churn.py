@@ -7,6 +7,9 @@ complaints in the year before leaving (or before today), last NPS answer, the sh
 declining, and the share that ever was in the key class of a saved key-account run (class history, when
 the data is the store). The win-back list: the lost, most sales in their last year first. The comparison
 is one aggregation in the engine; only the groups and the win-back list are read back.
+
+On the store, a person sees the churn of the customers they may see (:mod:`tierwise.services.access`): an
+account manager their own, a manager their teams'.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from tierwise.analytics.engine import Engine
 from tierwise.i18n import N_, Message
 from tierwise.io.dataset import Dataset
 from tierwise.io.source import DataSource
+from tierwise.services.access import require_action, restricted
 from tierwise.services.context import ServiceContext
 from tierwise.services.sources import is_database_url, open_source
 
@@ -53,6 +57,7 @@ class WinBack:
     lost_on: dt.date
     sales_12m_before: float
     reasons: tuple[Message, ...]
+    name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,13 +80,17 @@ def churn_analysis(
     p_alive_below: float | None = None,
 ) -> ChurnAnalysis:
     """Lost and retained customers as of ``as_of`` (default today), compared; the win-back list."""
+    require_action(ctx, "customers.read")
     day = as_of or ctx.now().date()
     bound = ctx.settings.alert_p_alive_below if p_alive_below is None else p_alive_below
     on_store = isinstance(data, str) and is_database_url(data)
     dataset = data if isinstance(data, Dataset) else open_source(data).open(ctx.settings)
     try:
         eng = Engine.for_dataset(dataset, ctx.engine, ctx.settings)
-        facts = churn_facts(eng.tables(dataset), day, gap_multiple)
+        tables = eng.tables(dataset)
+        facts = churn_facts(tables, day, gap_multiple)
+        if on_store and restricted(ctx) is not None:
+            facts = facts.semi_join(eng.scratch("visible", _visible(ctx)), "customer_id")
         alive = _p_alive(ctx, day) if on_store else None
         if alive is not None:
             facts = facts.left_join(eng.scratch("p_alive", alive), "customer_id").drop("customer_id_right")
@@ -112,6 +121,11 @@ def churn_analysis(
         for r in eng.to_pyarrow(per_period).to_pylist():  # one row per loss day
             start = period_start(r["lost_on"], "quarter")
             counts[start] = counts.get(start, 0) + r["n"]
+        if "customers" in tables:
+            names = tables["customers"].select("customer_id", "name")
+            lost = lost.left_join(names, "customer_id").drop("customer_id_right")
+        else:
+            lost = lost.mutate(name=ibis.null("string"))
         back = eng.to_pyarrow(lost.order_by([ibis.desc("sales_12m_before"), "customer_id"])).to_pylist()
     finally:
         if not isinstance(data, Dataset):
@@ -154,8 +168,9 @@ def _win_back(row: dict, day: dt.date, multiple: float, bound: float) -> WinBack
     if row["last_nps"] is not None:
         reasons.append(Message(WHY_NPS, {"nps": row["last_nps"]}))
     return WinBack(
-        row["customer_id"], row["last_purchase"], row["lost_on"], float(row["sales_12m_before"]), tuple(reasons)
-    )
+        row["customer_id"], row["last_purchase"], row["lost_on"], float(row["sales_12m_before"]), tuple(reasons),
+        row["name"],
+    )  # fmt: skip
 
 
 def _p_alive(ctx: ServiceContext, day: dt.date) -> pa.Table | None:
@@ -187,3 +202,15 @@ def _ever_key(ctx: ServiceContext) -> pa.Table:
             ids.update(session.scalars(query))
     return pa.table({"customer_id": sorted(ids), "was_key": [True] * len(ids)}, schema=pa.schema(
         [("customer_id", pa.string()), ("was_key", pa.bool_())]))  # fmt: skip
+
+
+def _visible(ctx: ServiceContext) -> pa.Table:
+    """The ids of the customers the acting person sees."""
+    from sqlalchemy import select
+
+    from tierwise.services.access import visible_clause
+    from tierwise.store.models import Customer
+
+    with ctx.store() as session:
+        ids = session.scalars(select(Customer.customer_id).where(visible_clause(ctx))).all()
+    return pa.table({"customer_id": pa.array(list(ids), pa.string())})

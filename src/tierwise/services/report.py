@@ -26,6 +26,7 @@ from tierwise.analytics.classify.policy import UNCLASSIFIED, Policy
 from tierwise.analytics.engine import Engine
 from tierwise.analytics.indicators import compute_indicators, months_before, resolve_as_of
 from tierwise.analytics.pareto import pareto_curve, pareto_summary
+from tierwise.analytics.promotions import PromotionWindow
 from tierwise.analytics.registry import INDICATORS
 from tierwise.errors import ModelError, ModelWarning, check_language
 from tierwise.i18n import N_, Message, gettext_for
@@ -44,6 +45,7 @@ from tierwise.report_model import (
 from tierwise.services import report_sections as build
 from tierwise.services.classification import classify_dataset, resolve_policy
 from tierwise.services.context import ServiceContext
+from tierwise.services.report_analyses import report_analyses
 from tierwise.services.sources import open_dataset
 from tierwise.value.atrisk import at_risk
 from tierwise.value.clv import customer_value
@@ -103,6 +105,7 @@ def build_report_data(
     dataset_name: str | None = None,
     value_model: str = "bgnbd",
     horizon_days: int = 365,
+    promotions: tuple[PromotionWindow, ...] = (),
 ) -> ReportData:
     """The report of ``data`` as of ``as_of`` (default: the last transaction date).
 
@@ -110,7 +113,7 @@ def build_report_data(
     adds the class migration from that date. The context's engine computes the indicators; ``lang``
     defaults to the settings' language; ``value_model`` (bgnbd, pareto, mbgnbd) and ``horizon_days`` the
     customer-value model and its horizon. A policy that says ``key_accounts: true`` gives the key-account
-    list.
+    list. ``promotions`` are the promotion windows whose response the analyses show.
     """
     lang = lang or ctx.settings.lang
     check_language(lang)
@@ -167,6 +170,8 @@ def build_report_data(
         )
         frame = at_risk(assigned, values.to_pandas(), AT_RISK_BELOW, as_of=as_of)
         report.at_risk = build.at_risk_list(frame, indicators, AT_RISK_BELOW)
+    if first is not None and "transactions" in tables:
+        report.analyses = report_analyses(eng, tables, first[0], first[1], values, as_of, lang, promotions)
     if compare is not None and first is not None:
         before = classify_dataset(ctx, dataset, first[0], as_of=compare, lang=lang)
         report.migration = migration_section(eng, first[0], before.assignments, first[1], compare, as_of, lang)

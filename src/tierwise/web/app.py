@@ -11,8 +11,8 @@ from tierwise.web import errors
 from tierwise.web.routes import (
     admin_audit,
     admin_users,
+    analyses,
     briefs,
-    churn,
     customers,
     dashboard,
     exports,
@@ -34,7 +34,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (login.router, dashboard.router, customers
 PAGE_ROUTERS += (policies.router, policy_edits.router, run_progress.router, runs.router, imports.router)
 PAGE_ROUTERS += (settings.router, admin_users.router, admin_audit.router, identity.router, reveal.router)
 PAGE_ROUTERS += (exports.router,)
-PAGE_ROUTERS += (churn.router, key_accounts.router, briefs.router)
+PAGE_ROUTERS += (key_accounts.router, briefs.router, analyses.router)
 
 
 def install_web(app: FastAPI) -> None:

@@ -91,3 +91,15 @@ def test_the_churn_command(churned) -> None:
     done = CliRunner().invoke(app, ["churn", churned.url, "--as-of", "2026-03-10", "--lang", "zh"])
     assert done.exit_code == 0, done.output
     assert "截至 2026-03-10 的挽回清单" in done.output and "C1" in done.output
+
+
+def test_an_account_manager_sees_the_churn_of_their_own_customers_only(churned) -> None:
+    from tierwise.security.permissions import Actor
+    from tierwise.services.context import ServiceContext
+
+    base = churned.context()
+    wang = ServiceContext(settings=base.settings, actor=Actor("wang", "account_manager", frozenset({"east"})),
+                          clock=base.clock, sessions=base.sessions)  # fmt: skip
+    found = churn_analysis(wang, churned.url, as_of=D(2026, 3, 10), p_alive_below=0.0)
+    assert [(w.customer_id, w.name) for w in found.win_back] == [("C1", "华东机电有限公司")]  # C3 is li's
+    assert (found.lost.customers, found.retained.customers) == (1, 1)  # C1 lost, C2 retained
