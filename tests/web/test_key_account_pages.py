@@ -201,3 +201,27 @@ def test_the_review_list_leads_to_churn_and_win_back_of_the_team(
     listed = {a.get_attribute("href").rsplit("/", 1)[1] for a in page.locator("#win-back tbody a").all()}
     assert listed and listed <= team  # the manager's team only
     assert page_errors.errors == []
+
+
+def test_an_account_manager_adds_a_decision_maker_from_the_card(
+    sign_in, server, accounts, demo_store, page_errors
+) -> None:
+    cid = accounts["nominated"]
+    page = page_errors(sign_in("li.wei"))
+    page.goto(f"{server.url}/customers/{cid}")
+    page.locator("#coverage").wait_for()
+    assert "No contact for the role: decision maker" in page.locator("#coverage li").all_inner_texts()
+    added = len(audit_rows(demo_store, "contact.add"))
+    page.get_by_text("Add a contact").click()
+    form = page.locator("#decision-makers form")
+    form.get_by_label("Name").fill("Sun Hao")
+    form.get_by_label("Role in the purchase").select_option("decision_maker")
+    form.get_by_label("Attitude").select_option("supporter")
+    form.get_by_role("button", name="Save the contact").click()
+    page.wait_for_url(f"**/customers/{cid}?saved=contact#decision-makers")
+    page.locator("#coverage").wait_for()
+    assert "No contact for the role: decision maker" not in page.locator("#coverage li").all_inner_texts()
+    rows = audit_rows(demo_store, "contact.add")
+    assert len(rows) == added + 1 and rows[-1][0] == "li.wei"
+    assert rows[-1][2]["name"] == "Sun Hao" and rows[-1][2]["purchase_role"] == "decision_maker"
+    assert page_errors.errors == []

@@ -12,9 +12,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from tierwise.accounts.contacts import ATTITUDE_NAMES, INFLUENCE_NAMES, ROLE_NAMES
 from tierwise.errors import TierwiseError
 from tierwise.i18n import translate
 from tierwise.services.complaints import add_complaint
+from tierwise.services.contacts import add_contact
 from tierwise.services.context import ServiceContext
 from tierwise.services.customer_card import customer_card
 from tierwise.services.customer_facets import customer_facets
@@ -25,6 +27,13 @@ from tierwise.web.pages import page_context, page_values
 from tierwise.web.rendering import page_language, render
 
 router = APIRouter()
+#: the choices of the card's contact form (codes → message ids)
+CONTACT_CHOICES = {
+    "contact_roles": ROLE_NAMES,
+    "contact_attitudes": ATTITUDE_NAMES,
+    "contact_influences": INFLUENCE_NAMES,
+}
+SECTIONS = {"contact": "decision-makers"}  # the card's section a saved record is shown in, when not its plural
 PAGE_SIZE = 50
 
 
@@ -107,6 +116,7 @@ def customer_page(request: Request, customer_id: str, ctx: ServiceContext = Depe
         card=card,
         today=ctx.now().date(),
         notice=request.query_params.get("saved"),
+        **CONTACT_CHOICES,
     )
 
 
@@ -118,7 +128,8 @@ def _recorded(
         save()
     except TierwiseError as exc:
         return _refused(request, ctx, customer_id, exc)
-    return RedirectResponse(f"/customers/{customer_id}?saved={what}#{what}s", status_code=303)
+    section = SECTIONS.get(what, f"{what}s")
+    return RedirectResponse(f"/customers/{customer_id}?saved={what}#{section}", status_code=303)
 
 
 def _refused(request: Request, ctx: ServiceContext, customer_id: str, exc: TierwiseError) -> HTMLResponse:
@@ -134,6 +145,7 @@ def _refused(request: Request, ctx: ServiceContext, customer_id: str, exc: Tierw
         today=ctx.now().date(),
         problem=lines,
         notice=None,
+        **CONTACT_CHOICES,
     )
 
 
@@ -180,6 +192,37 @@ def record_complaint(
     """Record a complaint card from the customer card's form."""
     save = lambda: add_complaint(ctx, customer_id, date, description=description, category=category or None)  # noqa: E731
     return _recorded(request, ctx, customer_id, "complaint", save)
+
+
+@router.post("/customers/{customer_id}/contacts")
+def record_contact(
+    request: Request,
+    customer_id: str,
+    name: Annotated[str, Form()],
+    ctx: ServiceContext = Depends(page_context),
+    title: Annotated[str | None, Form()] = None,
+    purchase_role: Annotated[str | None, Form()] = None,
+    attitude: Annotated[str | None, Form()] = None,
+    influence: Annotated[str | None, Form()] = None,
+    last_contact: Annotated[str | None, Form()] = None,
+) -> Response:
+    """Add a person to the customer's decision-maker map from the card's form (the service checks the codes)."""
+    return _recorded(
+        request,
+        ctx,
+        customer_id,
+        "contact",
+        lambda: add_contact(
+            ctx,
+            customer_id,
+            name,
+            title=title or None,
+            purchase_role=purchase_role or None,
+            attitude=attitude or None,
+            influence=influence or None,
+            last_contact=dt.date.fromisoformat(last_contact) if last_contact else None,
+        ),
+    )
 
 
 @router.post("/customers/{customer_id}/surveys")
