@@ -28,11 +28,7 @@ from tierwise.web.rendering import page_language, render
 
 router = APIRouter()
 #: the choices of the card's contact form (codes → message ids)
-CONTACT_CHOICES = {
-    "contact_roles": ROLE_NAMES,
-    "contact_attitudes": ATTITUDE_NAMES,
-    "contact_influences": INFLUENCE_NAMES,
-}
+CONTACT_CHOICES = {"roles": ROLE_NAMES, "attitudes": ATTITUDE_NAMES, "influences": INFLUENCE_NAMES}
 SECTIONS = {"contact": "decision-makers"}  # the card's section a saved record is shown in, when not its plural
 PAGE_SIZE = 50
 
@@ -116,7 +112,7 @@ def customer_page(request: Request, customer_id: str, ctx: ServiceContext = Depe
         card=card,
         today=ctx.now().date(),
         notice=request.query_params.get("saved"),
-        **CONTACT_CHOICES,
+        contact_choices=CONTACT_CHOICES,
     )
 
 
@@ -145,7 +141,7 @@ def _refused(request: Request, ctx: ServiceContext, customer_id: str, exc: Tierw
         today=ctx.now().date(),
         problem=lines,
         notice=None,
-        **CONTACT_CHOICES,
+        contact_choices=CONTACT_CHOICES,
     )
 
 
