@@ -191,6 +191,11 @@ def test_the_review_list_leads_to_churn_and_win_back_of_the_team(
 ) -> None:
     page = page_errors(sign_in("sun.manager"))
     page.goto(f"{server.url}/key-accounts/reviews?as_of=2025-12-31")
+    page.locator("#chart-cost-whale canvas").first.wait_for()  # the whale curve redrawn after the cost to serve
+    legend = page.locator("script[data-chart-for=chart-cost-whale]").inner_text()
+    assert "Gross profit" in legend and "Profit after the cost to serve" in legend
+    page.locator("#cost-whale").scroll_into_view_if_needed()
+    screenshot(page, "key-account-reviews-whale-en")
     page.get_by_role("link", name="Churn and win-back").click()
     page.wait_for_load_state()
     assert page.locator("#as_of").input_value() == "2025-12-31"

@@ -37,6 +37,8 @@ def _plain(value: Any) -> Any:
         return {k: _plain(v) for k, v in value._asdict().items()}
     if hasattr(value, "model_dump"):
         return value.model_dump(by_alias=True)
+    if hasattr(value, "to_pylist"):  # an Arrow table: its rows
+        return _plain(value.to_pylist())
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, dt.date | dt.datetime):

@@ -9,8 +9,10 @@ list — the customers on it — is read back.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import pyarrow as pa
 
 from tierwise.accounts.lifecycle import Move, may
 from tierwise.accounts.service_cost import Action, suggest
@@ -42,6 +44,9 @@ NEEDS_COMMENT = N_("a decision on customer %(id)s needs a comment saying why")
 UNKNOWN_ACTION = N_("unknown action %(action)s (actions: %(actions)s)")
 
 
+PROFITS = pa.schema([("customer_id", pa.string()), ("gross_profit", pa.float64()), ("profit_after_cost", pa.float64())])
+
+
 @dataclass(frozen=True)
 class CostReviewEntry:
     """A customer negative after service cost in each of the last N complete periods."""
@@ -63,6 +68,8 @@ class CostReview:
     policy: str
     periods: tuple[dt.date, ...]  # the starts of the complete periods looked at, oldest first
     entries: tuple[CostReviewEntry, ...]  # the largest loss first
+    #: ``customer_id, gross_profit, profit_after_cost`` of every customer over the periods (the whale curve's)
+    profits: pa.Table = field(default_factory=lambda: PROFITS.empty_table())
 
 
 def cost_review(
@@ -84,12 +91,17 @@ def cost_review(
         tables = eng.tables(dataset)
         if "transactions" not in tables:
             return CostReview(day, chosen.name, tuple(periods), ())
-        streaks = loss_streaks(profit_after_cost(tables, chosen, day, periods), periods)
+        per_period = profit_after_cost(tables, chosen, day, periods)
+        streaks = loss_streaks(per_period, periods)
         rows = eng.to_pyarrow(streaks.order_by(["profit_after_cost", "customer_id"])).to_pylist()
+        summed = per_period.group_by("customer_id").aggregate(
+            gross_profit=per_period.gross_profit.sum(), profit_after_cost=per_period.profit_after_cost.sum()
+        )
+        profits = eng.to_pyarrow(summed.order_by("customer_id")).cast(PROFITS)
     finally:
         if not isinstance(data, Dataset):
             dataset.con.close()
-    return CostReview(day, chosen.name, tuple(periods), tuple(_entry(r) for r in rows))
+    return CostReview(day, chosen.name, tuple(periods), tuple(_entry(r) for r in rows), profits)
 
 
 def _entry(row: dict) -> CostReviewEntry:

@@ -14,18 +14,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import select
 
 from tierwise.accounts.lifecycle import Move, Status, may
 from tierwise.errors import NotFoundError, PermissionDeniedError, RecordError
 from tierwise.i18n import N_, Message
-from tierwise.services.access import require_action, visible_clause
+from tierwise.services.access import require_action, restricted, visible_clause
 from tierwise.services.acting_person import acting_person
 from tierwise.services.archive_records import customer_for
 from tierwise.services.context import ServiceContext
 from tierwise.services.cost_to_serve import NOT_ALLOWED as COST_NOT_ALLOWED
 from tierwise.services.cost_to_serve import CostReview, CostReviewEntry, cost_review, decide_service_cost
 from tierwise.services.key_accounts import KeyAccountView, key_accounts, review_list
+from tierwise.services.run_summaries import concentration_curve
 from tierwise.store.account_models import KeyAccount, ServiceCostDecision
 from tierwise.store.models import Customer
 
@@ -93,6 +97,10 @@ class VisibleCostReview:
 
     review: CostReview
     rows: tuple[CostReviewRow, ...]
+    #: the whale curve of the person's customers over the review's periods: on gross profit, and redrawn on
+    #: profit after the cost to serve (empty when the total is not positive)
+    whale_gross: list[list[float]]
+    whale_after_cost: list[list[float]]
 
 
 def visible_cost_review(ctx: ServiceContext, *, as_of: dt.date | None = None) -> VisibleCostReview:
@@ -128,7 +136,16 @@ def visible_cost_review(ctx: ServiceContext, *, as_of: dt.date | None = None) ->
         for e in review.entries
         if e.customer_id in known
     )
-    return VisibleCostReview(review, rows)
+    profits = review.profits
+    if restricted(ctx) is not None:
+        with ctx.store() as session:
+            seen = session.scalars(select(Customer.customer_id).where(visible_clause(ctx))).all()
+        profits = profits.filter(pc.is_in(profits.column("customer_id"), value_set=pa.array(seen, pa.string())))
+    gross, after = (np.asarray(profits.column(c).to_numpy(zero_copy_only=False), dtype=float) for c in PROFIT_COLUMNS)
+    return VisibleCostReview(review, rows, concentration_curve(gross), concentration_curve(after))
+
+
+PROFIT_COLUMNS = ("gross_profit", "profit_after_cost")
 
 
 def cost_review_entry(ctx: ServiceContext, customer_id: str, *, as_of: dt.date | None = None) -> CostReviewEntry:

@@ -151,3 +151,17 @@ def nps_option(board: Dashboard, lang: str) -> dict[str, Any]:
             }
         ],
     )
+
+
+def cost_whale_option(gross: list[list[float]], after_cost: list[list[float]], lang: str) -> dict[str, Any]:
+    """The whale curve on gross profit and redrawn on profit after the cost to serve (most profitable first)."""
+    _ = gettext_for(lang)
+    series = [
+        {"name": name, "type": "line", "showSymbol": False, "lineStyle": {"width": 3, "type": style}, "data": curve}
+        for name, curve, style in (
+            (_("Gross profit"), gross, "dashed"),
+            (_("Profit after the cost to serve"), after_cost, "solid"),
+        )
+        if curve
+    ]
+    return share_curves_option(series, lang)

@@ -93,6 +93,36 @@ def test_the_review_list_holds_exactly_the_customers_negative_in_both_quarters(c
     ]  # fmt: skip
 
 
+def test_every_customers_profit_before_and_after_the_cost_to_serve_is_summed_over_both_quarters(costly) -> None:
+    review = cost_review(costly.context(), costly.url, as_of=AS_OF, policy=POLICY)
+    summed = {r["customer_id"]: (r["gross_profit"], r["profit_after_cost"]) for r in review.profits.to_pylist()}
+    assert summed == {
+        "C1": (800.0, -220.0), "C2": (1100.0, 780.0), "C3": (250.0, -450.0), "C4": (1200.0, -880.0),
+        "C5": (-70.0, -90.0), "C6": (100.0, -120.0), "C7": (-70.0, -90.0),
+    }  # fmt: skip
+
+
+def test_the_whale_curve_is_redrawn_on_profit_after_the_cost_to_serve_of_the_people_one_sees(costly) -> None:
+    import dataclasses
+
+    import numpy as np
+
+    from tierwise.security.permissions import Actor
+    from tierwise.services.key_account_queues import visible_cost_review
+    from tierwise.services.run_summaries import concentration_curve
+
+    everyone = costly.context()
+    wang = dataclasses.replace(everyone, actor=Actor("wang", "account_manager", frozenset({"east"})))
+    rows = cost_review(everyone, costly.url, as_of=AS_OF).profits.to_pylist()  # the shipped policy, as the page
+    for ctx, seen in ((everyone, {r["customer_id"] for r in rows}), (wang, {"C1", "C2", "C6", "C7"})):
+        found = visible_cost_review(ctx, as_of=AS_OF)
+        mine = [r for r in rows if r["customer_id"] in seen]
+        for curve, column in ((found.whale_gross, "gross_profit"), (found.whale_after_cost, "profit_after_cost")):
+            assert curve == concentration_curve(np.array([r[column] for r in mine], dtype=float))
+        assert found.whale_gross and found.whale_gross[-1] == [1.0, 1.0]
+    assert len(rows) == 7
+
+
 def test_one_quarter_back_only_counts_q1(costly) -> None:
     review = cost_review(costly.context(), costly.url, as_of=AS_OF, policy=POLICY, loss_periods=1)
     assert [e.customer_id for e in review.entries] == ["C3", "C1", "C4", "C6", "C7"]

@@ -5,6 +5,7 @@ the decision-maker coverage the customer card loads (``/customers/{id}/decision-
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import urlencode
@@ -23,6 +24,7 @@ from tierwise.services.contacts import customer_contacts, customer_coverage
 from tierwise.services.context import ServiceContext
 from tierwise.services.key_account_queues import decide_cost_review, key_account, key_account_queue, visible_cost_review
 from tierwise.services.key_accounts import DEFAULT_REVIEW_DAYS, assign, decide, evaluate, nominate, review, review_list
+from tierwise.web.charts import cost_whale_option
 from tierwise.web.pages import page_context, page_values
 from tierwise.web.rendering import page_language, render
 
@@ -103,13 +105,16 @@ def reviews_page(
 def _reviews(
     request: Request, ctx: ServiceContext, as_of: dt.date | None, problem: list[str] | None = None
 ) -> HTMLResponse:
+    cost = visible_cost_review(ctx, as_of=as_of)
+    whale = cost_whale_option(cost.whale_gross, cost.whale_after_cost, page_language(request))
     return render(
         request,
         "key_account_reviews.html",
         400 if problem else 200,
         **_common(request, ctx, "/key-accounts/reviews"),
         due=review_list(ctx),
-        cost=visible_cost_review(ctx, as_of=as_of),
+        cost=cost,
+        whale_chart=json.dumps(whale, ensure_ascii=False) if cost.whale_gross or cost.whale_after_cost else None,
         as_of=as_of,
         action_names=ACTION_NAMES,
         cost_actions=list(Action),
