@@ -58,6 +58,17 @@ def test_a_director_pages_and_sorts_the_whole_list(sign_in, server) -> None:
     screenshot(page, "customers-zh")
 
 
+def test_switching_language_keeps_the_filters_sort_and_page(sign_in, server) -> None:
+    page = sign_in("zhao.director", lang="en")
+    page.goto(f"{server.url}/customers?sort=name&desc=true&page=2")
+    first = page.locator("#customers tbody tr td:first-child").first.inner_text()
+    page.get_by_role("link", name="中文").click()
+    page.wait_for_load_state()
+    assert page.locator(".pager").filter(has_text="第 2 页").count() == 1
+    assert page.locator("#customers tbody tr td:first-child").first.inner_text() == first
+    assert all(part in page.url for part in ("sort=name", "desc=true", "page=2", "lang=zh"))
+
+
 def test_a_visit_recorded_on_the_card_puts_the_customer_on_track(sign_in, server, owners) -> None:
     page = sign_in("li.wei", lang="en")
     page.goto(f"{server.url}/plan")

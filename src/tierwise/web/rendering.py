@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlencode
 
 import jinja2
 from fastapi import Request
@@ -68,8 +69,14 @@ def environment(lang: Language) -> jinja2.Environment:
         datetime=fmt.datetime,
         msg=lambda message: translate(message, lang),
     )
-    env.globals.update(product="tierwise", version=__version__, language_names=LANGUAGE_NAMES)
+    env.globals.update(product="tierwise", version=__version__, language_names=LANGUAGE_NAMES, in_language=in_language)
     return env
+
+
+def in_language(request: Request, lang: str) -> str:
+    """This page's address in ``lang``: its other query parameters (filters, page, dates) kept."""
+    kept = [(key, value) for key, value in request.query_params.multi_items() if key != "lang"]
+    return "?" + urlencode([*kept, ("lang", lang)])
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
