@@ -81,7 +81,7 @@ for user in zhao.director:analyst sun.manager:manager li.wei:account_manager xu.
   tw user create "${user%%:*}" --role "${user##*:}"
 done
 PORT="${TIERWISE_DEMO_PORT:-8765}"
-tw serve --port "$PORT" >"$OUT/serve.log" 2>&1 &
+.venv/bin/tierwise serve --port "$PORT" >"$OUT/serve.log" 2>&1 &  # not through tw: $! must be the server itself
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
