@@ -187,7 +187,7 @@ def test_report_command_refuses_an_unknown_format(folder: Path, tmp_path: Path) 
 def test_clv_tiers_and_p_alive_histogram_by_hand() -> None:
     import pyarrow as pa
 
-    from tierwise.services.report import clv_section
+    from tierwise.services.report_clv import clv_section
 
     values = pa.table(
         {
@@ -213,7 +213,7 @@ def test_clv_tiers_and_p_alive_histogram_by_hand() -> None:
 def test_clv_tier_sizes_round_half_up() -> None:
     import pyarrow as pa
 
-    from tierwise.services.report import clv_section
+    from tierwise.services.report_clv import clv_section
 
     values = pa.table(
         {"customer_id": ["B", "A", "D", "C", "E"], "p_alive": [0.5] * 5, "clv_12m": [5.0, 5.0, 1.0, 1.0, 1.0]}

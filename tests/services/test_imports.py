@@ -17,7 +17,8 @@ from tierwise.config import Settings
 from tierwise.errors import DataValidationError, StoreError, UsageError
 from tierwise.security.permissions import SYSTEM_ROLE, Actor
 from tierwise.services.context import ServiceContext
-from tierwise.services.imports import import_data, list_imports, revert_import
+from tierwise.services.import_history import list_imports, revert_import
+from tierwise.services.imports import import_data
 from tierwise.store.db import create_store_engine, session_factory
 from tierwise.store.models import ComplaintStatusChange, Customer, OpportunityStage, Policy, Run, Transaction
 

@@ -15,7 +15,8 @@ from tierwise.io.dataset import Dataset
 from tierwise.io.demo import write_demo
 from tierwise.io.readers import read_dataset
 from tierwise.services.context import ServiceContext
-from tierwise.services.imports import import_data, revert_import
+from tierwise.services.import_history import revert_import
+from tierwise.services.imports import import_data
 from tierwise.store.db import create_store_engine
 from tierwise.store.source import StoreSource, libpq_dsn
 

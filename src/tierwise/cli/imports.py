@@ -99,7 +99,7 @@ def _import(ctx: ServiceContext, data: str, mode: str, dry_run: bool, header_map
 
 
 def _list(ctx: ServiceContext) -> None:
-    from tierwise.services.imports import list_imports
+    from tierwise.services.import_history import list_imports
 
     grid = Table(title=say(Message(N_("imports"))), title_justify="left")
     for header in ("id", "when", "user", "mode", "status", "source", "files", *COUNTS[:3]):
@@ -119,7 +119,7 @@ def _list(ctx: ServiceContext) -> None:
 
 
 def _revert(ctx: ServiceContext, import_id: int) -> None:
-    from tierwise.services.imports import revert_import
+    from tierwise.services.import_history import revert_import
 
     record = revert_import(ctx, import_id)
     removed = sum(t.created for t in record.tables)

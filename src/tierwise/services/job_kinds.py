@@ -7,9 +7,10 @@
 from __future__ import annotations
 
 from tierwise.services.context import ServiceContext
-from tierwise.services.jobs import JobKind, JobQueueLike, recover_interrupted, run_job
+from tierwise.services.job_running import recover_interrupted, run_job
+from tierwise.services.jobs import JobKind, JobQueueLike
 from tierwise.services.run_jobs import RUN_JOB
-from tierwise.services.uploads import COMMIT_JOB
+from tierwise.services.upload_commits import COMMIT_JOB
 
 KINDS: dict[str, JobKind] = {"run": RUN_JOB, "import": COMMIT_JOB}
 

@@ -1,4 +1,5 @@
-"""Background jobs: submit long work, follow its progress, read its result, cancel it.
+"""Background jobs: submit long work, follow its progress, read its result, cancel it (a worker runs them:
+:mod:`tierwise.services.job_running`).
 
 A job is a record in the store (``store/job_models.py``) and an id on the task queue
 (:mod:`tierwise.jobs`). Submitting writes the record and its audit entry in one transaction, then puts the
@@ -8,18 +9,17 @@ error, cancelled); each change of state is audited. The work itself is one trans
 calls, so a job that fails, is cancelled or is killed leaves nothing half-written.
 
 A worker or server that starts marks the jobs still "running" in a process of its host that no longer
-exists as failed (:func:`recover_interrupted`): their process was killed or the machine restarted.
+exists as failed (:func:`tierwise.services.job_running.recover_interrupted`): their process was killed or
+the machine restarted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import socket
 import uuid
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sqlalchemy import Engine, select, update
@@ -27,8 +27,8 @@ from sqlalchemy.orm import Session
 
 from tierwise.errors import DataValidationError, NotFoundError, StoreError, TierwiseError, UsageError
 from tierwise.i18n import N_, Message
-from tierwise.security.permissions import Action, Actor, require
-from tierwise.services.context import Progress, ServiceContext
+from tierwise.security.permissions import Action, require
+from tierwise.services.context import ServiceContext
 from tierwise.services.job_access import home_team, visible_work, work_store
 from tierwise.store.audit import write_audit
 from tierwise.store.db import writing
@@ -228,7 +228,7 @@ def enqueue(ctx: ServiceContext, queue: JobQueueLike, job_id: str) -> JobInfo:
         queue.enqueue(job_id)
     except Exception as exc:
         log.exception("the job queue refused job %s", job_id)
-        _end(work_store(ctx), job_id, "failed", None, error_json(exc), None, ("queued",))
+        end_job(work_store(ctx), job_id, "failed", None, error_json(exc), None, ("queued",))
         raise StoreError(
             Message(N_("the job queue is unavailable (%(error)s)"), {"error": type(exc).__name__})
         ) from exc
@@ -283,12 +283,7 @@ def cancel_job(ctx: ServiceContext, queue: JobQueueLike, job_id: str) -> JobInfo
 # -- running (the worker) --
 
 
-def worker_name() -> str:
-    """This process as a job's worker: ``host:pid``."""
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _end(
+def end_job(
     engine: Engine,
     job_id: str,
     state: str,
@@ -326,106 +321,3 @@ def _end(
                 at=now,
             )
     return bool(changed)
-
-
-def _claim(engine: Engine, job_id: str) -> Job | None:
-    """Queued → running for this worker; ``None`` when the job was cancelled (or taken) meanwhile."""
-    now = dt.datetime.now(dt.UTC)
-    with writing(engine) as con, Session(bind=con) as session:
-        claimed = con.execute(
-            update(Job)
-            .where(Job.id == job_id, Job.state == "queued")
-            .values(state="running", started_at=now, worker=worker_name())
-        ).rowcount
-        job = session.get(Job, job_id)
-        if claimed and job is not None:
-            write_audit(
-                session,
-                actor=job.submitter,
-                action="job.start",
-                target_type="job",
-                target_id=job_id,
-                before={"state": "queued"},
-                after={"state": "running", "worker": job.worker},
-                at=now,
-            )
-            session.expunge(job)
-            return job
-    return None
-
-
-def run_job(ctx: ServiceContext, queue: JobQueueLike, job_id: str, kinds: Mapping[str, JobKind]) -> str | None:
-    """Run job ``job_id`` in this process as its submitter; returns the state it ended in (``None``: not run).
-
-    ``ctx`` is the worker's (system) context; the job's own context acts as the submitter and reports
-    progress to the queue, where it also sees a cancel request.
-    """
-    engine = work_store(ctx)
-    job = _claim(engine, job_id)
-    if job is None:
-        log.info("job %s was not queued any more (cancelled); skipped", job_id)
-        return None
-    last: dict[str, Any] = {}
-
-    def progress(step: Progress) -> None:
-        last.update(stage=step.stage, rows_done=step.rows_done, rows_total=step.rows_total)
-        queue.put_progress(job_id, dict(last))
-        if queue.cancel_requested(job_id):
-            raise JobCancelled
-
-    submitter = Actor(job.submitter, job.submitter_role, frozenset(job.submitter_teams))  # type: ignore[arg-type]
-    job_ctx = replace(ctx.with_actor(submitter), progress=progress)
-    kind = kinds[job.kind]
-    result: dict[str, Any] | None = None
-    cancelled_by = None
-    try:
-        if queue.cancel_requested(job_id):
-            raise JobCancelled
-        result = kind.run(job_ctx, job.params)
-        state, error = "done", None
-    except JobCancelled:
-        state, error = "cancelled", None
-        cancelled_by = queue.cancel_requested(job_id)
-    except Exception as exc:
-        if not isinstance(exc, TierwiseError):
-            log.exception("job %s (%s) failed", job_id, job.kind)
-        state, error = "failed", error_json(exc)
-    if kind.ended is not None:
-        kind.ended(job_ctx, job.params, state, result)
-    _end(engine, job_id, state, result, error, last, cancelled_by=cancelled_by)
-    queue.forget(job_id)
-    return state
-
-
-def recover_interrupted(ctx: ServiceContext, kinds: Mapping[str, JobKind]) -> list[str]:
-    """Mark failed, with the reason, the jobs left "running" by a process of this host that is gone; returns
-    their ids. A worker and the server call it when they start. The work of such a job was one transaction
-    that never committed: the database rolled it back when the connection died."""
-    engine = work_store(ctx)
-    host = socket.gethostname()
-    with Session(engine) as session:
-        running = session.execute(select(Job.id, Job.worker, Job.kind, Job.params).where(Job.state == "running")).all()
-    failed = []
-    for job_id, worker, kind, params in running:  # the jobs running at once: a handful
-        name, _, pid = (worker or "").rpartition(":")
-        if name != host or not pid.isdigit() or _alive(int(pid)):
-            continue
-        ended = kinds[kind].ended if kind in kinds else None
-        if ended is not None:
-            ended(ctx, params, "failed", None)
-        error = {"message": message_json(Message(KILLED, {"worker": worker})), "details": []}
-        if _end(engine, job_id, "failed", None, error, None, actor="system"):
-            failed.append(job_id)
-    if failed:
-        log.warning("marked %s interrupted job(s) failed: %s", len(failed), ", ".join(failed))
-    return failed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import warnings
 from collections.abc import Sequence
 
 import ibis
@@ -28,14 +27,12 @@ from tierwise.analytics.indicators import compute_indicators, months_before, res
 from tierwise.analytics.pareto import pareto_curve, pareto_summary
 from tierwise.analytics.promotions import PromotionWindow
 from tierwise.analytics.registry import INDICATORS
-from tierwise.errors import ModelError, ModelWarning, check_language
+from tierwise.errors import check_language
 from tierwise.i18n import N_, Message, gettext_for
 from tierwise.io.dataset import Dataset
 from tierwise.io.source import DataSource
 from tierwise.policy_files import PolicyRef
 from tierwise.report_model import (
-    Clv,
-    ClvTier,
     Finding,
     Migration,
     Pareto,
@@ -46,9 +43,9 @@ from tierwise.services import report_sections as build
 from tierwise.services.classification import classify_dataset, resolve_policy
 from tierwise.services.context import ServiceContext
 from tierwise.services.report_analyses import report_analyses
+from tierwise.services.report_clv import value_section
 from tierwise.services.sources import open_dataset
 from tierwise.value.atrisk import at_risk
-from tierwise.value.clv import customer_value
 
 log = logging.getLogger(__name__)
 
@@ -80,17 +77,10 @@ NOT_AVAILABLE = Message(N_("nothing to show for this data set and these policies
 NO_SALES = Message(N_("no customer bought or made a profit in the 12 months to the report date"))
 NEEDS_VALUES = Message(N_("needs the value model (see customer lifetime value)"))
 NO_CLASS_TO_COMPARE = Message(N_("no class to compare: select a policy (--policy NAME)"))
-NO_REPEAT_BUYERS = N_("the value model could not be fitted: %(reason)s")
 NEEDS_TABLE = N_("the %(policy)s policy needs %(what)s, which the data set lacks")
 #: the policies a report shows when none are named
 DEFAULT_POLICIES = tuple(PolicyRef.shipped(n) for n in ("abc", "china-post", "rfm", "key-account", "prospect-grade"))
 AT_RISK_BELOW = 0.5  # P(alive) under which a customer of the best class is listed as at risk
-
-#: CLV tiers: (code, English label, share of customers), highest expected value first
-#: value model → the name the report shows
-MODEL_NAMES = {"bgnbd": "BG/NBD", "pareto": "Pareto/NBD", "mbgnbd": "MBG/NBD"}
-CLV_TIERS = (("high", N_("high value"), 0.2), ("medium", N_("medium value"), 0.3), ("low", N_("low value"), 0.5))
-P_ALIVE_BINS = 10
 
 
 def build_report_data(
@@ -147,7 +137,7 @@ def build_report_data(
             report.mark_missing(section, NO_TRANSACTIONS)
     values = None
     if "transactions" in tables:
-        values = _values(report, tables["transactions"], as_of, value_model, horizon_days)
+        values = value_section(report, tables["transactions"], as_of, value_model, horizon_days)
     report.customers = customer_list(indicators, with_profit=with_profit, values=values)
     if "transactions" in tables:
         ind_expr = compute_indicators(tables, as_of, names=["sales_12m", "profit_12m"])
@@ -280,71 +270,6 @@ def _add_policy(
 def _is_rfm(policy: object) -> bool:
     """An RFM policy (one ``method: rfm`` criterion): shown as the RFM map rather than a class table."""
     return isinstance(policy, Policy) and policy.summary_method == "rfm"
-
-
-def _values(
-    report: ReportData, transactions: ibis.Table, as_of: dt.date, model: str, horizon_days: int
-) -> pa.Table | None:
-    """Fit the value model; fill the CLV section and return ``customer_id, p_alive, …, clv_12m``."""
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", ModelWarning)
-            frame = customer_value(transactions, as_of, model=model, horizon_days=horizon_days)
-    except ModelError as exc:
-        report.mark_missing("clv", Message(NO_REPEAT_BUYERS, {"reason": str(exc)}))
-        return None
-    doubts: dict[str, Message] = {}  # each once, in the order the model gave them
-    for w in caught:
-        if isinstance(w.message, ModelWarning):
-            text = w.message.text
-            doubts.setdefault(str(w.message), text if isinstance(text, Message) else Message(text))
-        else:  # not ours to hold: let it out as it came
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    values = pa.Table.from_pandas(
-        frame[["customer_id", "p_alive", "expected_purchases_12m", "clv_12m"]], preserve_index=False
-    )
-    values = values.set_column(0, "customer_id", pc.cast(values.column("customer_id"), pa.string()))
-    report.clv = clv_section(values, report.lang, model=model, horizon_days=horizon_days, doubts=list(doubts.values()))
-    return values
-
-
-def clv_section(
-    values: pa.Table,
-    lang: str,
-    *,
-    model: str = "bgnbd",
-    horizon_days: int = 365,
-    doubts: Sequence[Message] = (),
-) -> Clv:
-    """CLV tiers (top 20 % / next 30 % / other 50 % of customers by expected value) and the P(alive) histogram,
-    with ``doubts``: the fit's warnings.
-
-    Tier sizes are cumulative customer shares rounded half up; ties in value go to the lower customer id.
-    """
-    _ = gettext_for(lang)
-    clv = np.nan_to_num(np.asarray(values.column("clv_12m").to_numpy(zero_copy_only=False), dtype=float))
-    ids = np.asarray(values.column("customer_id").to_numpy(zero_copy_only=False)).astype(str)
-    order = np.lexsort((ids, -clv))
-    n, total = len(clv), float(clv.sum())
-    bounds = np.floor(np.cumsum([share for _c, _l, share in CLV_TIERS]) * n + 0.5).astype(int)
-    tiers, start = [], 0
-    for (code, label, _share), end in zip(CLV_TIERS, bounds, strict=True):
-        part = clv[order[start:end]]
-        tiers.append(
-            ClvTier(code, _(label), int(part.size), float(part.sum()), float(part.sum() / total) if total else 0.0)
-        )
-        start = end
-    p_alive = np.asarray(values.column("p_alive").to_numpy(zero_copy_only=False), dtype=float)
-    counts, edges = np.histogram(p_alive[~np.isnan(p_alive)], bins=P_ALIVE_BINS, range=(0.0, 1.0))
-    return Clv(
-        model=MODEL_NAMES.get(model, model),
-        horizon_days=horizon_days,
-        tiers=tiers,
-        total_clv=total,
-        p_alive_edges=[round(float(e), 10) for e in edges],
-        p_alive_counts=[int(c) for c in counts],
-        warnings=list(doubts),
-    )
 
 
 def _mark_not_computed(

@@ -33,9 +33,10 @@ from tierwise.io.header_survey import FileSurvey, survey_headers
 from tierwise.io.sources import SUFFIXES
 from tierwise.security.permissions import require
 from tierwise.services.context import ServiceContext
-from tierwise.services.imports import MODES, ImportRecord, import_data, list_imports, revert_import
+from tierwise.services.import_history import ImportRecord, list_imports, revert_import
+from tierwise.services.imports import MODES, import_data
 from tierwise.services.job_access import home_team, visible_work, work_store
-from tierwise.services.jobs import JobInfo, JobKind, JobQueueLike, create_job, enqueue, message_from_json, message_json
+from tierwise.services.jobs import JobInfo, JobQueueLike, create_job, enqueue, message_from_json, message_json
 from tierwise.store.audit import write_audit
 from tierwise.store.db import writing
 from tierwise.store.job_models import ImportUpload
@@ -137,7 +138,7 @@ def _row_errors(exc: DataValidationError) -> dict[str, Any]:
     return {"rows": rows, "total": exc.total}
 
 
-def _changes_json(changes: list[TableChanges]) -> list[dict[str, Any]]:
+def changes_json(changes: list[TableChanges]) -> list[dict[str, Any]]:
     return [
         {
             "table": c.table,
@@ -189,7 +190,7 @@ def dry_run(
     if ask and any(f.unknown for f in surveys):
         return "mapping", None, None, surveys_json(surveys)
     try:
-        report = _changes_json(import_data(ctx, folder, mode=mode, dry_run=True, header_map=parsed).tables)  # type: ignore[arg-type]
+        report = changes_json(import_data(ctx, folder, mode=mode, dry_run=True, header_map=parsed).tables)  # type: ignore[arg-type]
     except DataValidationError as exc:
         errors = _row_errors(exc)
         wanted: dict[str, set[int]] = {}
@@ -368,38 +369,3 @@ def revert(ctx: ServiceContext, import_id: int) -> ImportRecord:
     """Remove the rows import ``import_id`` created (refused with the reasons when others depend on them)."""
     require(ctx.actor, "imports.write")
     return revert_import(ctx, import_id)
-
-
-def _commit(ctx: ServiceContext, params: dict[str, Any]) -> dict[str, Any]:
-    with Session(work_store(ctx)) as session:
-        upload = session.get_one(ImportUpload, params["upload_id"])
-        folder, mode, header_map = Path(upload.folder), upload.mode, upload.header_map
-    parsed = parse_header_map(header_map, "mapping") if header_map else None
-    report = import_data(ctx, folder, mode=mode, header_map=parsed)  # type: ignore[arg-type]
-    return {"import_id": report.import_id, "tables": _changes_json(report.tables)}
-
-
-_ENDED = {"done": "committed", "failed": "failed", "cancelled": "pending"}
-
-
-def _ended(ctx: ServiceContext, params: dict[str, Any], state: str, result: dict[str, Any] | None) -> None:
-    with writing(work_store(ctx)) as con, Session(bind=con) as session:
-        upload = session.get_one(ImportUpload, params["upload_id"])
-        upload.state = _ENDED[state]
-        upload.import_id = (result or {}).get("import_id")
-        after = {"state": upload.state, "import": upload.import_id}
-        (ctx.audit or write_audit)(
-            session,
-            actor=ctx.actor.name,
-            action="upload.change",
-            target_type="import_upload",
-            target_id=upload.id,
-            before={"state": "committing"},
-            after=after,
-            at=ctx.now(),
-        )
-        if upload.state != "pending":
-            shutil.rmtree(upload.folder, ignore_errors=True)
-
-
-COMMIT_JOB = JobKind(run=_commit, ended=_ended)

@@ -27,7 +27,7 @@ from tierwise.errors import UsageError
 from tierwise.i18n import N_, Message, translate
 
 if TYPE_CHECKING:
-    from tierwise.services.imports import ImportRecord
+    from tierwise.services.import_history import ImportRecord
     from tierwise.services.uploads import UploadInfo
 
 router = APIRouter(prefix="/imports", tags=["imports"])
