@@ -2,8 +2,10 @@
 
 Each criterion met adds its points: industry in the list; size (employees or annual revenue at a bound);
 region in the list; needs (an opportunity with the objective need and a subjective need in the list);
-budget (the largest opportunity's amount at the bound). The grade is the first whose bound the score
-reaches. The traits are one row per prospect (a pandas frame); scoring is column arithmetic.
+budget (the largest opportunity's amount at the bound); look-alike (the look-alike score to today's approved
+key accounts at the bound, computed by the caller). The grade is the first whose bound the score reaches;
+``develop`` names the grades worth new-account-development time in the contact plan. The traits are one
+row per prospect (a pandas frame); scoring is column arithmetic.
 
 >>> profile = load_profile("qualified-customer")
 >>> [g.code for g in profile.grades], profile.criteria.budget.at_least
@@ -32,6 +34,7 @@ MET = {
     "region": N_("region %(region)s is covered"),
     "needs": N_("an opportunity with an objective need and a %(need)s subjective need"),
     "budget": N_("budget: an opportunity of %(amount)s"),
+    "lookalike": N_("traits close to an approved key account's (look-alike %(lookalike)s)"),
 }
 
 
@@ -61,12 +64,18 @@ class BudgetCriterion(_Strict):
     points: float = Field(ge=0)
 
 
+class LookalikeCriterion(_Strict):
+    at_least: float = Field(ge=0, le=1)
+    points: float = Field(ge=0)
+
+
 class Criteria(_Strict):
     industry: ListCriterion | None = None
     size: SizeCriterion | None = None
     region: ListCriterion | None = None
     needs: NeedsCriterion | None = None
     budget: BudgetCriterion | None = None
+    lookalike: LookalikeCriterion | None = None
 
 
 class Grade(_Strict):
@@ -81,6 +90,7 @@ class Profile(_Strict):
     version: int | str = 1
     criteria: Criteria
     grades: list[Grade] = Field(min_length=1)
+    develop: list[str] = []  # the grades whose prospects get new-account-development time
 
 
 def load_profile(name: str) -> Profile:
@@ -105,8 +115,9 @@ def _lower(column: pd.Series) -> pd.Series:
 
 
 def score_prospects(traits: pd.DataFrame, profile: Profile) -> pd.DataFrame:
-    """``traits`` (``customer_id, industry, region, employees, annual_revenue, objective_need,
-    subjective_need, budget``) with a ``met_<criterion>`` column per criterion, ``score`` and ``grade``."""
+    """``traits`` (``customer_id, industry, region, employees, annual_revenue, needs_met, budget`` and, for
+    the look-alike criterion, ``lookalike``: NaN without approved key accounts) with a ``met_<criterion>``
+    column per criterion, ``score`` and ``grade``."""
     out = traits.copy()
     c = profile.criteria
     points = np.zeros(len(out))
@@ -126,6 +137,8 @@ def score_prospects(traits: pd.DataFrame, profile: Profile) -> pd.DataFrame:
         met["needs"] = out.needs_met.fillna(False).astype(bool)
     if c.budget:
         met["budget"] = out.budget.fillna(-1) >= c.budget.at_least
+    if c.lookalike and "lookalike" in out:
+        met["lookalike"] = out.lookalike.astype("float64").fillna(-1) >= c.lookalike.at_least
     for name, flags in met.items():
         out[f"met_{name}"] = flags.to_numpy()
         points = points + flags.to_numpy() * getattr(c, name).points

@@ -6,8 +6,10 @@ reference day). The rule of :mod:`tierwise.archive.contact` is applied in one SQ
 set-based: a customer classed by several policies follows the one that makes it due first (the
 tightest cadence). Per manager the plan adds the month's time allocation of the prospect-grade policy
 (seed 003) scaled to the manager's real A/B/C counts in that policy's latest saved run
-(:mod:`tierwise.archive.allocation`), against the month's Monday-to-Friday working days, and the month's
-care calendar (:mod:`tierwise.services.care`): the birthdays, anniversaries and holidays to greet.
+(:mod:`tierwise.archive.allocation`) and its new-account development to the manager's qualified prospects
+(:func:`tierwise.services.prospects.development_counts`: graded A or B by the qualified-customer profile,
+with no purchase and no open opportunity yet), against the month's Monday-to-Friday working days, and the
+month's care calendar (:mod:`tierwise.services.care`): the birthdays, anniversaries and holidays to greet.
 """
 
 from __future__ import annotations
@@ -27,10 +29,12 @@ from tierwise.services.access import require_action, restricted, visible_clause
 from tierwise.services.care import CareDate, care_dates
 from tierwise.services.context import ServiceContext
 from tierwise.services.day_numbers import date_of, day_number, day_of
+from tierwise.services.prospects import DEVELOPMENT_PROFILE, development_counts
 from tierwise.services.saved_classes import SavedRun, latest_runs
 from tierwise.store.models import Assignment, Customer, Visit
 
 ALLOCATION_POLICY = "prospect-grade"
+NEW_ACCOUNTS = "new"  # the allocation group of new-account development
 _STATUS_ORDER = {ContactStatus.OVERDUE: 0, ContactStatus.DUE: 1, ContactStatus.ON_TRACK: 2}
 
 
@@ -81,6 +85,7 @@ class ContactPlan:
     allocation_policy: str
     allocation_as_of: dt.date | None  # its saved run's as-of date; None: the recommendation unscaled
     managers: tuple[ManagerPlan, ...]
+    development_profile: str = DEVELOPMENT_PROFILE  # the profile that counts the prospects to develop
 
 
 def contact_plan(
@@ -93,7 +98,8 @@ def contact_plan(
 ) -> ContactPlan:
     """The contact plan of ``month`` (``owner``: one manager; ``policies``: only these cadences).
 
-    ``new_accounts``: how many new accounts the manager develops this month (default: the recommendation).
+    ``new_accounts``: how many new accounts the manager develops this month (default: their qualified
+    prospects to develop).
     """
     require_action(ctx, "plan.read")
     window = PlanWindow.for_month(month, ctx.now().date())
@@ -120,14 +126,14 @@ def contact_plan(
         entries.setdefault(who, []).append(entry)
     grading = load_policy(ALLOCATION_POLICY) if allocation_run is None else allocation_run.policy
     groups = grading.time_allocation or []
-    everyone = set(entries) | set(counts) | set(care)
+    develop = development_counts(ctx, owner=owner) if new_accounts is None else {}
+    everyone = set(entries) | set(counts) | set(care) | set(develop)
     owners = [owner] if owner is not None else sorted(everyone, key=lambda o: (o is None, o or ""))
     managers = []
     for name in owners:
         # with a saved run every grade is counted (0 when the manager has none); without, the recommendation
         held = {} if allocation_run is None else {g: counts.get(name, {}).get(g, 0) for g in grading.class_codes}
-        if new_accounts is not None:
-            held["new"] = new_accounts
+        held[NEW_ACCOUNTS] = new_accounts if new_accounts is not None else develop.get(name, 0)
         mine = sorted(entries.get(name, []), key=lambda e: (_STATUS_ORDER[e.status], -e.days_overdue, e.due_date))
         allocation = scale_allocation(groups, held, month.working_days)
         managers.append(ManagerPlan(name, tuple(mine), allocation, tuple(care.get(name, []))))

@@ -1,6 +1,13 @@
 """Prospect qualification on the store: each customer that is not an approved key account scored against
 the qualified-customer profile (:mod:`tierwise.analytics.prospect_profile`) with the reasons, and its
-look-alike score — how close its traits are to today's approved key accounts.
+look-alike score — how close its traits are to today's approved key accounts. The look-alike score meets
+the profile's look-alike criterion at its bound, so both feed the grade; the grades the profile names to
+``develop`` give each account manager's new-account-development count in the contact plan
+(:func:`development_counts`: those prospects that have bought nothing and have no open opportunity yet).
+
+A person sees only the prospects they may see (an account manager their own, a manager their teams'):
+the traits are standardised and the key accounts searched over every customer (a population figure), but
+a nearest key account the viewer does not see is not named.
 
 The look-alike score is 1 / (1 + d), d the Euclidean distance to the nearest approved key account on
 standardised traits (log employees, log annual revenue, industry and region one-hot; a missing number
@@ -15,16 +22,23 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal, select
 
 from tierwise.accounts.lifecycle import KEPT
 from tierwise.analytics.prospect_profile import MET, Profile, load_profile, score_prospects
-from tierwise.i18n import Message
+from tierwise.errors import UsageError
+from tierwise.i18n import N_, Message
+from tierwise.services.access import require_action, restricted, visible_clause
 from tierwise.services.context import ServiceContext
 from tierwise.store.account_models import KeyAccount
-from tierwise.store.models import Customer, Opportunity
+from tierwise.store.models import Customer, Opportunity, Transaction
 
 TRAITS = ["customer_id", "name", "industry", "region", "employees", "annual_revenue", "budget", "needs_met", "need"]
+EXTRA = ["owner", "is_key", "seen", "open_opportunities", "bought"]
+CLOSED_STAGES = ("won", "lost")
+BY = ("score", "lookalike")
+DEVELOPMENT_PROFILE = "qualified-customer"
+BAD_BY = N_("prospects are ordered by %(choices)s, not %(by)s")
 
 
 @dataclass(frozen=True)
@@ -37,10 +51,12 @@ class ProspectScore:
     grade: str | None
     reasons: tuple[Message, ...]
     lookalike: float | None  # None without approved key accounts
-    nearest_key_account: str | None
+    nearest_key_account: str | None  # None when the viewer does not see it
+    owner: str | None = None
+    develop: bool = False  # counted in its owner's new-account-development time
 
 
-def _traits(session, profile: Profile) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def _traits(session, profile: Profile, ctx: ServiceContext) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     needs = profile.criteria.needs
     objective = needs.objective_need if needs else "yes"
     subjective = [v.lower() for v in needs.subjective_need_any_of] if needs else []
@@ -52,21 +68,28 @@ def _traits(session, profile: Profile) -> pd.DataFrame:  # type: ignore[no-untyp
             func.max(o.amount).label("budget"),
             func.max(case((fits, 1), else_=0)).label("needs_met"),
             func.max(case((fits, o.subjective_need), else_=None)).label("need"),
+            func.sum(case((func.lower(func.coalesce(o.stage, "")).in_(CLOSED_STAGES), 0), else_=1)).label("open"),
         )
         .group_by(o.customer_id)
         .subquery()
     )
     key = select(KeyAccount.customer_id).where(KeyAccount.status.in_(list(KEPT)))
+    buyers = select(Transaction.customer_id).where(Transaction.customer_id == Customer.customer_id).exists()
+    seen = literal(1) if restricted(ctx) is None else case((visible_clause(ctx), 1), else_=0)
     query = select(
         Customer.customer_id, Customer.name, Customer.industry, Customer.region, Customer.employees,
-        Customer.annual_revenue, opp.c.budget, opp.c.needs_met, opp.c.need,
-        Customer.customer_id.in_(key).label("is_key"),
+        Customer.annual_revenue, opp.c.budget, opp.c.needs_met, opp.c.need, Customer.owner,
+        Customer.customer_id.in_(key).label("is_key"), seen.label("seen"), opp.c.open,
+        case((buyers, 1), else_=0).label("bought"),
     ).join(opp, opp.c.customer_id == Customer.customer_id, isouter=True)  # fmt: skip
-    frame = pd.DataFrame(session.execute(query).all(), columns=[*TRAITS, "is_key"])
+    frame = pd.DataFrame(session.execute(query).all(), columns=[*TRAITS, *EXTRA])
     for column in ("employees", "annual_revenue", "budget"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
     frame["needs_met"] = frame["needs_met"].fillna(0).astype(int) == 1
     frame["is_key"] = frame["is_key"].fillna(False).astype(bool)
+    frame["seen"] = frame["seen"].fillna(0).astype(int) == 1
+    frame["open_opportunities"] = frame["open_opportunities"].fillna(0).astype(int)
+    frame["bought"] = frame["bought"].fillna(0).astype(int) == 1
     return frame
 
 
@@ -94,41 +117,87 @@ def _nearest(points: np.ndarray, references: np.ndarray, chunk: int = 4096) -> t
     return distance, index
 
 
-def qualify_prospects(
-    ctx: ServiceContext, *, profile: Profile | str = "qualified-customer", limit: int | None = 50, by: str = "score"
-) -> list[ProspectScore]:
-    """Prospects (customers that are not approved key accounts) by qualification score (``by="score"``)
-    or by look-alike score (``by="lookalike"``), best first, at most ``limit``."""
-    chosen = load_profile(profile) if isinstance(profile, str) else profile
+def _scored(ctx: ServiceContext, profile: Profile) -> pd.DataFrame:
+    """Every customer's traits with its look-alike score, nearest key account, criteria met, score and grade."""
     with ctx.store() as session:
-        frame = _traits(session, chosen)
+        frame = _traits(session, profile, ctx)
     if frame.empty:
+        return frame
+    frame["lookalike"], frame["nearest"] = np.nan, None
+    keys = frame.index[frame.is_key]
+    if len(keys) and (~frame.is_key).any():
+        features = _features(frame)
+        distance, index = _nearest(features[~frame.is_key.to_numpy()], features[keys])
+        frame.loc[~frame.is_key, "lookalike"] = 1.0 / (1.0 + distance)
+        frame.loc[~frame.is_key, "nearest"] = frame.customer_id.to_numpy()[keys[index]]
+        seen_keys = set(frame.customer_id[frame.is_key & frame.seen])
+        frame.loc[~frame.nearest.isin(seen_keys), "nearest"] = None  # a key account one does not see: unnamed
+    scored = score_prospects(frame, profile)
+    prospects = ~scored.is_key
+    scored["develop"] = (
+        prospects & scored.grade.isin(profile.develop) & ~scored.bought & (scored.open_opportunities == 0)
+    )
+    return scored[prospects & scored.seen]
+
+
+def qualify_prospects(
+    ctx: ServiceContext,
+    *,
+    profile: Profile | str = DEVELOPMENT_PROFILE,
+    limit: int | None = 50,
+    by: str = "score",
+    owner: str | None = None,
+    grade: str | None = None,
+) -> list[ProspectScore]:
+    """The prospects ``ctx``'s actor sees (customers that are not approved key accounts; ``owner``: one
+    account manager's; ``grade``: of one grade only) by qualification score (``by="score"``) or by
+    look-alike score (``by="lookalike"``), best first, at most ``limit``."""
+    require_action(ctx, "customers.read")
+    if by not in BY:
+        raise UsageError(Message(BAD_BY, {"choices": ", ".join(BY), "by": repr(by)}))
+    chosen = load_profile(profile) if isinstance(profile, str) else profile
+    prospects = _scored(ctx, chosen)
+    if prospects.empty:
         return []
-    scored = score_prospects(frame, chosen)
-    scored["lookalike"], scored["nearest"] = np.nan, None
-    keys = scored.index[scored.is_key]
-    if len(keys) and (~scored.is_key).any():
-        features = _features(scored)
-        distance, index = _nearest(features[~scored.is_key.to_numpy()], features[keys])
-        scored.loc[~scored.is_key, "lookalike"] = 1.0 / (1.0 + distance)
-        scored.loc[~scored.is_key, "nearest"] = scored.customer_id.to_numpy()[keys[index]]
-    prospects = scored[~scored.is_key]
+    if owner is not None:
+        prospects = prospects[prospects.owner == owner]
+    if grade is not None:
+        prospects = prospects[prospects.grade == grade]
     order = ["score", "lookalike", "customer_id"] if by == "score" else ["lookalike", "score", "customer_id"]
     prospects = prospects.sort_values(order, ascending=[False, False, True], na_position="last")
     top = prospects if limit is None else prospects.head(limit)
     return [_entry(row, chosen) for row in top.to_dict("records")]  # the prospects shown, not every customer
 
 
+def development_counts(
+    ctx: ServiceContext, *, profile: Profile | str = DEVELOPMENT_PROFILE, owner: str | None = None
+) -> dict[str | None, int]:
+    """Per account manager, the prospects ``ctx``'s actor sees that are worth new-account development: of a
+    grade the profile names to ``develop``, with no purchase and no open opportunity yet."""
+    require_action(ctx, "customers.read")
+    chosen = load_profile(profile) if isinstance(profile, str) else profile
+    prospects = _scored(ctx, chosen)
+    if prospects.empty:
+        return {}
+    chosen_rows = prospects[prospects.develop]
+    if owner is not None:
+        chosen_rows = chosen_rows[chosen_rows.owner == owner]
+    counts = chosen_rows.groupby(chosen_rows.owner.fillna("\0"), sort=True).size()
+    return {(None if who == "\0" else who): int(n) for who, n in counts.items()}
+
+
 def _entry(row: dict, profile: Profile) -> ProspectScore:
     values = {
         "industry": row["industry"], "region": row["region"], "employees": _number(row["employees"]),
         "revenue": _number(row["annual_revenue"]), "need": row["need"], "amount": _number(row["budget"]),
+        "lookalike": "–" if pd.isna(row["lookalike"]) else f"{float(row['lookalike']):.2f}",
     }  # fmt: skip
     reasons = tuple(Message(MET[name], values) for name in MET if row.get(f"met_{name}"))
     lookalike = None if pd.isna(row["lookalike"]) else round(float(row["lookalike"]), 4)
     return ProspectScore(
-        row["customer_id"], row["name"], float(row["score"]), row["grade"], reasons, lookalike, row["nearest"]
-    )
+        row["customer_id"], row["name"], float(row["score"]), row["grade"], reasons, lookalike, row["nearest"],
+        None if pd.isna(row["owner"]) else row["owner"], bool(row["develop"]),
+    )  # fmt: skip
 
 
 def _number(value: object) -> str:

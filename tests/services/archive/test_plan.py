@@ -14,13 +14,15 @@ Today is Tuesday 10 March 2026; March has 22 working days, February 20. Saved ru
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
 from tierwise.archive.contact import ContactStatus
 from tierwise.archive.months import Month
+from tierwise.security.permissions import Actor
 from tierwise.services.plan import contact_plan
-from tierwise.store.models import Customer, Visit
+from tierwise.store.models import Customer, Opportunity, Transaction, Visit
 
 D = dt.date
 RUN = D(2026, 2, 28)
@@ -83,15 +85,15 @@ def test_the_month_time_is_scaled_to_each_managers_grades(planned) -> None:
     plan = contact_plan(planned, Month.parse("2026-03"))
     assert plan.allocation_as_of == RUN
     by_owner = {m.owner: m.allocation for m in plan.managers}
-    # wang holds one A prospect: 1 × 10/8 = 1.25 days, plus 2 days of new-account development
+    # wang holds one A prospect: 1 × 10/8 = 1.25 days, and no qualified prospect to develop (no traits)
     assert [(line.group, line.accounts, line.days) for line in by_owner["wang"].lines] == [
         ("a", 1, 1.25),
         ("b", 0, 0.0),
         ("c", 0, 0.0),
-        ("new", 40, 2.0),
+        ("new", 0, 0.0),
     ]
     # li: one B (4/12 day) and one C (4/24 day) prospect
-    assert by_owner["li"].total_days == pytest.approx(2 + 1 / 3 + 1 / 6)
+    assert by_owner["li"].total_days == pytest.approx(1 / 3 + 1 / 6)
     assert not any(a.exceeds for a in by_owner.values())
 
 
@@ -131,7 +133,7 @@ def test_a_month_that_needs_more_days_than_it_has(book, ctx, b_prospects: int, e
     zhou = [f"Z{i:02d}" for i in range(12 + b_prospects)]
     book.add(*[Customer(customer_id=c, name=c, owner="zhou") for c in zhou])
     book.save_run("prospect-grade", RUN, {c: ("a" if i < 12 else "b") for i, c in enumerate(zhou)})
-    plan = contact_plan(ctx, Month.parse("2026-02"), owner="zhou")
+    plan = contact_plan(ctx, Month.parse("2026-02"), owner="zhou", new_accounts=40)
     allocation = plan.managers[0].allocation
     assert allocation.working_days == 20
     assert allocation.total_days == pytest.approx(20 + (b_prospects - 9) / 3)
@@ -149,3 +151,26 @@ def test_without_a_prospect_grade_run_the_recommendation_stands(book, ctx) -> No
         (24, 4.0, False),
         (20, 1.0, True),
     ]
+
+
+def test_new_account_development_follows_the_qualified_prospects(planned, book) -> None:
+    # qualified-customer profile: industry 25, size 25, region 10, needs 25, budget 15; A ≥ 70, B ≥ 40;
+    # A and B prospects with no purchase and no open opportunity are developed (2 days for 40 accounts)
+    book.add(
+        Customer(customer_id="N1", name="N1", owner="wang", industry="energy", employees=200),  # 50: B
+        Customer(customer_id="N2", name="N2", owner="wang", industry="logistics", region="east"),  # 35: C
+        Customer(customer_id="N3", name="N3", owner="wang", industry="energy", region="east", employees=199,
+                 annual_revenue=50_000_000),  # 60: B (revenue at the bound)
+        Customer(customer_id="N4", name="N4", owner="li", industry="logistics", employees=900),  # 50: B, bought
+        Customer(customer_id="N5", name="N5", owner="li", industry="logistics", employees=900),  # 50: B, open
+    )  # fmt: skip
+    book.add(
+        Transaction(customer_id="N4", date=D(2026, 1, 5), amount=Decimal("100")),
+        Opportunity(opportunity_id="ON5", customer_id="N5", stage="lead"),
+    )
+    plan = contact_plan(planned, Month.parse("2026-03"))
+    new = {m.owner: next(line for line in m.allocation.lines if line.group == "new") for m in plan.managers}
+    assert (new["wang"].accounts, new["wang"].days, new["wang"].counted) == (2, 0.1, True)
+    assert (new["li"].accounts, new["li"].days) == (0, 0.0)
+    li = contact_plan(book.context("li").with_actor(Actor("li", "account_manager")), Month.parse("2026-03"))
+    assert [(m.owner, m.allocation.lines[-1].accounts) for m in li.managers] == [("li", 0)]
