@@ -98,6 +98,9 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/customers/{customer_id}/key-account/assignment"): "key_accounts.approve",
     ("POST", "/api/v1/customers/{customer_id}/key-account/review"): "key_accounts.approve",
     ("GET", "/api/v1/customers/{customer_id}/decision-makers"): "customers.read",
+    ("GET", "/api/v1/prospects"): "customers.read",
+    ("GET", "/api/v1/analyses"): "customers.read",
+    ("GET", "/api/v1/churn"): "customers.read",
 }
 # routes whose callers depend on an object made first (an upload, a job, an identity check) or on a
 # person's own customer data: who may call them, and the 404 for someone else's, are tested beside them
@@ -218,6 +221,9 @@ SAMPLES: dict[tuple[str, str], Callable[[Filled, str, int], Call]] = {
     ("GET", "/api/v1/customers/{customer_id}/decision-makers"): lambda f, c, n: Call(
         "GET", f"/customers/{c}/decision-makers"
     ),
+    ("GET", "/api/v1/prospects"): lambda f, c, n: Call("GET", "/prospects"),
+    ("GET", "/api/v1/analyses"): lambda f, c, n: Call("GET", "/analyses", params={"by": "owner"}),
+    ("GET", "/api/v1/churn"): lambda f, c, n: Call("GET", "/churn", params={"as_of": "2026-03-01"}),
 }
 CUSTOMER_PATHS = [key for key in SAMPLES if re.search(r"\{(customer|visit|survey|contact|complaint)_id\}", key[1])]
 
@@ -312,6 +318,12 @@ def test_an_account_manager_sees_none_of_anothers_customers_anywhere(api, book, 
     assert {e["customer_id"] for m in plan["managers"] for e in m["entries"]} == {"C1", "C2"}
     exported = wang.get(f"{V1}/exports/customers", params={"format": "csv"}).content.decode("utf-8-sig")
     assert [line.split(",")[0] for line in exported.splitlines()[1:]] == ["C1", "C2"]
+    assert sorted(p["customer_id"] for p in wang.get(f"{V1}/prospects").json()) == ["C1", "C2"]
+    assert wang.get(f"{V1}/prospects", params={"owner": "li"}).json() == []
+    segments = wang.get(f"{V1}/analyses", params={"by": "owner"}).json()["segments"]
+    assert [(s["code"], s["customers"]) for s in segments] == [("wang", 1)]  # C1 bought, C3 (li's) too
+    churn = wang.get(f"{V1}/churn", params={"as_of": "2026-03-01"}).json()
+    assert churn["lost"]["customers"] + churn["retained"]["customers"] == 1
     # the analyst sees all, li only theirs
     analyst = client_as("analyst", "chen")
     assert analyst.get(f"{V1}/customers").json()["total"] == 5

@@ -18,6 +18,7 @@ from fastapi import APIRouter, FastAPI
 from tierwise import __version__
 from tierwise.api import problems
 from tierwise.api.routes import (
+    analyses,
     audit,
     auth,
     customers,
@@ -30,6 +31,7 @@ from tierwise.api.routes import (
     me,
     plan,
     policies,
+    prospects,
     records,
     reveal,
     run_jobs,
@@ -49,7 +51,7 @@ API_PREFIX = "/api/v1"
 ROUTERS: tuple[APIRouter, ...] = (triage.router, health.router, auth.router, me.router, users.router, audit.router)
 ROUTERS += (customers.router, policies.router, runs.router, records.router, plan.router)
 ROUTERS += (run_jobs.router, imports.router, jobs.router, reveal.router, identity.router, exports.router)
-ROUTERS += (key_accounts.router,)
+ROUTERS += (key_accounts.router, prospects.router, analyses.router)
 
 
 def create_app(settings: Settings) -> FastAPI:
