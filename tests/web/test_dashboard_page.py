@@ -54,6 +54,7 @@ def test_an_account_manager_counts_only_their_own_customers(sign_in, demo_store:
         "Contact plan",
         "Key accounts",
         "Review list",
+        "Prospect qualification",
         "Analyses",
         "Policies",
         "Runs",

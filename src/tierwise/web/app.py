@@ -24,6 +24,7 @@ from tierwise.web.routes import (
     plan,
     policies,
     policy_edits,
+    prospects,
     reveal,
     run_progress,
     runs,
@@ -34,7 +35,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (login.router, dashboard.router, customers
 PAGE_ROUTERS += (policies.router, policy_edits.router, run_progress.router, runs.router, imports.router)
 PAGE_ROUTERS += (settings.router, admin_users.router, admin_audit.router, identity.router, reveal.router)
 PAGE_ROUTERS += (exports.router,)
-PAGE_ROUTERS += (key_accounts.router, briefs.router, analyses.router)
+PAGE_ROUTERS += (key_accounts.router, briefs.router, analyses.router, prospects.router)
 
 
 def install_web(app: FastAPI) -> None:

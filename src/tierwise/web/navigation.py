@@ -23,6 +23,7 @@ PAGES: tuple[NavItem, ...] = (
     NavItem("/plan", N_("Contact plan"), "plan.read"),
     NavItem("/key-accounts", N_("Key accounts"), "customers.read"),
     NavItem("/key-accounts/reviews", N_("Review list"), "customers.read"),
+    NavItem("/prospects", N_("Prospect qualification"), "customers.read"),
     NavItem("/analyses", N_("Analyses"), "customers.read"),
     NavItem("/policies", N_("Policies"), "policies.read"),
     NavItem("/runs", N_("Runs"), "runs.read"),
