@@ -71,11 +71,11 @@ def web_settings(tmp_path_factory) -> Settings:
 
 def rows(page) -> list[tuple[str, str, str, str]]:
     """(customer, score, grade, look-alike) of each row of the prospects table."""
-    found = []
-    for row in page.locator("#prospects tbody tr").all():
-        found.append((row.get_attribute("data-customer"), row.locator("[data-score]").inner_text(),
-                      row.locator("[data-grade]").inner_text(), row.locator("[data-lookalike]").inner_text()))  # fmt: skip
-    return found
+    cells = ("[data-score]", "[data-grade]", "[data-lookalike]")
+    return [
+        (row.get_attribute("data-customer"), *(row.locator(c).inner_text() for c in cells))
+        for row in page.locator("#prospects tbody tr").all()
+    ]
 
 
 def test_an_account_manager_qualifies_their_prospects(sign_in, page_errors) -> None:
