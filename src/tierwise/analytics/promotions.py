@@ -32,6 +32,9 @@ from tierwise.i18n import N_, Message
 
 BASELINE_DAYS = 90
 BAD_WINDOWS = N_("promotion windows %(source)s: %(problem)s")
+BAD_PROMOTION = N_(
+    "a promotion window is NAME:START:END with dates YYYY-MM-DD and the end on or after the start, not %(text)s"
+)
 
 
 class PromotionWindow(BaseModel):
@@ -53,6 +56,20 @@ class PromotionWindow(BaseModel):
     def days(self) -> int:
         """The window's length in days, both ends counted."""
         return (self.end - self.start).days + 1
+
+
+def promotion_window(text: str) -> PromotionWindow:
+    """``Double 11:2025-11-01:2025-11-30`` as a promotion window (a :class:`UsageError` naming the text).
+
+    >>> promotion_window("Double 11:2025-11-01:2025-11-30").end
+    datetime.date(2025, 11, 30)
+    """
+    name, _, end = text.rpartition(":")
+    name, _, start = name.rpartition(":")
+    try:
+        return PromotionWindow(name=name.strip(), start=dt.date.fromisoformat(start), end=dt.date.fromisoformat(end))
+    except (ValueError, ValidationError):
+        raise UsageError(Message(BAD_PROMOTION, {"text": repr(text)})) from None
 
 
 def parse_windows(text: str, source: str) -> tuple[PromotionWindow, ...]:

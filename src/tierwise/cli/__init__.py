@@ -1,6 +1,6 @@
 """The ``tierwise`` command line, one module per noun: data, demo, indicators, classify, value, triage, report,
 store (db), imports, runs, keys, serve, archive (cards and surveys), plan (contact plan and alerts), key_accounts,
-contacts (the decision-maker map), service_cost, growth (churn, prospects), users, audit, worker (background
+contacts (the decision-maker map), service_cost, analyses, growth (churn, prospects), users, audit, worker (background
 jobs).
 
 The ``tierwise`` script imports only the module of the command it runs, so that a quick command
@@ -38,6 +38,7 @@ COMMAND_MODULES = {
     "key-account": "key_accounts",
     "contact": "contacts",
     "cost": "service_cost",
+    "analyses": "analyses",
     "churn": "growth",
     "prospects": "growth",
     "runs": "runs",
@@ -74,6 +75,7 @@ SUMMARIES = {
     "key-account": "Key accounts (大客户)",
     "contact": "Contacts and the decision-maker map (决策链)",
     "cost": "Cost-to-serve and the up-or-out review (服务成本)",
+    "analyses": "Analyses per class or owner",
     "churn": "Lost customers per quarter, compared with the retained",
     "prospects": "Prospects scored against the qualified-customer profile",
     "runs": "Saved runs (评估批次)",

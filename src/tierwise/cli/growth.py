@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from tierwise.cli.application import LangOption, app, console, say, service_context
-from tierwise.cli.records import DbOption, JsonOption, date_option, day, echo_json
+from tierwise.cli.records import DbOption, JsonOption, OwnerOption, ViewerOption, date_option, day, echo_json
 from tierwise.i18n import N_, Message
 from tierwise.services.store_access import on_store
 
@@ -48,23 +48,29 @@ def churn_command(
 def prospects_command(
     by: Annotated[Literal["score", "lookalike"], typer.Option("--by", help="score or lookalike.")] = "score",
     limit: Annotated[int, typer.Option("--limit", min=1, help="How many prospects.")] = 50,
+    grade: Annotated[str | None, typer.Option("--grade", help="Prospects of this grade only (A, B, C).")] = None,
+    owner: OwnerOption = None,
     db: DbOption = None,
+    viewer: ViewerOption = None,
     as_json: JsonOption = False,
     lang: LangOption = None,
 ) -> None:
-    """Prospects scored against the qualified-customer profile, with their look-alike score."""
+    """Prospects scored against the qualified-customer profile, with their look-alike score; those marked
+    "to develop" make the contact plan's new-account-development time."""
     from tierwise.services.prospects import qualify_prospects
 
-    with on_store(service_context(), db) as ctx:
-        found = qualify_prospects(ctx, by=by, limit=limit)
+    with on_store(service_context(), db, actor=viewer) as ctx:
+        found = qualify_prospects(ctx, by=by, limit=limit, grade=grade, owner=owner)
     if as_json:
         echo_json(found)
         return
-    grid = Table(title=say(Message(N_("Prospects"))))
-    for header in (N_("Customer"), N_("Score"), N_("Grade"), N_("Look-alike"), N_("Why")):
+    grid = Table(title=say(Message(N_("Prospect qualification"))))
+    for header in (N_("Customer"), N_("Account manager"), N_("Score"), N_("Grade"), N_("Look-alike"), N_("Why")):
         grid.add_column(say(Message(header)))
     for p in found:
-        alike = "–" if p.lookalike is None else f"{p.lookalike:.2f} ({p.nearest_key_account})"
-        grid.add_row(f"{p.name} ({p.customer_id})", f"{p.score:g}", p.grade or "–", alike,
-                     "; ".join(say(r) for r in p.reasons))  # fmt: skip
+        alike = "–" if p.lookalike is None else f"{p.lookalike:.2f}"
+        if p.lookalike is not None and p.nearest_key_account:
+            alike += f" ({p.nearest_key_account})"
+        who = f"{p.name} ({p.customer_id})" + (f"\n{say(Message(N_('to develop')))}" if p.develop else "")
+        grid.add_row(who, p.owner or "–", f"{p.score:g}", p.grade or "–", alike, "; ".join(say(r) for r in p.reasons))
     console.print(grid)

@@ -16,6 +16,9 @@ DbOption = Annotated[
     typer.Option("--db", help="The store's database URL (default: TIERWISE_DATABASE_URL, else sqlite:///tierwise.db)."),
 ]
 AsOption = Annotated[str | None, typer.Option("--as", help="Who makes the change (recorded in the audit table).")]
+ViewerOption = Annotated[
+    str | None, typer.Option("--as", help="See as this user: their role's customers only (default: every customer).")
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON (for scripts).")]
 OwnerOption = Annotated[str | None, typer.Option("--owner", help="One account manager's customers only.")]
 

@@ -12,38 +12,20 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from tierwise.analyses_model import SegmentAnalyses
-from tierwise.analytics.promotions import PromotionWindow
+from tierwise.analytics.promotions import promotion_window
 from tierwise.api.access import needs
 from tierwise.api.deps import Context
 from tierwise.api.language import request_language
 from tierwise.api.schemas import problem_responses
-from tierwise.errors import UsageError
-from tierwise.i18n import N_, Message, translate
+from tierwise.i18n import translate
 from tierwise.services.analyses import segment_analyses
 from tierwise.services.churn import ChurnAnalysis, GroupTraits, churn_analysis
 
 router = APIRouter(tags=["analyses"])
 READ = problem_responses(400, 401, 403, 404)
-BAD_PROMOTION = N_(
-    "a promotion window is NAME:START:END with dates YYYY-MM-DD and the end on or after the start, not %(text)s"
-)
-
-
-def promotion_window(text: str) -> PromotionWindow:
-    """``Double 11:2025-11-01:2025-11-30`` as a promotion window (a :class:`UsageError` naming the text).
-
-    >>> promotion_window("Double 11:2025-11-01:2025-11-30").end
-    datetime.date(2025, 11, 30)
-    """
-    name, _, dates = text.rpartition(":")
-    name, _, start = name.rpartition(":")
-    try:
-        return PromotionWindow(name=name.strip(), start=dt.date.fromisoformat(start), end=dt.date.fromisoformat(dates))
-    except (ValueError, ValidationError):
-        raise UsageError(Message(BAD_PROMOTION, {"text": repr(text)})) from None
 
 
 class WinBackPublic(BaseModel):
