@@ -36,10 +36,9 @@ def analyses_command(
     lang: LangOption = None,
 ) -> None:
     """Analyses per class or owner: loyalty, cohorts, profit, value, product mix, cross-sell and promotions."""
-    from tierwise.analytics.promotions import promotion_window
-    from tierwise.services.analyses import segment_analyses
+    from tierwise.services.analyses import promotion_windows, segment_analyses
 
-    windows = tuple(promotion_window(text) for text in promotion or [])
+    windows = promotion_windows(promotion or [])
     with on_store(service_context(), db, actor=viewer) as ctx:
         found = segment_analyses(ctx, by=by, policy=policy, as_of=day(as_of), windows=windows)
     if as_json:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from tierwise.analyses_model import SegmentAnalyses
 from tierwise.analytics.engine import Engine
-from tierwise.analytics.promotions import BASELINE_DAYS, PromotionWindow
+from tierwise.analytics.promotions import BASELINE_DAYS, PromotionWindow, promotion_window
 from tierwise.errors import NotFoundError, UsageError
 from tierwise.i18n import N_, Message, gettext_for
 from tierwise.services.access import require_action, visible_clause
@@ -106,6 +106,11 @@ def segment_analyses(
         )
     finally:
         dataset.con.close()
+
+
+def promotion_windows(texts: Sequence[str]) -> tuple[PromotionWindow, ...]:
+    """Promotion windows written ``NAME:START:END`` (the command line's and the API's), each checked."""
+    return tuple(promotion_window(text) for text in texts)
 
 
 def _pairs(rows: Sequence[Any], missing: str | None = None) -> pa.Table:

@@ -15,13 +15,12 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
 from tierwise.analyses_model import SegmentAnalyses
-from tierwise.analytics.promotions import promotion_window
 from tierwise.api.access import needs
 from tierwise.api.deps import Context
 from tierwise.api.language import request_language
 from tierwise.api.schemas import problem_responses
 from tierwise.i18n import translate
-from tierwise.services.analyses import segment_analyses
+from tierwise.services.analyses import promotion_windows, segment_analyses
 from tierwise.services.churn import ChurnAnalysis, GroupTraits, churn_analysis
 
 router = APIRouter(tags=["analyses"])
@@ -66,7 +65,7 @@ def analyses(
     promotion: Annotated[list[str] | None, Query(max_length=200)] = None,
 ) -> SegmentAnalyses:
     """Loyalty, cohorts, profit, product mix, cross-sell gaps, promotion response and future value."""
-    windows = tuple(promotion_window(text) for text in promotion or [])
+    windows = promotion_windows(promotion or [])
     lang = request_language(request)
     return segment_analyses(ctx, by=by, policy=policy, as_of=as_of, windows=windows, lang=lang)
 
