@@ -2,8 +2,9 @@
 
 Each customer's class comes from the latest saved run of every policy whose classes have a cadence
 (``cadence.every_days``); the visit cards give its last contact (the latest visit on or before the plan's
-reference day). The rule of :mod:`tierwise.archive.contact` is applied in one SQL query on the store,
-set-based: a customer classed by several policies follows the one that makes it due first (the
+reference day) and the next visit promised on them: a customer is due at its last contact plus the cadence,
+or on the promised next visit date when that comes earlier (and after the last contact). The rule of
+:mod:`tierwise.archive.contact` is applied in one SQL query on the store, set-based: a customer classed by several policies follows the one that makes it due first (the
 tightest cadence). Per manager the plan adds the month's time allocation of the prospect-grade policy
 (seed 003) scaled to the manager's real A/B/C counts in that policy's latest saved run
 (:mod:`tierwise.archive.allocation`) and its new-account development to the manager's qualified prospects
@@ -163,11 +164,18 @@ def _plan_query(runs: dict[str, SavedRun], window: PlanWindow, owner: str | None
     since = case(*[(a.run_id == run.run_id, day_of(run.as_of)) for run in runs.values()])
     policy = case(*[(a.run_id == run.run_id, name) for name, run in runs.items()])
     reference, last = day_of(window.reference), day_of(window.month.last)
-    visits = select(Visit.customer_id, func.max(Visit.date).label("last_contact")).where(Visit.date <= window.reference)
+    visits = select(
+        Visit.customer_id, func.max(Visit.date).label("last_contact"), func.max(Visit.next_visit_date).label("promised")
+    ).where(Visit.date <= window.reference)
     if owner is not None:  # only the manager's visits are read
         mine = select(Customer.customer_id).where(Customer.owner == owner)
         visits = visits.where(Visit.customer_id.in_(mine))
     visits = visits.group_by(Visit.customer_id).subquery()
+    by_cadence = day_number(visits.c.last_contact) + every
+    promised = day_number(visits.c.promised)
+    promise_first = and_(  # a next visit promised after the last contact, before the cadence would ask
+        visits.c.promised.is_not(None), promised > day_number(visits.c.last_contact), promised < by_cadence
+    )
     base = (
         select(
             a.customer_id,
@@ -177,9 +185,11 @@ def _plan_query(runs: dict[str, SavedRun], window: PlanWindow, owner: str | None
             Customer.name,
             Customer.owner,
             visits.c.last_contact,
-            case((visits.c.last_contact.is_(None), since), else_=day_number(visits.c.last_contact) + every).label(
-                "due_day"
-            ),
+            case(
+                (visits.c.last_contact.is_(None), since),
+                (promise_first, day_number(visits.c.promised)),  # the visit card's next visit date comes first
+                else_=by_cadence,
+            ).label("due_day"),
         )
         .join(Customer, Customer.customer_id == a.customer_id, isouter=True)
         .join(visits, visits.c.customer_id == a.customer_id, isouter=True)

@@ -174,3 +174,18 @@ def test_new_account_development_follows_the_qualified_prospects(planned, book) 
     assert (new["li"].accounts, new["li"].days) == (0, 0.0)
     li = contact_plan(book.context("li").with_actor(Actor("li", "account_manager")), Month.parse("2026-03"))
     assert [(m.owner, m.allocation.lines[-1].accounts) for m in li.managers] == [("li", 0)]
+
+
+def test_the_next_visit_promised_on_the_card_comes_before_the_cadence(planned, book) -> None:
+    # C4 (li; prospect c every 30 days from 10 March → 9 April): visited today, next visit promised for
+    # 20 March → due on 20 March; C2 (wang; prospect a weekly from 5 March → 12 March): a promise of 30 March
+    # comes after the cadence, which stands; C1's promise of 1 March was kept by that day's visit
+    book.add(
+        Visit(customer_id="C4", date=D(2026, 3, 10), next_visit_date=D(2026, 3, 20)),
+        Visit(customer_id="C2", date=D(2026, 3, 5), next_visit_date=D(2026, 3, 30)),
+        Visit(customer_id="C1", date=D(2026, 2, 20), next_visit_date=D(2026, 3, 1)),
+    )
+    plan = rows(contact_plan(planned, Month.parse("2026-03")))
+    assert plan["li"][1] == ("C4", "prospect-grade", "c", D(2026, 3, 20), DUE, 0, 1)
+    assert plan["wang"][1] == ("C2", "prospect-grade", "a", D(2026, 3, 12), DUE, 0, 3)
+    assert plan["wang"][0][3] == D(2026, 3, 8)  # C1: from its visit of 1 March, diamond weekly
