@@ -2,15 +2,16 @@
 
 Each customer's class comes from the latest saved run of every policy whose classes have a cadence
 (``cadence.every_days``); the visit cards give its last contact (the latest visit on or before the plan's
-reference day) and the next visit promised on them: a customer is due at its last contact plus the cadence,
-or on the promised next visit date when that comes earlier (and after the last contact). The rule of
-:mod:`tierwise.archive.contact` is applied in one SQL query on the store, set-based: a customer classed by several policies follows the one that makes it due first (the
-tightest cadence). Per manager the plan adds the month's time allocation of the prospect-grade policy
-(seed 003) scaled to the manager's real A/B/C counts in that policy's latest saved run
-(:mod:`tierwise.archive.allocation`) and its new-account development to the manager's qualified prospects
-(:func:`tierwise.services.prospects.development_counts`: graded A or B by the qualified-customer profile,
-with no purchase and no open opportunity yet), against the month's Monday-to-Friday working days, and the
-month's care calendar (:mod:`tierwise.services.care`): the birthdays, anniversaries and holidays to greet.
+reference day) and the next visit promised on them: a customer is due at its last contact plus the cadence, or
+on the promised next visit date when that comes earlier (and after the last contact). The rule of
+:mod:`tierwise.archive.contact` is applied in one SQL query on the store, set-based: a customer classed by
+several policies follows the one that makes it due first (the tightest cadence). Per manager the plan adds the
+month's time allocation of the prospect-grade policy (seed 003) scaled to the manager's real A/B/C counts in
+that policy's latest saved run (:mod:`tierwise.archive.allocation`) and its new-account development to the
+manager's qualified prospects (:func:`tierwise.services.prospects.development_counts`: graded A or B by the
+qualified-customer profile, with no purchase and no open opportunity yet), against the month's
+Monday-to-Friday working days, and the month's care calendar (:mod:`tierwise.services.care`): the birthdays,
+anniversaries and holidays to greet.
 """
 
 from __future__ import annotations
@@ -164,19 +165,19 @@ def _plan_query(runs: dict[str, SavedRun], window: PlanWindow, owner: str | None
     since = case(*[(a.run_id == run.run_id, day_of(run.as_of)) for run in runs.values()])
     policy = case(*[(a.run_id == run.run_id, name) for name, run in runs.items()])
     reference, last = day_of(window.reference), day_of(window.month.last)
-    visits = select(
+    contacts = select(
         Visit.customer_id, func.max(Visit.date).label("last_contact"), func.max(Visit.next_visit_date).label("promised")
     ).where(Visit.date <= window.reference)
     if owner is not None:  # only the manager's visits are read
         mine = select(Customer.customer_id).where(Customer.owner == owner)
-        visits = visits.where(Visit.customer_id.in_(mine))
-    visits = visits.group_by(Visit.customer_id).subquery()
+        contacts = contacts.where(Visit.customer_id.in_(mine))
+    visits = contacts.group_by(Visit.customer_id).subquery()
     by_cadence = day_number(visits.c.last_contact) + every
     promised = day_number(visits.c.promised)
     promise_first = and_(  # a next visit promised after the last contact, before the cadence would ask
         visits.c.promised.is_not(None), promised > day_number(visits.c.last_contact), promised < by_cadence
     )
-    base = (
+    query = (
         select(
             a.customer_id,
             a.class_.label("class_code"),
@@ -196,10 +197,10 @@ def _plan_query(runs: dict[str, SavedRun], window: PlanWindow, owner: str | None
         .where(a.run_id.in_([r.run_id for r in runs.values()]))
     )
     if owner is not None:
-        base = base.where(Customer.owner == owner)
+        query = query.where(Customer.owner == owner)
     if seen is not None:
-        base = base.where(seen)
-    base = base.subquery()
+        query = query.where(seen)
+    base = query.subquery()
     order = (base.c.due_day, base.c.every_days, base.c.policy)
     pick = func.row_number().over(partition_by=base.c.customer_id, order_by=order)
     tightest = select(base, pick.label("pick")).where(base.c.every_days.is_not(None)).subquery()
