@@ -68,6 +68,9 @@ tw runs up-or-out --policy key-account --lang zh
 echo "== 12. one account manager's month: the contact plan and the alerts to act on"
 tw plan --month 2026-01 --owner li.wei --lang zh
 tw alerts --owner li.wei --kind key_account_downgraded --kind complaint_open --lang zh
+echo "== 12b. li.wei's prospects against the qualified-customer profile (those to develop make the plan's new-account time), and the analyses per account manager"
+tw prospects --owner li.wei --limit 5 --lang zh
+tw analyses --by owner --promotion "双十一:2025-11-01:2025-11-30" --lang zh
 echo "== 13. the web UI and the API: a user per role, then the server answers the sign-in page and the API"
 # no default account exists: the demo users get one random password, kept outside the repository
 PASSWORD_FILE="${XDG_CONFIG_HOME:-$HOME/.config}/tierwise/demo-password"
