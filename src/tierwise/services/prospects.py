@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import Float, case, cast, func, literal, select
 
 from tierwise.accounts.lifecycle import KEPT
 from tierwise.analytics.prospect_profile import MET, Profile, load_profile, score_prospects
@@ -65,7 +65,7 @@ def _traits(session, profile: Profile, ctx: ServiceContext) -> pd.DataFrame:  # 
     opp = (
         select(
             o.customer_id,
-            func.max(o.amount).label("budget"),
+            func.max(cast(o.amount, Float)).label("budget"),
             func.max(case((fits, 1), else_=0)).label("needs_met"),
             func.max(case((fits, o.subjective_need), else_=None)).label("need"),
             func.sum(case((func.lower(func.coalesce(o.stage, "")).in_(CLOSED_STAGES), 0), else_=1)).label("open"),
@@ -78,11 +78,12 @@ def _traits(session, profile: Profile, ctx: ServiceContext) -> pd.DataFrame:  # 
     seen = literal(1) if restricted(ctx) is None else case((visible_clause(ctx), 1), else_=0)
     query = select(
         Customer.customer_id, Customer.name, Customer.industry, Customer.region, Customer.employees,
-        Customer.annual_revenue, opp.c.budget, opp.c.needs_met, opp.c.need, Customer.owner,
+        cast(Customer.annual_revenue, Float), opp.c.budget, opp.c.needs_met, opp.c.need, Customer.owner,
         Customer.customer_id.in_(key).label("is_key"), seen.label("seen"), opp.c.open,
         case((buyers, 1), else_=0).label("bought"),
     ).join(opp, opp.c.customer_id == Customer.customer_id, isouter=True)  # fmt: skip
-    frame = pd.DataFrame(session.execute(query).all(), columns=[*TRAITS, *EXTRA])
+    frame = pd.read_sql_query(query, session.connection())  # one query, read by pandas column-wise
+    frame.columns = [*TRAITS, *EXTRA]
     for column in ("employees", "annual_revenue", "budget"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
     frame["needs_met"] = frame["needs_met"].fillna(0).astype(int) == 1
