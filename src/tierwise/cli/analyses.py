@@ -50,7 +50,7 @@ def analyses_command(
 def show(found: SegmentAnalyses) -> None:
     """Print the analyses as tables."""
     fmt = formats()
-    where = found.policy or _("owner")
+    where = (found.policy or "–") if found.by == "class" else _("every account manager you see")
     console.print(_("Analyses per %(by)s (%(where)s) as of %(date)s", by=_(found.by), where=where,
                     date=fmt.date(found.as_of)), highlight=False)  # fmt: skip
     if not found.segments:
