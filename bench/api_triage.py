@@ -207,7 +207,8 @@ def main() -> None:
 Python {platform.python_version()}, {os.cpu_count()} cores (1-minute load average {load_before:.1f} before,
 {load_after:.1f} after). `tierwise serve` on 127.0.0.1 (uvicorn with uvloop and httptools, no access log);
 {n:,} `POST /api/v1/triage` of the seeded lobby mix of `bench.triage` over {args.concurrency} keep-alive
-connections after 500 warm-up requests. Latency is from the request's first byte sent to the answer's last
+connections after 500 warm-up requests, sent by `bench.http_load` (a process of its own: uvloop and a bare
+protocol per connection). Latency is from the request's first byte sent to the answer's last
 byte received, so it includes the wait in the server's queue: at {args.concurrency} requests in flight,
 latency ≈ {args.concurrency} ÷ throughput. An error is a non-200 answer, a failed or timed-out request,
 or a flow that differs from the in-process decision.
@@ -221,9 +222,10 @@ The target is 0 errors and p99 < 20 ms: {"met" if best["errors"] == 0 and best["
 as the server; its CPU column (load) is the share of the machine it takes from the server. The peer row is a bare
 FastAPI route that reads the body and answers a fixed decision, served by the same uvicorn in the same run:
 a triage request costs {one["server_cpu_us"] / peer["server_cpu_us"]:.2f}× its server CPU
-({one["server_cpu_us"] - peer["server_cpu_us"]:.0f} µs more: strict validation of the walk-in, the rules and
-the reasons in the language asked), and its throughput is {one["rps"] / peer["rps"]:.2f}× the peer's with one worker.
-On a loaded host the latency columns follow the load average; the CPU ratio to the peer does not.
+({one["server_cpu_us"] - peer["server_cpu_us"]:.0f} µs more: the sign-in read of the token and its user, strict
+validation of the walk-in, the rules and the reasons in the language asked), its p99 is
+{one["p99"] / peer["p99"]:.2f}× the peer's and its throughput {one["rps"] / peer["rps"]:.2f}× the peer's with one worker.
+On a loaded host the latency columns follow the load average; the CPU ratio to the peer much less so.
 """
     write_section("API triage", body)
     print(body)
