@@ -224,7 +224,8 @@ FastAPI route that reads the body and answers a fixed decision, served by the sa
 a triage request costs {one["server_cpu_us"] / peer["server_cpu_us"]:.2f}× its server CPU
 ({one["server_cpu_us"] - peer["server_cpu_us"]:.0f} µs more: the sign-in read of the token and its user, strict
 validation of the walk-in, the rules and the reasons in the language asked), its p99 is
-{one["p99"] / peer["p99"]:.2f}× the peer's and its throughput {one["rps"] / peer["rps"]:.2f}× the peer's with one worker.
+{one["p99"] / peer["p99"]:.2f}× the peer's and its throughput {one["rps"] / peer["rps"]:.2f}× the peer's with one
+worker.
 On a loaded host the latency columns follow the load average; the CPU ratio to the peer much less so.
 """
     write_section("API triage", body)
