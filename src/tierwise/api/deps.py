@@ -16,6 +16,7 @@ form field; without a valid credential the answer is a 401 problem. The context 
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -40,14 +41,19 @@ def client_address(request: Request) -> str | None:
     return request.client.host if request.client is not None else None
 
 
+def _app_context(request: Request) -> ServiceContext:
+    """The app's system context (settings and store), made once per app: a request's is a copy of it."""
+    state = request.app.state
+    made: ServiceContext | None = getattr(state, "base_context", None)
+    if made is None or made.settings is not state.settings:
+        made = ServiceContext.system(state.settings, sessions=state.store.sessions)
+        state.base_context = made
+    return made
+
+
 def anonymous_context(request: Request) -> ServiceContext:
     """The context of a request before anyone is signed in: only for signing in (``services.auth.login``)."""
-    return ServiceContext.system(
-        request.app.state.settings,
-        sessions=request.app.state.store.sessions,
-        ip=client_address(request),
-        user_agent=request.headers.get("user-agent"),
-    )
+    return replace(_app_context(request), ip=client_address(request), user_agent=request.headers.get("user-agent"))
 
 
 def bearer_token(request: Request) -> str | None:
@@ -73,7 +79,7 @@ async def _csrf_token(request: Request) -> str | None:
 
 async def request_context(request: Request) -> ServiceContext:
     """The signed-in caller's context (a 401 problem when nobody is signed in; 403 without the CSRF token)."""
-    base = anonymous_context(request)
+    base = _app_context(request)
     bearer = bearer_token(request)
     session_id = None if bearer else request.cookies.get(SESSION_COOKIE)
     changes = request.method not in SAFE_METHODS
@@ -86,7 +92,9 @@ async def request_context(request: Request) -> ServiceContext:
     signed_in = check() if sign_in_reads_at_once(base) else await run_in_threadpool(check)
     if signed_in.touch is not None:
         await run_in_threadpool(signed_in.touch)  # a write may wait for SQLite's lock: never on the event loop
-    return base.with_actor(signed_in.actor)
+    return replace(
+        base, actor=signed_in.actor, ip=client_address(request), user_agent=request.headers.get("user-agent")
+    )
 
 
 Context = Annotated[ServiceContext, Depends(request_context)]

@@ -7,7 +7,7 @@ from typing import Any
 from tierwise.i18n import Language
 from tierwise.triage.policy import TriagePolicy
 from tierwise.triage.reasons import money_text
-from tierwise.triage.rules import Fired, WalkInColumns, effective_average, evaluate
+from tierwise.triage.rules import Fired, WalkInColumns, compiled_rules, effective_average, evaluate
 from tierwise.triage.walk_in import Decision, WalkIn, parse_walk_in
 
 Choices = list[tuple[Any, str]]
@@ -64,12 +64,11 @@ def triage(walk_in: dict[str, Any] | WalkIn, policy: TriagePolicy, *, lang: Lang
     flows, steps = choices(rules)
     flow = next((code for holds, code in flows if holds), "ordinary")
     step = next((code for holds, code in steps if holds), "self_service")
+    values = {"amount": money_text(cols.amount) if cols.amount_known else ""}  # type: ignore[arg-type]
     reasons = []
-    for rule in rules:
+    for rule, template in zip(rules, compiled_rules(policy).templates(lang), strict=True):
         if rule.mask:
-            template = rule.template(lang)
-            values = {"amount": money_text(cols.amount) if cols.amount_known else ""}
-            if "{average}" in template:
-                values["average"] = money_text(effective_average(cols, policy)[0])
+            if "{average}" in template and "average" not in values:
+                values["average"] = money_text(effective_average(cols, policy)[0])  # type: ignore[arg-type]
             reasons.append(template.format(**values))
     return _decision(policy, lang, flow, step, tuple(reasons))

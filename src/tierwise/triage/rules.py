@@ -10,7 +10,8 @@ then the answer would not change the flow.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 import numpy as np
@@ -86,34 +87,129 @@ def effective_average(cols: WalkInColumns, policy: TriagePolicy) -> tuple[float 
     return np.where(known, own, fallback), known | True
 
 
-def evaluate(cols: WalkInColumns, policy: TriagePolicy) -> list[Fired]:
-    """Every triage rule of ``policy`` applied to ``cols``, in the order reasons are listed."""
-    b = policy.bounds
+class Terms(NamedTuple):
+    """What several rules test, worked out once per evaluation from the walk-ins and the policy."""
+
+    cols: WalkInColumns
+    is_: dict[str, bool | np.ndarray]  # business code -> whether it is the walk-in's
+    amount: float | np.ndarray
+    known: bool | np.ndarray
+    unknown: bool | np.ndarray
+    wealth_interest: bool | np.ndarray
+    average: float | np.ndarray
+    average_known: bool | np.ndarray
+    very_large: bool | np.ndarray
+    usual_bill: bool | np.ndarray
+
+
+def terms_of(cols: WalkInColumns, policy: TriagePolicy) -> Terms:
+    """The terms of ``cols`` under ``policy``."""
     is_, amount, known = cols.business, cols.amount, cols.amount_known
-    unknown = known ^ True
-    rules: list[Fired] = []
-
-    def add(effect: Effect, mask: bool | np.ndarray, kind: str, **constants: object) -> None:
-        rules.append(Fired(kind, effect, mask, constants))
-
-    def amount_at(value: float) -> bool | np.ndarray:
-        return known & (amount >= value)
-
-    def amount_below(value: float) -> bool | np.ndarray:
-        return known & (amount < value)
-
-    for flag in ("vip_card", "asks_priority", "asks_account_manager"):
-        add("vip", getattr(cols, flag), flag)
-
-    for enquiry in policy.potential_vip_enquiries:
-        add("potential_vip", cols.enquiries[enquiry], "enquiry", enquiry=enquiry)
-    add(
-        "potential_vip",
-        is_["early_repayment"] & amount_at(b.large_early_repayment_at),
-        "large_early_repayment",
-        bound=b.large_early_repayment_at,
+    bill = is_["bill_payment"] & known
+    very_large_at = policy.bounds.bill_payment.very_large_at
+    average, average_known = effective_average(cols, policy)
+    return Terms(
+        cols,
+        is_,
+        amount,
+        known,
+        known ^ True,
+        is_["wealth_product"] | cols.enquiries["wealth_product"],
+        average,
+        average_known,
+        bill & (amount >= very_large_at),
+        bill & (amount < very_large_at),
     )
+
+
+Condition = Callable[[Terms], "bool | np.ndarray"]
+QuietCondition = Callable[[Terms, "bool | np.ndarray"], "bool | np.ndarray"]
+
+
+class Rule(NamedTuple):
+    """One rule of a policy with its constants bound: what it grants, and when it fires."""
+
+    kind: str
+    effect: Effect
+    constants: dict[str, object]
+    condition: Condition
+
+
+class QuietRule(NamedTuple):
+    """A rule that fires only when no VIP or potential-VIP signal did (``quiet``)."""
+
+    kind: str
+    effect: Effect
+    constants: dict[str, object]
+    condition: QuietCondition
+
+
+@dataclass(frozen=True)
+class CompiledRules:
+    """A policy's rules, built once: the signal and business rules, then the ones that need quiet (the
+    fallback ``business_unknown`` comes last)."""
+
+    rules: tuple[Rule, ...]
+    quiet_rules: tuple[QuietRule, ...]
+    _templates: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    def templates(self, lang: Language) -> tuple[str, ...]:
+        """The reason template of every rule in :func:`evaluate`'s order, in ``lang`` (built once per language)."""
+        if lang not in self._templates:
+            heads = [(r.kind, r.constants) for r in self.rules]
+            heads += [(r.kind, r.constants) for r in self.quiet_rules]
+            heads.append(("business_unknown", {}))
+            self._templates[lang] = tuple(reason_template(kind, lang, **constants) for kind, constants in heads)  # type: ignore[arg-type]
+        return self._templates[lang]
+
+
+def _at(t: Terms, value: float) -> bool | np.ndarray:
+    return t.known & (t.amount >= value)
+
+
+def _below(t: Terms, value: float) -> bool | np.ndarray:
+    return t.known & (t.amount < value)
+
+
+def _flag(name: str) -> Condition:
+    return lambda t: getattr(t.cols, name)
+
+
+def _enquiry(kind: str) -> Condition:
+    return lambda t: t.cols.enquiries[kind]
+
+
+def _business_at(code: str, bound: float) -> Condition:
+    return lambda t: t.is_[code] & _at(t, bound)
+
+
+def _business_below(code: str, bound: float) -> Condition:
+    return lambda t: t.is_[code] & _below(t, bound)
+
+
+def _between(code: str, small: float, bound: float) -> Condition:
+    return lambda t: t.is_[code] & t.known & (t.amount >= small) & (t.amount < bound)
+
+
+def _amount_unknown(code: str) -> QuietCondition:
+    return lambda t, quiet: t.is_[code] & t.unknown & quiet
+
+
+def compile_rules(policy: TriagePolicy) -> CompiledRules:
+    """Every rule of ``policy`` with its bounds bound, in the order reasons are listed (see :func:`evaluate`)."""
+    b = policy.bounds
     at = b.potential_vip_at
+    rules: list[Rule] = [
+        Rule(flag, "vip", {}, _flag(flag)) for flag in ("vip_card", "asks_priority", "asks_account_manager")
+    ]
+    rules += [
+        Rule("enquiry", "potential_vip", {"enquiry": enquiry}, _enquiry(enquiry))
+        for enquiry in policy.potential_vip_enquiries
+    ]
+    repayment = b.large_early_repayment_at
+    rules.append(
+        Rule("large_early_repayment", "potential_vip", {"bound": repayment}, _business_at("early_repayment", repayment))
+    )
     for code, bound in (
         ("deposit", at.deposit),
         ("withdrawal", at.withdrawal),
@@ -121,69 +217,104 @@ def evaluate(cols: WalkInColumns, policy: TriagePolicy) -> list[Fired]:
         ("other", at.other),
         ("", at.other),
     ):
-        add("potential_vip", is_[code] & amount_at(bound), "potential_vip_amount", business=code, bound=bound)
-    wealth_interest = is_["wealth_product"] | cols.enquiries["wealth_product"]
-    add(
-        "potential_vip",
-        wealth_interest & amount_at(b.product_minimum),
-        "wealth_product_amount",
-        bound=b.product_minimum,
+        constants = {"business": code, "bound": bound}
+        rules.append(Rule("potential_vip_amount", "potential_vip", constants, _business_at(code, bound)))
+    minimum = b.product_minimum
+    rules.append(
+        Rule(
+            "wealth_product_amount", "potential_vip", {"bound": minimum}, lambda t: t.wealth_interest & _at(t, minimum)
+        )
     )
-
-    bill = is_["bill_payment"] & known
-    average, average_known = effective_average(cols, policy)
-    very_large = bill & (amount >= b.bill_payment.very_large_at)
-    usual_bill = bill & (amount < b.bill_payment.very_large_at)
-    add("potential_vip", usual_bill & average_known & (amount > average), "bill_above_average")
-    add("assess", very_large, "very_large_bill", bound=b.bill_payment.very_large_at)
-
+    very_large_at = b.bill_payment.very_large_at
+    rules.append(
+        Rule(
+            "bill_above_average",
+            "potential_vip",
+            {},
+            lambda t: t.usual_bill & t.average_known & (t.amount > t.average),
+        )
+    )
+    rules.append(Rule("very_large_bill", "assess", {"bound": very_large_at}, lambda t: t.very_large))
     for code in ("deposit", "withdrawal", "remittance"):
         small = getattr(b.small_below, code)
-        add("self_service", is_[code] & amount_below(small), "small", business=code, bound=small)
-    add("self_service", usual_bill & average_known & (amount <= average), "bill_not_above_average")
-    add("self_service", usual_bill & (average_known ^ True), "bill_average_unknown", bound=b.bill_payment.very_large_at)
-
+        rules.append(Rule("small", "self_service", {"business": code, "bound": small}, _business_below(code, small)))
+    rules.append(
+        Rule(
+            "bill_not_above_average",
+            "self_service",
+            {},
+            lambda t: t.usual_bill & t.average_known & (t.amount <= t.average),
+        )
+    )
+    rules.append(
+        Rule(
+            "bill_average_unknown",
+            "self_service",
+            {"bound": very_large_at},
+            lambda t: t.usual_bill & (t.average_known ^ True),
+        )
+    )
     for code in ("deposit", "withdrawal", "remittance"):
         small, bound = getattr(b.small_below, code), getattr(at, code)
-        add(
+        constants = {"business": code, "small": small, "bound": bound}
+        rules.append(Rule("counter_amount", "counter", constants, _between(code, small, bound)))
+    rules.append(
+        Rule(
+            "early_repayment_below",
             "counter",
-            is_[code] & known & (amount >= small) & (amount < bound),
-            "counter_amount",
-            business=code,
-            small=small,
-            bound=bound,
+            {"bound": repayment},
+            _business_below("early_repayment", repayment),
         )
-    add(
-        "counter",
-        is_["early_repayment"] & amount_below(b.large_early_repayment_at),
-        "early_repayment_below",
-        bound=b.large_early_repayment_at,
     )
-    add(
-        "counter",
-        is_["wealth_product"] & amount_below(b.product_minimum),
-        "wealth_below_minimum",
-        bound=b.product_minimum,
+    rules.append(
+        Rule("wealth_below_minimum", "counter", {"bound": minimum}, _business_below("wealth_product", minimum))
     )
-    add("counter", is_["other"] & (unknown | (amount < at.other)), "other_business")
+    other_at = at.other
+    rules.append(Rule("other_business", "counter", {}, lambda t: t.is_["other"] & (t.unknown | (t.amount < other_at))))
+    quiet_rules = [
+        QuietRule("amount_unknown", "assess", {"business": code}, _amount_unknown(code)) for code in NEEDS_AMOUNT
+    ]
+    quiet_rules.append(
+        QuietRule(
+            "wealth_amount_unknown",
+            "assess",
+            {"bound": minimum},
+            lambda t, quiet: t.wealth_interest & t.unknown & (t.is_["other"] | t.is_[""]) & quiet,
+        )
+    )
+    return CompiledRules(tuple(rules), tuple(quiet_rules))
 
-    signal = known & False
-    for rule in rules:
+
+_COMPILED: dict[int, tuple[TriagePolicy, CompiledRules]] = {}
+_COMPILED_KEPT = 64  # policies loaded per call (a CLI run, a test) come and go; a server keeps a few
+
+
+def compiled_rules(policy: TriagePolicy) -> CompiledRules:
+    """:func:`compile_rules` of ``policy``, built once per policy object (a loaded policy is frozen)."""
+    entry = _COMPILED.get(id(policy))
+    if entry is not None and entry[0] is policy:
+        return entry[1]
+    if len(_COMPILED) >= _COMPILED_KEPT:
+        _COMPILED.pop(next(iter(_COMPILED)))
+    compiled = compile_rules(policy)
+    _COMPILED[id(policy)] = (policy, compiled)
+    return compiled
+
+
+def evaluate(cols: WalkInColumns, policy: TriagePolicy) -> list[Fired]:
+    """Every triage rule of ``policy`` applied to ``cols``, in the order reasons are listed."""
+    compiled = compiled_rules(policy)
+    terms = terms_of(cols, policy)
+    fired = [Fired(r.kind, r.effect, r.condition(terms), r.constants) for r in compiled.rules]
+    signal = terms.known & False
+    for rule in fired:
         if rule.effect in ("vip", "potential_vip"):
             signal = signal | rule.mask
     quiet = signal ^ True
-    for code in NEEDS_AMOUNT:
-        add("assess", is_[code] & unknown & quiet, "amount_unknown", business=code)
-    add(
-        "assess",
-        wealth_interest & unknown & (is_["other"] | is_[""]) & quiet,
-        "wealth_amount_unknown",
-        bound=b.product_minimum,
-    )
-
+    fired += [Fired(r.kind, r.effect, r.condition(terms, quiet), r.constants) for r in compiled.quiet_rules]
     # the fallback: nothing else fired (no business, no signal, no usable amount)
-    anything = known & False
-    for rule in rules:
+    anything = terms.known & False
+    for rule in fired:
         anything = anything | rule.mask
-    add("assess", anything ^ True, "business_unknown")
-    return rules
+    fired.append(Fired("business_unknown", "assess", anything ^ True, {}))
+    return fired

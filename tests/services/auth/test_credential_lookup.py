@@ -6,6 +6,7 @@ expiry or a logout is refused at the very next request; the last-use time is wri
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from sqlalchemy import select, update
@@ -24,6 +25,7 @@ from tierwise.services.auth import (
 )
 from tierwise.services.context import ServiceContext
 from tierwise.services.users import create_user, lock_user, unlock_user
+from tierwise.store import credentials
 from tierwise.store.db import create_store_engine, session_factory
 from tierwise.store.models import ApiToken, LoginSession, User
 
@@ -83,9 +85,9 @@ def test_a_lock_or_a_deactivation_stops_the_users_tokens_and_sessions(ctx) -> No
     token = token_of(ctx, "wang", "account_manager")
     session_id = login(ctx, "wang", PASSWORD).session_id
     lock_user(ctx, "wang")
-    for credentials in ({"bearer": token}, {"session_id": session_id}):
+    for presented in ({"bearer": token}, {"session_id": session_id}):
         with pytest.raises(AuthenticationError):
-            authenticate(ctx, **credentials)
+            authenticate(ctx, **presented)
     unlock_user(ctx, "wang")
     assert authenticate(ctx, bearer=token).name == "wang"
     with ctx.store() as session, session.begin():
@@ -129,13 +131,48 @@ def test_the_last_use_is_written_once_a_minute_not_per_request(ctx) -> None:
     assert check_sign_in(ctx, bearer=token).touch is not None
 
 
-def test_the_read_runs_at_once_only_with_an_idle_store_connection(ctx) -> None:
-    authenticate(ctx, bearer=token_of(ctx, "li", "lobby"))  # the pool now holds one idle connection
-    assert sign_in_reads_at_once(ctx)
+def test_the_main_thread_reads_on_its_own_connection_and_other_threads_need_an_idle_one(ctx) -> None:
+    token = token_of(ctx, "li", "lobby")
+    authenticate(ctx, bearer=token)  # the first use writes its time: the pool now holds an idle connection
     engine = ctx.sessions.kw["bind"]
     held = [engine.raw_connection() for _ in range(engine.pool.checkedin())]
+    answers: list[bool] = []
     try:
-        assert not sign_in_reads_at_once(ctx)  # every connection is out: the look-up goes to a thread
+        assert sign_in_reads_at_once(ctx)  # the main thread (a server's event loop) waits for no pool
+        assert authenticate(ctx, bearer=token).name == "li"
+        other = threading.Thread(target=lambda: answers.append(sign_in_reads_at_once(ctx)))
+        other.start()
+        other.join()
+        assert answers == [False]  # every pooled connection is out: another thread's look-up goes to a thread
     finally:
         for connection in held:
             connection.close()
+
+
+def test_the_own_connection_sees_a_revocation_made_on_another_connection_at_once(ctx) -> None:
+    """The main thread's connection lives across requests: each read must still see the latest commit."""
+    wang = ctx.with_actor(Actor("wang", "account_manager"))
+    issued = issue_access_token(wang, "script")
+    for _ in range(3):
+        assert authenticate(ctx, bearer=issued.token).name == "wang"
+    other = create_store_engine(ctx.settings.database_url)
+    try:
+        with other.begin() as connection:
+            connection.execute(update(ApiToken).where(ApiToken.id == issued.record.id).values(revoked_at=ctx.now()))
+    finally:
+        other.dispose()
+    with pytest.raises(AuthenticationError):
+        authenticate(ctx, bearer=issued.token)
+
+
+def test_disposing_of_the_engine_closes_the_own_connection_and_a_broken_one_is_replaced(ctx) -> None:
+    token = token_of(ctx, "li", "lobby")
+    engine = ctx.sessions.kw["bind"]
+    assert authenticate(ctx, bearer=token).name == "li"
+    own = credentials._OWN[engine]
+    own.close()  # as if the database server had dropped it
+    assert authenticate(ctx, bearer=token).name == "li"  # read again from the pool, then a new own connection
+    assert credentials._OWN.get(engine) is not own
+    authenticate(ctx, bearer=token)
+    engine.dispose()
+    assert engine not in credentials._OWN

@@ -6,7 +6,10 @@ The body is validated by the triage module itself (the same strict rules and mes
 Only a signed-in role that triages may call it (``triage.decide``: the lobby and account managers).
 This route is the one on the lobby's hot path (bench/api_triage.py), so it reads its two query
 parameters itself and declares them in OpenAPI by hand: FastAPI's per-request parameter solving cost a
-quarter of the request, more than the decision.
+quarter of the request, more than the decision. For the same reason it signs the caller in by calling
+:func:`~tierwise.api.deps.request_context` itself rather than through ``Depends`` (the same check, the
+same 401/403 problems), is a :class:`~tierwise.api.direct_route.DirectRoute` (nothing left for FastAPI to
+solve per request), and answers with JSON encoded once.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ import json
 from fastapi import APIRouter, Request, Response
 
 from tierwise.api.access import needs
-from tierwise.api.deps import Context
+from tierwise.api.deps import request_context
+from tierwise.api.direct_route import DirectRoute
 from tierwise.api.language import request_language
 from tierwise.api.schemas import TriageDecisionPublic, problem_responses
 from tierwise.errors import NotFoundError, UsageError
@@ -24,7 +28,7 @@ from tierwise.i18n import LANGUAGES, Message, unknown_language
 from tierwise.services.triage import decide
 from tierwise.triage import TriagePolicy, WalkIn
 
-router = APIRouter(tags=["triage"])
+router = APIRouter(tags=["triage"], route_class=DirectRoute)
 ANSWER_FIELDS = tuple(TriageDecisionPublic.model_fields)
 DEFAULT_POLICY = "bank-lobby"
 
@@ -85,9 +89,10 @@ def _language(request: Request) -> str:
     responses=problem_responses(400, 401, 403, 404),
     openapi_extra={**OPENAPI, **needs("triage.decide")["openapi_extra"]},
 )
-async def triage_walk_in(request: Request, ctx: Context) -> Response:
+async def triage_walk_in(request: Request) -> Response:
     """Decide how to route one walk-in customer: VIP, potential-VIP or ordinary flow, with the reasons
     (the lobby's and the account managers')."""
+    ctx = await request_context(request)
     policy, lang = _policy(request), _language(request)
     body = await request.body()
     try:
