@@ -35,7 +35,13 @@ def _rows(table: pa.Table, count: int) -> list[list[str]]:
     return [["" if v is None else str(v) for v in row.values()] for row in head]
 
 
-def load_workbook(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str, mapping: HeaderMap | None) -> Loaded:
+def load_workbook(
+    con: duckdb.DuckDBPyConnection,
+    source: SourceFile,
+    name: str,
+    mapping: HeaderMap | None,
+    text_columns: frozenset[str] | None = None,
+) -> Loaded:
     """Load the sheet of a workbook that holds the table into ``name``, every column as text."""
     path = source.path
     with path.open("rb") as fh:
