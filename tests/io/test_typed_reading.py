@@ -93,3 +93,25 @@ def test_a_column_read_typed_and_one_read_as_text_both_report_their_rows(tmp_pat
         (3, "交易日期", "24-7-22", "a two-digit year is ambiguous; write the year in full"),
         (5, "客户编号", "", "required value is empty; fill it in"),
     ]
+
+
+def test_a_workbook_keeps_its_typed_cells_and_parses_a_column_of_mixed_cells(tmp_path, exports) -> None:
+    rows = [
+        ["销售明细"],
+        ["客户编号", "交易日期", "金额", "数量"],
+        ["C1", D(2024, 1, 2), 100.25, 3],
+        ["C2", "2024年1月3日", "￥1,234.50", 4],
+        ["C3", D(2024, 1, 4), 7, None],
+    ]
+    exports.write_xlsx(tmp_path / "交易.xlsx", {"Sheet1": rows})
+    data = read_dataset(tmp_path)
+    table = data.relation("transactions").to_arrow_table().to_pydict()
+    assert table["date"] == [D(2024, 1, 2), D(2024, 1, 3), D(2024, 1, 4)]
+    assert table["amount"] == [100.25, 1234.5, 7.0]
+    assert table["quantity"] == [3.0, 4.0, None]
+
+
+def test_a_bad_value_in_a_workbook_is_named_with_its_row(tmp_path, exports) -> None:
+    rows = [["客户编号", "交易日期", "金额"], ["C1", D(2024, 1, 2), 1], ["C2", D(2024, 1, 3), "ten"]]
+    exports.write_xlsx(tmp_path / "交易.xlsx", {"Sheet1": rows})
+    assert refused(tmp_path) == [(3, "金额", "ten", "not a number")]
