@@ -339,41 +339,47 @@ def report(rows, excel_rows, csv_runs, excel_runs, starts, reads, loads) -> str:
 NOTES = """
 How, and what is left:
 
-- **Parquet rows**: from `python -m bench.indicators --rows 1e6` run right after (load 15.6 before, 13.5
-  after; each contender twice, median), its tables equal cell for cell. The 10M runs of the morning mixed
-  DuckDB versions and are not reported; 10M and 50M under the new reader were not measured.
-- **Analytics vs hand-written SQL**: 1.50 at 1M here, against 0.72 in the run before it on the same
-  machine (load 12–18): on two cores shared with five test suites, single 1M timings swing by 2×.
-
-- **DuckDB version**: 1.5.5, chosen against 1.4.4 by an interleaved A/B of the Indicators job at 1M rows
-  (each contender alternately on each version, best of three per process; hand-written SQL 3.2 s on 1.5.5
-  against 4.6 s on 1.4.4, on a machine at load 8–12). 2.0 was not taken: no `duckdb-extension-*` wheels
-  exist for it, and the store needs the `sqlite` and `postgres` scanners offline. On 1.5.5 the `sqlite`,
-  `postgres` and `encodings` extensions load from their wheels (tests/io/test_connection.py).
-- **Validation as one pass**: every check of a file (required values, types, date range, two-digit years,
-  Excel error cells, vocabularies, id uniqueness) is one `count(*) FILTER (…)` aggregate over the typed
-  columns; only a failing check fetches its first 50 rows. Typed Parquet columns skip the parsing and the
-  text checks (a native DATE or DOUBLE is only checked for NULL and range). Transactions no longer check
-  `transaction_id` for uniqueness (an order's lines share it), which was a hash aggregate over every row.
-- **CSV**: the text columns are parsed by vectorised SQL, the lenient paths (￥, 1,234.50, 2024年1月31日,
-  Unicode spaces) only for the values whose plain `TRY_CAST` fails.
-- **Excel**: fastexcel hands over Arrow columns (the old reader built Python lists cell by cell); the
-  difference to fastexcel's own read is the header search (first 32 rows of each sheet), the text cast,
-  the copy into DuckDB, and the scan of the sheet XML for error cells (only when the XML holds `t="e"`).
-- **Encoding**: one pass in 16 MB chunks decides UTF-8 / GBK, notes empty lines and writes the UTF-8 copy
-  for GBK files; a GBK file whose first rows are ASCII is re-read from its start once.
-- **Start-up**: `tierwise --help` prints the command list from `tierwise.cli.SUMMARIES` without importing
-  Typer or any command. `tierwise indicators` still imports Ibis, DuckDB, PyArrow and pandas (through
-  Ibis) before it reads a row; that import is most of its fixed cost.
-- **Missed, and why**: CSV at 4.6× — every text column is parsed and the typed table materialised next to
-  the text, each string trimmed, and the checks scan it; DuckDB's typed `read_csv` does none of that. Excel
-  at 7.1× — fastexcel is asked for text (so that the header search and error cells see what the user
-  typed), so its dates come back as `2023-01-02 00:00:00` and take the slow date parse; keeping
-  fastexcel's typed columns below the header and parsing only what fails is the next step. The fixed
-  cost of `tierwise indicators` (21 s wall, 4.1 CPU s at load 13) is mostly imports (Ibis, pandas).
-- **Not done in this run**: 50M rows (peak RSS ≤ 2 GB at 50M, and the 50M ratios) were not measured —
-  the machine was shared by six engineers' test suites at a load of 8–16 on 2 cores; the analytics against
-  polars were not changed (the two-stage COUNT DISTINCT was not tried).
+- **This run** (1M rows, each contender twice, median) shared the 2 cores with other engineers' test
+  suites at a 1-minute load of 19–28: wall times are several times a quiet machine's, so CPU seconds are
+  given beside them. Before this change (issue 15's figures): CSV 4.59 (10M rows), Parquet validated
+  5.27, Excel 7.09. Here: CSV 1.79 by wall time (1.62 by CPU), Excel 2.18 (2.42 by CPU). The Parquet
+  rows come from `python -m bench.indicators --rows 1e6 --contenders duckdb-sql,tierwise-duckdb,
+  tierwise-validated --repeat 2`, run beside this one; reading and validating the Parquet data set adds
+  24% to the analytics alone (tierwise-validated 43.19 s against tierwise-duckdb 34.73 s).
+- **CSV, typed first**: DuckDB reads each number and date column the header names with its canonical type
+  (`read_csv` with `columns` and `store_rejects`; whole numbers as DOUBLE, checked for fractions). A column
+  where one value does not cast (`¥1,234`, `2024年1月31日`), or where a check finds a problem (a year 24
+  out of range, a date after `--as-of`, an empty required cell), is read again as text and parsed leniently,
+  so that every problem names the value as written; the other columns stay typed. A line DuckDB cannot
+  split (too many fields) goes to the all-text read, which names it as before.
+- **Validation as one pass**: every check of a file is one `count(*) FILTER (…)` aggregate over the typed
+  columns; only a failing check fetches its first 50 rows. Blank and totals rows are tested only where
+  the first character can start one (`ord`), with `list_contains` instead of `IN`: DuckDB had turned the
+  11 totals words into a MARK join over every row (the check of the 1M-row transactions file: 0.96 → 0.31
+  CPU s). Text is trimmed only when some value needs it; when nothing is parsed, trimmed or left out, the
+  canonical table is a view over the rows DuckDB loaded (one materialisation, DuckDB's own; Parquet: a
+  view over `read_parquet`). References to customers are counted on the canonical tables.
+- **Encoding**: one pass in 16 MB chunks; a chunk that is all ASCII is not decoded, and line feeds are
+  counted only once a line number is needed (an empty line, a byte that is not UTF-8): 0.73 → 0.25 CPU s
+  for the 1M data set.
+- **Excel**: the rows below the header keep fastexcel's cell types (types inferred over all rows, so a
+  column of mixed cells is text and parsed leniently; text columns are asked for as text). The header
+  search still loads the first rows of each sheet through fastexcel, which parses the whole sheet to give
+  them (2.4 of the 2.8 CPU s of a full read at 1M rows): a workbook is parsed twice. Reading the first
+  rows from the sheet XML itself is the next step.
+- **Start-up**: this environment sets `PYTHONDONTWRITEBYTECODE=1` and uv installed without bytecode, so
+  every command compiled some 550 modules from source (6.3 of 14.5 s in a profile of `tierwise
+  indicators` at load 18). `make setup` now installs bytecode (`uv sync --compile-bytecode`, `compileall`
+  of `src`), as pip does. pandas is no longer imported by `tierwise indicators` (Ibis's DuckDB result
+  converter imported it for Arrow results too); Ibis, PyArrow, DuckDB and pydantic-settings remain.
+- **Missed, and why**: the machine ran at a load of 10–29 on 2 cores through this run, so wall times are
+  several times a quiet machine's and the start-up figure says little; CPU seconds are given beside
+  them. The CSV ratio includes the analytics: the Ibis indicator job alone took about 2.5× the CPU of the
+  hand-written SQL at 1M rows in this run (4.0 against 1.6 CPU s), so reading alone cannot bring the
+  whole to 1.3 (that is the analytics' issue).
+- **Not done**: optional free text (visit notes, complaint descriptions) is still scanned by the trim
+  check though the analytics never read it (it could be trimmed lazily in the canonical view); Parquet
+  statistics could answer the NULL and range checks without a scan; 10M and 50M rows were not measured.
 """
 
 

@@ -19,6 +19,7 @@ import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
+from tierwise.analytics import arrow_results
 from tierwise.config import Settings
 from tierwise.errors import ConfigurationError
 from tierwise.i18n import Message
@@ -51,6 +52,7 @@ class Engine:
         """Connect the named engine (``duckdb`` or ``spark``) as the settings say (no settings: the defaults)."""
         settings = settings or Settings.model_construct()  # the field defaults; the environment is read at start-up
         if name == "duckdb":
+            arrow_results.install()
             return cls("duckdb", ibis.duckdb.from_connection(duckdb_connection(settings)))
         if name == "spark":
             return cls("spark", ibis.pyspark.connect(spark_session(settings)))
@@ -69,6 +71,7 @@ class Engine:
         connection; their scratch tables (:meth:`scratch`) are temporary tables of that cursor.
         """
         if name == "duckdb":
+            arrow_results.install()
             return cls("duckdb", ibis.duckdb.from_connection(dataset.con.cursor()), dataset)
         return cls.create(name, settings)
 

@@ -23,7 +23,8 @@ import duckdb
 
 from tierwise.errors import Problem
 from tierwise.i18n import Message
-from tierwise.io.headers import SCAN_ROWS, HeaderMap, find_header
+from tierwise.io.columns import TABLES
+from tierwise.io.headers import SCAN_ROWS, HeaderMap, find_header, recognise
 from tierwise.io.parsing import quote_ident, quote_literal
 from tierwise.io.sources import DATA, ROW, Loaded, SourceError, SourceFile, file_problem, header_problems
 
@@ -73,12 +74,17 @@ def prepare(path: Path, folder: Path) -> Prepared:
             fh.read(len(codecs.BOM_UTF8))
         decoder = codecs.getincrementaldecoder("utf-8")()
         found = Prepared(path, "utf-8-sig" if bom else "utf-8")
-        line, cjk, previous_end = 1, False, b""
+        # the line a chunk starts on is counted only once a line number is needed (an empty line, a byte
+        # that is not UTF-8): counting every line feed costs as much as the rest of the pass
+        line: int | None = 1
+        cjk, counting, previous_end, offset = False, False, b"", fh.tell()
         while True:
             chunk = fh.read(CHUNK_BYTES)
-            try:
-                text = decoder.decode(chunk, final=not chunk)
+            ascii_only = bool(chunk) and chunk.isascii() and not decoder.getstate()[0]
+            try:  # ASCII is UTF-8: only a chunk with other bytes is decoded
+                text = chunk[:PREVIEW_BYTES].decode("ascii") if ascii_only else decoder.decode(chunk, final=not chunk)
             except UnicodeDecodeError as exc:
+                line = _line_at(path, offset) if line is None else line
                 where = line + chunk[: exc.start].count(b"\n")
                 bad = chunk[exc.start : exc.start + 4]
                 if bom:
@@ -101,10 +107,28 @@ def prepare(path: Path, folder: Path) -> Prepared:
                 found.preview += text[: PREVIEW_BYTES - len(found.preview)]
             if not chunk:
                 return found
-            cjk = cjk or (not chunk.isascii() and _CJK.search(text) is not None)
-            _note_empty_lines(previous_end + chunk, line - previous_end.count(b"\n"), found.empty_lines)
-            line += chunk.count(b"\n")
-            previous_end = chunk[-1:]
+            cjk = cjk or (not ascii_only and _CJK.search(text) is not None)
+            if _has_empty_line(previous_end, chunk):
+                line = _line_at(path, offset) if line is None else line
+                counting = True  # from the first empty line on, every chunk's lines are counted
+                _note_empty_lines(previous_end + chunk, line - previous_end.count(b"\n"), found.empty_lines)
+            line = line + chunk.count(b"\n") if counting and line is not None else None
+            previous_end, offset = chunk[-1:], offset + len(chunk)
+
+
+def _has_empty_line(previous_end: bytes, chunk: bytes) -> bool:
+    """Whether ``chunk`` (after a chunk ending in ``previous_end``) holds an empty line."""
+    return _EMPTY_LINE.search(chunk) is not None or (previous_end == b"\n" and chunk.startswith((b"\n", b"\r\n")))
+
+
+def _line_at(path: Path, offset: int) -> int:
+    """The line (1-based) that byte ``offset`` of ``path`` is on: the line feeds before it, counted."""
+    count = 1
+    with path.open("rb") as fh:
+        while offset > 0 and (block := fh.read(min(CHUNK_BYTES, offset))):
+            count += block.count(b"\n")
+            offset -= len(block)
+    return count
 
 
 def _note_empty_lines(data: bytes, first_line: int, out: list[int]) -> None:
@@ -125,9 +149,10 @@ def _transcode(path: Path, fh: io.BufferedReader, encoding: str, folder: Path) -
     with target.open("w", encoding="utf-8", newline="") as out:
         while True:
             chunk = fh.read(CHUNK_BYTES)
-            if encoding != "utf-16":  # in GBK, as in UTF-8, no byte of a character is a line feed
+            # in GBK, as in UTF-8, no byte of a character is a line feed
+            if encoding != "utf-16" and _has_empty_line(previous_end, chunk):
                 _note_empty_lines(previous_end + chunk, line - previous_end.count(b"\n"), found.empty_lines)
-                previous_end = chunk[-1:]
+            previous_end = chunk[-1:]
             try:
                 text = decoder.decode(chunk, final=not chunk)
             except UnicodeDecodeError as exc:
@@ -181,8 +206,20 @@ def _preview_rows(preview: str) -> tuple[list[list[str]], list[int], str]:
     return rows, starts, delim
 
 
-def load_csv(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str, mapping: HeaderMap | None) -> Loaded:
-    """Load a CSV file as all-text columns into ``name``: header row found, rows numbered as in the file."""
+def load_csv(
+    con: duckdb.DuckDBPyConnection,
+    source: SourceFile,
+    name: str,
+    mapping: HeaderMap | None,
+    text_columns: frozenset[str] | None = None,
+) -> Loaded:
+    """Load a CSV file into ``name``: header row found, rows numbered as in the file.
+
+    With ``text_columns`` None every column is text, as written. With a set, DuckDB reads each number and
+    date column the header names with its canonical type, except those in the set: a column where one
+    value does not cast is read again as text (and parsed leniently by the validator), so that a file in
+    the plain forms is read at DuckDB's own speed and an export's ``¥1,234`` still loads.
+    """
     path = source.path
     if path.stat().st_size == 0:
         raise SourceError(file_problem(path, Message("the file is empty (no header row)")))
@@ -202,19 +239,76 @@ def load_csv(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str, mapp
         header_problems(loaded)
         last_header = starts[min(header.data_start, len(starts)) - 1]
         skip = starts[header.data_start] - 1 if header.data_start < len(starts) else last_header
-        columns = "{" + ", ".join(f"{quote_literal(h)}: 'VARCHAR'" for h in loaded.columns) + "}"
-        try:
-            con.execute(
-                f"CREATE TABLE {quote_ident(name + DATA)} AS SELECT * FROM read_csv("
-                f"{quote_literal(str(found.readable))}, header = false, skip = {int(skip)}, all_varchar = true, "
-                f"delim = {quote_literal(delim)}, quote = '\"', escape = '\"', auto_detect = false, "
-                f"null_padding = false, max_line_size = {MAX_LINE_BYTES}, buffer_size = {2 * MAX_LINE_BYTES}, "
-                f"columns = {columns})"
-            )
-        except (duckdb.Error, UnicodeDecodeError) as exc:
-            raise SourceError(csv_problem(path, _message(exc))) from exc
+        options = (
+            f"header = false, skip = {int(skip)}, delim = {quote_literal(delim)}, quote = '\"', escape = '\"', "
+            f"auto_detect = false, null_padding = false, max_line_size = {MAX_LINE_BYTES}, "
+            f"buffer_size = {2 * MAX_LINE_BYTES}"
+        )
+        text = frozenset(loaded.columns) if text_columns is None else text_columns
+        while True:
+            types = read_types(loaded, mapping, text)
+            failed = _read(con, path, f"read_csv({quote_literal(str(found.readable))}, {options}", name + DATA, types)
+            if not failed:
+                break
+            text = text | failed
+        loaded.native = frozenset(c for c, t in types.items() if t != "VARCHAR")
+        loaded.text_columns = text
     _number_rows(con, name, skip + 1, [e for e in found.empty_lines if e > skip])
     return loaded
+
+
+# the type DuckDB reads a canonical column's values as; whole numbers are read as DOUBLE (DuckDB would round
+# 4.5 to a BIGINT) and checked for fractions by the validator
+READ_TYPES = {"float": "DOUBLE", "int": "DOUBLE", "date": "DATE"}
+
+
+def read_types(loaded: Loaded, mapping: HeaderMap | None, text: frozenset[str]) -> dict[str, str]:
+    """Each column of ``loaded`` → the DuckDB type to read it as: its canonical type, or text.
+
+    Text for the columns in ``text``, for the columns no canonical number or date column is named by,
+    and for both of two columns that name one canonical column (the validator names them).
+    """
+    table = loaded.table or loaded.source.table
+    found = {c: recognise(table, h, mapping) if table and h else None for c, h in zip(loaded.columns, loaded.headers)}
+    named = Counter(r.column for r in found.values() if r is not None)
+    spec = TABLES[table] if table else None
+    types = {}
+    for column, got in found.items():
+        kind = spec.column(got.column).type if spec is not None and got is not None else "string"
+        typed = got is not None and named[got.column] == 1 and column not in text
+        types[column] = READ_TYPES.get(kind, "VARCHAR") if typed else "VARCHAR"
+    return types
+
+
+def _read(con: duckdb.DuckDBPyConnection, path: Path, reader: str, target: str, types: dict[str, str]) -> set[str]:
+    """Create table ``target`` from ``reader`` (``read_csv(file, options`` without its closing bracket).
+
+    Returns the typed columns where a value did not cast (the table is then not complete); a file
+    DuckDB cannot read at all raises SourceError from the all-text read, which names the line.
+    """
+    columns = "{" + ", ".join(f"{quote_literal(c)}: {quote_literal(t)}" for c, t in types.items()) + "}"
+    typed = any(t != "VARCHAR" for t in types.values())
+    rejects = f", store_rejects = true, rejects_table = {quote_literal(target + '__rejects')}, " + (
+        f"rejects_scan = {quote_literal(target + '__scans')}, rejects_limit = 1000"
+    )
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TABLE {quote_ident(target)} AS SELECT * FROM {reader}, "
+            f"{'all_varchar = false' if typed else 'all_varchar = true'}, columns = {columns}"
+            f"{rejects if typed else ''})"
+        )
+    except (duckdb.Error, UnicodeDecodeError) as exc:
+        raise SourceError(csv_problem(path, _message(exc))) from exc
+    if not typed:
+        return set()
+    found = con.execute(
+        f"SELECT DISTINCT CAST(error_type AS VARCHAR), column_name FROM {quote_ident(target + '__rejects')}"
+    ).fetchall()
+    con.execute(f"DROP TABLE {quote_ident(target + '__rejects')}")
+    con.execute(f"DROP TABLE {quote_ident(target + '__scans')}")
+    if any(kind != "CAST" for kind, _ in found):  # not a value: the all-text read says what is wrong with the line
+        return {c for c, t in types.items() if t != "VARCHAR"}
+    return {column for _, column in found}
 
 
 def _message(exc: Exception) -> str:

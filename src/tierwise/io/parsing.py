@@ -42,9 +42,21 @@ def quote_literal(value: str) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
+SPACES = " \t\r\n\u3000\u00a0"  # what a blank cell may hold
+
+
 def is_blank(raw: str) -> str:
-    """Whether the text is NULL or only spaces (including the full-width and no-break spaces)."""
-    return f"coalesce(trim({raw}, ' \t\r\n\u3000\u00a0'), '') = ''"
+    """Whether the text is NULL or only spaces (including the full-width and no-break spaces).
+
+    Only a text that starts with a space is trimmed (``ord`` of the first character is cheap, trimming
+    every value is not).
+    """
+    # list_contains, not IN: DuckDB makes an IN list a join over every row
+    starts = ", ".join(str(ord(c)) for c in SPACES)
+    return (
+        f"CASE WHEN {raw} IS NULL OR {raw} = '' THEN TRUE WHEN list_contains([{starts}], ord({raw})) "
+        f"THEN trim({raw}, '{SPACES}') = '' ELSE FALSE END"
+    )
 
 
 def short_year(raw: str) -> str:

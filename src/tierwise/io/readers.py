@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 
 from tierwise.config import Settings
@@ -19,13 +20,12 @@ from tierwise.io.dataset import Dataset
 from tierwise.io.headers import HeaderMap
 from tierwise.io.parsing import quote_ident
 from tierwise.io.sources import (
-    DATA,
-    ROW,
     SUFFIXES,
     Loaded,
     SourceError,
     SourceFile,
     discover,
+    drop_loaded,
     load_source,
     os_problem,
     second_file_problem,
@@ -57,32 +57,27 @@ def read_dataset(
     loaded: dict[str, Loaded] = {}
     for index, source in enumerate(sources):
         try:
-            found = load_source(con, source, f"__file{index}", header_map)
+            found = load_source(con, source, f"__file{index}", header_map, frozenset())
         except SourceError as exc:
             problems.append(exc.problem)
             continue
         if found.table in loaded:
             problems.append(second_file_problem(source.path, found.table, loaded[found.table].source.path))
+            drop_loaded(con, found)
             continue
         loaded[found.table] = found
         notes.extend(found.notes)
     checked: dict[str, Checked] = {}
     for table in (t for t in TABLES if t in loaded):
-        found = loaded[table]
-        checked[table] = check_file(
-            con,
-            table,
-            found.view,
-            found.source.path.name,
-            as_of,
-            materialize=found.source.kind != "parquet",
-            loaded=found,
-            user_map=header_map,
-            settings=settings,
-        )
+        try:
+            loaded[table], checked[table] = _check(con, table, loaded[table], as_of, header_map, settings)
+        except SourceError as exc:
+            problems.append(exc.problem)
+            continue
         notes.extend(checked[table].notes)
+    built = _build(con, loaded, checked)
     headers = {t: c.headers.get("customer_id", "customer_id") for t, c in checked.items()}
-    check_customer_references(con, checked, headers)
+    check_customer_references(con, checked, headers, built)
 
     total = len(problems) + sum(c.problem_count for c in checked.values())
     if total:
@@ -90,16 +85,9 @@ def read_dataset(
         listed = problems + [p for c in checked.values() for p in sorted(c.problems, key=lambda p: p.row or 0)]
         raise DataValidationError(listed, total=total)
 
-    for table, result in checked.items():
-        create = "VIEW" if loaded[table].source.kind == "parquet" else "TABLE"
-        con.execute(f"CREATE {create} {quote_ident(table)} AS SELECT * EXCLUDE ({ROW}) FROM ({result.select_sql})")
-    for found in loaded.values():
-        if found.source.kind != "parquet":  # the canonical table is a copy: free the text and parsed columns
-            name = found.view
-            con.execute(f"DROP TABLE IF EXISTS {quote_ident(name + TYPED)}")
-            con.execute(f"DROP VIEW IF EXISTS {quote_ident(name)}")
-            for suffix in (DATA, "__gaps", "__errors"):
-                con.execute(f"DROP TABLE IF EXISTS {quote_ident(name + suffix)}")
+    for table, found in loaded.items():  # the canonical tables are copies or views of the rows: free the rest
+        _drop_typed(con, found, checked[table])
+        drop_loaded(con, found, keep_base=checked[table].plain)
     return Dataset(
         con=con,
         tables=[t for t in TABLES if t in checked],
@@ -108,6 +96,56 @@ def read_dataset(
         unknown_columns={t: c.unknown for t, c in checked.items() if c.unknown},
         notes=notes,
     )
+
+
+def _check(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    found: Loaded,
+    as_of: dt.date | None,
+    header_map: HeaderMap | None,
+    settings: Settings,
+) -> tuple[Loaded, Checked]:
+    """Check one loaded file; a column read with its type that has a problem is read again as text.
+
+    The problem is then found in the text the user wrote, and named with it (``24-7-22``, not the
+    year 24), and the value that failed the fast cast is parsed leniently; the other columns stay typed.
+    """
+    while True:
+        result = check_file(
+            con,
+            table,
+            found.view,
+            found.source.path.name,
+            as_of,
+            base=found.base,
+            text_file=found.source.kind != "parquet",
+            loaded=found,
+            user_map=header_map,
+            settings=settings,
+        )
+        again = result.failed & found.native
+        if not again:
+            return found, result
+        _drop_typed(con, found, result)
+        drop_loaded(con, found)
+        found = load_source(con, found.source, found.view, header_map, found.text_columns | again)
+
+
+def _drop_typed(con: duckdb.DuckDBPyConnection, found: Loaded, result: Checked) -> None:
+    con.execute(f"DROP {'TABLE' if result.materialized else 'VIEW'} IF EXISTS {quote_ident(found.view + TYPED)}")
+
+
+def _build(con: duckdb.DuckDBPyConnection, loaded: dict[str, Loaded], checked: dict[str, Checked]) -> dict[str, str]:
+    """Create each canonical table that can be built (a view when it only renames the rows); name → relation."""
+    built = {}
+    for table, result in checked.items():
+        if result.canonical_sql is None:
+            continue
+        kind = "VIEW" if result.plain else "TABLE"
+        con.execute(f"CREATE {kind} {quote_ident(table)} AS {result.canonical_sql}")
+        built[table] = table
+    return built
 
 
 def _sources(path: Path, notes: list[Message]) -> tuple[list[SourceFile], list[Problem]]:

@@ -66,6 +66,13 @@ class Loaded:
     sheet: str | None = None
     complete: bool = True  # the header names every required column
     notes: list[Message] = field(default_factory=list)
+    native: frozenset[str] = frozenset()  # columns read with their canonical type that could be read as text
+    text_columns: frozenset[str] = frozenset()  # columns asked to be read as text
+
+    @property
+    def base(self) -> str:
+        """The relation holding the file's rows without their row numbers (``view`` numbers them)."""
+        return self.view + DATA
 
     @property
     def columns(self) -> list[str]:
@@ -199,12 +206,19 @@ def unique_headers(headers: Sequence[str]) -> list[str]:
     return out
 
 
-def load_parquet(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str, mapping: HeaderMap | None) -> Loaded:
-    """Expose a Parquet file as view ``name`` (typed, not copied), with file row numbers."""
+def load_parquet(
+    con: duckdb.DuckDBPyConnection,
+    source: SourceFile,
+    name: str,
+    mapping: HeaderMap | None,
+    text_columns: frozenset[str] | None = None,
+) -> Loaded:
+    """Expose a Parquet file as view ``name`` (typed, not copied), with file row numbers; its types are kept."""
     from tierwise.io.headers import find_header
 
     path = source.path
     try:
+        con.execute(f"CREATE VIEW {quote_ident(name + DATA)} AS SELECT * FROM read_parquet({quote_literal(str(path))})")
         con.execute(
             f"CREATE VIEW {quote_ident(name)} AS SELECT * EXCLUDE (file_row_number), "
             f"file_row_number + 2 AS {ROW} FROM read_parquet({quote_literal(str(path))}, file_row_number = true)"
@@ -227,19 +241,38 @@ def load_parquet(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str, 
 
 
 def load_source(
-    con: duckdb.DuckDBPyConnection, source: SourceFile, name: str, mapping: HeaderMap | None = None
+    con: duckdb.DuckDBPyConnection,
+    source: SourceFile,
+    name: str,
+    mapping: HeaderMap | None = None,
+    text_columns: frozenset[str] | None = None,
 ) -> Loaded:
-    """Load one source file into view ``name`` with the reader for its kind; OSErrors become problems."""
+    """Load one source file into view ``name`` with the reader for its kind; OSErrors become problems.
+
+    ``text_columns`` None: every value as the file wrote it, as text (Parquet keeps its types); a set:
+    each number and date column read with its type where the reader can, except the columns in the set.
+    """
     from tierwise.io.csv_files import load_csv
     from tierwise.io.workbooks import load_workbook
 
     loader = {"csv": load_csv, "workbook": load_workbook, "parquet": load_parquet}[source.kind]
     try:
-        loaded = loader(con, source, name, mapping)
+        loaded = loader(con, source, name, mapping, text_columns)
     except OSError as exc:
         raise SourceError(os_problem(source.path, exc)) from exc
     log.debug("loaded %s as %s (%s)", source.path, name, loaded.table)
     return loaded
+
+
+def drop_loaded(con: duckdb.DuckDBPyConnection, loaded: Loaded, keep_base: bool = False) -> None:
+    """Drop the relations a reader made for ``loaded`` (the rows themselves too, unless ``keep_base``)."""
+    name = loaded.view
+    con.execute(f"DROP VIEW IF EXISTS {quote_ident(name)}")
+    for suffix in ("__gaps", "__errors"):
+        con.execute(f"DROP TABLE IF EXISTS {quote_ident(name + suffix)}")
+    if not keep_base:
+        kind = "VIEW" if loaded.source.kind == "parquet" else "TABLE"
+        con.execute(f"DROP {kind} IF EXISTS {quote_ident(loaded.base)}")
 
 
 def os_problem(path: Path, exc: OSError) -> Problem:

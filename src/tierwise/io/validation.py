@@ -55,6 +55,7 @@ _NATIVE = {  # DuckDB types that need no parsing for a canonical type
     "date": ("DATE", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S"),
     "bool": ("BOOLEAN",),
 }
+_FLOATING = ("DOUBLE", "FLOAT", "DECIMAL")  # a whole-number column read as one of these is checked for fractions
 
 _TYPE_REASONS = {
     "float": Message(N_("not a number (write e.g. 1234.50)")),
@@ -77,6 +78,10 @@ class Checked:
     problem_count: int = 0
     notes: list[Message] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)  # canonical column → the file's column
+    canonical_sql: str | None = None  # SELECT of the canonical table (no row numbers)
+    materialized: bool = False  # the parsed values are a temporary table (``<view>__typed_``), not a view
+    plain: bool = False  # the canonical SELECT only renames and casts: a view over the loaded rows will do
+    failed: set[str] = field(default_factory=set)  # the file's columns some check found a problem in
 
     def add(self, problems: list[Problem], count: int | None = None) -> None:
         """Record problems (``count``: how many exist in all, when more than listed)."""
@@ -150,14 +155,35 @@ def _column_expr(col: Column, header: str | None, duck_type: str | None, table: 
         return f"CAST(NULL AS {SQL_TYPES[col.type]})"
     ident = quote_ident(header)
     if _is_native(col, duck_type):
-        expr = f"CAST({ident} AS {SQL_TYPES[col.type]})"
+        expr = _native_expr(col, ident, duck_type or "")
     else:
         expr = typed_expr(col.type, ident, VALUE_MAPS.get((table, col.name)))
     return f"({expr}) * {scale}" if scale != 1 and col.type == "float" else expr
 
 
+def _native_expr(col: Column, ident: str, duck_type: str) -> str:
+    """The canonical value of a column the reader typed: infinities and fractions of whole numbers are NULL."""
+    base = duck_type.split("(")[0]
+    if col.type == "float" and base in _FLOATING:
+        return f"CASE WHEN isfinite({ident}) THEN CAST({ident} AS DOUBLE) END"
+    if col.type == "int" and base not in _NATIVE["int"]:
+        return (
+            f"CASE WHEN isfinite({ident}) AND {ident} = round({ident}) AND abs({ident}) < 9e18 "
+            f"THEN CAST({ident} AS BIGINT) END"
+        )
+    return f"CAST({ident} AS {SQL_TYPES[col.type]})"
+
+
+def _plain(col: Column, ident: str, duck_type: str) -> str:
+    """The canonical value of a typed column whose checks all passed: the column itself, cast."""
+    return f"CAST({ident} AS {SQL_TYPES[col.type]})" if duck_type.split("(")[0] != SQL_TYPES[col.type] else ident
+
+
 def _is_native(col: Column, duck_type: str | None) -> bool:
-    return bool(duck_type) and col.type in _NATIVE and duck_type.split("(")[0] in _NATIVE[col.type]
+    if not duck_type or col.type not in _NATIVE:
+        return False
+    base = duck_type.split("(")[0]
+    return base in _NATIVE[col.type] or (col.type == "int" and base in _FLOATING)
 
 
 def _missing_problem(file: str, table: str, name: str, loaded: Loaded | None) -> Problem:
@@ -182,18 +208,23 @@ def check_file(
     view: str,
     file: str,
     as_of: dt.date | None = None,
-    materialize: bool = True,
     *,
+    base: str | None = None,
+    text_file: bool = True,
     loaded: Loaded | None = None,
     user_map: HeaderMap | None = None,
     settings: Settings | None = None,
 ) -> Checked:
     """Map, parse and check one loaded file (view ``view``); returns its canonical SELECT and problems.
 
-    The parsed values are computed once into ``<view>__typed`` (a table, or a view when ``materialize`` is
-    false, as for typed Parquet files), next to the raw text, with blank and totals rows marked (they are
-    left out and counted in the notes); every check then runs in one aggregate pass over it, and only the
-    checks that fail fetch their first offending rows.
+    Every check runs in one aggregate pass (``count(*) FILTER (…)``), and only the checks that fail fetch
+    their first offending rows. A column the reader typed (Parquet, Excel cells, a CSV column read with its
+    canonical type) is only checked for NULL, range and finiteness; a text column is parsed leniently (¥,
+    1,234.50, 2024年1月31日 …), and then the parsed values are computed once into ``<view>__typed_``, a
+    temporary table next to the text. In a text file (``text_file``) blank and totals rows are marked, left
+    out and counted in the notes. When nothing needs parsing, the canonical SELECT reads ``base`` (the rows
+    without their row numbers) directly, and is a plain projection when no value needs trimming
+    (:attr:`Checked.plain`).
     """
     settings = settings or Settings()
     spec = TABLES[table]
@@ -220,24 +251,26 @@ def check_file(
                     },
                 )
             )
+    scales = {name: got.scale for name, got in found.items()}
     exprs = {
-        c.name: _column_expr(
-            c,
-            mapping.get(c.name),
-            types.get(mapping.get(c.name, "")),
-            table,
-            found[c.name].scale if c.name in found else 1,
-        )
+        c.name: _column_expr(c, mapping.get(c.name), types.get(mapping.get(c.name, "")), table, scales.get(c.name, 1))
         for c in spec.columns
     }
-    text_file = materialize
-    skip = _skip_columns(list(types), mapping) if text_file else {}
+    # text that must be parsed leniently: its parsed values are materialised once, not parsed per check
+    lenient = any(
+        c.type != "string" and not _is_native(c, types.get(mapping[c.name])) for c in spec.columns if c.name in mapping
+    )
+    trimmed = [  # free text the reader did not trim: the canonical value is trimmed only where one needs it
+        c.name for c in spec.columns if c.name in mapping and c.type == "string" and (table, c.name) not in VALUE_MAPS
+    ]
+    skip = _skip_columns(types, mapping) if text_file else {}
     typed = view + TYPED
+    result.materialized = lenient
     parsed = ", ".join(f"{expr} AS {quote_ident(TYPED + name)}" for name, expr in exprs.items())
     marks = "".join(f", {expr} AS {name}" for name, expr in skip.items())
-    # a Parquet file's canonical table stays a view over this one: not TEMP, so every cursor sees it
+    # without lenient parsing, a view (not TEMP, so every cursor sees it): the checks read the rows once
     con.execute(
-        f"CREATE {'TEMP TABLE' if materialize else 'VIEW'} {quote_ident(typed)} AS "
+        f"CREATE {'TEMP TABLE' if lenient else 'VIEW'} {quote_ident(typed)} AS "
         f"SELECT *, {parsed}{marks} FROM {quote_ident(view)}"
     )
     kept = "NOT __blank AND NOT __totals" if skip else "TRUE"
@@ -246,6 +279,7 @@ def check_file(
     key = quote_ident(TYPED + spec.key) if unique else None
     aggregates = [f"count(*) FILTER (WHERE {kept})"]
     aggregates += [f"count(*) FILTER (WHERE {kept} AND ({c.condition}))" for c in checks]
+    aggregates += [f"count(*) FILTER (WHERE {kept} AND {_untrimmed(quote_ident(mapping[n]))})" for n in trimmed]
     if skip:
         aggregates += ["count(*) FILTER (WHERE __blank)", f"list({ROW} ORDER BY {ROW}) FILTER (WHERE __totals)"]
     if key:
@@ -253,8 +287,12 @@ def check_file(
     counts = list(con.execute(f"SELECT {', '.join(aggregates)} FROM {quote_ident(typed)}").fetchone())
     rows = counts.pop(0)
     failing = [(check, counts.pop(0)) for check in checks]
+    untrimmed = {name for name in trimmed if counts.pop(0)}
+    result.failed = {check.header for check, count in failing if count}
+    skipped = False
     if skip:
         blank, totals = counts.pop(0), counts.pop(0) or []
+        skipped = bool(blank or totals)
         if blank:
             result.notes.append(Message(N_("%(file)s: %(n)s blank row(s) skipped"), {"file": file, "n": f"{blank:,}"}))
         for row in totals[:LIMIT]:
@@ -287,27 +325,66 @@ def check_file(
     if key and counts[0] != counts[1]:
         _check_duplicates(con, result, typed, mapping[spec.key], key, kept)
     others = ", ".join(quote_ident(h) for h in unknown)
+    tail = ", " + others if others else ""
     result.select_sql = (
         "SELECT "
         + ", ".join(f"{quote_ident(TYPED + name)} AS {quote_ident(name)}" for name in exprs)
-        + (", " + others if others else "")
-        + f", {ROW} FROM {quote_ident(typed)}"
+        + f"{tail}, {ROW} FROM {quote_ident(typed)}"
         + (f" WHERE {kept}" if skip else "")
+    )
+    if lenient or base is None:
+        result.canonical_sql = f"SELECT * EXCLUDE ({ROW}) FROM ({result.select_sql})"
+        return result
+    # nothing to parse: the canonical table reads the loaded rows themselves, each column as it is
+    final = {}
+    for c in spec.columns:
+        header = mapping.get(c.name)
+        if header is None or (c.type != "string" and (c.name not in scales or scales[c.name] == 1)):
+            final[c.name] = _plain(c, quote_ident(header), types[header]) if header else exprs[c.name]
+        elif c.type == "string" and c.name in trimmed and c.name not in untrimmed:
+            final[c.name] = quote_ident(header)
+        else:
+            final[c.name] = exprs[c.name]
+    result.plain = not skipped and all(
+        expr.startswith(("CAST(", '"')) for expr in final.values()
+    )  # renames and casts only: a view costs the analytics nothing
+    where = f" WHERE NOT {skip['__blank']} AND NOT {skip['__totals']}" if skipped else ""
+    result.canonical_sql = (
+        "SELECT "
+        + ", ".join(f"{expr} AS {quote_ident(name)}" for name, expr in final.items())
+        + f"{tail} FROM {quote_ident(base)}{where}"
     )
     return result
 
 
+def _untrimmed(ident: str) -> str:
+    """Whether the text has a space at either end or is empty (its canonical value differs from it)."""
+    return f"({ident} = '' OR starts_with({ident}, ' ') OR ends_with({ident}, ' '))"
+
+
 TOTALS_WORDS = ("合计", "总计", "小计", "共计", "总合计", "累计", "total", "totals", "grandtotal", "subtotal", "sum")
+# the first character of a totals cell: a space or the first letter of a word; the exact test runs only there
+_TOTALS_STARTS = ", ".join(
+    str(ord(c)) for c in sorted({" ", "\u3000", *(w[0] for w in TOTALS_WORDS)} | {w[0].upper() for w in TOTALS_WORDS})
+)
 
 
-def _skip_columns(columns: list[str], mapping: dict[str, str]) -> dict[str, str]:
+def _skip_columns(types: dict[str, str], mapping: dict[str, str]) -> dict[str, str]:
     """SQL marking blank rows (every cell blank) and totals rows (合计, Total … in a leading or id column)."""
-    blank = " AND ".join(is_blank(quote_ident(c)) for c in columns) or "FALSE"
+    columns = list(types)
+    blank = (
+        " AND ".join(
+            is_blank(quote_ident(c)) if types[c] == "VARCHAR" else f"{quote_ident(c)} IS NULL" for c in columns
+        )
+        or "FALSE"
+    )
     words = ", ".join(quote_literal(w) for w in TOTALS_WORDS)
     where = dict.fromkeys([*columns[:2], *(mapping[c] for c in ("customer_id", "name") if c in mapping)])
-    totals = " OR ".join(
-        f"lower(rtrim(replace(replace(trim({quote_ident(c)}), ' ', ''), '\u3000', ''), ':：')) IN ({words})"
+    totals = " OR ".join(  # list_contains, not IN: DuckDB makes a long IN list a join over every row
+        f"CASE WHEN list_contains([{_TOTALS_STARTS}], ord({quote_ident(c)})) THEN list_contains([{words}], "
+        f"lower(rtrim(replace(replace(trim({quote_ident(c)}), ' ', ''), '\u3000', ''), ':：'))) ELSE FALSE END"
         for c in where
+        if types[c] == "VARCHAR"  # a typed cell holds no word
     )
     return {"__blank": f"({blank})", "__totals": f"coalesce({totals or 'FALSE'}, FALSE)"}
 
@@ -362,6 +439,8 @@ def _checks(
                 )
             extra = f" AND NOT {short_year(raw)}" if col.type == "date" else ""
             add(f"NOT ({blank}) AND {value} IS NULL{extra}", reason)
+        elif native and col.type in ("float", "int"):  # an infinity, or a fraction where a whole number goes
+            add(f"{ident} IS NOT NULL AND {value} IS NULL", _TYPE_REASONS[col.type])
         if col.type == "date":
             add(
                 f"{value} NOT BETWEEN DATE '{lo.isoformat()}' AND DATE '{hi.isoformat()}'",
@@ -418,33 +497,43 @@ def _check_duplicates(
 
 
 def check_customer_references(
-    con: duckdb.DuckDBPyConnection, checked: dict[str, Checked], headers: dict[str, str]
+    con: duckdb.DuckDBPyConnection, checked: dict[str, Checked], headers: dict[str, str], built: dict[str, str]
 ) -> None:
-    """Every ``customer_id`` in another table must exist in the customers table (when one is given)."""
-    if "customers" not in checked or checked["customers"].select_sql is None:
+    """Every ``customer_id`` in another table must exist in the customers table (when one is given).
+
+    ``built``: table → the canonical relation made of it; the count runs on them, and only a table with
+    unknown customers fetches its first rows (with their row numbers) from its checked rows.
+    """
+    if "customers" not in built:
         return
+    customers = quote_ident(built["customers"])
     for table, result in checked.items():
-        if table == "customers" or result.select_sql is None:
+        if table == "customers" or table not in built or result.select_sql is None:
+            continue
+        (count,) = con.execute(
+            f"SELECT count(*) FROM {quote_ident(built[table])} t ANTI JOIN {customers} c "
+            f"ON t.customer_id = c.customer_id WHERE t.customer_id IS NOT NULL"
+        ).fetchall()[0]
+        if not count:
             continue
         rows = con.execute(
-            f"SELECT t.{ROW}, t.customer_id, count(*) OVER () FROM ({result.select_sql}) t "
-            f"ANTI JOIN ({checked['customers'].select_sql}) c ON t.customer_id = c.customer_id "
+            f"SELECT t.{ROW}, t.customer_id FROM ({result.select_sql}) t "
+            f"ANTI JOIN {customers} c ON t.customer_id = c.customer_id "
             f"WHERE t.customer_id IS NOT NULL ORDER BY t.{ROW} LIMIT {LIMIT}"
         ).fetchall()
-        if rows:
-            result.add(
-                [
-                    Problem(
-                        result.file,
-                        r[0],
-                        headers[table],
-                        r[1],
-                        Message("unknown customer (not in %(file)s)", {"file": checked["customers"].file}),
-                    )
-                    for r in rows
-                ],
-                rows[0][2],
-            )
+        result.add(
+            [
+                Problem(
+                    result.file,
+                    r[0],
+                    headers[table],
+                    r[1],
+                    Message("unknown customer (not in %(file)s)", {"file": checked["customers"].file}),
+                )
+                for r in rows
+            ],
+            count,
+        )
 
 
 __all__ = ["Checked", "check_file", "check_customer_references", "map_headers"]

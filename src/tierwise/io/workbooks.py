@@ -12,6 +12,7 @@ import re
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -35,8 +36,19 @@ def _rows(table: pa.Table, count: int) -> list[list[str]]:
     return [["" if v is None else str(v) for v in row.values()] for row in head]
 
 
-def load_workbook(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str, mapping: HeaderMap | None) -> Loaded:
-    """Load the sheet of a workbook that holds the table into ``name``, every column as text."""
+def load_workbook(
+    con: duckdb.DuckDBPyConnection,
+    source: SourceFile,
+    name: str,
+    mapping: HeaderMap | None,
+    text_columns: frozenset[str] | None = None,
+) -> Loaded:
+    """Load the sheet of a workbook that holds the table into ``name``.
+
+    With ``text_columns`` None every cell is text, as the sheet shows it. With a set, the rows below the
+    header keep the types of their cells (numbers, dates) in each number and date column the header names,
+    except those in the set; a column whose cells are of several types is text.
+    """
     path = source.path
     with path.open("rb") as fh:
         start = fh.read(512).lstrip()
@@ -49,9 +61,9 @@ def load_workbook(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str,
         sheets = reader.sheet_names
         if not sheets:
             raise SourceError(file_problem(path, Message("the workbook has no sheets; save the table in it")))
-        chosen, header, table = None, None, None
+        chosen, header, heads = None, None, {}
         for index in range(len(sheets)):
-            head = _text_table(
+            heads[index] = head = _text_table(
                 reader.load_sheet(
                     index, header_row=None, skip_rows=0, n_rows=SCAN_ROWS + 2, dtypes="string", eager=True
                 )
@@ -61,7 +73,30 @@ def load_workbook(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str,
                 chosen, header = index, guess
             if guess.complete:
                 break
-        table = _text_table(reader.load_sheet(chosen, header_row=None, skip_rows=0, dtypes="string", eager=True))
+        assert chosen is not None and header is not None  # the workbook has a sheet
+        if heads[chosen].num_rows == 0:
+            raise SourceError(
+                file_problem(
+                    path, Message("the sheet %(sheet)s is empty (no header row)", {"sheet": repr(sheets[chosen])})
+                )
+            )
+        loaded = Loaded.from_header(source, name, header, header.first + 1, sheet=sheets[chosen] if chosen else None)
+        header_problems(loaded)
+        if text_columns is None:  # every cell as text, header rows included
+            table = _text_table(reader.load_sheet(chosen, header_row=None, skip_rows=0, dtypes="string", eager=True))
+            first = header.data_start
+        else:  # the rows below the header, each column typed as its cells are (text where they are mixed)
+            table = _typed_table(
+                reader.load_sheet(
+                    chosen,
+                    header_row=None,
+                    skip_rows=header.data_start,
+                    schema_sample_rows=None,
+                    dtypes=_text_dtypes(loaded, mapping, text_columns) or None,
+                    eager=True,
+                )
+            )
+            first = 0
     except SourceError:
         raise
     except (OSError, MemoryError):
@@ -76,13 +111,6 @@ def load_workbook(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str,
                 ),
             )
         ) from exc
-    sheet_name = sheets[chosen] if chosen else None  # said only when it is not the first sheet
-    if table.num_rows == 0:
-        raise SourceError(
-            file_problem(path, Message("the sheet %(sheet)s is empty (no header row)", {"sheet": repr(sheets[chosen])}))
-        )
-    loaded = Loaded.from_header(source, name, header, header.first + 1, sheet=sheet_name)
-    header_problems(loaded)
     errors = (
         _error_cells(path, chosen, header.data_start + 1, loaded.columns)
         if path.suffix.lower()
@@ -92,15 +120,34 @@ def load_workbook(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str,
         )
         else {}
     )
-    _register(con, name, table, loaded, errors)
+    _register(con, name, table, loaded, errors, first)
     return loaded
 
 
+def _typed_table(batch: pa.RecordBatch | pa.Table) -> pa.Table:
+    table = pa.table(batch) if isinstance(batch, pa.RecordBatch) else batch
+    columns = [c.cast(pa.string()) if pa.types.is_null(c.type) else c for c in table.columns]
+    return pa.table(columns, names=[f"c{i}" for i in range(table.num_columns)])
+
+
+def _text_dtypes(loaded: Loaded, mapping: HeaderMap | None, text: frozenset[str]) -> dict[Any, Any]:
+    """Column index → ``string`` for every column but the number and date columns (read as their cells are)."""
+    from tierwise.io.csv_files import read_types
+
+    types = read_types(loaded, mapping, text)
+    return {i: "string" for i, column in enumerate(loaded.columns) if types[column] == "VARCHAR"}
+
+
 def _register(
-    con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, loaded: Loaded, errors: dict[int, str]
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    table: pa.Table,
+    loaded: Loaded,
+    errors: dict[int, str],
+    first_data: int | None = None,
 ) -> None:
     width = len(loaded.columns)
-    body = table.slice(loaded.header_row - 1 + loaded.header_rows)
+    body = table.slice(loaded.header_row - 1 + loaded.header_rows if first_data is None else first_data)
     columns = [body.column(i) if i < body.num_columns else pa.nulls(body.num_rows, pa.string()) for i in range(width)]
     first = loaded.header_row + loaded.header_rows
     data = pa.table(columns, names=loaded.columns)
