@@ -89,6 +89,8 @@ def _set_aside_postgres(con: Connection, table: str) -> SetAside:
 
 def restore(con: Connection, aside: SetAside) -> None:
     """Make again what :func:`set_aside` dropped (a unique constraint fails here on a duplicate key)."""
+    if con.dialect.name == "postgresql":  # sort in memory, not in temporary files: for this transaction only
+        con.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
     for statement in aside.recreate:
         con.exec_driver_sql(statement)
 
