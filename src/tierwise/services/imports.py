@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -45,6 +46,9 @@ from tierwise.store.sealed import SEALED, seal_batch, sealed_fields
 log = logging.getLogger(__name__)
 
 BATCH_ROWS = 100_000
+# DuckDB's memory while an import reads its files (unless TIERWISE_DUCKDB_MEMORY_LIMIT says otherwise): a file
+# larger than this is spilled to a temporary folder, so the import's peak memory does not grow with the file
+READING_MEMORY_LIMIT = "512MB"
 HASH_BLOCK = 1 << 20
 MODES = ("insert", "upsert")
 
@@ -207,8 +211,24 @@ def import_data(
         raise UsageError(
             Message(N_("%(source)s: an import reads a folder, a table file or the demo data"), {"source": source.label})
         )
+    with tempfile.TemporaryDirectory(prefix="tierwise-import-") as spill:
+        dataset = source.open(reading_settings(ctx.settings, Path(spill)))
+        return _import(ctx, source, dataset, mode, dry_run)
+
+
+def reading_settings(settings: Settings, spill: Path) -> Settings:
+    """The settings an import reads its files with: DuckDB held to :data:`READING_MEMORY_LIMIT`, spilling
+    into ``spill``, where the settings name no limit or folder of their own."""
+    update: dict[str, object] = {}
+    if settings.duckdb_memory_limit is None:
+        update["duckdb_memory_limit"] = READING_MEMORY_LIMIT
+    if settings.duckdb_temp_directory is None:
+        update["duckdb_temp_directory"] = spill
+    return settings.model_copy(update=update)
+
+
+def _import(ctx: ServiceContext, source: DataSource, dataset: Dataset, mode: Mode, dry_run: bool) -> ImportReport:
     settings, actor = ctx.settings, ctx.actor.name
-    dataset = source.open(settings)
     try:
         files = _files(dataset)
         keyring = _keyring_for(dataset, settings)
@@ -228,6 +248,11 @@ def import_data(
                 ctx.report(stage, done, total)
 
             for table in dataset.tables:
+                if loader.claim_empty(table):  # every row is new: loaded straight in the write step
+                    rows = dataset.row_count(table)
+                    changes.append(TableChanges(table, rows, rows, 0, 0, 0))
+                    counted(rows, "check:" + table)
+                    continue
                 started = time.perf_counter()
                 progress = lambda rows, t=table: counted(rows, "check:" + t)  # noqa: E731
                 loader.stage(table, _batches(dataset, table, keyring, progress))
@@ -243,8 +268,12 @@ def import_data(
                 done = 0
                 for table, change in zip(dataset.tables, changes):
                     started = time.perf_counter()
-                    loader.write(table, mode, change)
-                    counted(dataset.row_count(table), "write:" + table)
+                    if table in loader.empty:
+                        progress = lambda rows, t=table: counted(rows, "write:" + t)  # noqa: E731
+                        loader.load_empty(table, _batches(dataset, table, keyring, progress))
+                    else:
+                        loader.write(table, mode, change)
+                        counted(change.rows, "write:" + table)
                     log.info("%s: written in %.1f s", table, time.perf_counter() - started)
                 _finish(con, import_id, files, changes, dataset, actor)
             loader.drop_staging()

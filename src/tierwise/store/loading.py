@@ -4,13 +4,14 @@ set-based statement.
 Staging is a temporary table of the target's columns, filled by PostgreSQL ``COPY … FROM STDIN`` (Arrow
 batches written as CSV) or SQLite ``executemany`` (Arrow batches as row tuples). Counting and writing
 are single SQL statements joining the staging table to the target on the table's key; no ORM object
-and no Python loop per row. Everything runs on the caller's connection, inside its transaction.
+and no Python loop per row; a write that changes nothing is not issued. A table that holds no rows yet is
+loaded straight, without staging (:mod:`tierwise.store.bulk_load`). Everything runs on the caller's
+connection, inside its transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,11 +19,11 @@ from typing import Literal
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 from sqlalchemy import Connection, text
 
 from tierwise.io.columns import TABLES
 from tierwise.io.parsing import quote_ident
+from tierwise.store.bulk_load import claim_empty, copy_batches, restore, set_aside, with_import_id
 from tierwise.store.sealed import hash_columns, sealed_fields
 
 Mode = Literal["insert", "upsert"]
@@ -32,6 +33,8 @@ OWN_KEYS = {"customers": "customer_id", "receivables": "invoice_id", "opportunit
 # the optional id a row_key is made from when the file gives it
 ROW_KEY_IDS = {"transactions": "transaction_id", "visits": "visit_id", "complaints": "complaint_id", "surveys": None}
 PG_LOCK_KEY = 0x7469_6572_7769_7365  # 'tierwise': the advisory lock every store writer of imports takes
+# tables whose import also records history (stages, statuses) from the staged rows: always staged
+HISTORY = {"opportunities": "stage", "complaints": "status"}
 
 
 def key_column(table: str) -> str:
@@ -81,6 +84,7 @@ class Loader:
         self.now = now
         self.suffix = uuid.uuid4().hex[:12]
         self.staged: dict[str, str] = {}
+        self.empty: set[str] = set()
 
     def stage(self, table: str, batches: Iterable[pa.RecordBatch]) -> int:
         """Load the batches (columns as :func:`store_columns`) into a new temporary staging table."""
@@ -90,33 +94,66 @@ class Loader:
             self.con.exec_driver_sql(
                 f"CREATE TEMP TABLE {name} ON COMMIT DROP AS SELECT {cols} FROM {quote_ident(table)} WITH NO DATA"
             )
-            rows = self._copy(name, cols, batches)
+            rows = copy_batches(self.con, f"{name} ({cols})", batches)
         else:
             self.con.exec_driver_sql(f"CREATE TEMP TABLE {name} AS SELECT {cols} FROM {quote_ident(table)} WHERE 0")
-            rows = self._executemany(name, len(store_columns(table)), batches)
+            rows = self._executemany(name, store_columns(table), batches)
         self.staged[table] = name
         return rows
 
-    def _copy(self, name: str, cols: str, batches: Iterable[pa.RecordBatch]) -> int:
-        cursor = self.con.connection.driver_connection.cursor()
-        options = pacsv.WriteOptions(include_header=False)
-        rows = 0
-        with cursor.copy(f"COPY {name} ({cols}) FROM STDIN (FORMAT csv)") as copy:
-            for batch in batches:
-                buffer = io.BytesIO()
-                pacsv.write_csv(batch, buffer, options)
-                copy.write(buffer.getbuffer())
-                rows += batch.num_rows
-        return rows
-
-    def _executemany(self, name: str, width: int, batches: Iterable[pa.RecordBatch]) -> int:
-        statement = f"INSERT INTO {name} VALUES ({', '.join('?' * width)})"
+    def _executemany(
+        self,
+        name: str,
+        columns: list[str],
+        batches: Iterable[pa.RecordBatch],
+        extra: str = "",
+        defaults: frozenset[str] = frozenset(),
+    ) -> int:
+        """Insert the batches into ``name`` (its ``columns``, then the column ``extra`` names if any, set to
+        the import's id). A column that is empty throughout a batch and has no default (``defaults``) is
+        left out to be NULL rather than bound row by row: binding is most of what an insert costs in
+        Python's sqlite3."""
         cursor = self.con.connection.driver_connection.cursor()
         rows = 0
         for batch in batches:
-            columns = [_sqlite_values(column) for column in batch.columns]
-            cursor.executemany(statement, zip(*columns))
+            kept = [i for i, c in enumerate(batch.columns) if c.null_count < len(c) or columns[i] in defaults]
+            listed = ", ".join([*(quote_ident(columns[i]) for i in kept), *([quote_ident(extra)] if extra else [])])
+            values = ", ".join(["?"] * len(kept) + ([str(int(self.import_id or 0))] if extra else []))
+            statement = f"INSERT INTO {name} ({listed}) VALUES ({values})"
+            cursor.executemany(statement, zip(*(_sqlite_values(batch.column(i)) for i in kept)))
             rows += batch.num_rows
+        return rows
+
+    def _defaults(self, table: str) -> frozenset[str]:
+        """The columns of ``table`` that have a default (NULL for them is written, never left out)."""
+        found = self.con.exec_driver_sql("SELECT name, dflt_value FROM pragma_table_info(?)", (table,))
+        return frozenset(name for name, default in found if default is not None)
+
+    def claim_empty(self, table: str) -> bool:
+        """Whether ``table`` can be loaded straight (:meth:`load_empty`): it holds no rows and records no
+        history; the rows to import are then all new."""
+        if table in HISTORY or not claim_empty(self.con, table, lock=self.import_id is not None):
+            return False
+        self.empty.add(table)
+        return True
+
+    def load_empty(self, table: str, batches: Iterable[pa.RecordBatch]) -> int:
+        """Load the batches straight into ``table`` (claimed by :meth:`claim_empty`); the rows loaded.
+
+        The table's secondary indexes and constraints are dropped first and made again at the end, in this
+        transaction (:mod:`tierwise.store.bulk_load`).
+        """
+        if table not in self.empty or self.import_id is None:
+            raise ValueError(f"{table} was not claimed empty by an import")
+        aside = set_aside(self.con, table)
+        columns = store_columns(table)
+        if self.dialect == "postgresql":
+            into = f"{quote_ident(table)} ({', '.join(quote_ident(c) for c in [*columns, 'import_id'])})"
+            rows = copy_batches(self.con, into, with_import_id(batches, self.import_id))
+        else:
+            defaults = self._defaults(table)
+            rows = self._executemany(quote_ident(table), columns, batches, extra="import_id", defaults=defaults)
+        restore(self.con, aside)
         return rows
 
     def changes(self, table: str, mode: Mode) -> TableChanges:
@@ -147,6 +184,8 @@ class Loader:
         ``changes`` (from :meth:`changes`, under the same lock) lets an all-new table skip the conflict
         check: a plain INSERT is several times faster than INSERT … ON CONFLICT.
         """
+        if changes is not None and changes.created == 0 and (mode == "insert" or changes.updated == 0):
+            return  # every staged row is already stored as it is (or, in insert mode, refused)
         history = self._history_before(table, mode)
         columns = store_columns(table)
         cols = ", ".join(quote_ident(c) for c in columns)
@@ -172,7 +211,7 @@ class Loader:
 
     def _history_before(self, table: str, mode: Mode) -> str | None:
         """Opportunities' stages and complaints' statuses that this write changes, kept in a temp table."""
-        tracked = {"opportunities": "stage", "complaints": "status"}.get(table)
+        tracked = HISTORY.get(table)
         if tracked is None:
             return None
         key = quote_ident(key_column(table))
