@@ -117,6 +117,31 @@ def test_importing_the_same_files_again_changes_nothing(ctx: ServiceContext, set
     assert rows(settings, "imports") == 3
 
 
+def test_an_order_of_several_lines_is_imported_line_by_line_and_again_changes_nothing(
+    ctx: ServiceContext, settings: Settings, tmp_path: Path
+) -> None:
+    lines = (
+        "customer_id,date,amount,transaction_id,category\n"
+        "C1,2025-01-10,100,T1,pumps\nC1,2025-01-10,40,T1,valves\nC1,2025-01-10,40,T1,valves\n"
+        "C2,2025-02-01,70,T2,pumps\n"
+    )
+    folder = write(tmp_path / "orders", customers=CUSTOMERS, transactions=lines)
+    first = import_data(ctx, folder)
+    assert counts(first)["transactions"] == (4, 0, 0, 0)
+    for mode in ("insert", "upsert"):
+        assert counts(import_data(ctx, folder, mode=mode))["transactions"] == (0, 0, 4, 0)
+    engine = create_store_engine(settings.database_url)
+    with session_factory(engine)() as session:
+        keys = session.execute(select(Transaction.row_key, Transaction.category, Transaction.amount)).all()
+    engine.dispose()
+    assert sorted((c, a) for k, c, a in keys if k.startswith("id:T1:")) == [
+        ("pumps", Decimal("100")),
+        ("valves", Decimal("40")),
+        ("valves", Decimal("40")),
+    ]
+    assert [k for k, _, _ in keys if not k.startswith("id:T1:")] == ["id:T2"]  # an order of one line: its id
+
+
 def test_upsert_updates_by_key_and_adds_new_rows(
     ctx: ServiceContext, settings: Settings, folder: Path, tmp_path: Path
 ) -> None:

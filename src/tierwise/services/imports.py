@@ -38,7 +38,7 @@ from tierwise.services.sealed_data import keyring_of
 from tierwise.services.sources import open_source
 from tierwise.store.audit import write_audit
 from tierwise.store.db import engine_from_settings, writing
-from tierwise.store.loading import PG_LOCK_KEY, ROW_KEY_IDS, Loader, Mode, TableChanges, store_columns
+from tierwise.store.loading import HISTORY, PG_LOCK_KEY, ROW_KEY_IDS, Loader, Mode, TableChanges, store_columns
 from tierwise.store.models import Import, ImportCount, ImportFile
 from tierwise.store.schema import ensure_schema
 from tierwise.store.sealed import SEALED, seal_batch, sealed_fields
@@ -90,14 +90,18 @@ def _store_rows_sql(dataset: Dataset, table: str) -> str:
     """The SELECT of a table's rows as the store holds them (canonical columns, then its row key).
 
     The row key is ``id:<id>`` when the row has its own id; only rows without one pay for the SHA-256
-    fingerprint (and the count of identical rows before it).
+    fingerprint (and the count of identical rows before it). Where rows share an id (an order of several
+    lines), each of them is ``id:<id>:<n>``, ``n`` counting the order's lines in the order of their
+    fingerprints, so that importing the same file again finds the same keys; an id on one row alone
+    keeps ``id:<id>``.
     """
     columns = [c.name for c in TABLES[table].columns]
     listed = ", ".join(quote_ident(c) for c in columns)
     if "row_key" not in store_columns(table):
         return f"SELECT {listed} FROM {quote_ident(table)}"
     own_id = ROW_KEY_IDS[table]
-    if own_id is not None:
+    shared = own_id is not None and table not in HISTORY and _ids_shared(dataset, table, own_id)
+    if own_id is not None and not shared:
         missing = dataset.con.sql(
             f"SELECT count(*) FROM {quote_ident(table)} WHERE {quote_ident(own_id)} IS NULL"
         ).fetchone()[0]
@@ -107,11 +111,23 @@ def _store_rows_sql(dataset: Dataset, table: str) -> str:
     fingerprint = "'fp:' || __row_hash || ':' || row_number() OVER (PARTITION BY __row_hash)"
     key = fingerprint
     if own_id is not None:
-        key = f"CASE WHEN {quote_ident(own_id)} IS NOT NULL THEN 'id:' || {quote_ident(own_id)} ELSE {fingerprint} END"
+        own = quote_ident(own_id)
+        by_id = f"'id:' || {own}"
+        if shared:  # an order's lines share its id: the lines after its first are told apart by content
+            line = f"row_number() OVER (PARTITION BY {own} ORDER BY __row_hash)"
+            by_id = f"CASE WHEN count(*) OVER (PARTITION BY {own}) = 1 THEN {by_id} ELSE {by_id} || ':' || {line} END"
+        key = f"CASE WHEN {own} IS NOT NULL THEN {by_id} ELSE {fingerprint} END"
     return (
         f"SELECT {listed}, {key} AS row_key FROM "
         f"(SELECT *, sha256(concat_ws(chr(31), {cells})) AS __row_hash FROM {quote_ident(table)})"
     )
+
+
+def _ids_shared(dataset: Dataset, table: str, own_id: str) -> bool:
+    """Whether rows of ``table`` share an id (an order's lines share its transaction id)."""
+    own = quote_ident(own_id)
+    query = f"SELECT 1 FROM {quote_ident(table)} WHERE {own} IS NOT NULL GROUP BY {own} HAVING count(*) > 1 LIMIT 1"
+    return dataset.con.sql(query).fetchone() is not None
 
 
 def _batches(
