@@ -133,10 +133,15 @@ def list_customers(
         total = saved if saved is not None else session.execute(counted.where(*conditions)).scalar_one()
         run_column = {"class": a.class_, "rank": a.rank}.get(sort)
         column = run_column if run_column is not None else getattr(c, sort)
-        if sort in NEVER_EMPTY or (sort == "class" and class_ is not None):  # a value on every row listed
+        valued_everywhere = sort in NEVER_EMPTY or (sort == "class" and class_ is not None)
+        if valued_everywhere or not everyone:
+            # with a filter, the database finds the matching customers first and sorts them (walking the sort's
+            # index would step over every customer the filter leaves out); customers without a value last
             order, tie = (column.desc(), c.customer_id.desc()) if descending else (column.asc(), c.customer_id.asc())
-            found = list(session.execute(query.where(*conditions).order_by(order, tie).offset(offset).limit(limit)))
-        else:
+            first = [] if valued_everywhere else [column.is_(None)]
+            page = query.where(*conditions).order_by(*first, order, tie).offset(offset).limit(limit)
+            found = list(session.execute(page))
+        else:  # everyone sorted by a column that may be empty: two walks of indexes
             valued = query if run_column is None or class_ is not None else columns.join(a, joined)
             sorting = Sorting(column, a.customer_id if run_column is not None else c.customer_id, descending)
             found = _nulls_last_page(session, valued, query, conditions, sorting, offset, limit)

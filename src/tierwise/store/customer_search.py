@@ -3,9 +3,9 @@
 SQLite: the FTS5 table ``customer_search`` (trigram tokenizer, case-insensitive) holds every customer's id
 and name, kept equal to ``customers`` by triggers; :func:`search_candidates` narrows the customers to those
 the index finds, and the caller keeps its own comparison, so the answer is exactly the comparison's (the
-index only finds them fast). PostgreSQL: GIN ``gin_trgm_ops`` indexes on ``lower(name)`` and
-``lower(customer_id)`` serve the comparison ``lower(column) LIKE '%…%'`` as it is, so no extra condition
-is needed there. A text of fewer than three characters holds no trigram: it is compared row by row.
+index only finds them fast). PostgreSQL: GIN ``gin_trgm_ops`` indexes on ``name`` and ``customer_id``
+serve the comparison (``column ILIKE '%…%'``) as it is, so no extra condition is needed there. A text of
+fewer than three characters holds no trigram: it is compared row by row.
 
 >>> search_candidates("postgresql", "北京宏") is None, search_candidates("sqlite", "宏昌") is None
 (True, True)
