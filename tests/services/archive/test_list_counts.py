@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select, update
 
 from tierwise.security.permissions import Actor
 from tierwise.services.class_counts import customer_total, saved_class_total, write_class_counts
+from tierwise.services.customer_facets import customer_facets
 from tierwise.services.customer_list import list_customers
 from tierwise.store.models import Assignment, Customer
 
@@ -78,3 +79,19 @@ def test_moving_a_customer_to_another_owner_or_removing_one_makes_the_saved_coun
     with book.sessions.begin() as session:
         session.execute(delete(Customer).where(Customer.customer_id == "C1"))
     assert total(book, class_="gold") == 0
+
+
+def test_the_filter_choices_walked_along_the_indexes_are_the_distinct_values(book) -> None:
+    book.add(
+        Customer(customer_id="F1", name="f1", region="上海", industry="零售", kind="company", owner="zhou"),
+        Customer(customer_id="F2", name="f2", region="北京", industry="零售", kind="person", owner="wang"),
+        Customer(customer_id="F3", name="f3", region="上海", kind="company"),
+    )
+    everyone = customer_facets(replace(book.context(), actor=CHEN))
+    with book.sessions() as session:
+        for name in ("region", "industry", "kind", "owner"):
+            column = getattr(Customer, name)
+            distinct = session.execute(select(column).where(column.is_not(None)).distinct().order_by(column))
+            assert getattr(everyone, f"{name}s" if name != "industry" else "industries") == list(distinct.scalars())
+    wang = customer_facets(replace(book.context(), actor=Actor("wang", "account_manager")))
+    assert (wang.regions, wang.owners) == (["北京"], ["wang"])  # a restricted viewer: their customers' values
