@@ -37,7 +37,7 @@ from tierwise.services.paging import check_page
 from tierwise.services.runs import store_engine
 from tierwise.services.saved_classes import ranked_runs
 from tierwise.services.sealed_data import keyring_of, masked_value
-from tierwise.store.customer_search import search_candidates
+from tierwise.store.customer_search import contains, search_candidates
 from tierwise.store.models import Assignment, Customer
 from tierwise.store.sealed import hash_column
 
@@ -209,9 +209,7 @@ def _search(ctx: ServiceContext, dialect: str, text: str) -> ColumnElement[bool]
     """A part of the name or the id (case-insensitive, ``%`` and ``_`` literal), or a whole phone number, id
     number or e-mail address: those are compared by their keyed hash only, never as text. The trigram index
     (:mod:`tierwise.store.customer_search`) finds the candidates of a part; the comparison decides."""
-    part: ColumnElement[bool] = or_(
-        Customer.name.icontains(text, autoescape=True), Customer.customer_id.icontains(text, autoescape=True)
-    )
+    part: ColumnElement[bool] = or_(contains(Customer.name, text), contains(Customer.customer_id, text))
     candidates = search_candidates(dialect, text)
     found = [part if candidates is None else and_(candidates, part)]
     ring = keyring_of(ctx.settings)

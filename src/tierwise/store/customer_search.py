@@ -3,17 +3,21 @@
 SQLite: the FTS5 table ``customer_search`` (trigram tokenizer, case-insensitive) holds every customer's id
 and name, kept equal to ``customers`` by triggers; :func:`search_candidates` narrows the customers to those
 the index finds, and the caller keeps its own comparison, so the answer is exactly the comparison's (the
-index only finds them fast). PostgreSQL: GIN ``gin_trgm_ops`` indexes on ``name`` and ``customer_id``
-serve the comparison (``column ILIKE '%…%'``) as it is, so no extra condition is needed there. A text of
+index only finds them fast). PostgreSQL: GIN ``gin_trgm_ops`` indexes on ``lower(name)`` and
+``lower(customer_id)`` serve the comparison (:func:`contains`: ``lower(column) LIKE lower('%…%')``, which is
+what ``ILIKE`` does on UTF-8); :func:`search_candidates` finds the matches on their own first. A text of
 fewer than three characters holds no trigram: it is compared row by row.
 
->>> search_candidates("postgresql", "北京宏") is None, search_candidates("sqlite", "宏昌") is None
-(True, True)
+>>> search_candidates("postgresql", "宏昌") is None, search_candidates("sqlite", "北京宏") is None
+(True, False)
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, column, select, table, text
+from typing import Any
+
+from sqlalchemy import ColumnElement, column, func, literal, or_, select, table, text
+from sqlalchemy.orm import aliased
 
 from tierwise.store.models import Customer
 
@@ -37,10 +41,23 @@ def fts_phrase(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
+def contains(column: Any, value: str) -> ColumnElement[bool]:
+    """``column`` holds ``value`` (case-insensitive; ``%``, ``_`` and ``/`` taken literally) as the indexes
+    expect it on both databases: ``lower(column) LIKE lower(:pattern) ESCAPE '/'``, the pattern bound."""
+    escaped = value.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return func.lower(column).like(func.lower(literal(f"%{escaped}%")), escape="/")
+
+
 def search_candidates(dialect: str, value: str) -> ColumnElement[bool] | None:
     """A condition keeping the customers whose id or name may contain ``value`` (a bound parameter), or
-    ``None`` when there is no index to ask (PostgreSQL's serves the comparison itself; a short text)."""
-    if dialect != "sqlite" or len(value) < TRIGRAM:
+    ``None`` when no index can answer (a text shorter than a trigram)."""
+    if len(value) < TRIGRAM:
         return None
+    if dialect == "postgresql":
+        # the matches found on their own first (OFFSET 0 keeps the subquery apart), through the GIN indexes:
+        # the planner's guess at a LIKE is far too many rows, and it would walk the id's index testing every row
+        other = aliased(Customer)
+        part = or_(contains(other.name, value), contains(other.customer_id, value))
+        return Customer.customer_id.in_(select(other.customer_id).where(part).offset(0))
     found = select(_fts.c.customer_id).where(text(f"{FTS_TABLE} MATCH :phrase").bindparams(phrase=fts_phrase(value)))
     return Customer.customer_id.in_(found)
