@@ -77,9 +77,6 @@ def create_store_engine(url: str | URL, *, lock_timeout: float = 60.0) -> Engine
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent after a crash; no fsync per commit
             cursor.execute("PRAGMA cache_size=-131072")  # 128 MB of pages: bulk index inserts stop thrashing 2 MB
-            # reads through a memory map of the file (up to 4 GB) instead of a system call per page: a count
-            # or a walk that visits rows all over a store of a million customers takes a third of the time
-            cursor.execute("PRAGMA mmap_size=4294967296")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={busy_ms:d}")
         cursor.close()
