@@ -276,13 +276,20 @@ from the first byte sent to the last byte received on 127.0.0.1. "Totals" is how
 
 {sum(verdicts)} of {len(verdicts)} cases meet their target.
 
-Indexes the fast cases walk: `customers` primary key (all, by id), `(region | industry | kind | owner | team,
-name, customer_id)` (a filter sorted by name, migration 0012), `(owner)` / `(team)` (an account manager's or
-a manager's customers), `(region | industry | kind, customer_id)` and `(name, customer_id)` (migration
-0006). The total is an exact COUNT over `customers` alone unless a class is asked for. Slow still: a class
-filter at a million (its exact count joins every customer of the class), a sort by class or rank over
-everyone, a name search (a scan: no trigram index yet), a restricted viewer's dashboard curves (computed
-from the assignments of the viewer's customers), and PostgreSQL's unfiltered COUNT of a million rows.
+What the cases walk: `customers` primary key (all, by id), `(region | industry | kind | owner | team, name,
+customer_id)` (a filter sorted by name, migration 0012), `(owner)` / `(team)` (an account manager's or a
+manager's customers), `(region | industry | kind, customer_id)` and `(name, customer_id)` (migration 0006);
+a class sorted by rank or everyone sorted by class walk `assignments (run_id, class, rank | customer_id)` or
+`(run_id, rank)` in order (the customers without a value after them, by id). Migration 0014: the search on
+a part of a name or an id asks a trigram index (SQLite FTS5 `customer_search`, kept by triggers;
+PostgreSQL `pg_trgm` GIN on `name` and `customer_id`) and keeps its own comparison; the total over
+everyone is `customer_changes.customers` (kept by triggers), a class's total over everyone the count
+saved with the run (`run_class_counts`, read while no customer was added, removed or moved since);
+a manager's and an account manager's dashboard curves are drawn when the run is saved
+(`run_scope_curves`, same rule); the filter choices walk each column's index (a recursive query) instead
+of a DISTINCT over a million rows, which was most of PostgreSQL's page time. A filtered total is still an
+exact COUNT: two filters on different columns (industry + kind; a manager's team + a region) read every
+row the first one matches, and a class with an owner joins the owner's customers to the run.
 """
     write_section("Customer list at a million customers", body)
     return body

@@ -343,7 +343,7 @@ def _load_postgres(url: str, tables: dict[str, list[pa.Table]]) -> None:
                 con.execute(sql)
             con.commit()
         con.autocommit = True
-        con.execute("ANALYZE")
+        con.execute("VACUUM ANALYZE")  # as autovacuum does after a bulk load: statistics and the visibility map
 
 
 def _marker(url: str) -> Path:

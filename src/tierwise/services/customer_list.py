@@ -22,20 +22,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from tierwise.errors import UsageError
 from tierwise.i18n import N_, Message
 from tierwise.security.pii import Field, normalise
 from tierwise.services.access import require_action, restricted, visible_clause
+from tierwise.services.class_counts import customer_total, saved_class_total
 from tierwise.services.context import ServiceContext
 from tierwise.services.paging import check_page
 from tierwise.services.runs import store_engine
 from tierwise.services.saved_classes import ranked_runs
 from tierwise.services.sealed_data import keyring_of, masked_value
+from tierwise.store.customer_search import contains, search_candidates
 from tierwise.store.models import Assignment, Customer
 from tierwise.store.sealed import hash_column
 
@@ -113,24 +115,36 @@ def list_customers(
         ]
         text = (q or "").strip()
         if text:
-            conditions.append(_search(ctx, text))
+            conditions.append(_search(ctx, session.get_bind().dialect.name, text))
         if restricted(ctx) is not None:
             conditions.append(visible_clause(ctx))
+        everyone = not conditions  # no filter and no restriction: the store's own counts are exact
         joined = and_(a.customer_id == c.customer_id, a.run_id == run_id)
+        columns = select(c, a.class_, a.label, a.rank)
         if class_ is not None:  # only customers with that class in the run: an inner join
             conditions.append(a.class_ == class_)
-            query = select(c, a.class_, a.label, a.rank).join(a, joined)
+            query = columns.join(a, joined)
+            saved = saved_class_total(session, run_id, class_) if everyone and run_id is not None else None
             counted = select(func.count()).select_from(c).join(a, joined)
         else:  # every customer, with their class when the run has one (at most one: the run's key)
-            query = select(c, a.class_, a.label, a.rank).outerjoin(a, joined)
+            query = columns.outerjoin(a, joined)
+            saved = customer_total(session) if everyone else None
             counted = select(func.count()).select_from(c)  # the outer join adds no row: not counted through
-        total = session.execute(counted.where(*conditions)).scalar_one()
-        column = {"class": a.class_, "rank": a.rank}.get(sort) or getattr(c, sort)
-        order = column.desc() if descending else column.asc()
-        # customers without a value last, by the id; a column that is never empty needs no such term, and
-        # without it the database walks the column's index instead of sorting every matching row
-        first = [] if sort in NEVER_EMPTY else [column.is_(None)]
-        page = query.where(*conditions).order_by(*first, order, c.customer_id).offset(offset).limit(limit)
+        total = saved if saved is not None else session.execute(counted.where(*conditions)).scalar_one()
+        run_column = {"class": a.class_, "rank": a.rank}.get(sort)
+        column = run_column if run_column is not None else getattr(c, sort)
+        valued_everywhere = sort in NEVER_EMPTY or (sort == "class" and class_ is not None)
+        if valued_everywhere or not everyone:
+            # with a filter, the database finds the matching customers first and sorts them (walking the sort's
+            # index would step over every customer the filter leaves out); customers without a value last
+            order, tie = (column.desc(), c.customer_id.desc()) if descending else (column.asc(), c.customer_id.asc())
+            first = [] if valued_everywhere else [column.is_(None)]
+            page = query.where(*conditions).order_by(*first, order, tie).offset(offset).limit(limit)
+            found = list(session.execute(page))
+        else:  # everyone sorted by a column that may be empty: two walks of indexes
+            valued = query if run_column is None or class_ is not None else columns.join(a, joined)
+            sorting = Sorting(column, a.customer_id if run_column is not None else c.customer_id, descending)
+            found = _nulls_last_page(session, valued, query, conditions, sorting, offset, limit)
         ring = keyring_of(ctx.settings)
         rows = [
             CustomerRow(
@@ -139,15 +153,65 @@ def list_customers(
                 masked_value(ring, "email", r.customer_id, r.email),
                 masked_value(ring, "id_number", r.customer_id, r.id_number), code, label, rank,
             )
-            for r, code, label, rank in session.execute(page)
+            for r, code, label, rank in found
         ]  # fmt: skip
     return CustomerPage(total, offset, limit, policy, run_id, rows)
 
 
-def _search(ctx: ServiceContext, text: str) -> ColumnElement[bool]:
+@dataclass(frozen=True)
+class Sorting:
+    """The column a page is sorted by, the id column that breaks its ties, and the direction of both."""
+
+    column: Any
+    tie: Any
+    descending: bool
+
+    def order(self) -> list[ColumnElement]:
+        """ORDER BY terms: the column, then the id, both in the page's direction."""
+        if self.descending:
+            return [self.column.desc(), self.tie.desc()]
+        return [self.column.asc(), self.tie.asc()]
+
+
+def _nulls_last_page(
+    session: Session,
+    valued: Select,
+    every: Select,
+    conditions: list[ColumnElement[bool]],
+    sorting: Sorting,
+    offset: int,
+    limit: int,
+) -> list[Row]:
+    """A page sorted by a column that may be empty, the customers without a value last (by id).
+
+    Two ordered walks instead of one sort of every match: the customers with a value, in the order of the
+    column's index (``valued``), then the others by id (``every`` without a value); the second is read only
+    by a page past the first (its offset is the first's count, counted only when the page holds none of it).
+    """
+    column = sorting.column
+    page = list(
+        session.execute(
+            valued.where(*conditions, column.is_not(None)).order_by(*sorting.order()).offset(offset).limit(limit)
+        )
+    )
+    if len(page) == limit:
+        return page
+    skip = 0
+    if not page and offset:
+        counted = select(func.count()).select_from(valued.where(*conditions, column.is_not(None)).subquery())
+        skip = max(offset - session.execute(counted).scalar_one(), 0)
+    last = Customer.customer_id.desc() if sorting.descending else Customer.customer_id.asc()
+    rest = every.where(*conditions, column.is_(None)).order_by(last).offset(skip).limit(limit - len(page))
+    return page + list(session.execute(rest))
+
+
+def _search(ctx: ServiceContext, dialect: str, text: str) -> ColumnElement[bool]:
     """A part of the name or the id (case-insensitive, ``%`` and ``_`` literal), or a whole phone number, id
-    number or e-mail address: those are compared by their keyed hash only, never as text."""
-    found = [Customer.name.icontains(text, autoescape=True), Customer.customer_id.icontains(text, autoescape=True)]
+    number or e-mail address: those are compared by their keyed hash only, never as text. The trigram index
+    (:mod:`tierwise.store.customer_search`) finds the candidates of a part; the comparison decides."""
+    part: ColumnElement[bool] = or_(contains(Customer.name, text), contains(Customer.customer_id, text))
+    candidates = search_candidates(dialect, text)
+    found = [part if candidates is None else and_(candidates, part)]
     ring = keyring_of(ctx.settings)
     for field in personal_fields_like(text):
         found.append(getattr(Customer, hash_column(field)).in_(ring.search_hashes(field, text)))

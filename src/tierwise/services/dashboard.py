@@ -6,7 +6,9 @@ runs (:mod:`tierwise.services.run_summaries`) and from a few grouped queries on 
 recomputes indicators per request:
 
 - the class distribution with customers, 12-month sales and profit and their shares;
-- the Pareto curve (sales) with its 80/20 point and the whale curve (profit) with its peak;
+- the Pareto curve (sales) with its 80/20 point and the whale curve (profit) with its peak (a manager's or
+  an account manager's drawn for their scope when the run was saved, :mod:`tierwise.services.scope_curves`,
+  else from the assignments of their customers);
 - the migration between the policy's last two runs (the Sankey);
 - open complaints by age, and the NPS by quarter.
 """
@@ -28,6 +30,7 @@ from tierwise.services.complaints import unresolved
 from tierwise.services.context import ServiceContext
 from tierwise.services.run_summaries import concentration_curve
 from tierwise.services.saved_classes import SavedRun, latest_runs
+from tierwise.services.scope_curves import saved_scope_curves
 from tierwise.store.models import Assignment, Complaint, Customer, Survey
 from tierwise.store.summary_models import RunCurve, RunMove, RunTotal
 
@@ -174,9 +177,13 @@ def _class_shares(session: Session, ctx: ServiceContext, run: SavedRun, lang: st
 
 
 def _curves(session: Session, ctx: ServiceContext, run_id: int) -> tuple[list[list[float]], list[list[float]]]:
-    if restricted(ctx) is None:  # everyone: the curve saved with the run
+    seen = restricted(ctx)
+    if seen is None:  # everyone: the curve saved with the run
         saved = session.execute(select(RunCurve.points).where(RunCurve.run_id == run_id)).scalar_one_or_none()
         return (saved or {}).get("sales", []), (saved or {}).get("profit", [])
+    saved_curves = saved_scope_curves(session, run_id, seen)
+    if saved_curves is not None:  # drawn when the run was saved, and no customer changed since
+        return saved_curves
     # the viewer's customers first (an index on owner or team), then each one's row of the run by its key: as a
     # join, SQLite's planner may walk every assignment of the run and look each customer up (40 s at 1M)
     visible = select(Customer.customer_id).where(visible_clause(ctx))

@@ -16,9 +16,11 @@ import numpy as np
 import pyarrow as pa
 from sqlalchemy import Connection, insert
 
+from tierwise.services.class_counts import write_class_counts
+from tierwise.services.concentration import concentration_curve
+from tierwise.services.scope_curves import write_scope_curves
 from tierwise.store.summary_models import RunCurve, RunMove, RunTotal
 
-CURVE_POINTS = 200  # a curve keeps this many points (and its peak): enough to draw, small to store
 _OWNERS = pa.schema([("customer_id", pa.string()), ("owner", pa.string()), ("team", pa.string())])
 _VALUES = pa.schema([("customer_id", pa.string()), ("sales", pa.float64()), ("profit", pa.float64())])
 
@@ -72,30 +74,10 @@ def summarise_run(
     return RunSummary(totals, moves, curves)
 
 
-def concentration_curve(values: np.ndarray, points: int = CURVE_POINTS) -> list[list[float]]:
-    """The cumulative share of the total against the share of customers, largest first.
-
-    Missing values count as 0. On sales it is the Pareto curve (the 80/20 point is where it crosses
-    0.8); on profit the whale curve, which rises above 1 while the profitable customers add up and falls
-    back to 1 as the loss-makers are added (its peak is kept exactly). Empty when the total is not positive.
-
-    >>> concentration_curve(np.array([50.0, 30.0, 20.0]), points=3)
-    [[0.0, 0.0], [0.333333, 0.5], [0.666667, 0.8], [1.0, 1.0]]
-    """
-    values = np.nan_to_num(values, nan=0.0)
-    total = float(values.sum())
-    if values.size == 0 or total <= 0:
-        return []
-    cumulative = np.concatenate([[0.0], np.cumsum(np.sort(values)[::-1]) / total])
-    shares = np.arange(values.size + 1) / values.size
-    keep = np.unique(
-        np.concatenate([np.linspace(0, values.size, points + 1).round().astype(int), [cumulative.argmax()]])
-    )
-    return [[round(float(x), 6), round(float(y), 6)] for x, y in zip(shares[keep], cumulative[keep], strict=True)]
-
-
 def write_run_summary(con: Connection, run_id: int, previous_run_id: int | None, summary: RunSummary) -> None:
-    """Insert the totals, moves and curves of run ``run_id`` (a few rows per owner and class)."""
+    """Insert the totals, moves and curves of run ``run_id`` (a few rows per owner and class), and the
+    customers per class the list's total reads (:mod:`tierwise.services.class_counts`) and the curves of
+    each user's own customers (:mod:`tierwise.services.scope_curves`): after the assignments are written."""
     # column names, not attribute names: core inserts of the tables (``class`` is ``class_`` on the model)
     if summary.totals.num_rows:
         con.execute(insert(RunTotal.__table__), [{"run_id": run_id, **row} for row in summary.totals.to_pylist()])
@@ -105,3 +87,5 @@ def write_run_summary(con: Connection, run_id: int, previous_run_id: int | None,
     con.execute(
         insert(RunCurve), [{"run_id": run_id, "customers": summary.curves["customers"], "points": summary.curves}]
     )
+    write_class_counts(con, run_id)
+    write_scope_curves(con, run_id)

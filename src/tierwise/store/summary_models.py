@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BigInteger, Float, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tierwise.store.models import Base, JsonDocument
@@ -52,3 +52,38 @@ class RunCurve(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), primary_key=True)
     customers: Mapped[int] = mapped_column(BigInteger)
     points: Mapped[list[Any]] = mapped_column(JsonDocument)
+
+
+class RunClassCount(Base):
+    """How many of a run's customers of one class were in ``customers`` when the run was saved, with the
+    ``customer_changes.version`` of that moment: exact for as long as the version has not moved on."""
+
+    __tablename__ = "run_class_counts"
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), primary_key=True)
+    class_: Mapped[str] = mapped_column("class", String(100), primary_key=True)
+    customers: Mapped[int] = mapped_column(BigInteger)
+    customer_version: Mapped[int] = mapped_column(BigInteger)
+
+
+class CustomerChanges(Base):
+    """One row (``id`` 1), kept by database triggers in the writing transaction (migration 0014):
+    ``customers`` is how many customers there are; ``version`` moves on with every insert or delete of
+    customers and every change of a customer's id, owner or team, so a count saved with a version is known
+    to be still exact while the version is the same."""
+
+    __tablename__ = "customer_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+    customers: Mapped[int] = mapped_column(BigInteger)
+
+
+class RunScopeCurve(Base):
+    """The Pareto and whale curves of one viewer scope's customers in a run (``scope``: the owners and
+    teams seen, as ``services/scope_curves.py`` writes it), drawn when the run was saved, with the
+    ``customer_changes.version`` of that moment."""
+
+    __tablename__ = "run_scope_curves"
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), primary_key=True)
+    scope: Mapped[str] = mapped_column(Text, primary_key=True)
+    customer_version: Mapped[int] = mapped_column(BigInteger)
+    points: Mapped[dict[str, Any]] = mapped_column(JsonDocument)

@@ -8,10 +8,11 @@ import datetime as dt
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select, text, update
 
 from tierwise.security.permissions import Actor
 from tierwise.services.customer_list import list_customers
+from tierwise.services.imports import import_data
 from tierwise.services.sealed_data import keyring_of
 from tierwise.store.models import Customer
 from tierwise.store.sealed import context
@@ -104,3 +105,65 @@ def test_counts_are_exact_with_and_without_a_class_and_sorted_pages_follow_the_s
     assert (first.total, second.total) == (len(names), len(names))
     ranked = list_customers(chen, policy="china-post", class_="gold", sort="rank")
     assert {r.customer_id for r in ranked.rows} == {"N0", "N2", "C1"}
+
+
+def search(book, text: str) -> list[str]:
+    return ids(list_customers(as_(book, CHEN), q=text))
+
+
+def indexed(book) -> int | None:
+    """How many rows SQLite's trigram table holds (None on PostgreSQL, whose index has no table)."""
+    if not book.url.startswith("sqlite"):
+        return None
+    with book.sessions() as session:
+        return session.execute(text("SELECT count(*) FROM customer_search")).scalar_one()
+
+
+def test_a_part_of_the_name_or_id_is_found_through_the_trigram_index_as_the_comparison_finds_it(book) -> None:
+    book.add(
+        Customer(customer_id="ACME-007", name="北京宏通贸易有限公司"),
+        Customer(customer_id="X1", name="利润50%_公司"),
+        Customer(customer_id="X2", name='说"好"的店'),
+    )
+    assert search(book, "宏通贸") == ["ACME-007"]  # three characters and more: through the index
+    assert search(book, "京宏通贸易有限公") == ["ACME-007"]
+    assert search(book, "acme-00") == ["ACME-007"]  # the id, case-insensitive
+    assert search(book, "NORTHWIND") == ["C2"]  # the name, case-insensitive
+    assert search(book, "thwi") == ["C2"]
+    assert search(book, "50%_") == ["X1"]  # % and _ are characters, not patterns
+    assert search(book, "0%公") == []
+    assert search(book, '"好"') == ["X2"]  # a quote is a character of the phrase
+    assert search(book, "有限公司") == ["ACME-007", "C1"]
+    assert search(book, "宏") == ["ACME-007"]  # shorter than a trigram: compared row by row
+    assert ids(list_customers(as_(book, WANG), q="有限公司")) == ["C1"]  # still only the viewer's customers
+
+
+def test_the_index_follows_inserts_renames_and_deletes(book) -> None:
+    book.add(Customer(customer_id="R1", name="恒盛物流有限公司"))
+    assert search(book, "恒盛物流") == ["R1"]
+    with book.sessions.begin() as session:
+        session.execute(update(Customer).where(Customer.customer_id == "R1").values(name="瑞德科技有限公司"))
+    assert search(book, "恒盛物流") == []
+    assert search(book, "瑞德科技") == ["R1"]
+    with book.sessions.begin() as session:
+        session.execute(update(Customer).where(Customer.customer_id == "R1").values(region="上海"))  # name kept
+    assert search(book, "瑞德科技") == ["R1"]
+    assert indexed(book) in (None, 6)  # one row per customer: a rename replaces its row
+    with book.sessions.begin() as session:
+        session.execute(delete(Customer).where(Customer.customer_id.in_(["R1", "C2"])))  # a long id and a short one
+    assert search(book, "瑞德科技") == [] and search(book, "northwind") == []
+    assert indexed(book) in (None, 4)
+
+
+def test_an_imported_and_then_changed_customer_is_found_by_its_new_name(book, tmp_path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "customers.csv").write_text("customer_id,name\nI100,天津泰科电子有限公司\n", encoding="utf-8")
+    ctx = book.context()
+    import_data(ctx, folder)
+    assert search(book, "泰科电子") == ["I100"]
+    (folder / "customers.csv").write_text("customer_id,name\nI100,天津泰和电子有限公司\n", encoding="utf-8")
+    import_data(ctx, folder, mode="upsert")
+    assert search(book, "泰科电子") == []
+    assert search(book, "泰和电子") == ["I100"]
+    assert indexed(book) in (None, 6)
