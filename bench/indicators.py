@@ -358,6 +358,36 @@ Why, and what is ours:
   the cent but summed in another order differed in the last bit and ranked differently (18 of 400,000 on
   Spark, 962 in pandas at 10M rows).
 - The machine ran nothing else during this run (1-minute load 1–2 from the benchmark itself).
+- **Issue 15, the polars gap, measured again (duckdb 1.5.5) and not closed.** The machine was shared
+  (1-minute load 8–39 on 2 cores), so wall times were 2–5× the quiet ones and useless as ratios; these
+  are CPU seconds (user + system of the process, the least of 2–3 runs) at 10M rows. Whole job:
+  tierwise-duckdb 21.0, polars 12.0–12.8 (1.7×). The transactions aggregate alone, hand-written: 11.8
+  with the four filtered `COUNT(DISTINCT …)`, 3.4 without them; each distinct count added alone: lifetime
+  orders +4.4 (9.7M (customer, id) pairs: every demo line is its own order), orders in the window +1.7,
+  purchase days +1.4, categories +0.5. polars' whole trade group-by takes 7.1 (its lifetime `n_unique`
+  alone 2.9). `EXPLAIN ANALYZE` of the generated query: 34.7 of 64.8 profiled seconds in the transactions
+  `HASH_GROUP_BY`, 6.6 reading it, 7.7 in the four `WINDOW` operators (each carries all 45 columns of
+  400,000 customers), ~5 in receivables. Tried, every one exact:
+  - two stages — (customer, id) then customer, with purchase days and categories as (customer, day) and
+    (customer, category) groupings joined back: 10.6 (−10 %). The first stage is itself a hash table of
+    ~10M keys when orders have one line, as in the demo data; it pays off only for multi-line orders.
+  - per-customer lists (`list_unique(list(id))`, the polars way of a small set per group): 10.0–10.5.
+  - one sort per customer instead of the two order counts (`lag(id)` over the customer's positive lines
+    ordered by id, lines inside the window first; a line whose id differs from the one before starts an
+    order, and it is inside the window exactly when any line of the order is): hand-written 6.6 without
+    days and categories against 9.4 with hash tables, but as the Ibis expression no gain (the job at 1M
+    rows 2.7–3.3 CPU s against 2.3–2.6: the window materialises every transaction column and breaks the
+    grouped scan's pipeline). Not kept.
+  - purchase days as bitmaps (`bit_or` of `1 << day` over six 63-day words, then `bit_count`): +3.4,
+    dearer than the distinct count.
+  So DuckDB's distinct counting is not the loss by itself: two-thirds of the gap is the grouped scan, the
+  rest the four wide windows. Next steps: the windows on a narrow `(customer_id, value)` projection joined
+  back (also what runs out of memory under a 1 GB limit at 50M), and the sort-based order count on a
+  projection of the three columns it needs, joined to the aggregate.
+- **Peak RSS at 50M: not changed in this round.** A default memory limit alone trades the time target
+  away (1 GB: 1.9× the time at 10M, out of memory at 50M); `preserve_insertion_order=false` is a setting
+  of the whole database, which the readers share (their error lists name rows in file order), so it was
+  not set by default.
 """
 
 
