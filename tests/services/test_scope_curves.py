@@ -93,3 +93,9 @@ def test_a_customer_moved_to_another_owner_is_drawn_from_the_customers_again(sav
         assert saved_scope_curves(session, 1, visibility(WANG)) is None
     after = dashboard(saved.with_actor(WANG))
     assert (after.pareto, after.whale) == live(saved, WANG, 1) != (before.pareto, before.whale)
+
+
+def test_a_managers_class_table_counts_the_teams_customers_whoever_owns_them(saved: ServiceContext) -> None:
+    board = dashboard(saved.with_actor(ZHAO))  # zhao owns none of east's customers: wang does
+    assert board.customers == 3
+    assert sum(c.customers for c in board.classes) == 3

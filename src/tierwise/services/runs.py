@@ -39,7 +39,7 @@ from tierwise.store.audit import write_audit
 from tierwise.store.db import engine_from_settings, writing
 from tierwise.store.models import Assignment, Customer, Run
 from tierwise.store.models import Policy as SavedPolicy
-from tierwise.store.runs import insert_run, policy_row, read_assignments, write_assignments
+from tierwise.store.runs import insert_run, policy_row, read_assignments, with_store_teams, write_assignments
 from tierwise.store.schema import ensure_schema
 
 
@@ -167,7 +167,7 @@ def save_run(
             saved = read_assignments(attach_url(engine), [r.id for r in earlier], ctx.settings)
             history = [saved[r.id] for r in reversed(earlier)]  # oldest first
         result = classify_dataset(ctx, dataset, chosen, as_of=as_of, lang=lang, history=history)
-        owners = _owners(ctx, dataset)
+        owners = _owners(ctx, dataset, engine)
     finally:
         if not isinstance(data, Dataset):
             dataset.con.close()
@@ -219,16 +219,16 @@ def save_run(
     return SavedRun(get_run(ctx, run_id, engine=engine), result)
 
 
-def _owners(ctx: ServiceContext, dataset: Dataset) -> pa.Table | None:
-    """``customer_id, owner, team`` of the data set's customers (None without a customers table)."""
+def _owners(ctx: ServiceContext, dataset: Dataset, engine: StoreEngine) -> pa.Table | None:
+    """``customer_id, owner, team`` of the data set's customers, their teams from the store (None without a
+    customers table)."""
     eng = Engine.for_dataset(dataset, ctx.engine, ctx.settings)
     customers = eng.tables(dataset).get("customers")
     if customers is None:
         return None
     owner = customers.owner.cast("string") if "owner" in customers.columns else ibis.null("string")
-    return eng.to_pyarrow(
-        customers.select(customer_id=customers.customer_id.cast("string"), owner=owner, team=ibis.null("string"))
-    )
+    owners = eng.to_pyarrow(customers.select(customer_id=customers.customer_id.cast("string"), owner=owner))
+    return with_store_teams(attach_url(engine), owners, ctx.settings)
 
 
 def _last_date(ctx: ServiceContext, dataset: Dataset) -> dt.date:

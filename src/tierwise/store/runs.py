@@ -120,6 +120,21 @@ def write_assignments(
     return rows.num_rows
 
 
+def with_store_teams(url: str, owners: pa.Table, settings: Settings | None = None) -> pa.Table:
+    """``owners`` (``customer_id, owner``) with each customer's team as the store records it (teams are
+    the store's: a data set has none), read by DuckDB's scanner; a customer the store lacks has none."""
+    con = duckdb_connection(settings)
+    try:
+        attach_store(con, url)
+        con.register("__owners", owners)
+        return con.execute(
+            "SELECT o.customer_id, o.owner, CAST(c.team AS VARCHAR) AS team FROM __owners o "
+            f"LEFT JOIN {quote_ident(ATTACHED)}.customers c ON c.customer_id = o.customer_id"
+        ).to_arrow_table()
+    finally:
+        con.close()
+
+
 def read_assignments(
     url: str,
     run_ids: Sequence[int],
