@@ -142,6 +142,12 @@ CASES: dict[str, tuple[Case, ...]] = {
         invalid(CANNOT_OPEN, "prospects", store=NO_STORE),
         usage("Invalid value for '--by'", "prospects", "--by", "nonsense"),
     ),
+    "analyses": (
+        done("analyses", "--by", "owner"),
+        done("analyses", "--promotion", "spring:2025-01-20:2025-02-10"),
+        invalid(CANNOT_OPEN, "analyses", store=NO_STORE),
+        usage("Invalid value for '--by'", "analyses", "--by", "nonsense"),
+    ),
     "serve": (
         done("serve", "--help"),  # serving runs until stopped: tests/cli/test_serve_cli.py starts it
         usage("Invalid value for '--port'", "serve", "--port", "70000"),
