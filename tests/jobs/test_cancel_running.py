@@ -38,7 +38,8 @@ def test_a_running_import_cancelled_writes_nothing(settings, tmp_path: Path) -> 
     assert ended.state == "cancelled" and ended.error is None and ended.result is None
     assert get_upload(ctx, upload.id).state == "pending"  # it may be committed again
     assert stored(settings) == (0, 0, 0)
-    assert get_job(ctx, queue, job.id).stage.startswith("check:")
+    # it stopped at the report after the cancel: still checking, or writing (then rolled back: nothing stored)
+    assert get_job(ctx, queue, job.id).stage.split(":")[0] in {"check", "write"}
     engine = engine_from_settings(settings)
     with engine.connect() as con:
         (after,) = con.execute(text("SELECT after FROM audit WHERE action = 'job.end'")).scalars()
