@@ -65,9 +65,10 @@ def test_a_first_import_keeps_every_index_and_constraint(store_url: str, tmp_pat
 def test_a_failing_load_into_an_empty_table_leaves_nothing(store_url: str, tmp_path: Path) -> None:
     ensure_schema(create_store_engine(store_url))
     before = shape(store_url)
-    two_lines_one_key = TRANSACTIONS + "C2,2025-03-02,10,T2\n"  # the row key id:T2 twice
+    # order T2 of two lines is keyed id:T2:1 and id:T2:2; a one-line order named "T2:1" is id:T2:1 again
+    one_key_twice = TRANSACTIONS + "C2,2025-03-01,10,T2\nC1,2025-03-02,30,T2:1\n"
     with pytest.raises((IntegrityError, sqlite3.IntegrityError)):
-        import_data(ServiceContext.system(Settings(database_url=store_url)), folder(tmp_path, two_lines_one_key))
+        import_data(ServiceContext.system(Settings(database_url=store_url)), folder(tmp_path, one_key_twice))
     assert (count(store_url, "customers"), count(store_url, "transactions"), count(store_url, "imports")) == (0, 0, 0)
     assert shape(store_url) == before
 
