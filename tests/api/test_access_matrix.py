@@ -38,6 +38,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/me/tokens"): SIGNED_IN,
     ("POST", "/api/v1/me/tokens"): SIGNED_IN,
     ("DELETE", "/api/v1/me/tokens/{token_id}"): SIGNED_IN,
+    ("GET", "/api/v1/roles"): SIGNED_IN,
     ("GET", "/api/v1/users"): "users.manage",
     ("POST", "/api/v1/users"): "users.manage",
     ("GET", "/api/v1/users/{name}"): "users.manage",

@@ -27,7 +27,8 @@ def test_line_keys_move_to_ln_and_back(empty_database_url: str) -> None:
     with engine.begin() as con:
         con.execute(
             text(
-                "INSERT INTO transactions (row_key, transaction_id, customer_id, date, amount) VALUES (:k, :i, 'C1', :d, 1)"
+                "INSERT INTO transactions (row_key, transaction_id, customer_id, date, amount) "
+                "VALUES (:k, :i, 'C1', :d, 1)"
             ),
             [{"k": k, "i": i, "d": day} for k, i in TRANSACTIONS],
         )
