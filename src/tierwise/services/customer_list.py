@@ -139,8 +139,11 @@ def list_customers(
             # index would step over every customer the filter leaves out); customers without a value last
             order, tie = (column.desc(), c.customer_id.desc()) if descending else (column.asc(), c.customer_id.asc())
             first = [] if valued_everywhere else [column.is_(None)]
-            page = query.where(*conditions).order_by(*first, order, tie).offset(offset).limit(limit)
-            found = list(session.execute(page))
+            terms = [*first, order, tie]
+            if class_ is not None and not everyone:  # a class and another condition: the page's ids first
+                found = _keyed_page(session, query.where(*conditions), terms, joined, offset, limit)
+            else:
+                found = list(session.execute(query.where(*conditions).order_by(*terms).offset(offset).limit(limit)))
         else:  # everyone sorted by a column that may be empty: two walks of indexes
             valued = query if run_column is None or class_ is not None else columns.join(a, joined)
             sorting = Sorting(column, a.customer_id if run_column is not None else c.customer_id, descending)
@@ -171,6 +174,28 @@ class Sorting:
         if self.descending:
             return [self.column.desc(), self.tie.desc()]
         return [self.column.asc(), self.tie.asc()]
+
+
+def _keyed_page(
+    session: Session,
+    matching: Select,
+    terms: list[ColumnElement],
+    joined: ColumnElement[bool],
+    offset: int,
+    limit: int,
+) -> list[Row]:
+    """A page of a class of a run among the customers of other conditions: the ids of the page first, then
+    their rows.
+
+    The ids come from the indexes alone (``customers (owner | region | …, name, customer_id)`` and
+    ``assignments (run_id, customer_id, class, rank)``), sorted and cut to the page; only the page's
+    customers and assignments are then read in full (an account manager's class otherwise reads every
+    one of their customers' rows and assignments before the sort keeps 50).
+    """
+    c, a = Customer, Assignment
+    ids = matching.with_only_columns(c.customer_id).order_by(*terms).offset(offset).limit(limit).subquery()
+    rows = select(c, a.class_, a.label, a.rank).join(ids, ids.c.customer_id == c.customer_id).join(a, joined)
+    return list(session.execute(rows.order_by(*terms)))
 
 
 def _nulls_last_page(
