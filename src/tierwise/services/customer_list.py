@@ -31,7 +31,7 @@ from tierwise.errors import UsageError
 from tierwise.i18n import N_, Message
 from tierwise.security.pii import Field, normalise
 from tierwise.services.access import require_action, restricted, visible_clause
-from tierwise.services.class_counts import customer_total, saved_class_total
+from tierwise.services.class_counts import customer_total, saved_class_total, saved_owner_class_total
 from tierwise.services.context import ServiceContext
 from tierwise.services.paging import check_page
 from tierwise.services.runs import store_engine
@@ -124,7 +124,11 @@ def list_customers(
         if class_ is not None:  # only customers with that class in the run: an inner join
             conditions.append(a.class_ == class_)
             query = columns.join(a, joined)
-            saved = saved_class_total(session, run_id, class_) if everyone and run_id is not None else None
+            saved = None
+            if run_id is not None and everyone:
+                saved = saved_class_total(session, run_id, class_)
+            elif run_id is not None and (one := _one_owner(ctx, owner, (region, industry, kind, text))) is not None:
+                saved = saved_owner_class_total(session, run_id, one, class_)
             counted = select(func.count()).select_from(c).join(a, joined)
         else:  # every customer, with their class when the run has one (at most one: the run's key)
             query = columns.outerjoin(a, joined)
@@ -174,6 +178,20 @@ class Sorting:
         if self.descending:
             return [self.column.desc(), self.tie.desc()]
         return [self.column.asc(), self.tie.asc()]
+
+
+def _one_owner(ctx: ServiceContext, owner: str | None, others: tuple[str | None, ...]) -> str | None:
+    """The account manager whose customers alone the list's conditions leave (an owner filter and nothing
+    else, or an account manager's own customers with no other filter or that owner), else ``None``."""
+    if any(others):
+        return None
+    seen = restricted(ctx)
+    if seen is None:
+        return owner
+    if seen.nothing or seen.teams or len(seen.owners) != 1:
+        return None
+    (own,) = seen.owners
+    return own if owner in (None, own) else None
 
 
 def _keyed_page(
