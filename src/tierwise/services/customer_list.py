@@ -15,7 +15,10 @@ for a filter or a sort with the id as the tie-break (migration 0006); ``(region 
 team, name, customer_id)`` for a filter sorted by name, ``assignments (run_id, class, rank)`` and
 ``(run_id, rank)`` for a class sorted by rank (migration 0012); ``assignments (run_id, class,
 customer_id)`` for the class filter and its count; the ``*_hash`` indexes for a search by phone, id number
-or e-mail address.
+or e-mail address. Migration 0016: ``(industry, kind, name, customer_id)`` and ``(owner | team, region,
+name, customer_id)`` count two filters (and a manager's region) in the index alone and walk the page there;
+``assignments (run_id, customer_id, class, rank)`` gives a class of an owner's customers from the indexes
+(:func:`_keyed_page`), and its total is the count saved with the run per owner while it is exact.
 """
 
 from __future__ import annotations
