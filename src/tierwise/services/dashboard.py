@@ -77,6 +77,7 @@ class Dashboard:
     moves: list[Move]
     complaints_by_age: list[tuple[str, int]]  # ("0-7", n), …, ("91+", n)
     nps_by_quarter: list[tuple[str, int, float | None]]  # ("2026Q1", answers, NPS)
+    previous_as_of: dt.date | None = None  # the previous run's as-of date (the migration chart's start)
 
     @property
     def customers(self) -> int:
@@ -139,6 +140,7 @@ def dashboard(ctx: ServiceContext, *, policy: str | None = None, lang: str | Non
         moves,
         complaints,
         nps,
+        previous.as_of if previous else None,
     )
 
 
