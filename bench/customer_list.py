@@ -303,8 +303,11 @@ customer_id, class, rank)` alone, then reads the 50 rows (it read every one of t
 assignments before the sort, and PostgreSQL walked the class's ranks, 18,000 rows, for 50 of one owner);
 the dashboard's complaints and NPS look up each complaint's or answer's customer by its key (an `EXISTS`)
 instead of joining the viewer's customers, where SQLite started from the manager's 50,000 customers and
-probed their complaints; the card's CLV facts use the request's pooled connection (on PostgreSQL each card
-opened a new connection and checked the store's migration).
+probed their complaints, and the page dates its migration chart from the runs the dashboard already read
+(it asked for the previous run, which counted the manager's customers in it: a join of 50,000); the card's
+CLV facts use the request's pooled connection (on PostgreSQL each card opened a new connection and checked
+the store's migration). With a load average above the 2 cores every case is slower in wall time alike:
+compare the CPU column and the ratios to the peer below.
 
 The slowest cases as service calls in this process after the server stopped (10 calls each, CPU of this
 process: PostgreSQL's own work shows in the wall time only; peer: the first page of every customer by id,
