@@ -76,13 +76,23 @@ def child(name: str, folder: Path, repeat: int, result: Path) -> None:
     run = getattr(importlib.import_module(module), func)()
     setup = time.perf_counter() - started
     job = Job(folder, AS_OF)
-    times = []
+    times, cpu, loads = [], [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), cpu_seconds()
         table = run(job)
         times.append(time.perf_counter() - started)
+        cpu.append(cpu_seconds() - cpu_started)
+        loads.append(os.getloadavg()[0])
     pq.write_table(table, result)
-    print(json.dumps({"times": times, "setup": setup, "rows": table.num_rows}))
+    print(json.dumps({"times": times, "cpu": cpu, "load": loads, "setup": setup, "rows": table.num_rows}))
+
+
+def cpu_seconds() -> float:
+    """User + system CPU seconds of this process so far, every thread included (not Spark's JVM)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def measure(name: str, folder: Path, repeat: int, result: Path) -> dict:
@@ -195,9 +205,9 @@ def machine() -> str:
 def table_markdown(sizes: dict[int, dict[str, dict]]) -> str:
     """One row per size and contender: seconds, first run, setup, peak GB, ratio to tierwise, agreement."""
     lines = [
-        "| rows | customers | contender | seconds (median of 3) | first run | set-up | peak RSS (GB) "
-        "| ÷ tierwise-duckdb | same table |",
-        "|---:|---:|---|---:|---:|---:|---:|---:|---|",
+        "| rows | customers | contender | seconds (median) | CPU seconds (median) | first run | set-up "
+        "| peak RSS (GB) | ÷ tierwise-duckdb | load (1 min) | same table |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for rows, results in sizes.items():
         base = statistics.median(results["tierwise-duckdb"]["times"]) if "tierwise-duckdb" in results else None
@@ -206,7 +216,7 @@ def table_markdown(sizes: dict[int, dict[str, dict]]) -> str:
                 continue
             r = results[name]
             if "error" in r:
-                lines.append(f"| {rows:,} | {r['customers']:,} | {name} | failed: {r['error']} | | | | | |")
+                lines.append(f"| {rows:,} | {r['customers']:,} | {name} | failed: {r['error']} | | | | | | | |")
                 continue
             median = statistics.median(r["times"])
             rss = "not measured" if r.get("peak_rss") is None else f"{r['peak_rss'] / 2**30:.2f}"
@@ -220,9 +230,11 @@ def table_markdown(sizes: dict[int, dict[str, dict]]) -> str:
                     else "differs: " + ", ".join(f"{k} ({v})" for k, v in r["differs"].items())
                 )
             )
+            cpu = f"{statistics.median(r['cpu']):.2f}" if r.get("cpu") else "–"
+            load = "–" if not r.get("load") else f"{min(r['load']):.1f}–{max(r['load']):.1f}"
             lines.append(
-                f"| {rows:,} | {r['customers']:,} | {name} | {median:.2f} | {r['times'][0]:.2f} | "
-                f"{r['setup']:.1f} | {rss} | {ratio} | {same} |"
+                f"| {rows:,} | {r['customers']:,} | {name} | {median:.2f} | {cpu} | {r['times'][0]:.2f} | "
+                f"{r['setup']:.1f} | {rss} | {ratio} | {load} | {same} |"
             )
     return "\n".join(lines)
 
@@ -309,7 +321,13 @@ def targets(sizes: dict[int, dict[str, dict]]) -> str:
             if "times" in r.get(peer, {}):
                 ratio = ours / statistics.median(r[peer]["times"])
                 verdict = "met" if ratio <= bound else "missed"
-                lines.append(f"- {rows:,} rows: tierwise / {peer} = {ratio:.2f} (target ≤ {bound}): {verdict}")
+                cpu = ""
+                if r["tierwise-duckdb"].get("cpu") and r[peer].get("cpu"):
+                    cpu_ratio = statistics.median(r["tierwise-duckdb"]["cpu"]) / statistics.median(r[peer]["cpu"])
+                    cpu = f"; in CPU seconds {cpu_ratio:.2f}"
+                lines.append(
+                    f"- {rows:,} rows: tierwise / {peer} = {ratio:.2f} wall (target ≤ {bound}): {verdict}{cpu}"
+                )
         for name in ("tierwise-duckdb", "tierwise-duckdb-1gb"):
             if rows >= 50_000_000 and "peak_rss" in r.get(name, {}):
                 gb = r[name]["peak_rss"] / 2**30
