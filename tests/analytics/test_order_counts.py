@@ -43,8 +43,10 @@ def test_an_order_is_counted_once_and_inside_the_window_when_any_of_its_lines_is
 
 
 def test_windows_from_a_narrow_projection_keep_every_row_and_column(backend: Engine) -> None:
-    table = load(backend, "transactions", LINES).group_by("customer_id").aggregate(
-        sales=lambda t: t.amount.sum(), lines=lambda t: t.count()
+    table = (
+        load(backend, "transactions", LINES)
+        .group_by("customer_id")
+        .aggregate(sales=lambda t: t.amount.sum(), lines=lambda t: t.count())
     )
 
     def rank(n: ibis.Table) -> dict[str, ibis.Value]:
