@@ -381,15 +381,15 @@ Why, and what is ours:
      window sorts) and peaks at 1.95 GB, but takes 108 CPU s (+37 %, the aggregate and the order sort
      spilling). That meets the RSS target and breaks the time target, so it is not the default: a 2 GB
      machine sets `TIERWISE_DUCKDB_MEMORY_LIMIT=1GB` (and `TIERWISE_DUCKDB_TEMP_DIRECTORY`).
-- **What the remaining gap is made of** (`EXPLAIN ANALYZE` of the generated query at 10M rows, share of
-  the profiled operator time; measured at load 15–20, so the shares, not the seconds): the transactions `HASH_GROUP_BY` 28 % (18 filtered aggregates and the two
-  distinct counts left, purchase days and categories: 2.1 of its CPU seconds hand-written), the order
-  sort's `WINDOW` 20 %, reading the transactions twice (the aggregate's columns, then the order sort's
-  three) 15 %, the wide projection that fills absent customers' zeros (43 columns, strings included)
-  8 %, the four windows over the customers 7 %, receivables 5 %, the joins and CTEs the rest. polars'
-  trade group-by is 7.1 CPU s alone; ours, aggregate plus sort, about 7.6 hand-written. Not tried yet:
-  the purchase-day and category counts folded into the sort (another sort key each), an integer
-  customer key for the group-bys (a join of every line first).
+- **What the remaining gap is made of** (`EXPLAIN ANALYZE` of the generated query at 10M rows, share of the
+  profiled operator time; measured at load 15–20, so the shares, not the seconds): the transactions
+  `HASH_GROUP_BY` 28 % (18 filtered aggregates and the two distinct counts left, purchase days and
+  categories: 2.1 of its CPU seconds hand-written), the order sort's `WINDOW` 20 %, reading the transactions
+  twice (the aggregate's columns, then the order sort's three) 15 %, the wide projection that fills absent
+  customers' zeros (43 columns, strings included) 8 %, the four windows over the customers 7 %, receivables
+  5 %, the joins and CTEs the rest. polars' trade group-by is 7.1 CPU s alone; ours, aggregate plus sort,
+  about 7.6 hand-written. Not tried yet: the purchase-day and category counts folded into the sort (another
+  sort key each), an integer customer key for the group-bys (a join of every line first).
 - **Which targets are met.** In CPU seconds: ≤ 1.0× polars at 50M rows (0.96), not at 10M (1.15: the
   remaining 1.8 CPU s are the items above); ≤ 1.2× raw DuckDB SQL at 10M (0.80: the hand-written query
   still has the wide windows and the distinct order counts). In wall seconds the table says "missed"
