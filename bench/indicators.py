@@ -374,13 +374,14 @@ Why, and what is ours:
      8.9. Job, in alternation with step 1 at load 15–17: 12.0–12.8 against 15.0–16.5; peak RSS at 10M
      1.9 → 1.1 GB (the two hash tables of ~10M (customer, id) pairs are gone).
   3. **Connection settings**, tried on the analytics connection alone (`Engine.create` opens its own
-     in-memory database; the readers' connections are not touched): `preserve_insertion_order=false`
-     12.4 / 13.4 CPU s against 12.5 / 14.4 without — no gain, not set. Threads stay at the two cores.
-     A memory limit: at 50M rows without one, peak RSS is now 3.66 GB (8.2 GB before this round) in 79
-     CPU s; held to 1 GB with a spill folder, the job no longer runs out of memory (it did before, in the
-     window sorts) and peaks at 1.95 GB, but takes 108 CPU s (+37 %, the aggregate and the order sort
-     spilling). That meets the RSS target and breaks the time target, so it is not the default: a 2 GB
-     machine sets `TIERWISE_DUCKDB_MEMORY_LIMIT=1GB` (and `TIERWISE_DUCKDB_TEMP_DIRECTORY`).
+     in-memory database; the readers' connections are not touched): `preserve_insertion_order=false` 12.4 /
+     13.4 CPU s against 12.5 / 14.4 without — no gain, not set. Threads stay at the two cores. A memory
+     limit: at 50M rows without one, peak RSS is now 3.66 GB (8.2 GB before this round) in 79 CPU s; held to
+     1 GB with a spill folder, the job no longer runs out of memory (it did before, in the window sorts) and
+     peaks at 1.94–1.95 GB, but takes 108 CPU s by hand and 139 in the table's `tierwise-duckdb-1gb` row
+     (+37–79 %, the aggregate and the order sort spilling; same table). That meets the RSS target and breaks
+     the time target, so it is not the default: a 2 GB machine sets `TIERWISE_DUCKDB_MEMORY_LIMIT=1GB` (and
+     `TIERWISE_DUCKDB_TEMP_DIRECTORY`).
 - **What the remaining gap is made of** (`EXPLAIN ANALYZE` of the generated query at 10M rows, share of the
   profiled operator time; measured at load 15–20, so the shares, not the seconds): the transactions
   `HASH_GROUP_BY` 28 % (18 filtered aggregates and the two distinct counts left, purchase days and
@@ -396,8 +397,8 @@ Why, and what is ours:
   at 10M: the contenders ran one after the other under loads of 16–23, and the same job took 13.4 CPU s
   in 73 s of wall; at 50M, 1.10× polars wall (tierwise at load 16, polars at 12). Peak RSS ≤ 2 GB at
   50M by default: missed, 3.67 GB (8.21 GB before this round; polars 9.08 GB). The result alone —
-  2,000,000 customers × 44 columns in Arrow — is 0.71 GB; a 1 GB DuckDB limit gets to 1.95 GB at
-  +37 % CPU (step 3). What is left above 2 GB without a limit is DuckDB holding the transactions
+  2,000,000 customers × 44 columns in Arrow — is 0.71 GB; a 1 GB DuckDB limit gets to 1.94 GB at
+  +37–79 % CPU (step 3). What is left above 2 GB without a limit is DuckDB holding the transactions
   aggregate's hash tables (2M customers, the purchase-day and category distinct tables) and the order
   sort's 48M lines in memory because the default limit (80 % of RAM) lets it.
 
