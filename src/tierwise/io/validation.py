@@ -279,15 +279,20 @@ def check_file(
     key = quote_ident(TYPED + spec.key) if unique else None
     aggregates = [f"count(*) FILTER (WHERE {kept})"]
     aggregates += [f"count(*) FILTER (WHERE {kept} AND ({c.condition}))" for c in checks]
-    aggregates += [f"count(*) FILTER (WHERE {kept} AND {_untrimmed(quote_ident(mapping[n]))})" for n in trimmed]
+    if trimmed:  # one test for all the free text: which column needs trimming is asked only when one does
+        any_untrimmed = " OR ".join(_untrimmed(quote_ident(mapping[n])) for n in trimmed)
+        aggregates.append(f"count(*) FILTER (WHERE {kept} AND ({any_untrimmed}))")
     if skip:
         aggregates += ["count(*) FILTER (WHERE __blank)", f"list({ROW} ORDER BY {ROW}) FILTER (WHERE __totals)"]
-    if key:
-        aggregates += [f"count({key}) FILTER (WHERE {kept})", f"count(DISTINCT {key}) FILTER (WHERE {kept})"]
+    if key:  # distinct hashes are distinct ids; equal hashes are told apart by the exact search for duplicates
+        aggregates += [
+            f"count({key}) FILTER (WHERE {kept})",
+            f"count(DISTINCT hash({key})) FILTER (WHERE {kept} AND {key} IS NOT NULL)",
+        ]
     counts = list(con.execute(f"SELECT {', '.join(aggregates)} FROM {quote_ident(typed)}").fetchone())
     rows = counts.pop(0)
     failing = [(check, counts.pop(0)) for check in checks]
-    untrimmed = {name for name in trimmed if counts.pop(0)}
+    untrimmed = _untrimmed_columns(con, typed, kept, mapping, trimmed) if trimmed and counts.pop(0) else set()
     result.failed = {check.header for check, count in failing if count}
     skipped = False
     if skip:
@@ -359,7 +364,19 @@ def check_file(
 
 def _untrimmed(ident: str) -> str:
     """Whether the text has a space at either end or is empty (its canonical value differs from it)."""
-    return f"({ident} = '' OR starts_with({ident}, ' ') OR ends_with({ident}, ' '))"
+    return f"({ident} = '' OR ord({ident}) = 32 OR ends_with({ident}, ' '))"
+
+
+def _untrimmed_columns(
+    con: duckdb.DuckDBPyConnection, typed: str, kept: str, mapping: dict[str, str], trimmed: list[str]
+) -> set[str]:
+    """The canonical text columns some value of which has a space at either end or is empty."""
+    counts = con.execute(
+        "SELECT "
+        + ", ".join(f"count(*) FILTER (WHERE {kept} AND {_untrimmed(quote_ident(mapping[n]))})" for n in trimmed)
+        + f" FROM {quote_ident(typed)}"
+    ).fetchone()
+    return {name for name, count in zip(trimmed, counts) if count}
 
 
 TOTALS_WORDS = ("合计", "总计", "小计", "共计", "总合计", "累计", "total", "totals", "grandtotal", "subtotal", "sum")
@@ -372,12 +389,9 @@ _TOTALS_STARTS = ", ".join(
 def _skip_columns(types: dict[str, str], mapping: dict[str, str]) -> dict[str, str]:
     """SQL marking blank rows (every cell blank) and totals rows (合计, Total … in a leading or id column)."""
     columns = list(types)
-    blank = (
-        " AND ".join(
-            is_blank(quote_ident(c)) if types[c] == "VARCHAR" else f"{quote_ident(c)} IS NULL" for c in columns
-        )
-        or "FALSE"
-    )
+    terms = [is_blank(quote_ident(c)) if types[c] == "VARCHAR" else f"{quote_ident(c)} IS NULL" for c in columns]
+    # the other cells are looked at only where the first is blank (CASE evaluates a branch on its rows only)
+    blank = f"CASE WHEN {terms[0]} THEN {' AND '.join(terms[1:]) or 'TRUE'} ELSE FALSE END" if terms else "FALSE"
     words = ", ".join(quote_literal(w) for w in TOTALS_WORDS)
     where = dict.fromkeys([*columns[:2], *(mapping[c] for c in ("customer_id", "name") if c in mapping)])
     totals = " OR ".join(  # list_contains, not IN: DuckDB makes a long IN list a join over every row
