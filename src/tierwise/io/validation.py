@@ -16,6 +16,7 @@ from tierwise.errors import Problem
 from tierwise.i18n import N_, Message
 from tierwise.io.columns import TABLES, VALUE_MAPS, Column
 from tierwise.io.headers import HeaderMap, Recognised, accepted_names, recognise
+from tierwise.io.parquet_stats import ColumnStats, column_stats
 from tierwise.io.parsing import SQL_TYPES, is_blank, quote_ident, quote_literal, short_year, typed_expr
 from tierwise.io.sources import ROW, Loaded
 from tierwise.io.workbooks import ERROR_COLUMN
@@ -260,9 +261,13 @@ def check_file(
     lenient = any(
         c.type != "string" and not _is_native(c, types.get(mapping[c.name])) for c in spec.columns if c.name in mapping
     )
-    trimmed = [  # free text the reader did not trim: the canonical value is trimmed only where one needs it
-        c.name for c in spec.columns if c.name in mapping and c.type == "string" and (table, c.name) not in VALUE_MAPS
+    text = [  # free text the reader did not trim
+        c for c in spec.columns if c.name in mapping and c.type == "string" and (table, c.name) not in VALUE_MAPS
     ]
+    # ids and required text are trimmed only where one needs it (the analytics join and group on them);
+    # optional free text (names, notes, categories) is trimmed in the canonical view, when it is read
+    trimmed = [c.name for c in text if c.required or c.name in (spec.key, "customer_id")]
+    lazily = {c.name for c in text if c.name not in trimmed}
     skip = _skip_columns(types, mapping) if text_file else {}
     typed = view + TYPED
     result.materialized = lenient
@@ -274,7 +279,10 @@ def check_file(
         f"SELECT *, {parsed}{marks} FROM {quote_ident(view)}"
     )
     kept = "NOT __blank AND NOT __totals" if skip else "TRUE"
-    checks = _checks(table, mapping, types, as_of, settings, has_errors=ERROR_COLUMN in {r[0] for r in described})
+    stats = column_stats(con, loaded.source.path) if loaded is not None and loaded.source.kind == "parquet" else {}
+    checks = _checks(
+        table, mapping, types, as_of, settings, has_errors=ERROR_COLUMN in {r[0] for r in described}, stats=stats
+    )
     unique = spec.key and spec.key in mapping and table not in SHARED_KEYS
     key = quote_ident(TYPED + spec.key) if unique else None
     aggregates = [f"count(*) FILTER (WHERE {kept})"]
@@ -351,8 +359,8 @@ def check_file(
         else:
             final[c.name] = exprs[c.name]
     result.plain = not skipped and all(
-        expr.startswith(("CAST(", '"')) for expr in final.values()
-    )  # renames and casts only: a view costs the analytics nothing
+        expr.startswith(("CAST(", '"')) or name in lazily for name, expr in final.items()
+    )  # renames, casts and the trimming of free text only: a view costs the analytics (almost) nothing
     where = f" WHERE NOT {skip['__blank']} AND NOT {skip['__totals']}" if skipped else ""
     result.canonical_sql = (
         "SELECT "
@@ -410,8 +418,13 @@ def _checks(
     as_of: dt.date | None,
     settings: Settings,
     has_errors: bool,
+    stats: dict[str, ColumnStats] | None = None,
 ) -> list[_Check]:
-    """Every condition a row must not meet, per mapped column, with its reason."""
+    """Every condition a row must not meet, per mapped column, with its reason.
+
+    A condition that the file's own statistics (``stats``, Parquet) prove no row meets is left out.
+    """
+    stats = stats or {}
     spec = TABLES[table]
     checks: list[_Check] = []
     no_error = f" AND {ERROR_COLUMN} IS NULL" if has_errors else ""  # a row's error cell is its one problem
@@ -435,11 +448,16 @@ def _checks(
         value = quote_ident(TYPED + col.name)
         blank = f"{ident} IS NULL" if native else is_blank(raw)
 
-        def add(condition: str, reason: Message, header: str = header, raw: str = raw) -> None:
-            checks.append(_Check(f"({condition}){no_error}", header, raw, reason))
+        known = stats.get(header)
 
+        def add(condition: str, reason: Message, header: str = header, raw: str = raw, proven: bool = False) -> None:
+            if not proven:
+                checks.append(_Check(f"({condition}){no_error}", header, raw, reason))
+
+        typed_date = types.get(header) == "DATE"
         if col.required:
-            add(blank, Message("required value is empty; fill it in"))
+            filled = known is not None and (known.no_nulls if native else known.no_blank_text)
+            add(blank, Message("required value is empty; fill it in"), proven=filled)
         if col.type == "date" and not native:
             add(short_year(raw), Message("a two-digit year is ambiguous; write the year in full (e.g. 2024-07-22)"))
         if not native and (col.type != "string" or (table, col.name) in VALUE_MAPS):
@@ -454,11 +472,13 @@ def _checks(
             extra = f" AND NOT {short_year(raw)}" if col.type == "date" else ""
             add(f"NOT ({blank}) AND {value} IS NULL{extra}", reason)
         elif native and col.type in ("float", "int"):  # an infinity, or a fraction where a whole number goes
-            add(f"{ident} IS NOT NULL AND {value} IS NULL", _TYPE_REASONS[col.type])
+            whole = (types.get(header) or "").split("(")[0] in _NATIVE["int"]  # an integer type holds neither
+            add(f"{ident} IS NOT NULL AND {value} IS NULL", _TYPE_REASONS[col.type], proven=whole)
         if col.type == "date":
             add(
                 f"{value} NOT BETWEEN DATE '{lo.isoformat()}' AND DATE '{hi.isoformat()}'",
                 Message("date outside %(lo)s–%(hi)s; check the year", {"lo": lo.year, "hi": hi.year}),
+                proven=typed_date and known is not None and known.dates_within(lo.isoformat(), hi.isoformat()),
             )
         if (table, col.name) in RANGES:
             low, high = RANGES[(table, col.name)]
@@ -467,6 +487,7 @@ def _checks(
             add(
                 f"{value} > DATE '{as_of.isoformat()}'",
                 Message("date after the as-of date %(as_of)s", {"as_of": as_of.isoformat()}),
+                proven=typed_date and known is not None and known.dates_within("0001-01-01", as_of.isoformat()),
             )
     return checks
 
