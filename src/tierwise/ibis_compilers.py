@@ -11,7 +11,6 @@ when it, or one of its ``…Compiler`` classes, is first asked for, so ``sc.duck
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
 import sys
 import types
@@ -35,7 +34,7 @@ class _LazyCompilers(types.ModuleType):
         return imported if module == name else getattr(imported, name)
 
 
-class _Loader(importlib.abc.Loader):
+class _Loader:  # the protocol of importlib.abc.Loader (importing that module costs more than all this)
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
         return _LazyCompilers(spec.name)
 
@@ -43,7 +42,7 @@ class _Loader(importlib.abc.Loader):
         return None
 
 
-class _Finder(importlib.abc.MetaPathFinder):
+class _Finder:  # the protocol of importlib.abc.MetaPathFinder
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: types.ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
