@@ -51,7 +51,8 @@ class _Finder:  # the protocol of importlib.abc.MetaPathFinder
         spec = importlib.machinery.PathFinder.find_spec(fullname, path)
         if spec is None or spec.submodule_search_locations is None:
             return None
-        lazy = importlib.machinery.ModuleSpec(fullname, _Loader(), origin=spec.origin, is_package=True)
+        loader: Any = _Loader()  # an importlib.abc.Loader by protocol
+        lazy = importlib.machinery.ModuleSpec(fullname, loader, origin=spec.origin, is_package=True)
         lazy.submodule_search_locations = list(spec.submodule_search_locations)
         return lazy
 

@@ -334,7 +334,7 @@ def _untrimmed_columns(
         + ", ".join(f"count(*) FILTER (WHERE {kept} AND {_untrimmed(quote_ident(mapping[n]))})" for n in trimmed)
         + f" FROM {quote_ident(typed)}"
     ).fetchone()
-    return {name for name, count in zip(trimmed, counts) if count}
+    return {name for name, count in zip(trimmed, counts or ()) if count}
 
 
 def _collect(
