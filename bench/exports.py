@@ -374,7 +374,9 @@ How, and what is left:
   loads each compiler when first used. PyArrow's compute and Parquet modules are imported only where
   Parquet or Chinese values are written. `tierwise indicators` on 1,000 rows: user CPU 1.29–1.33 s →
   1.05–1.25 s in single runs at a load of 7–8; 1.55 CPU s (user + system) and 2.41 s wall in this run's
-  median at a load of 7.4 (missed: < 0.8 s wall). `tierwise --help`: 0.05 s (met). What remains,
+  median at a load of 7.4 (missed: < 0.8 s wall); five runs after it at a load of 3.8: 1.02–1.16 s wall,
+  1.14–1.28 CPU s (before, at a load of 1.7–2.3: 1.11 s, 1.23 CPU s), so the gain is small and the target
+  far. `tierwise --help`: 0.05 s (met). What remains,
   measured in one process: about 0.5 CPU s of imports (Ibis and sqlglot, pydantic-settings, PyArrow and
   NumPy, DuckDB, Typer and Rich), 0.17 s reading and checking the seven small files (about 100 DuckDB
   statements), and 0.17 s for the job, most of it Ibis compiling the indicator expressions to SQL. The
