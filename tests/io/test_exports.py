@@ -161,6 +161,44 @@ def test_the_table_on_the_second_sheet_is_found_and_the_sheet_said(tmp_path: Pat
     assert "交易.xlsx: read sheet '数据'" in notes(data)
 
 
+def _titled_workbook(path: Path, rows: int, error_row: int | None = None) -> None:
+    """A workbook whose second sheet holds the table from column B, under a title and a blank row, with a
+    rich-text header cell and ``rows`` rows (more than the rows searched for the header)."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("说明").write(0, 0, "本表由系统导出")
+    sheet = book.add_worksheet("明细")
+    sheet.write(0, 1, "2024年销售明细")
+    sheet.write_rich_string(2, 1, book.add_format({"bold": True}), "客户", "编号")
+    sheet.write_row(2, 2, ["交易日期", "金额"])
+    dates = book.add_format({"num_format": "yyyy-mm-dd"})
+    for i in range(rows):
+        sheet.write(3 + i, 1, f"C{i + 1}")
+        sheet.write_datetime(3 + i, 2, dt.datetime(2024, 1, 1) + dt.timedelta(days=i), dates)
+        if error_row is not None and 3 + i == error_row - 1:
+            sheet.write_formula(3 + i, 3, "=NA()", None, "#N/A")
+        else:
+            sheet.write_number(3 + i, 3, i + 0.5)
+    book.close()
+
+
+def test_a_workbook_table_below_a_title_from_column_b_on_the_second_sheet_is_read(tmp_path: Path) -> None:
+    _titled_workbook(tmp_path / "交易.xlsx", 40)
+    data = read_dataset(tmp_path)
+    got = tx(data)
+    assert len(got["customer_id"]) == 40
+    assert (got["customer_id"][0], got["date"][0], got["amount"][0]) == ("C1", D(2024, 1, 1), 0.5)
+    assert (got["customer_id"][-1], got["date"][-1], got["amount"][-1]) == ("C40", D(2024, 2, 9), 39.5)
+    assert "交易.xlsx: read sheet '明细', the header on row 3" in notes(data)
+
+
+def test_an_error_cell_far_below_the_header_is_named_with_its_row(tmp_path: Path) -> None:
+    _titled_workbook(tmp_path / "交易.xlsx", 60, error_row=50)
+    (problem,) = refused(tmp_path).problems
+    assert (problem.row, problem.column, problem.value) == (50, "金额", "#N/A")
+
+
 def test_when_no_header_matches_the_headers_found_are_listed_in_both_languages(tmp_path, exports) -> None:
     exports.write_csv(tmp_path / "交易.csv", [["单据号", "往来单位", "价税合计"], ["D1", "C1", "5"]])
     error = refused(tmp_path)

@@ -115,3 +115,41 @@ def test_a_bad_value_in_a_workbook_is_named_with_its_row(tmp_path, exports) -> N
     rows = [["客户编号", "交易日期", "金额"], ["C1", D(2024, 1, 2), 1], ["C2", D(2024, 1, 3), "ten"]]
     exports.write_xlsx(tmp_path / "交易.xlsx", {"Sheet1": rows})
     assert refused(tmp_path) == [(3, "金额", "ten", "not a number")]
+
+
+def write_parquet(folder: Path, name: str, columns: dict[str, list]) -> None:
+    """A Parquet file of two-row row groups, so that each check spans the statistics of several groups."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table(columns), folder / name, row_group_size=2)
+
+
+def parquet_transactions(**changes: list) -> dict[str, list]:
+    columns = {
+        "customer_id": ["C1", "C2", "C3", "C4", "C5"],
+        "date": [D(2024, 1, 2), D(2024, 1, 3), D(2024, 1, 4), D(2024, 1, 5), D(2024, 1, 6)],
+        "amount": [1.0, 2.0, 3.0, 4.0, 5.0],
+        "category": ["轴承", " 电机 ", "阀门", "", None],
+    }
+    return {**columns, **changes}
+
+
+def test_a_valid_parquet_file_loads_with_its_free_text_trimmed(tmp_path) -> None:
+    write_parquet(tmp_path, "transactions.parquet", parquet_transactions())
+    table = read_dataset(tmp_path, as_of=D(2024, 1, 6)).relation("transactions").to_arrow_table().to_pydict()
+    assert table["customer_id"] == ["C1", "C2", "C3", "C4", "C5"]
+    assert table["category"] == ["轴承", "电机", "阀门", None, None]
+
+
+def test_each_problem_of_a_parquet_file_is_found_beside_the_checks_its_statistics_answer(tmp_path) -> None:
+    dates = [D(2024, 1, 2), None, D(2999, 1, 1), D(2024, 3, 1), D(2024, 1, 6)]
+    ids = ["C1", "C2", "\u3000", "C4", "C5"]
+    write_parquet(tmp_path, "transactions.parquet", parquet_transactions(date=dates, customer_id=ids))
+    assert refused(tmp_path, as_of=D(2024, 2, 1)) == [
+        (3, "date", "", "required value is empty; fill it in"),
+        (4, "customer_id", "\u3000", "required value is empty; fill it in"),
+        (4, "date", "2999-01-01", "date outside 1900–2100; check the year"),
+        (4, "date", "2999-01-01", "date after the as-of date 2024-02-01"),
+        (5, "date", "2024-03-01", "date after the as-of date 2024-02-01"),
+    ]

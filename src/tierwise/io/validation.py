@@ -1,7 +1,8 @@
 """From a loaded file to a canonical table: header mapping, typed columns, and every problem found.
 
 All checks are SQL queries in DuckDB (one scan each), never Python loops over rows. Each check returns the
-first offending rows (up to ``LIMIT``) and how many there are in all.
+first offending rows (up to ``LIMIT``) and how many there are in all. The conditions themselves are in
+:mod:`tierwise.io.row_checks`.
 """
 
 from __future__ import annotations
@@ -16,53 +17,18 @@ from tierwise.errors import Problem
 from tierwise.i18n import N_, Message
 from tierwise.io.columns import TABLES, VALUE_MAPS, Column
 from tierwise.io.headers import HeaderMap, Recognised, accepted_names, recognise
-from tierwise.io.parsing import SQL_TYPES, is_blank, quote_ident, quote_literal, short_year, typed_expr
+from tierwise.io.parquet_stats import column_stats
+from tierwise.io.parsing import SQL_TYPES, quote_ident, typed_expr
+from tierwise.io.row_checks import FLOATING, NATIVE, TYPED, RowCheck, is_native, row_checks, skip_columns
 from tierwise.io.sources import ROW, Loaded
 from tierwise.io.workbooks import ERROR_COLUMN
 
 LIMIT = 50
-TYPED = "__typed_"  # prefix of parsed columns (and suffix of the relation holding them)
 
-# dates that record something that already happened: none may lie after the as-of date
-EVENT_DATES = {
-    "customers": ("created_at",),
-    "transactions": ("date",),
-    "receivables": ("invoice_date", "paid_date"),
-    "visits": ("date",),
-    "complaints": ("date", "resolved_date"),
-    "surveys": ("date",),
-}
-RANGES = {("surveys", "csat"): (1, 5), ("surveys", "nps"): (0, 10)}
 MUST_HAVE_ROWS = ("customers", "transactions")
 # tables whose rows may share an id: the lines of one order share its number (orders are counted as
 # distinct transaction ids), as ERP exports of order lines write them
 SHARED_KEYS = frozenset({"transactions"})
-
-_NATIVE = {  # DuckDB types that need no parsing for a canonical type
-    "float": (
-        "DOUBLE",
-        "FLOAT",
-        "INTEGER",
-        "BIGINT",
-        "SMALLINT",
-        "TINYINT",
-        "HUGEINT",
-        "DECIMAL",
-        "UBIGINT",
-        "UINTEGER",
-    ),
-    "int": ("INTEGER", "BIGINT", "SMALLINT", "TINYINT", "UBIGINT", "UINTEGER", "USMALLINT", "UTINYINT"),
-    "date": ("DATE", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S"),
-    "bool": ("BOOLEAN",),
-}
-_FLOATING = ("DOUBLE", "FLOAT", "DECIMAL")  # a whole-number column read as one of these is checked for fractions
-
-_TYPE_REASONS = {
-    "float": Message(N_("not a number (write e.g. 1234.50)")),
-    "int": Message(N_("not a whole number (write e.g. 12)")),
-    "date": Message(N_("not a date (write e.g. 2024-01-31)")),
-    "bool": Message(N_("not yes/no (write e.g. yes, no, 是, 否)")),
-}
 
 
 @dataclass
@@ -87,14 +53,6 @@ class Checked:
         """Record problems (``count``: how many exist in all, when more than listed)."""
         self.problems.extend(problems)
         self.problem_count += len(problems) if count is None else count
-
-
-@dataclass(frozen=True)
-class _Check:
-    condition: str
-    header: str
-    raw: str
-    reason: Message
 
 
 def _letter(index: int) -> str:
@@ -154,7 +112,7 @@ def _column_expr(col: Column, header: str | None, duck_type: str | None, table: 
     if header is None:
         return f"CAST(NULL AS {SQL_TYPES[col.type]})"
     ident = quote_ident(header)
-    if _is_native(col, duck_type):
+    if is_native(col, duck_type):
         expr = _native_expr(col, ident, duck_type or "")
     else:
         expr = typed_expr(col.type, ident, VALUE_MAPS.get((table, col.name)))
@@ -164,9 +122,9 @@ def _column_expr(col: Column, header: str | None, duck_type: str | None, table: 
 def _native_expr(col: Column, ident: str, duck_type: str) -> str:
     """The canonical value of a column the reader typed: infinities and fractions of whole numbers are NULL."""
     base = duck_type.split("(")[0]
-    if col.type == "float" and base in _FLOATING:
+    if col.type == "float" and base in FLOATING:
         return f"CASE WHEN isfinite({ident}) THEN CAST({ident} AS DOUBLE) END"
-    if col.type == "int" and base not in _NATIVE["int"]:
+    if col.type == "int" and base not in NATIVE["int"]:
         return (
             f"CASE WHEN isfinite({ident}) AND {ident} = round({ident}) AND abs({ident}) < 9e18 "
             f"THEN CAST({ident} AS BIGINT) END"
@@ -177,13 +135,6 @@ def _native_expr(col: Column, ident: str, duck_type: str) -> str:
 def _plain(col: Column, ident: str, duck_type: str) -> str:
     """The canonical value of a typed column whose checks all passed: the column itself, cast."""
     return f"CAST({ident} AS {SQL_TYPES[col.type]})" if duck_type.split("(")[0] != SQL_TYPES[col.type] else ident
-
-
-def _is_native(col: Column, duck_type: str | None) -> bool:
-    if not duck_type or col.type not in _NATIVE:
-        return False
-    base = duck_type.split("(")[0]
-    return base in _NATIVE[col.type] or (col.type == "int" and base in _FLOATING)
 
 
 def _missing_problem(file: str, table: str, name: str, loaded: Loaded | None) -> Problem:
@@ -258,12 +209,16 @@ def check_file(
     }
     # text that must be parsed leniently: its parsed values are materialised once, not parsed per check
     lenient = any(
-        c.type != "string" and not _is_native(c, types.get(mapping[c.name])) for c in spec.columns if c.name in mapping
+        c.type != "string" and not is_native(c, types.get(mapping[c.name])) for c in spec.columns if c.name in mapping
     )
-    trimmed = [  # free text the reader did not trim: the canonical value is trimmed only where one needs it
-        c.name for c in spec.columns if c.name in mapping and c.type == "string" and (table, c.name) not in VALUE_MAPS
+    text = [  # free text the reader did not trim
+        c for c in spec.columns if c.name in mapping and c.type == "string" and (table, c.name) not in VALUE_MAPS
     ]
-    skip = _skip_columns(types, mapping) if text_file else {}
+    # ids and required text are trimmed only where one needs it (the analytics join and group on them);
+    # optional free text (names, notes, categories) is trimmed in the canonical view, when it is read
+    trimmed = [c.name for c in text if c.required or c.name in (spec.key, "customer_id")]
+    lazily = {c.name for c in text if c.name not in trimmed}
+    skip = skip_columns(types, mapping) if text_file else {}
     typed = view + TYPED
     result.materialized = lenient
     parsed = ", ".join(f"{expr} AS {quote_ident(TYPED + name)}" for name, expr in exprs.items())
@@ -274,20 +229,28 @@ def check_file(
         f"SELECT *, {parsed}{marks} FROM {quote_ident(view)}"
     )
     kept = "NOT __blank AND NOT __totals" if skip else "TRUE"
-    checks = _checks(table, mapping, types, as_of, settings, has_errors=ERROR_COLUMN in {r[0] for r in described})
+    stats = column_stats(con, loaded.source.path) if loaded is not None and loaded.source.kind == "parquet" else {}
+    checks = row_checks(
+        table, mapping, types, as_of, settings, has_errors=ERROR_COLUMN in {r[0] for r in described}, stats=stats
+    )
     unique = spec.key and spec.key in mapping and table not in SHARED_KEYS
     key = quote_ident(TYPED + spec.key) if unique else None
     aggregates = [f"count(*) FILTER (WHERE {kept})"]
     aggregates += [f"count(*) FILTER (WHERE {kept} AND ({c.condition}))" for c in checks]
-    aggregates += [f"count(*) FILTER (WHERE {kept} AND {_untrimmed(quote_ident(mapping[n]))})" for n in trimmed]
+    if trimmed:  # one test for all the free text: which column needs trimming is asked only when one does
+        any_untrimmed = " OR ".join(_untrimmed(quote_ident(mapping[n])) for n in trimmed)
+        aggregates.append(f"count(*) FILTER (WHERE {kept} AND ({any_untrimmed}))")
     if skip:
         aggregates += ["count(*) FILTER (WHERE __blank)", f"list({ROW} ORDER BY {ROW}) FILTER (WHERE __totals)"]
-    if key:
-        aggregates += [f"count({key}) FILTER (WHERE {kept})", f"count(DISTINCT {key}) FILTER (WHERE {kept})"]
+    if key:  # distinct hashes are distinct ids; equal hashes are told apart by the exact search for duplicates
+        aggregates += [
+            f"count({key}) FILTER (WHERE {kept})",
+            f"count(DISTINCT hash({key})) FILTER (WHERE {kept} AND {key} IS NOT NULL)",
+        ]
     counts = list(con.execute(f"SELECT {', '.join(aggregates)} FROM {quote_ident(typed)}").fetchone())
     rows = counts.pop(0)
     failing = [(check, counts.pop(0)) for check in checks]
-    untrimmed = {name for name in trimmed if counts.pop(0)}
+    untrimmed = _untrimmed_columns(con, typed, kept, mapping, trimmed) if trimmed and counts.pop(0) else set()
     result.failed = {check.header for check, count in failing if count}
     skipped = False
     if skip:
@@ -346,8 +309,8 @@ def check_file(
         else:
             final[c.name] = exprs[c.name]
     result.plain = not skipped and all(
-        expr.startswith(("CAST(", '"')) for expr in final.values()
-    )  # renames and casts only: a view costs the analytics nothing
+        expr.startswith(("CAST(", '"')) or name in lazily for name, expr in final.items()
+    )  # renames, casts and the trimming of free text only: a view costs the analytics (almost) nothing
     where = f" WHERE NOT {skip['__blank']} AND NOT {skip['__totals']}" if skipped else ""
     result.canonical_sql = (
         "SELECT "
@@ -359,105 +322,24 @@ def check_file(
 
 def _untrimmed(ident: str) -> str:
     """Whether the text has a space at either end or is empty (its canonical value differs from it)."""
-    return f"({ident} = '' OR starts_with({ident}, ' ') OR ends_with({ident}, ' '))"
+    return f"({ident} = '' OR ord({ident}) = 32 OR ends_with({ident}, ' '))"
 
 
-TOTALS_WORDS = ("合计", "总计", "小计", "共计", "总合计", "累计", "total", "totals", "grandtotal", "subtotal", "sum")
-# the first character of a totals cell: a space or the first letter of a word; the exact test runs only there
-_TOTALS_STARTS = ", ".join(
-    str(ord(c)) for c in sorted({" ", "\u3000", *(w[0] for w in TOTALS_WORDS)} | {w[0].upper() for w in TOTALS_WORDS})
-)
+def _untrimmed_columns(
+    con: duckdb.DuckDBPyConnection, typed: str, kept: str, mapping: dict[str, str], trimmed: list[str]
+) -> set[str]:
+    """The canonical text columns some value of which has a space at either end or is empty."""
+    counts = con.execute(
+        "SELECT "
+        + ", ".join(f"count(*) FILTER (WHERE {kept} AND {_untrimmed(quote_ident(mapping[n]))})" for n in trimmed)
+        + f" FROM {quote_ident(typed)}"
+    ).fetchone()
+    return {name for name, count in zip(trimmed, counts or ()) if count}
 
 
-def _skip_columns(types: dict[str, str], mapping: dict[str, str]) -> dict[str, str]:
-    """SQL marking blank rows (every cell blank) and totals rows (合计, Total … in a leading or id column)."""
-    columns = list(types)
-    blank = (
-        " AND ".join(
-            is_blank(quote_ident(c)) if types[c] == "VARCHAR" else f"{quote_ident(c)} IS NULL" for c in columns
-        )
-        or "FALSE"
-    )
-    words = ", ".join(quote_literal(w) for w in TOTALS_WORDS)
-    where = dict.fromkeys([*columns[:2], *(mapping[c] for c in ("customer_id", "name") if c in mapping)])
-    totals = " OR ".join(  # list_contains, not IN: DuckDB makes a long IN list a join over every row
-        f"CASE WHEN list_contains([{_TOTALS_STARTS}], ord({quote_ident(c)})) THEN list_contains([{words}], "
-        f"lower(rtrim(replace(replace(trim({quote_ident(c)}), ' ', ''), '\u3000', ''), ':：'))) ELSE FALSE END"
-        for c in where
-        if types[c] == "VARCHAR"  # a typed cell holds no word
-    )
-    return {"__blank": f"({blank})", "__totals": f"coalesce({totals or 'FALSE'}, FALSE)"}
-
-
-def _checks(
-    table: str,
-    mapping: dict[str, str],
-    types: dict[str, str],
-    as_of: dt.date | None,
-    settings: Settings,
-    has_errors: bool,
-) -> list[_Check]:
-    """Every condition a row must not meet, per mapped column, with its reason."""
-    spec = TABLES[table]
-    checks: list[_Check] = []
-    no_error = f" AND {ERROR_COLUMN} IS NULL" if has_errors else ""  # a row's error cell is its one problem
-    if has_errors:
-        checks.append(
-            _Check(
-                f"{ERROR_COLUMN} IS NOT NULL",
-                "",
-                ERROR_COLUMN,
-                Message("an Excel error cell; fix the formula or type the value in"),
-            )
-        )
-    lo, hi = settings.first_plausible_date, settings.last_plausible_date
-    for col in spec.columns:
-        header = mapping.get(col.name)
-        if header is None:
-            continue
-        ident = quote_ident(header)
-        native = _is_native(col, types.get(header))
-        raw = f"CAST({ident} AS VARCHAR)"
-        value = quote_ident(TYPED + col.name)
-        blank = f"{ident} IS NULL" if native else is_blank(raw)
-
-        def add(condition: str, reason: Message, header: str = header, raw: str = raw) -> None:
-            checks.append(_Check(f"({condition}){no_error}", header, raw, reason))
-
-        if col.required:
-            add(blank, Message("required value is empty; fill it in"))
-        if col.type == "date" and not native:
-            add(short_year(raw), Message("a two-digit year is ambiguous; write the year in full (e.g. 2024-07-22)"))
-        if not native and (col.type != "string" or (table, col.name) in VALUE_MAPS):
-            reason = _TYPE_REASONS.get(col.type)
-            if reason is None:
-                allowed = sorted(set(VALUE_MAPS[(table, col.name)].values()))
-                words = list(VALUE_MAPS[(table, col.name)])
-                reason = Message(
-                    "not one of: %(allowed)s (or: %(words)s)",
-                    {"allowed": ", ".join(allowed), "words": ", ".join(w for w in words if w not in allowed)},
-                )
-            extra = f" AND NOT {short_year(raw)}" if col.type == "date" else ""
-            add(f"NOT ({blank}) AND {value} IS NULL{extra}", reason)
-        elif native and col.type in ("float", "int"):  # an infinity, or a fraction where a whole number goes
-            add(f"{ident} IS NOT NULL AND {value} IS NULL", _TYPE_REASONS[col.type])
-        if col.type == "date":
-            add(
-                f"{value} NOT BETWEEN DATE '{lo.isoformat()}' AND DATE '{hi.isoformat()}'",
-                Message("date outside %(lo)s–%(hi)s; check the year", {"lo": lo.year, "hi": hi.year}),
-            )
-        if (table, col.name) in RANGES:
-            low, high = RANGES[(table, col.name)]
-            add(f"{value} NOT BETWEEN {low} AND {high}", Message("out of range %(lo)s–%(hi)s", {"lo": low, "hi": high}))
-        if as_of is not None and col.name in EVENT_DATES.get(table, ()):
-            add(
-                f"{value} > DATE '{as_of.isoformat()}'",
-                Message("date after the as-of date %(as_of)s", {"as_of": as_of.isoformat()}),
-            )
-    return checks
-
-
-def _collect(con: duckdb.DuckDBPyConnection, result: Checked, view: str, check: _Check, kept: str, count: int) -> None:
+def _collect(
+    con: duckdb.DuckDBPyConnection, result: Checked, view: str, check: RowCheck, kept: str, count: int
+) -> None:
     rows = con.execute(
         f"SELECT {ROW}, {check.raw} FROM {quote_ident(view)} WHERE {kept} AND ({check.condition}) "
         f"ORDER BY {ROW} LIMIT {LIMIT}"

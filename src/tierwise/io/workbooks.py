@@ -1,9 +1,10 @@
 """Loading a workbook export (.xlsx, .xlsm, .xls, .xlsb, .ods) columnar, and HTML pages saved as .xls.
 
-fastexcel (calamine) hands each sheet over as Arrow columns of text: no Python code per cell. The sheet
-that holds the table is the first whose first rows name the table's columns; the header row is found the
-same way as in a CSV file. Excel error cells (``#N/A``, ``#DIV/0!`` …), which the readers turn into
-blanks, are found in the sheet's XML and named.
+fastexcel (calamine) hands each sheet over as Arrow columns: no Python code per cell, and each sheet is
+parsed once. The sheet that holds the table is the first whose first rows name the table's columns (an
+.xlsx sheet's first rows are read from its XML, without parsing the rest); the header row is found the
+same way as in a CSV file. Excel error cells (``#N/A``, ``#DIV/0!`` …), which the reader turns into
+blanks and reports as cells it could not convert, are named.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree as ET
 
 import duckdb
 import pyarrow as pa
@@ -20,15 +22,28 @@ import pyarrow as pa
 from tierwise.i18n import N_, Message
 from tierwise.io.headers import SCAN_ROWS, HeaderMap, find_header
 from tierwise.io.parsing import quote_ident
+from tierwise.io.sheet_xml import first_rows
 from tierwise.io.sources import DATA, ROW, Loaded, SourceError, SourceFile, file_problem, header_problems
 
 ERROR_COLUMN = "__excel_error"  # per row: the first error cell, as 'header: #N/A'
-_ERROR_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^>]*>[^<]*</f>|<f[^>]*/>)?<v>([^<]*)</v>')
+_ERROR_CELL = re.compile(r"got 'Error\((\w+)\)'")  # how the workbook reader reports an error cell
+EXCEL_ERRORS = {
+    "NA": "#N/A",
+    "Div0": "#DIV/0!",
+    "Value": "#VALUE!",
+    "Ref": "#REF!",
+    "Name": "#NAME?",
+    "Null": "#NULL!",
+    "Num": "#NUM!",
+    "GettingData": "#GETTING_DATA",
+}
 
 
 def _text_table(batch: pa.RecordBatch | pa.Table) -> pa.Table:
-    table = pa.table(batch) if isinstance(batch, pa.RecordBatch) else batch
-    return pa.table([c.cast(pa.string()) for c in table.columns], names=[f"c{i}" for i in range(table.num_columns)])
+    table = pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch
+    return pa.Table.from_arrays(
+        [c.cast(pa.string()) for c in table.columns], names=[f"c{i}" for i in range(table.num_columns)]
+    )
 
 
 def _rows(table: pa.Table, count: int) -> list[list[str]]:
@@ -63,18 +78,14 @@ def load_workbook(
             raise SourceError(file_problem(path, Message("the workbook has no sheets; save the table in it")))
         chosen, header, heads = None, None, {}
         for index in range(len(sheets)):
-            heads[index] = head = _text_table(
-                reader.load_sheet(
-                    index, header_row=None, skip_rows=0, n_rows=SCAN_ROWS + 2, dtypes="string", eager=True
-                )
-            )
-            guess = find_header(_rows(head, SCAN_ROWS + 2), source.tables, mapping)
+            heads[index] = head = _first_rows(reader, path, index)
+            guess = find_header(head, source.tables, mapping)
             if chosen is None or (guess.complete and not header.complete):
                 chosen, header = index, guess
             if guess.complete:
                 break
         assert chosen is not None and header is not None  # the workbook has a sheet
-        if heads[chosen].num_rows == 0:
+        if not heads[chosen]:
             raise SourceError(
                 file_problem(
                     path, Message("the sheet %(sheet)s is empty (no header row)", {"sheet": repr(sheets[chosen])})
@@ -83,20 +94,20 @@ def load_workbook(
         loaded = Loaded.from_header(source, name, header, header.first + 1, sheet=sheets[chosen] if chosen else None)
         header_problems(loaded)
         if text_columns is None:  # every cell as text, header rows included
-            table = _text_table(reader.load_sheet(chosen, header_row=None, skip_rows=0, dtypes="string", eager=True))
+            sheet = reader.load_sheet(chosen, header_row=None, skip_rows=0, dtypes="string")
             first = header.data_start
         else:  # the rows below the header, each column typed as its cells are (text where they are mixed)
-            table = _typed_table(
-                reader.load_sheet(
-                    chosen,
-                    header_row=None,
-                    skip_rows=header.data_start,
-                    schema_sample_rows=None,
-                    dtypes=_text_dtypes(loaded, mapping, text_columns) or None,
-                    eager=True,
-                )
+            sheet = reader.load_sheet(
+                chosen,
+                header_row=None,
+                skip_rows=header.data_start,
+                schema_sample_rows=None,
+                dtypes=_text_dtypes(loaded, mapping, text_columns) or None,
             )
             first = 0
+        batch, cell_errors = sheet.to_arrow_with_errors()
+        table = _typed_table(batch)
+        errors = _error_cells(cell_errors, header.data_start + 1, loaded.columns)
     except SourceError:
         raise
     except (OSError, MemoryError):
@@ -111,23 +122,33 @@ def load_workbook(
                 ),
             )
         ) from exc
-    errors = (
-        _error_cells(path, chosen, header.data_start + 1, loaded.columns)
-        if path.suffix.lower()
-        in (
-            ".xlsx",
-            ".xlsm",
-        )
-        else {}
-    )
     _register(con, name, table, loaded, errors, first)
     return loaded
 
 
+def _first_rows(reader: Any, path: Path, index: int) -> list[list[str]]:
+    """The first rows of sheet ``index`` as text, where the header is searched.
+
+    From an .xlsx sheet's XML when it can be read so (the workbook reader would parse the whole sheet to
+    give them), else from the workbook reader.
+    """
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            got = first_rows(path, index, SCAN_ROWS + 2)
+        except (zipfile.BadZipFile, KeyError, ET.ParseError, ValueError):
+            got = None
+        if got is not None:
+            return got[0]
+    head = _text_table(
+        reader.load_sheet(index, header_row=None, skip_rows=0, n_rows=SCAN_ROWS + 2, dtypes="string", eager=True)
+    )
+    return _rows(head, SCAN_ROWS + 2)
+
+
 def _typed_table(batch: pa.RecordBatch | pa.Table) -> pa.Table:
-    table = pa.table(batch) if isinstance(batch, pa.RecordBatch) else batch
+    table = pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch
     columns = [c.cast(pa.string()) if pa.types.is_null(c.type) else c for c in table.columns]
-    return pa.table(columns, names=[f"c{i}" for i in range(table.num_columns)])
+    return pa.Table.from_arrays(columns, names=[f"c{i}" for i in range(table.num_columns)])
 
 
 def _text_dtypes(loaded: Loaded, mapping: HeaderMap | None, text: frozenset[str]) -> dict[Any, Any]:
@@ -150,10 +171,12 @@ def _register(
     body = table.slice(loaded.header_row - 1 + loaded.header_rows if first_data is None else first_data)
     columns = [body.column(i) if i < body.num_columns else pa.nulls(body.num_rows, pa.string()) for i in range(width)]
     first = loaded.header_row + loaded.header_rows
-    data = pa.table(columns, names=loaded.columns)
+    data = pa.Table.from_arrays(columns, names=loaded.columns)
     if errors:
         rows = sorted(errors)
-        marks = pa.table({"__r": pa.array(rows, pa.int64()), ERROR_COLUMN: pa.array([errors[r] for r in rows])})
+        marks = pa.Table.from_arrays(
+            [pa.array(rows, pa.int64()), pa.array([errors[r] for r in rows], pa.string())], names=["__r", ERROR_COLUMN]
+        )
         con.register("__workbook_errors", marks)
     con.register("__workbook", data)
     con.execute(f"CREATE TABLE {quote_ident(name + DATA)} AS SELECT * FROM __workbook")
@@ -171,38 +194,20 @@ def _register(
         con.execute(f"CREATE VIEW {quote_ident(name)} AS SELECT *, {rowno} AS {ROW} FROM {quote_ident(name + DATA)}")
 
 
-def _column_index(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n - 1
+def _error_cells(cell_errors: Any, first_row: int, columns: list[str]) -> dict[int, str]:
+    """Row → ``'header: #N/A'`` for the first error cell of each data row (rows from ``first_row``, 1-based).
 
-
-def _error_cells(path: Path, sheet: int, first_row: int, columns: list[str]) -> dict[int, str]:
-    """Row → ``'header: #N/A'`` for the first error cell of each data row of sheet ``sheet`` of an .xlsx."""
-    with zipfile.ZipFile(path) as archive:
-        names = sorted(
-            (n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)),
-            key=lambda n: int(re.search(r"\d+", n.rsplit("/", 1)[1]).group()),
-        )
-        if sheet >= len(names):
-            return {}
-        found: dict[int, str] = {}
-        tail, offset = b"", None
-        with archive.open(names[sheet]) as xml:
-            while chunk := xml.read(1 << 24):
-                data = tail + chunk
-                if offset is None:  # the readers start at the first used column
-                    dimension = re.search(rb'<dimension ref="([A-Z]+)', data)
-                    offset = _column_index(dimension.group(1)) if dimension else 0
-                if b't="e"' in data:
-                    for match in _ERROR_CELL.finditer(data):
-                        row, col = int(match.group(2)), _column_index(match.group(1)) - offset
-                        if row >= first_row and row not in found:
-                            header = columns[col] if col < len(columns) else match.group(1).decode()
-                            found[row] = f"{header}: {match.group(3).decode()}"
-                tail = data[-4096:]
-        return found
+    The workbook reader turns an error cell into a blank and reports it as a cell it could not convert.
+    """
+    found: dict[int, str] = {}
+    for error in getattr(cell_errors, "errors", None) or ():
+        code = _ERROR_CELL.search(error.detail)
+        row, col = error.position[0] + 1, error.position[1]
+        if code is None or row < first_row or row in found:
+            continue
+        header = columns[col] if col < len(columns) else f"column {col + 1}"
+        found[row] = f"{header}: {EXCEL_ERRORS.get(code.group(1), '#' + code.group(1).upper())}"
+    return found
 
 
 class _Tables(HTMLParser):
@@ -268,7 +273,7 @@ def _load_html(con: duckdb.DuckDBPyConnection, source: SourceFile, name: str, ma
     header_problems(loaded)
     width = max(len(r) for r in parser.rows)
     rows = [r + [""] * (width - len(r)) for r in parser.rows]
-    table = pa.table(
+    table = pa.Table.from_arrays(
         [pa.array([r[i] or None for r in rows], pa.string()) for i in range(width)],
         names=[f"c{i}" for i in range(width)],
     )

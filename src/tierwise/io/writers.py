@@ -21,9 +21,7 @@ from pathlib import Path
 from types import TracebackType
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
-import pyarrow.parquet as pq
 
 from tierwise.errors import UsageError, check_language
 from tierwise.i18n import Message
@@ -186,6 +184,8 @@ class TableWriter:
     def _open(self) -> None:
         if self.format == "parquet":
             # dictionaries pay off for repeated text (customer ids, categories), not for numbers or keys
+            import pyarrow.parquet as pq  # only where Parquet is written: a command's start-up does without it
+
             dictionary = [f.name for f in self._schema if pa.types.is_string(f.type) and f.name not in self.unique]
             self._sink = pq.ParquetWriter(self._tmp, self._schema, compression="snappy", use_dictionary=dictionary)
         elif self.format == "csv":
@@ -264,6 +264,8 @@ def chinese_values(name: str, table: pa.Table) -> pa.Table:
     >>> chinese_values("customers", pa.table({"kind": ["company", "person", None]})).column(0).to_pylist()
     ['企业', '个人', None]
     """
+    import pyarrow.compute as pc  # only where Chinese values are written: a command's start-up does without it
+
     for index, field in enumerate(table.schema):
         values = table.column(index)
         if (name, field.name) in VALUE_MAPS and pa.types.is_string(field.type):
