@@ -1,8 +1,9 @@
 """Bulk writes into the store's imported tables: stage Arrow batches, count what would change, apply in one
 set-based statement.
 
-Staging is a temporary table of the target's columns, filled by PostgreSQL ``COPY … FROM STDIN`` (Arrow
-batches written as CSV) or SQLite ``executemany`` (Arrow batches as row tuples). Counting and writing
+Staging is a temporary table of the target's columns filled by PostgreSQL ``COPY … FROM STDIN`` (Arrow
+batches written as CSV) or, on SQLite, a table of the scratch file DuckDB wrote before the transaction
+began (:mod:`tierwise.store.sqlite_scratch`). Counting and writing
 are single SQL statements joining the staging table to the target on the table's key; no ORM object
 and no Python loop per row; a write that changes nothing is not issued. A table that holds no rows yet is
 loaded straight, without staging (:mod:`tierwise.store.bulk_load`). Everything runs on the caller's
@@ -18,13 +19,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 import pyarrow as pa
-import pyarrow.compute as pc
 from sqlalchemy import Connection, text
 
 from tierwise.io.columns import TABLES
 from tierwise.io.parsing import quote_ident
 from tierwise.store.bulk_load import claim_empty, copy_batches, restore, set_aside, with_import_id
 from tierwise.store.sealed import hash_columns, sealed_fields
+from tierwise.store.sqlite_scratch import scratch_table
 
 Mode = Literal["insert", "upsert"]
 
@@ -87,47 +88,23 @@ class Loader:
         self.empty: set[str] = set()
 
     def stage(self, table: str, batches: Iterable[pa.RecordBatch]) -> int:
-        """Load the batches (columns as :func:`store_columns`) into a new temporary staging table."""
+        """Load the batches (columns as :func:`store_columns`) into a new temporary staging table
+        (PostgreSQL; on SQLite the rows are staged in the scratch file: :meth:`stage_scratch`)."""
+        if self.dialect != "postgresql":
+            raise ValueError("SQLite stages an import's rows in its scratch file")
         name = quote_ident(f"tierwise_stage_{table}_{self.suffix}")
         cols = ", ".join(quote_ident(c) for c in store_columns(table))
-        if self.dialect == "postgresql":
-            self.con.exec_driver_sql(
-                f"CREATE TEMP TABLE {name} ON COMMIT DROP AS SELECT {cols} FROM {quote_ident(table)} WITH NO DATA"
-            )
-            rows = copy_batches(self.con, f"{name} ({cols})", batches)
-        else:
-            self.con.exec_driver_sql(f"CREATE TEMP TABLE {name} AS SELECT {cols} FROM {quote_ident(table)} WHERE 0")
-            rows = self._executemany(name, store_columns(table), batches)
+        self.con.exec_driver_sql(
+            f"CREATE TEMP TABLE {name} ON COMMIT DROP AS SELECT {cols} FROM {quote_ident(table)} WITH NO DATA"
+        )
+        rows = copy_batches(self.con, f"{name} ({cols})", batches)
         self.staged[table] = name
         return rows
 
-    def _executemany(
-        self,
-        name: str,
-        columns: list[str],
-        batches: Iterable[pa.RecordBatch],
-        extra: str = "",
-        defaults: frozenset[str] = frozenset(),
-    ) -> int:
-        """Insert the batches into ``name`` (its ``columns``, then the column ``extra`` names if any, set to
-        the import's id). A column that is empty throughout a batch and has no default (``defaults``) is
-        left out to be NULL rather than bound row by row: binding is most of what an insert costs in
-        Python's sqlite3."""
-        cursor = self.con.connection.driver_connection.cursor()
-        rows = 0
-        for batch in batches:
-            kept = [i for i, c in enumerate(batch.columns) if c.null_count < len(c) or columns[i] in defaults]
-            listed = ", ".join([*(quote_ident(columns[i]) for i in kept), *([quote_ident(extra)] if extra else [])])
-            values = ", ".join(["?"] * len(kept) + ([str(int(self.import_id or 0))] if extra else []))
-            statement = f"INSERT INTO {name} ({listed}) VALUES ({values})"
-            cursor.executemany(statement, zip(*(_sqlite_values(batch.column(i)) for i in kept)))
-            rows += batch.num_rows
-        return rows
-
-    def _defaults(self, table: str) -> frozenset[str]:
-        """The columns of ``table`` that have a default (NULL for them is written, never left out)."""
-        found = self.con.exec_driver_sql("SELECT name, dflt_value FROM pragma_table_info(?)", (table,))
-        return frozenset(name for name, default in found if default is not None)
+    def stage_scratch(self, table: str) -> None:
+        """Use ``table``'s rows in the attached scratch file (:mod:`tierwise.store.sqlite_scratch`) as its
+        staged rows (SQLite)."""
+        self.staged[table] = scratch_table(table)
 
     def claim_empty(self, table: str) -> bool:
         """Whether ``table`` can be loaded straight (:meth:`load_empty`): it holds no rows and records no
@@ -150,9 +127,15 @@ class Loader:
         if self.dialect == "postgresql":
             into = f"{quote_ident(table)} ({', '.join(quote_ident(c) for c in [*columns, 'import_id'])})"
             rows = copy_batches(self.con, into, with_import_id(batches, self.import_id))
-        else:
-            defaults = self._defaults(table)
-            rows = self._executemany(quote_ident(table), columns, batches, extra="import_id", defaults=defaults)
+        else:  # the rows DuckDB wrote into the scratch file, before this transaction
+            cols = ", ".join(quote_ident(c) for c in columns)
+            rows = self.con.execute(
+                text(
+                    f"INSERT INTO {quote_ident(table)} ({cols}, import_id) "
+                    f"SELECT {cols}, :import_id FROM {scratch_table(table)}"
+                ),
+                {"import_id": self.import_id},
+            ).rowcount
         restore(self.con, aside)
         return rows
 
@@ -249,20 +232,10 @@ class Loader:
 
     def drop_staging(self) -> None:
         """Drop the staging tables (PostgreSQL drops them at commit by itself)."""
-        if self.dialect != "postgresql":
-            for name in self.staged.values():
-                self.con.exec_driver_sql(f"DROP TABLE {name}")
+        if self.dialect != "postgresql":  # the scratch file is deleted with the import's folder
             for table in ("opportunities", "complaints"):
                 if table in self.staged:
                     self.con.exec_driver_sql(
                         f"DROP TABLE IF EXISTS {quote_ident(f'tierwise_history_{table}_{self.suffix}')}"
                     )
 
-
-def _sqlite_values(column: pa.Array) -> list[object]:
-    """A column as Python values SQLite stores as SQLAlchemy would: dates as ISO text, booleans as 0/1."""
-    if pa.types.is_date(column.type) or pa.types.is_timestamp(column.type):
-        column = pc.cast(column, pa.string())  # dates as YYYY-MM-DD
-    elif pa.types.is_boolean(column.type):
-        column = pc.cast(column, pa.int8())
-    return column.to_pylist()
