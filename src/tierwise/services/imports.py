@@ -306,7 +306,7 @@ def _import(
                         counted(loader.load_empty(table, ()), "write:" + table)
                     elif table in loader.empty:
                         progress = lambda rows, t=table: counted(rows, "write:" + t)  # noqa: E731
-                        loader.load_empty(table, _batches(dataset, table, keyring, progress))
+                        loader.load_empty(table, _batches(dataset, table, keyring, progress), change.rows)
                     else:
                         loader.write(table, mode, change)
                         counted(change.rows, "write:" + table)
