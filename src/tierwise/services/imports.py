@@ -42,7 +42,7 @@ from tierwise.store.loading import HISTORY, PG_LOCK_KEY, ROW_KEY_IDS, Loader, Mo
 from tierwise.store.models import Import, ImportCount, ImportFile
 from tierwise.store.schema import ensure_schema
 from tierwise.store.sealed import SEALED, seal_batch, sealed_fields
-from tierwise.store.sqlite_scratch import attached, write_scratch
+from tierwise.store.sqlite_scratch import attached, write_scratch, write_scratch_sql
 
 log = logging.getLogger(__name__)
 
@@ -270,8 +270,14 @@ def _import(
             scratch = folder / "scratch.sqlite"
             for table in dataset.tables:
                 started = time.perf_counter()
-                progress = lambda rows, t=table: counted(rows, "check:" + t)  # noqa: E731
-                write_scratch(scratch, table, store_columns(table), _batches(dataset, table, keyring, progress))
+                if table in SEALED:  # its personal values are sealed batch by batch in Python
+                    progress = lambda rows, t=table: counted(rows, "check:" + t)  # noqa: E731
+                    write_scratch(scratch, table, store_columns(table), _batches(dataset, table, keyring, progress))
+                else:
+                    write_scratch_sql(
+                        dataset.con, scratch, table, store_columns(table), _store_rows_sql(dataset, table)
+                    )
+                    counted(dataset.row_count(table), "check:" + table)
                 log.info("%s: written to the scratch file in %.1f s", table, time.perf_counter() - started)
         with import_transaction(engine, settings, dry_run, scratch) as con:
             import_id = None if dry_run else _start(con, source.label, mode, actor, now)

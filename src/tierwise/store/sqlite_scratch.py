@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Connection
@@ -52,7 +53,8 @@ def as_stored(batch: pa.RecordBatch, columns: list[str]) -> pa.RecordBatch:
 
 def write_scratch(path: Path, table: str, columns: list[str], batches: Iterable[pa.RecordBatch]) -> int:
     """Write the batches (columns as ``columns``) into the scratch SQLite file ``path`` as ``table``'s
-    rows, with DuckDB; the rows written. The file is created when missing and closed on return."""
+    rows, with a DuckDB of its own (the batches come from the import's); the rows written. The file is
+    created when missing and closed on return."""
     stream = iter(batches)
     first = next(stream, None)
     if first is None:
@@ -80,6 +82,29 @@ def write_scratch(path: Path, table: str, columns: list[str], batches: Iterable[
     finally:
         con.close()
     return rows
+
+
+def write_scratch_sql(con: duckdb.DuckDBPyConnection, path: Path, table: str, columns: list[str], query: str) -> None:
+    """Write the rows of ``query`` (on the import's own DuckDB connection ``con``; its columns in the order
+    of ``columns``) into the scratch SQLite file ``path`` as ``table``'s rows, in one statement: no batch
+    passes through Python, and DuckDB's memory limit bounds the whole copy. The file is closed on return."""
+    relation = con.sql(query)
+    listed = []
+    for name, kind, column in zip(relation.columns, relation.types, columns):
+        value = quote_ident(name)
+        if str(kind) in ("DATE", "TIMESTAMP"):
+            value = f"CAST({value} AS VARCHAR)"
+        elif str(kind) == "BOOLEAN":
+            value = f"CAST({value} AS TINYINT)"
+        elif str(kind) == '"NULL"':
+            value = f"CAST({value} AS VARCHAR)"
+        listed.append(f"{value} AS {quote_ident(column)}")
+    con.load_extension("sqlite")
+    con.execute(f"ATTACH {quote_literal(str(path))} AS {SCRATCH} (TYPE sqlite)")
+    try:
+        con.execute(f"CREATE TABLE {scratch_table(table)} AS SELECT {', '.join(listed)} FROM ({query})")
+    finally:
+        con.execute(f"DETACH {SCRATCH}")
 
 
 @contextmanager
