@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import create_engine, text
 
+from bench.customer_calls import calls_table, measure_calls
 from bench.customer_store import DATA, INDUSTRIES, REGIONS, BenchStore, built_store, owner_name
 from bench.results import write_section
 from tierwise.config import Settings
@@ -206,8 +207,9 @@ def postgres_url() -> str:
     return store_url(POSTGRES).set(database=BENCH_DB).render_as_string(hide_password=False)
 
 
-def run_database(url: str, n: int, requests: int, budget: float) -> tuple[list[dict], float]:
-    """Every case against a server on the store at ``url``: the rows of its table and the build seconds."""
+def run_database(url: str, n: int, requests: int, budget: float) -> tuple[list[dict], float, list[dict]]:
+    """Every case against a server on the store at ``url``: the rows of its table, the build seconds, and
+    the slowest cases as service calls in this process once the server has stopped."""
     start = time.perf_counter()
     store = built_store(url, n)
     built = time.perf_counter() - start
@@ -224,7 +226,7 @@ def run_database(url: str, n: int, requests: int, budget: float) -> tuple[list[d
         server.terminate()
         server.wait(timeout=30)
         engine.dispose()
-    return rows, built
+    return rows, built, measure_calls(store, 10)
 
 
 def main() -> None:
@@ -246,7 +248,7 @@ def main() -> None:
 def report(n: int, args: argparse.Namespace, results: dict, load_before: float, load_after: float) -> str:
     """Write the section and return it."""
     lines, verdicts = [], []
-    for db, (rows, _) in results.items():
+    for db, (rows, _, _) in results.items():
         for r in rows:
             c = r["case"]
             target = TARGETS[c.group]
@@ -258,7 +260,8 @@ def report(n: int, args: argparse.Namespace, results: dict, load_before: float, 
                 f"| {target:.0f} "
                 f"| {'met' if ok else 'not met'} | {r['errors']} | {total} |"
             )
-    builds = ", ".join(f"{db} {built:.0f} s" for db, (_, built) in results.items())
+    builds = ", ".join(f"{db} {built:.0f} s" for db, (_, built, _) in results.items())
+    in_process = calls_table({db: called for db, (_, _, called) in results.items()})
     body = f"""
 `python -m bench.customer_list --customers {n:.0e} --requests {args.requests}` — {platform.machine()},
 Python {platform.python_version()}, {os.cpu_count()} cores shared with other work (1-minute load average
@@ -286,10 +289,31 @@ PostgreSQL `pg_trgm` GIN on `name` and `customer_id`) and keeps its own comparis
 everyone is `customer_changes.customers` (kept by triggers), a class's total over everyone the count
 saved with the run (`run_class_counts`, read while no customer was added, removed or moved since);
 a manager's and an account manager's dashboard curves are drawn when the run is saved
-(`run_scope_curves`, same rule); the filter choices walk each column's index (a recursive query) instead
-of a DISTINCT over a million rows, which was most of PostgreSQL's page time. A filtered total is still an
-exact COUNT: two filters on different columns (industry + kind; a manager's team + a region) read every
-row the first one matches, and a class with an owner joins the owner's customers to the run.
+(`run_scope_curves`, same rule); the filter choices walk each column's index (a recursive query).
+
+Migration 0016 and the services (a filtered total is still an exact COUNT unless a saved count says so):
+industry + kind is counted in `customers (industry, kind, name, customer_id)` alone and its page walks that
+index backwards (it counted 35,000 rows read one by one through `(industry)`); a manager's region is
+`owner IN (…) OR team IN (…)` and a region: each side is one range of `(owner | team, region, name,
+customer_id)` for both the count and the page (it read the team's 50,000 rows); an owner's class (an
+analyst's owner filter, or an account manager's own list) is counted from `run_owner_class_counts`, saved
+with the run per owner and class and read under the same rule as `run_class_counts` (else the join is
+counted as before), and its page takes the ids first from `customers (owner, …)` and `assignments (run_id,
+customer_id, class, rank)` alone, then reads the 50 rows (it read every one of the owner's customers and
+assignments before the sort, and PostgreSQL walked the class's ranks, 18,000 rows, for 50 of one owner);
+the dashboard's complaints and NPS look up each complaint's or answer's customer by its key (an `EXISTS`)
+instead of joining the viewer's customers, where SQLite started from the manager's 50,000 customers and
+probed their complaints, and the page dates its migration chart from the runs the dashboard already read
+(it asked for the previous run, which counted the manager's customers in it: a join of 50,000); the card's
+CLV facts use the request's pooled connection (on PostgreSQL each card opened a new connection and checked
+the store's migration). With a load average above the 2 cores every case is slower in wall time alike:
+compare the CPU column and the ratios to the peer below.
+
+The slowest cases as service calls in this process after the server stopped (10 calls each, CPU of this
+process: PostgreSQL's own work shows in the wall time only; peer: the first page of every customer by id,
+called before each call, so that a busy machine slows both; 1-minute load average {load_after:.1f} at the end):
+
+{in_process}
 """
     write_section("Customer list at a million customers", body)
     return body

@@ -47,6 +47,12 @@ def test_every_text_has_a_chinese_translation_and_none_is_stale() -> None:
     assert [m.id for m in cat if m.id and m.fuzzy] == []
 
 
+def test_no_message_is_in_the_catalogue_twice() -> None:
+    # a second entry of one id silently replaces the first translation everywhere the id is used
+    ids = re.findall(r'^msgid "(.+)"$', catalogue_path("zh").read_text(encoding="utf-8"), flags=re.MULTILINE)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+
+
 def test_translations_keep_every_placeholder() -> None:
     slots = re.compile(r"%\(\w+\)s|%%")
     for m in catalogue():

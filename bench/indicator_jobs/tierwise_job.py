@@ -13,6 +13,7 @@ from bench.indicator_jobs import ABC_A, ABC_B, BINS, TABLES, Job
 from tierwise.analytics.classify.rfm import score as rfm_score
 from tierwise.analytics.engine import Engine
 from tierwise.analytics.indicators import compute_indicators
+from tierwise.analytics.narrow import with_windows
 from tierwise.config import Settings
 
 
@@ -27,14 +28,19 @@ def abc_class(t: ir.Table) -> ir.StringValue:
     return ibis.cases((value <= 0, "C"), (share < ABC_A, "A"), (share < ABC_B, "B"), else_="C")
 
 
+def scores(t: ir.Table) -> dict[str, ir.Value]:
+    """The RFM scores and the ABC class over ``t`` (customer_id, recency_days, orders, sales_12m)."""
+    return {
+        "r_score": rfm_score(t, t.recency_days, BINS, True),
+        "f_score": rfm_score(t, t.orders, BINS, False),
+        "m_score": rfm_score(t, t.sales_12m, BINS, False),
+        "abc_class": abc_class(t),
+    }
+
+
 def scored(ind: ir.Table) -> ir.Table:
-    """The indicator table with the RFM scores and the ABC class added."""
-    return ind.mutate(
-        r_score=rfm_score(ind, ind.recency_days, BINS, True),
-        f_score=rfm_score(ind, ind.orders, BINS, False),
-        m_score=rfm_score(ind, ind.sales_12m, BINS, False),
-        abc_class=abc_class(ind),
-    )
+    """The indicator table with the RFM scores and the ABC class added (windows on a narrow projection)."""
+    return with_windows(ind, ["recency_days", "orders", "sales_12m"], scores)
 
 
 def job_on(engine: Engine) -> Callable[[Job], pa.Table]:

@@ -155,6 +155,13 @@ class StoreError(TierwiseError):
         return head + translate(Message(N_(": ")), lang) + "; ".join(translate(r, lang) for r in self.reasons)
 
 
+class ImportConstraintError(StoreError):
+    """The database refused an import's rows (a duplicate key, a broken constraint): nothing was imported.
+
+    The message names the table and, where the database says it, the column and the key.
+    """
+
+
 # -- access control (security/ raises these; the API answers 401, 403, 404, 429) --
 
 

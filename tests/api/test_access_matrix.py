@@ -38,6 +38,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/me/tokens"): SIGNED_IN,
     ("POST", "/api/v1/me/tokens"): SIGNED_IN,
     ("DELETE", "/api/v1/me/tokens/{token_id}"): SIGNED_IN,
+    ("GET", "/api/v1/roles"): SIGNED_IN,
     ("GET", "/api/v1/users"): "users.manage",
     ("POST", "/api/v1/users"): "users.manage",
     ("GET", "/api/v1/users/{name}"): "users.manage",
@@ -54,6 +55,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("PATCH", "/api/v1/visits/{visit_id}"): "visits.write",
     ("GET", "/api/v1/customers/{customer_id}/complaints"): "customers.read",
     ("POST", "/api/v1/customers/{customer_id}/complaints"): "complaints.write",
+    ("PATCH", "/api/v1/complaints/{complaint_id}"): "complaints.write",
     ("POST", "/api/v1/complaints/{complaint_id}/status"): "complaints.write",
     ("GET", "/api/v1/customers/{customer_id}/surveys"): "customers.read",
     ("POST", "/api/v1/customers/{customer_id}/surveys"): "surveys.write",
@@ -174,6 +176,9 @@ SAMPLES: dict[tuple[str, str], Callable[[Filled, str, int], Call]] = {
     ("GET", "/api/v1/customers/{customer_id}/complaints"): lambda f, c, n: Call("GET", f"/customers/{c}/complaints"),
     ("POST", "/api/v1/customers/{customer_id}/complaints"): lambda f, c, n: Call(
         "POST", f"/customers/{c}/complaints", json={"date": "2026-03-09", "description": "late delivery"}
+    ),
+    ("PATCH", "/api/v1/complaints/{complaint_id}"): lambda f, c, n: Call(
+        "PATCH", f"/complaints/K-{c}", json={"category": "delivery", "cause": f"carrier {n}"}
     ),
     ("POST", "/api/v1/complaints/{complaint_id}/status"): lambda f, c, n: Call(
         "POST", f"/complaints/K-{c}/status", json={"status": "in_progress"}

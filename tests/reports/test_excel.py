@@ -13,7 +13,8 @@ from xlsxwriter.workbook import Workbook
 
 from tierwise.report_model import ReportData
 from tierwise.reports.customer_sheet import column_letters, fill_customer_sheet, write_customers
-from tierwise.reports.excel import sheet_name, write_excel
+from tierwise.reports.excel import write_excel
+from tierwise.reports.sheet_writer import sheet_name
 from tierwise.reports.workbook import CellFormats, text_width
 
 SHEETS = {

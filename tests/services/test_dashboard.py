@@ -105,6 +105,7 @@ def test_a_run_saves_totals_per_owner_and_moves_since_the_previous_run(runs: Set
 def test_the_director_sees_every_customer(runs: Settings) -> None:
     board = dashboard(as_viewer(runs, "zhao", "analyst"))
     assert (board.policy, board.run_id, board.previous_run_id, board.as_of) == ("china-post", 2, 1, D(2025, 7, 31))
+    assert board.previous_as_of == D(2025, 6, 30)  # where the migration chart starts
     shares = {c.code: (c.customers, c.sales, c.profit) for c in board.classes}
     assert shares == {
         "diamond": (2, 11_000_050.0, 900_001.0),  # c1, and c4 with both purchases inside the 12 months

@@ -134,12 +134,13 @@ def test_an_order_of_several_lines_is_imported_line_by_line_and_again_changes_no
     with session_factory(engine)() as session:
         keys = session.execute(select(Transaction.row_key, Transaction.category, Transaction.amount)).all()
     engine.dispose()
-    assert sorted((c, a) for k, c, a in keys if k.startswith("id:T1:")) == [
+    assert sorted(k for k, _, _ in keys) == ["id:T2", "ln:T1:1", "ln:T1:2", "ln:T1:3"]
+    assert sorted((c, a) for k, c, a in keys if k.startswith("ln:T1:")) == [
         ("pumps", Decimal("100")),
         ("valves", Decimal("40")),
         ("valves", Decimal("40")),
     ]
-    assert [k for k, _, _ in keys if not k.startswith("id:T1:")] == ["id:T2"]  # an order of one line: its id
+    assert [k for k, _, _ in keys if not k.startswith("ln:T1:")] == ["id:T2"]  # an order of one line: its id
 
 
 def test_upsert_updates_by_key_and_adds_new_rows(

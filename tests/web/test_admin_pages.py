@@ -329,3 +329,26 @@ def test_an_account_managers_export_holds_only_their_customers_with_phones_maske
     page.goto(f"{server.url}/customers?lang=zh&region={region}")
     assert page.locator("#export-csv").is_visible()
     screenshot(page, "customers-export-zh")
+
+
+def test_the_admin_sees_what_each_role_may_do_in_both_languages(sign_in, server) -> None:
+    admin = sign_in("admin")
+    admin.goto(f"{server.url}/admin/users")
+    table = admin.locator("#role-actions")
+    heads = table.locator("thead th").all_inner_texts()
+    assert heads == ["Permission", "Administrator", "Analyst", "Manager", "Account manager", "Lobby manager"]
+    lobby = table.locator("tbody tr").filter(has=admin.locator("td[data-role=lobby]", has_text="✓"))
+    assert lobby.locator("td:first-child").all_inner_texts() == ["triage.decide", "identity.verify"]
+    mine = table.locator("tbody tr").filter(has=admin.locator("td[data-role=account_manager]", has_text="✓"))
+    assert "complaints.write" in mine.locator("td:first-child").all_inner_texts()
+    assert "users.manage" not in mine.locator("td:first-child").all_inner_texts()
+    descriptions = admin.locator("#role-descriptions dd").all_inner_texts()
+    assert descriptions[-1] == "Triages walk-in customers and verifies identities; sees no customer record."
+    admin.goto(f"{server.url}/admin/users?lang=zh")
+    assert admin.locator("#roles-h").inner_text() == "角色及其权限"
+    assert admin.locator("#role-actions thead th").all_inner_texts()[-1] == "大堂经理"
+    assert (
+        admin.locator("#role-descriptions dd").all_inner_texts()[-1] == "分流到店客户并核验身份；不查看任何客户档案。"
+    )
+    screenshot(admin, "admin-roles-zh")
+    admin.goto(f"{server.url}/admin/users?lang=en")

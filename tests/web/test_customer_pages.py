@@ -96,3 +96,36 @@ def test_a_visit_recorded_on_the_card_puts_the_customer_on_track(sign_in, server
 
 def page_date(day: dt.date) -> str:
     return f"{day:%b} {day.day}, {day.year}"  # Babel's medium English date
+
+
+def test_a_complaint_recorded_on_the_card_is_corrected_there_in_either_language(sign_in, server, owners) -> None:
+    page = sign_in("li.wei", lang="en")
+    customer_id = owners["li.wei"][-1]
+    page.goto(f"{server.url}/customers/{customer_id}")
+    page.get_by_text("Record a complaint").click()
+    page.fill("#complaints input[name=category]", "delivery")
+    page.fill("#complaints textarea[name=description]", "The pumps came late")
+    page.get_by_role("button", name="Save the complaint").click()
+    page.locator(".notice").wait_for()
+    row = page.locator("#complaint-list tr[data-complaint]").filter(has_text="The pumps came late")
+    complaint_id = row.get_attribute("data-complaint")
+    page.get_by_label(f"Correct complaint {complaint_id}").click()
+    form = page.locator(f"tr[data-complaint-edit='{complaint_id}'] form")
+    form.locator("textarea[name=description]").fill("The pumps came two weeks late")
+    form.locator("input[name=cause]").fill("warehouse planning")
+    form.locator("input[name=category]").fill("")
+    screenshot(page, "customer-complaint-correct-en")
+    form.get_by_role("button", name="Save the correction").click()
+    page.locator(".notice").wait_for()
+    cells = page.locator(f"#complaint-list tr[data-complaint='{complaint_id}'] td").all_inner_texts()
+    assert cells[1:6] == ["", "The pumps came two weeks late", "warehouse planning", "", "open"]
+    # an empty description is refused in the page's language, and nothing changes
+    page.goto(f"{server.url}/customers/{customer_id}?lang=zh")
+    page.get_by_label(f"更正抱怨 {complaint_id}").click()
+    form = page.locator(f"tr[data-complaint-edit='{complaint_id}'] form")
+    form.locator("textarea[name=description]").evaluate("area => { area.required = false; area.value = '  '; }")
+    form.get_by_role("button", name="保存更正").click()
+    assert page.locator(".alert").inner_text() == f"客户 {customer_id} 的抱怨：请描述客户抱怨的内容"
+    cells = page.locator(f"#complaint-list tr[data-complaint='{complaint_id}'] td").all_inner_texts()
+    assert cells[2:4] == ["The pumps came two weeks late", "warehouse planning"]
+    screenshot(page, "customer-complaint-refused-zh")

@@ -131,7 +131,7 @@ def test_the_quarterly_review_end_to_end(sign_in, server, accounts, demo_store, 
     screenshot(page, "key-account-reviews-en")
     row = page.locator(f"#cost-{losing[0]}")
     row.get_by_text("Decide").click()
-    row.get_by_label("Action").select_option("self_service_channel")
+    row.get_by_label("Measure").select_option("self_service_channel")
     row.get_by_label("Comment (required)").fill("Small orders: move to the online shop")
     row.get_by_role("button", name="Record the decision").click()
     page.wait_for_load_state()

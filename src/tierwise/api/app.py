@@ -36,6 +36,7 @@ from tierwise.api.routes import (
     prospects,
     records,
     reveal,
+    roles,
     run_jobs,
     runs,
     triage,
@@ -53,7 +54,7 @@ API_PREFIX = "/api/v1"
 ROUTERS: tuple[APIRouter, ...] = (triage.router, health.router, auth.router, me.router, users.router, audit.router)
 ROUTERS += (customers.router, policies.router, runs.router, records.router, plan.router)
 ROUTERS += (run_jobs.router, imports.router, jobs.router, reveal.router, identity.router, exports.router)
-ROUTERS += (key_accounts.router, prospects.router, analyses.router)
+ROUTERS += (key_accounts.router, prospects.router, analyses.router, roles.router)
 
 
 def create_app(settings: Settings) -> FastAPI:

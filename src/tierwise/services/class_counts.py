@@ -10,7 +10,9 @@ assignments never change, so the count changes only when customers are added or 
 the run (``run_class_counts``) together with the ``customer_changes.version`` of that moment, which the
 database moves on with every insert or delete of customers (and change of id, owner or team). While the
 version is the same the saved count is exact and is read; once it has moved on, :func:`saved_class_total`
-answers ``None`` and the caller counts through the join as before.
+answers ``None`` and the caller counts through the join as before. The same holds for the count of one
+class among one account manager's customers (``run_owner_class_counts``, :func:`saved_owner_class_total`):
+an owner filter, or an account manager's own list, with a class.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlalchemy import Connection, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from tierwise.store.models import Assignment, Customer
-from tierwise.store.summary_models import CustomerChanges, RunClassCount
+from tierwise.store.summary_models import CustomerChanges, RunClassCount, RunOwnerClassCount
 
 
 def write_class_counts(con: Connection, run_id: int) -> None:
@@ -36,6 +38,16 @@ def write_class_counts(con: Connection, run_id: int) -> None:
     )
     columns = [RunClassCount.run_id, RunClassCount.class_, RunClassCount.customers, RunClassCount.customer_version]
     con.execute(insert(RunClassCount).from_select([col.name for col in columns], counted))
+    o = RunOwnerClassCount
+    per_owner = (
+        select(literal(run_id), c.owner, a.class_, func.count(), version)
+        .select_from(a)
+        .join(c, c.customer_id == a.customer_id)
+        .where(a.run_id == run_id, c.owner.is_not(None))
+        .group_by(c.owner, a.class_)
+    )
+    columns = [o.run_id, o.owner, o.class_, o.customers, o.customer_version]
+    con.execute(insert(o).from_select([col.name for col in columns], per_owner))
 
 
 def saved_class_total(session: Session, run_id: int, class_: str) -> int | None:
@@ -49,6 +61,26 @@ def saved_class_total(session: Session, run_id: int, class_: str) -> int | None:
     if not rows or not all(current for _, _, current in rows):
         return None
     return next((int(n) for code, n, _ in rows if code == class_), 0)
+
+
+def saved_owner_class_total(session: Session, run_id: int, owner: str, class_: str) -> int | None:
+    """The customers of account manager ``owner`` with class ``class_`` in run ``run_id``, when the counts
+    saved with the run are still exact (as :func:`saved_class_total`); ``None`` when they are not.
+
+    The per-owner counts are written after the class counts in the same transaction: while the class
+    counts' version is current no customer changed since, so the per-owner counts saw the same customers.
+    """
+    if saved_class_total(session, run_id, class_) is None:
+        return None
+    o = RunOwnerClassCount
+    row = session.execute(
+        select(o.customers, o.customer_version == CustomerChanges.version)
+        .join(CustomerChanges, CustomerChanges.id == 1)
+        .where(o.run_id == run_id, o.owner == owner, o.class_ == class_)
+    ).first()
+    if row is None:
+        return 0
+    return int(row[0]) if row[1] else None
 
 
 def customer_total(session: Session) -> int:

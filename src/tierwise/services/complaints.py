@@ -4,13 +4,16 @@ A new complaint is open. Each status change (open → in progress → resolved �
 to open) is checked by :mod:`tierwise.archive.complaints`, kept as a row with its time and who made it,
 and audited, in one transaction. Entering *resolved* sets the resolved date to the day of the change;
 reopening clears it (the earlier resolution stays in the history). A complaint is named by its
-``complaint_id``: the one the data gave, or ``K<number>`` for a complaint recorded here.
+``complaint_id``: the one the data gave, or ``K<number>`` for a complaint recorded here. Its category,
+description, cause, resolution and date can be corrected (:func:`update_complaint`, audited as
+``complaint.update``); its status moves only through :func:`change_status`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
@@ -24,6 +27,8 @@ from tierwise.store.models import Complaint, ComplaintStatusChange
 
 UNKNOWN_COMPLAINT = N_("unknown complaint %(id)s")
 NO_DESCRIPTION = N_("complaint of customer %(id)s: describe what the customer complains about")
+NO_DATE = N_("complaint %(id)s: give the date the customer complained on")
+_UNSET: Any = object()
 
 
 @dataclass(frozen=True)
@@ -172,6 +177,51 @@ def change_status(
         record_change(
             session, ctx, action=action, target_type="complaint", target_id=complaint_id, before=before, after=after
         )
+        return _card(row)
+
+
+def update_complaint(
+    ctx: ServiceContext,
+    complaint_id: str,
+    *,
+    category: str | None = _UNSET,
+    description: str | None = _UNSET,
+    cause: str | None = _UNSET,
+    resolution: str | None = _UNSET,
+    date: dt.date | None = _UNSET,
+) -> ComplaintCard:
+    """Correct what is given of complaint ``complaint_id``: category, description, cause, resolution, date.
+
+    The status stays (:func:`change_status` moves it). An empty description is refused; an empty category,
+    cause or resolution clears it. The change and its audit row (the changed fields before and after) are
+    written in one transaction, and nothing at all when nothing changes.
+    """
+    require_action(ctx, "complaints.write")
+    given = {"category": category, "description": description, "cause": cause, "resolution": resolution}
+    asked: dict[str, Any] = {k: optional_text(v) for k, v in given.items() if v is not _UNSET}
+    if date is not _UNSET:
+        if date is None:
+            raise RecordError(Message(NO_DATE, {"id": complaint_id}))
+        asked["date"] = date
+    with ctx.store() as session, session.begin():
+        query = select(Complaint).where(Complaint.complaint_id == complaint_id).with_for_update()
+        row = session.scalars(query).first()
+        unknown = Message(UNKNOWN_COMPLAINT, {"id": complaint_id})
+        if row is None:
+            raise (RecordError if person(ctx) is None else NotFoundError)(unknown)
+        require_record_visible(session, ctx, row.customer_id, "complaints.write", unknown)
+        if "description" in asked and asked["description"] is None:
+            raise RecordError(Message(NO_DESCRIPTION, {"id": row.customer_id}))
+        changed = {k: v for k, v in asked.items() if getattr(row, k) != v}
+        if changed:
+            before = {k: getattr(row, k) for k in changed}
+            for name, value in changed.items():
+                setattr(row, name, value)
+            session.flush()
+            record_change(
+                session, ctx, action="complaint.update", target_type="complaint", target_id=complaint_id,
+                before=before, after=changed,
+            )  # fmt: skip
         return _card(row)
 
 

@@ -15,7 +15,10 @@ for a filter or a sort with the id as the tie-break (migration 0006); ``(region 
 team, name, customer_id)`` for a filter sorted by name, ``assignments (run_id, class, rank)`` and
 ``(run_id, rank)`` for a class sorted by rank (migration 0012); ``assignments (run_id, class,
 customer_id)`` for the class filter and its count; the ``*_hash`` indexes for a search by phone, id number
-or e-mail address.
+or e-mail address. Migration 0016: ``(industry, kind, name, customer_id)`` and ``(owner | team, region,
+name, customer_id)`` count two filters (and a manager's region) in the index alone and walk the page there;
+``assignments (run_id, customer_id, class, rank)`` gives a class of an owner's customers from the indexes
+(:func:`_keyed_page`), and its total is the count saved with the run per owner while it is exact.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from tierwise.errors import UsageError
 from tierwise.i18n import N_, Message
 from tierwise.security.pii import Field, normalise
 from tierwise.services.access import require_action, restricted, visible_clause
-from tierwise.services.class_counts import customer_total, saved_class_total
+from tierwise.services.class_counts import customer_total, saved_class_total, saved_owner_class_total
 from tierwise.services.context import ServiceContext
 from tierwise.services.paging import check_page
 from tierwise.services.runs import store_engine
@@ -124,7 +127,11 @@ def list_customers(
         if class_ is not None:  # only customers with that class in the run: an inner join
             conditions.append(a.class_ == class_)
             query = columns.join(a, joined)
-            saved = saved_class_total(session, run_id, class_) if everyone and run_id is not None else None
+            saved = None
+            if run_id is not None and everyone:
+                saved = saved_class_total(session, run_id, class_)
+            elif run_id is not None and (one := _one_owner(ctx, owner, (region, industry, kind, text))) is not None:
+                saved = saved_owner_class_total(session, run_id, one, class_)
             counted = select(func.count()).select_from(c).join(a, joined)
         else:  # every customer, with their class when the run has one (at most one: the run's key)
             query = columns.outerjoin(a, joined)
@@ -139,8 +146,11 @@ def list_customers(
             # index would step over every customer the filter leaves out); customers without a value last
             order, tie = (column.desc(), c.customer_id.desc()) if descending else (column.asc(), c.customer_id.asc())
             first = [] if valued_everywhere else [column.is_(None)]
-            page = query.where(*conditions).order_by(*first, order, tie).offset(offset).limit(limit)
-            found = list(session.execute(page))
+            terms = [*first, order, tie]
+            if class_ is not None and not everyone:  # a class and another condition: the page's ids first
+                found = _keyed_page(session, query.where(*conditions), terms, joined, offset, limit)
+            else:
+                found = list(session.execute(query.where(*conditions).order_by(*terms).offset(offset).limit(limit)))
         else:  # everyone sorted by a column that may be empty: two walks of indexes
             valued = query if run_column is None or class_ is not None else columns.join(a, joined)
             sorting = Sorting(column, a.customer_id if run_column is not None else c.customer_id, descending)
@@ -171,6 +181,42 @@ class Sorting:
         if self.descending:
             return [self.column.desc(), self.tie.desc()]
         return [self.column.asc(), self.tie.asc()]
+
+
+def _one_owner(ctx: ServiceContext, owner: str | None, others: tuple[str | None, ...]) -> str | None:
+    """The account manager whose customers alone the list's conditions leave (an owner filter and nothing
+    else, or an account manager's own customers with no other filter or that owner), else ``None``."""
+    if any(others):
+        return None
+    seen = restricted(ctx)
+    if seen is None:
+        return owner
+    if seen.nothing or seen.teams or len(seen.owners) != 1:
+        return None
+    (own,) = seen.owners
+    return own if owner in (None, own) else None
+
+
+def _keyed_page(
+    session: Session,
+    matching: Select,
+    terms: list[ColumnElement],
+    joined: ColumnElement[bool],
+    offset: int,
+    limit: int,
+) -> list[Row]:
+    """A page of a class of a run among the customers of other conditions: the ids of the page first, then
+    their rows.
+
+    The ids come from the indexes alone (``customers (owner | region | …, name, customer_id)`` and
+    ``assignments (run_id, customer_id, class, rank)``), sorted and cut to the page; only the page's
+    customers and assignments are then read in full (an account manager's class otherwise reads every
+    one of their customers' rows and assignments before the sort keeps 50).
+    """
+    c, a = Customer, Assignment
+    ids = matching.with_only_columns(c.customer_id).order_by(*terms).offset(offset).limit(limit).subquery()
+    rows = select(c, a.class_, a.label, a.rank).join(ids, ids.c.customer_id == c.customer_id).join(a, joined)
+    return list(session.execute(rows.order_by(*terms)))
 
 
 def _nulls_last_page(

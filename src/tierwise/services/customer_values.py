@@ -30,26 +30,24 @@ _FITTING = threading.Lock()  # one fit at a time: cards opened together wait for
 def value_facts(ctx: ServiceContext, as_of: dt.date) -> pa.Table | None:
     """``customer_id, p_alive, expected_purchases_12m, clv_12m`` of every customer with a purchase by
     ``as_of``; ``None`` when the store holds no transactions or too few to fit the models."""
+    from tierwise.services.runs import store_engine
     from tierwise.store.source import StoreSource
 
     url = ctx.settings.database_url
-    source = StoreSource(url)
-    try:
-        if not source.holds_rows("transactions"):
-            return None
-        fingerprint = source.fingerprint()
-        with _FITTING:
-            kept = _KEPT.get((url, as_of))
-            if kept is not None and kept[0] == fingerprint:
-                return kept[1]
-            facts = _fitted(ctx, source, as_of)
-            while len(_KEPT) >= KEPT:
-                _KEPT.pop(next(iter(_KEPT)))
-            _KEPT[(url, as_of)] = (fingerprint, facts)
-            return facts
-    finally:
-        if source.engine is not None:
-            source.engine.dispose()
+    # the context's engine and its pool: a card must not open (and check) a connection of its own
+    source = StoreSource(url, engine=store_engine(ctx))
+    if not source.holds_rows("transactions"):
+        return None
+    fingerprint = source.fingerprint()
+    with _FITTING:
+        kept = _KEPT.get((url, as_of))
+        if kept is not None and kept[0] == fingerprint:
+            return kept[1]
+        facts = _fitted(ctx, source, as_of)
+        while len(_KEPT) >= KEPT:
+            _KEPT.pop(next(iter(_KEPT)))
+        _KEPT[(url, as_of)] = (fingerprint, facts)
+        return facts
 
 
 def _fitted(ctx: ServiceContext, source: StoreSource, as_of: dt.date) -> pa.Table | None:

@@ -38,6 +38,7 @@ from tierwise.services.sealed_data import keyring_of
 from tierwise.services.sources import open_source
 from tierwise.store.audit import write_audit
 from tierwise.store.db import engine_from_settings, writing
+from tierwise.store.integrity import INTEGRITY_ERRORS, refused
 from tierwise.store.loading import HISTORY, PG_LOCK_KEY, ROW_KEY_IDS, Loader, Mode, TableChanges, store_columns
 from tierwise.store.models import Import, ImportCount, ImportFile
 from tierwise.store.schema import ensure_schema
@@ -92,9 +93,10 @@ def _store_rows_sql(dataset: Dataset, table: str) -> str:
 
     The row key is ``id:<id>`` when the row has its own id; only rows without one pay for the SHA-256
     fingerprint (and the count of identical rows before it). Where rows share an id (an order of several
-    lines), each of them is ``id:<id>:<n>``, ``n`` counting the order's lines in the order of their
+    lines), each of them is ``ln:<id>:<n>``, ``n`` counting the order's lines in the order of their
     fingerprints, so that importing the same file again finds the same keys; an id on one row alone
-    keeps ``id:<id>``.
+    keeps ``id:<id>``. The prefixes keep the kinds apart (no id makes a line key, whatever its colons),
+    and ``n`` after the last colon makes a line key name one id and one line.
     """
     columns = [c.name for c in TABLES[table].columns]
     listed = ", ".join(quote_ident(c) for c in columns)
@@ -116,7 +118,8 @@ def _store_rows_sql(dataset: Dataset, table: str) -> str:
         by_id = f"'id:' || {own}"
         if shared:  # an order's lines share its id: the lines after its first are told apart by content
             line = f"row_number() OVER (PARTITION BY {own} ORDER BY __row_hash)"
-            by_id = f"CASE WHEN count(*) OVER (PARTITION BY {own}) = 1 THEN {by_id} ELSE {by_id} || ':' || {line} END"
+            by_line = f"'ln:' || {own} || ':' || {line}"
+            by_id = f"CASE WHEN count(*) OVER (PARTITION BY {own}) = 1 THEN {by_id} ELSE {by_line} END"
         key = f"CASE WHEN {own} IS NOT NULL THEN {by_id} ELSE {fingerprint} END"
     return (
         f"SELECT {listed}, {key} AS row_key FROM "
@@ -279,46 +282,54 @@ def _import(
                     )
                     counted(dataset.row_count(table), "check:" + table)
                 log.info("%s: written to the scratch file in %.1f s", table, time.perf_counter() - started)
-        with import_transaction(engine, settings, dry_run, scratch) as con:
-            import_id = None if dry_run else _start(con, source.label, mode, actor, now)
-            loader = Loader(con, import_id, actor, now)
-            changes = []
-            for table in dataset.tables:
-                if loader.claim_empty(table):  # every row is new: loaded straight in the write step
-                    rows = dataset.row_count(table)
-                    changes.append(TableChanges(table, rows, rows, 0, 0, 0))
-                    if scratch is None:
-                        counted(rows, "check:" + table)
-                    continue
-                started = time.perf_counter()
-                if scratch is not None:
-                    loader.stage_scratch(table)
-                else:
-                    progress = lambda rows, t=table: counted(rows, "check:" + t)  # noqa: E731
-                    loader.stage(table, _batches(dataset, table, keyring, progress))
-                staged = time.perf_counter()
-                changes.append(loader.changes(table, mode))
-                log.info(
-                    "%s: staged in %.1f s, counted in %.1f s", table, staged - started, time.perf_counter() - staged
-                )
-            rejected = {c.table: loader.conflicts(c.table) for c in changes if c.rejected}
-            if rejected and not dry_run:
-                raise _conflict_error(rejected, changes)
-            if not dry_run:
-                done = 0
-                for table, change in zip(dataset.tables, changes):
+        current: str | None = None  # the table being imported, for a refusal's message
+        try:
+            with import_transaction(engine, settings, dry_run, scratch) as con:
+                import_id = None if dry_run else _start(con, source.label, mode, actor, now)
+                loader = Loader(con, import_id, actor, now)
+                changes = []
+                for table in dataset.tables:
+                    current = table
+                    if loader.claim_empty(table):  # every row is new: loaded straight in the write step
+                        rows = dataset.row_count(table)
+                        changes.append(TableChanges(table, rows, rows, 0, 0, 0))
+                        if scratch is None:
+                            counted(rows, "check:" + table)
+                        continue
                     started = time.perf_counter()
-                    if table in loader.empty and scratch is not None:
-                        counted(loader.load_empty(table, ()), "write:" + table)
-                    elif table in loader.empty:
-                        progress = lambda rows, t=table: counted(rows, "write:" + t)  # noqa: E731
-                        loader.load_empty(table, _batches(dataset, table, keyring, progress), change.rows)
+                    if scratch is not None:
+                        loader.stage_scratch(table)
                     else:
-                        loader.write(table, mode, change)
-                        counted(change.rows, "write:" + table)
-                    log.info("%s: written in %.1f s", table, time.perf_counter() - started)
-                _finish(con, import_id, files, changes, dataset, actor)
-            loader.drop_staging()
+                        progress = lambda rows, t=table: counted(rows, "check:" + t)  # noqa: E731
+                        loader.stage(table, _batches(dataset, table, keyring, progress))
+                    staged = time.perf_counter()
+                    changes.append(loader.changes(table, mode))
+                    log.info(
+                        "%s: staged in %.1f s, counted in %.1f s", table, staged - started, time.perf_counter() - staged
+                    )
+                rejected = {c.table: loader.conflicts(c.table) for c in changes if c.rejected}
+                if rejected and not dry_run:
+                    raise _conflict_error(rejected, changes)
+                if not dry_run:
+                    done = 0
+                    for table, change in zip(dataset.tables, changes):
+                        current = table
+                        started = time.perf_counter()
+                        if table in loader.empty and scratch is not None:
+                            counted(loader.load_empty(table, ()), "write:" + table)
+                        elif table in loader.empty:
+                            progress = lambda rows, t=table: counted(rows, "write:" + t)  # noqa: E731
+                            loader.load_empty(table, _batches(dataset, table, keyring, progress), change.rows)
+                        else:
+                            loader.write(table, mode, change)
+                            counted(change.rows, "write:" + table)
+                        log.info("%s: written in %.1f s", table, time.perf_counter() - started)
+                    current = None
+                    _finish(con, import_id, files, changes, dataset, actor)
+                loader.drop_staging()
+        except INTEGRITY_ERRORS as exc:
+            raise refused(current, exc) from exc
+
     finally:
         dataset.con.close()
     return ImportReport(import_id, source.label, mode, dry_run, actor, changes, files)

@@ -11,9 +11,11 @@ a nearest key account the viewer does not see is not named.
 
 The look-alike score is 1 / (1 + d), d the Euclidean distance to the nearest approved key account on
 standardised traits (log employees, log annual revenue, industry and region one-hot; a missing number
-takes the median), found by a nearest-neighbour search. The traits are one SQL query (customers
-with their opportunities summed up); scoring is column arithmetic; reasons are written for the prospects
-returned only.
+takes the median), found by a nearest-neighbour search. The z-scores' means and deviations over every
+customer are aggregates in the store (:mod:`tierwise.services.prospect_population`); the traits are one SQL
+query (customers with their opportunities summed up) that reads only the approved key accounts and the
+prospects scored — those one sees, or for the plan only those to develop; scoring is column arithmetic;
+reasons are written for the prospects returned only.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Float, case, cast, func, literal, select
+from sqlalchemy import Float, and_, case, cast, func, literal, or_, select
 
 from tierwise.accounts.lifecycle import KEPT
 from tierwise.analytics.prospect_profile import MET, Profile, load_profile, score_prospects
@@ -30,6 +32,7 @@ from tierwise.errors import UsageError
 from tierwise.i18n import N_, Message
 from tierwise.services.access import require_action, restricted, visible_clause
 from tierwise.services.context import ServiceContext
+from tierwise.services.prospect_population import population
 from tierwise.store.account_models import KeyAccount
 from tierwise.store.models import Customer, Opportunity, Transaction
 
@@ -56,7 +59,9 @@ class ProspectScore:
     develop: bool = False  # counted in its owner's new-account-development time
 
 
-def _traits(session, profile: Profile, ctx: ServiceContext) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def _traits(session, profile: Profile, ctx: ServiceContext, owner: str | None, develop: bool) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """The traits of every approved key account and of the prospects ``ctx``'s actor sees (``owner``'s only;
+    ``develop``: only those with no purchase and no open opportunity)."""
     needs = profile.criteria.needs
     objective = needs.objective_need if needs else "yes"
     subjective = [v.lower() for v in needs.subjective_need_any_of] if needs else []
@@ -76,12 +81,19 @@ def _traits(session, profile: Profile, ctx: ServiceContext) -> pd.DataFrame:  # 
     key = select(KeyAccount.customer_id).where(KeyAccount.status.in_(list(KEPT)))
     buyers = select(Transaction.customer_id).where(Transaction.customer_id == Customer.customer_id).exists()
     seen = literal(1) if restricted(ctx) is None else case((visible_clause(ctx), 1), else_=0)
+    is_key = Customer.customer_id.in_(key)
+    chosen = [] if restricted(ctx) is None else [visible_clause(ctx)]
+    if owner is not None:
+        chosen.append(Customer.owner == owner)
+    if develop:
+        chosen += [func.coalesce(opp.c.open, 0) == 0, ~buyers]
     query = select(
         Customer.customer_id, Customer.name, Customer.industry, Customer.region, Customer.employees,
         cast(Customer.annual_revenue, Float), opp.c.budget, opp.c.needs_met, opp.c.need, Customer.owner,
-        Customer.customer_id.in_(key).label("is_key"), seen.label("seen"), opp.c.open,
-        case((buyers, 1), else_=0).label("bought"),
+        is_key.label("is_key"), seen.label("seen"), opp.c.open, case((buyers, 1), else_=0).label("bought"),
     ).join(opp, opp.c.customer_id == Customer.customer_id, isouter=True)  # fmt: skip
+    if chosen:
+        query = query.where(or_(is_key, and_(*chosen)))
     frame = pd.read_sql_query(query, session.connection())  # one query, read by pandas column-wise
     frame.columns = [*TRAITS, *EXTRA]
     for column in ("employees", "annual_revenue", "budget"):
@@ -92,17 +104,6 @@ def _traits(session, profile: Profile, ctx: ServiceContext) -> pd.DataFrame:  # 
     frame["open_opportunities"] = frame["open_opportunities"].fillna(0).astype(int)
     frame["bought"] = frame["bought"].fillna(0).astype(int) == 1
     return frame
-
-
-def _features(frame: pd.DataFrame) -> np.ndarray:
-    numbers = np.log1p(frame[["employees", "annual_revenue"]].clip(lower=0))
-    numbers = numbers.fillna(numbers.median()).fillna(0.0)
-    labels = pd.get_dummies(
-        frame[["industry", "region"]].fillna("").apply(lambda c: c.str.strip().str.lower()), dtype=float
-    )
-    x = np.hstack([numbers.to_numpy(), labels.to_numpy()])
-    std = x.std(axis=0)
-    return (x - x.mean(axis=0)) / np.where(std > 0, std, 1.0)  # z-scores; a constant column stays 0
 
 
 def _nearest(points: np.ndarray, references: np.ndarray, chunk: int = 4096) -> tuple[np.ndarray, np.ndarray]:
@@ -118,16 +119,18 @@ def _nearest(points: np.ndarray, references: np.ndarray, chunk: int = 4096) -> t
     return distance, index
 
 
-def _scored(ctx: ServiceContext, profile: Profile) -> pd.DataFrame:
-    """Every customer's traits with its look-alike score, nearest key account, criteria met, score and grade."""
+def _scored(ctx: ServiceContext, profile: Profile, *, owner: str | None = None, develop: bool = False) -> pd.DataFrame:
+    """The prospects ``ctx``'s actor sees (``owner``'s only; ``develop``: only those with no purchase and no
+    open opportunity) with their look-alike score, nearest key account, criteria met, score and grade."""
     with ctx.store() as session:
-        frame = _traits(session, profile, ctx)
+        frame = _traits(session, profile, ctx, owner, develop)
+        standard = population(session) if frame.is_key.any() else None
     if frame.empty:
         return frame
     frame["lookalike"], frame["nearest"] = np.nan, None
     keys = frame.index[frame.is_key]
-    if len(keys) and (~frame.is_key).any():
-        features = _features(frame)
+    if standard is not None and (~frame.is_key).any():
+        features = standard.features(frame)
         distance, index = _nearest(features[~frame.is_key.to_numpy()], features[keys])
         frame.loc[~frame.is_key, "lookalike"] = 1.0 / (1.0 + distance)
         frame.loc[~frame.is_key, "nearest"] = frame.customer_id.to_numpy()[keys[index]]
@@ -157,11 +160,9 @@ def qualify_prospects(
     if by not in BY:
         raise UsageError(Message(BAD_BY, {"choices": ", ".join(BY), "by": repr(by)}))
     chosen = load_profile(profile) if isinstance(profile, str) else profile
-    prospects = _scored(ctx, chosen)
+    prospects = _scored(ctx, chosen, owner=owner)
     if prospects.empty:
         return []
-    if owner is not None:
-        prospects = prospects[prospects.owner == owner]
     if grade is not None:
         prospects = prospects[prospects.grade == grade]
     order = ["score", "lookalike", "customer_id"] if by == "score" else ["lookalike", "score", "customer_id"]
@@ -177,12 +178,10 @@ def development_counts(
     grade the profile names to ``develop``, with no purchase and no open opportunity yet."""
     require_action(ctx, "customers.read")
     chosen = load_profile(profile) if isinstance(profile, str) else profile
-    prospects = _scored(ctx, chosen)
+    prospects = _scored(ctx, chosen, owner=owner, develop=True)
     if prospects.empty:
         return {}
     chosen_rows = prospects[prospects.develop]
-    if owner is not None:
-        chosen_rows = chosen_rows[chosen_rows.owner == owner]
     counts = chosen_rows.groupby(chosen_rows.owner.fillna("\0"), sort=True).size()
     return {(None if who == "\0" else who): int(n) for who, n in counts.items()}
 

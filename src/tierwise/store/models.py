@@ -476,6 +476,18 @@ for _column in (Customer.region, Customer.industry, Customer.kind, Customer.owne
     Index(f"ix_customers_{_column.key}_name", _column, Customer.name, Customer.customer_id)
 Index("ix_assignments_run_id_class_rank", Assignment.run_id, Assignment.class_, Assignment.rank)
 Index("ix_assignments_run_id_rank", Assignment.run_id, Assignment.rank)
+# two filters counted in the index alone, a page walked in it, and a run's class and rank of an owner's customers
+# read from the index (migration 0016)
+Index("ix_customers_industry_kind_name", Customer.industry, Customer.kind, Customer.name, Customer.customer_id)
+Index("ix_customers_team_region_name", Customer.team, Customer.region, Customer.name, Customer.customer_id)
+Index("ix_customers_owner_region_name", Customer.owner, Customer.region, Customer.name, Customer.customer_id)
+Index(
+    "ix_assignments_run_id_customer_id_class_rank",
+    Assignment.run_id,
+    Assignment.customer_id,
+    Assignment.class_,
+    Assignment.rank,
+)
 
 
 # --- audit -----------------------------------------------------------------------------------------------

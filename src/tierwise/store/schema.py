@@ -53,6 +53,17 @@ def upgrade(engine: Engine, revision: str = "head") -> str:
     return reached
 
 
+def downgrade(engine: Engine, revision: str) -> str:
+    """Undo the migrations after ``revision``; returns the revision reached."""
+    config = _config()
+    with engine.begin() as con:
+        config.attributes["connection"] = con
+        command.downgrade(config, revision)
+    reached = current_revision(engine)
+    assert reached is not None
+    return reached
+
+
 def ensure_schema(engine: Engine) -> None:
     """Make a new database usable; refuse one at an older migration (that needs ``tierwise db upgrade``).
 

@@ -65,6 +65,18 @@ class RunClassCount(Base):
     customer_version: Mapped[int] = mapped_column(BigInteger)
 
 
+class RunOwnerClassCount(Base):
+    """How many of a run's customers of one class one account manager had in ``customers`` when the run was
+    saved (no row: none), with the ``customer_changes.version`` of that moment (migration 0016)."""
+
+    __tablename__ = "run_owner_class_counts"
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(200), primary_key=True)
+    class_: Mapped[str] = mapped_column("class", String(100), primary_key=True)
+    customers: Mapped[int] = mapped_column(BigInteger)
+    customer_version: Mapped[int] = mapped_column(BigInteger)
+
+
 class CustomerChanges(Base):
     """One row (``id`` 1), kept by database triggers in the writing transaction (migration 0014):
     ``customers`` is how many customers there are; ``version`` moves on with every insert or delete of

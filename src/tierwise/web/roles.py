@@ -2,15 +2,6 @@
 
 from __future__ import annotations
 
-from tierwise.i18n import N_
-from tierwise.security.permissions import ROLES
+from tierwise.services.roles import ROLE_NAMES
 
-ROLE_NAMES: dict[str, str] = {
-    "admin": N_("Administrator"),
-    "analyst": N_("Analyst"),
-    "manager": N_("Manager"),
-    "account_manager": N_("Account manager"),
-    "lobby": N_("Lobby manager"),
-    "system": N_("System"),
-}
-assert set(ROLES) <= set(ROLE_NAMES)
+__all__ = ["ROLE_NAMES"]

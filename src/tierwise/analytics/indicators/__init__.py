@@ -28,6 +28,7 @@ import ibis.expr.types as ir
 
 from tierwise.analytics.indicators import engagement, finance, trade, traits
 from tierwise.analytics.indicators.window import Window, months_before
+from tierwise.analytics.narrow import with_windows
 from tierwise.analytics.registry import INDICATORS, indicator
 from tierwise.errors import IndicatorError, UsageError
 from tierwise.i18n import N_, Message
@@ -205,7 +206,9 @@ def compute_indicators(
             cols = [n for n in wanted if INDICATORS[n].source == table]
             parts.append((group(tables[table], window), cols, engagement.FILL))
     out = _attach(out, parts)
-    ranked = {k: v for k, v in trade.rank_columns(out).items() if k in wanted} if "transactions" in tables else {}
+    ranked = [k for k in trade.RANKED if k in wanted] if "transactions" in tables else []
     if ranked:
-        out = out.mutate(**ranked)
+        out = with_windows(
+            out, ["sales_12m"], lambda n: {k: v for k, v in trade.rank_columns(n).items() if k in ranked}
+        )
     return out.select("customer_id", *wanted)

@@ -54,10 +54,25 @@ FILL = {
 }
 
 
-def _orders(t: ir.Table, where: ir.BooleanValue) -> ir.IntegerScalar:
-    with_id = t.transaction_id.nunique(where=where & t.transaction_id.notnull())
-    without_id = t.count(where=where & t.transaction_id.isnull())
-    return with_id + without_id
+def order_counts(transactions: ir.Table, window: Window) -> ir.Table:
+    """Per customer, the distinct transaction ids of its positive lines: in the window and in the lifetime.
+
+    Counted by one sort of three columns, not by hash tables of (customer, id) pairs: the lines ordered
+    by id, those inside the window first, a line whose id differs from the one before it starts an
+    order, and the order is inside the window exactly when that first line is.
+    """
+    t = transactions
+    lines = t.filter((t.date <= window.as_of) & (t.amount > 0) & t.transaction_id.notnull()).select(
+        "customer_id", "transaction_id", _in_window=t.date > window.start
+    )
+    before = lines.transaction_id.lag().over(
+        ibis.window(group_by=lines.customer_id, order_by=[lines.transaction_id, lines._in_window.desc()])
+    )
+    marked = lines.mutate(_starts=before.isnull() | (before != lines.transaction_id))
+    return marked.group_by("customer_id").aggregate(
+        _order_ids_12m=marked.count(where=marked._starts & marked._in_window),
+        _order_ids=marked.count(where=marked._starts),
+    )
 
 
 def aggregate(transactions: ir.Table, window: Window) -> ir.Table:
@@ -83,14 +98,20 @@ def aggregate(transactions: ir.Table, window: Window) -> ir.Table:
         _profit=money(row_profit.sum()),
         _profit_12m=money(row_profit.sum(where=in_window)),
         _gross_12m=money(t.amount.sum(where=in_window & positive)).coalesce(zero),
-        orders=_orders(t, in_window & positive),
-        orders_lifetime=_orders(t, positive),
+        _orders_no_id_12m=t.count(where=in_window & positive & t.transaction_id.isnull()),
+        _orders_no_id=t.count(where=positive & t.transaction_id.isnull()),
         purchase_days=t.date.nunique(where=in_window & positive),
         largest_order=t.amount.max(where=in_window & positive),
         returns_amount=money(-t.amount.sum(where=in_window & (t.amount < 0))).coalesce(zero),
         first_purchase=t.date.min(where=positive),
         last_purchase=t.date.max(where=positive),
         categories=t.category.nunique(where=in_window & positive),
+    )
+    ids = order_counts(transactions, window)
+    agg = agg.left_join(ids, agg.customer_id == ids.customer_id).select(
+        *[agg[c] for c in agg.columns if not c.startswith("_orders_no_id")],
+        orders=agg._orders_no_id_12m + ids._order_ids_12m.coalesce(0),
+        orders_lifetime=agg._orders_no_id + ids._order_ids.coalesce(0),
     )
     return agg.select(
         "customer_id",

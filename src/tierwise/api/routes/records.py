@@ -2,7 +2,8 @@
 
 ``GET /customers/{id}/visits`` (and ``complaints``, ``surveys``, ``contacts``) lists a customer's cards;
 ``POST`` on the same path records one; ``PATCH /visits/{id}``, ``/surveys/{id}``, ``/contacts/{id}`` change
-one and ``POST /complaints/{id}/status`` moves a complaint through its life cycle. The services check the
+one, ``PATCH /complaints/{id}`` corrects a complaint (not its status) and ``POST /complaints/{id}/status``
+moves a complaint through its life cycle. The services check the
 role and that the caller sees the customer (else 404), and write each change with its audit row.
 """
 
@@ -78,6 +79,16 @@ class ComplaintCreate(BaseModel):
     description: str = Field(min_length=1, max_length=4000)
     category: str | None = Name
     cause: str | None = Text
+
+
+class ComplaintUpdate(BaseModel):
+    """What to correct of a complaint (fields left out stay; the status moves through its own route)."""
+
+    date: dt.date | None = None
+    category: str | None = Name
+    description: str | None = Text
+    cause: str | None = Text
+    resolution: str | None = Text
 
 
 StatusName = Literal["open", "in_progress", "resolved", "closed"]
@@ -227,6 +238,14 @@ def create_complaint(ctx: Context, customer_id: CustomerId, body: ComplaintCreat
     """Record an open complaint of the customer."""
     card = complaints.add_complaint(ctx, customer_id, body.date, description=body.description,
                                     category=body.category, cause=body.cause)  # fmt: skip
+    return ComplaintPublic.model_validate(card)
+
+
+@router.patch("/complaints/{complaint_id}", response_model=ComplaintPublic, responses=WRITE,
+              **needs("complaints.write"))  # fmt: skip
+def update_complaint(ctx: Context, complaint_id: ComplaintId, body: ComplaintUpdate) -> ComplaintPublic:
+    """Correct a complaint's date, category, description, cause or resolution: only the fields sent."""
+    card = complaints.update_complaint(ctx, complaint_id, **body.model_dump(exclude_unset=True))
     return ComplaintPublic.model_validate(card)
 
 

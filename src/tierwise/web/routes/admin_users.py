@@ -1,5 +1,6 @@
 """Users, teams, roles and locks (``/admin/users``), for administrators: create a user or a team, give a
-user a role or a team, lock or unlock an account. The services check the role and audit every change."""
+user a role or a team, lock or unlock an account, and see what each role may do (the permission table).
+The services check the role and audit every change."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tierwise.errors import TierwiseError
 from tierwise.i18n import N_, translate
-from tierwise.security.permissions import ROLES
+from tierwise.security.permissions import ACTIONS, ROLES
 from tierwise.services.context import ServiceContext
+from tierwise.services.roles import role_table
 from tierwise.services.users import create_team, create_user, list_teams, list_users, update_user
 from tierwise.web.pages import page_context, page_values
 from tierwise.web.rendering import page_language, render
@@ -44,6 +46,8 @@ def _page(
         teams=list_teams(ctx),
         roles=ROLES,
         role_names=ROLE_NAMES,
+        role_cards=role_table(ctx, lang),
+        action_codes=ACTIONS,
         notice=notice,
         problem=[translate(problem.text, lang), *(translate(d, lang) for d in problem.details)] if problem else None,
     )

@@ -1,6 +1,6 @@
 """The customer pages: the list (``/customers``: filter, search, sort, page; htmx swaps the table) and the
 card (``/customers/{id}``: profile, indicators, class history, visits, complaints, surveys, opportunities,
-value) with forms to record a visit, a complaint or a survey answer."""
+value) with forms to record a visit, a complaint or a survey answer, and to correct a complaint."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from tierwise.accounts.contacts import ATTITUDE_NAMES, INFLUENCE_NAMES, ROLE_NAMES
 from tierwise.errors import TierwiseError
 from tierwise.i18n import translate
-from tierwise.services.complaints import add_complaint
+from tierwise.services.complaints import add_complaint, update_complaint
 from tierwise.services.contacts import add_contact
 from tierwise.services.context import ServiceContext
 from tierwise.services.customer_card import customer_card
@@ -187,6 +187,24 @@ def record_complaint(
 ) -> Response:
     """Record a complaint card from the customer card's form."""
     save = lambda: add_complaint(ctx, customer_id, date, description=description, category=category or None)  # noqa: E731
+    return _recorded(request, ctx, customer_id, "complaint", save)
+
+
+@router.post("/customers/{customer_id}/complaints/edit")
+def correct_complaint(
+    request: Request,
+    customer_id: str,
+    complaint_id: Annotated[str, Form()],
+    date: Annotated[dt.date, Form()],
+    ctx: ServiceContext = Depends(page_context),
+    description: Annotated[str, Form()] = "",
+    category: Annotated[str, Form()] = "",
+    cause: Annotated[str, Form()] = "",
+    resolution: Annotated[str, Form()] = "",
+) -> Response:
+    """Correct a complaint from its form on the card (an empty field clears it; its status stays)."""
+    fields = {"description": description, "category": category, "cause": cause, "resolution": resolution}
+    save = lambda: update_complaint(ctx, complaint_id, date=date, **fields)  # noqa: E731
     return _recorded(request, ctx, customer_id, "complaint", save)
 
 

@@ -10,7 +10,6 @@ from fastapi.responses import HTMLResponse
 from tierwise.reports.charts import sankey_chart
 from tierwise.services.context import ServiceContext
 from tierwise.services.dashboard import dashboard
-from tierwise.services.runs import get_run
 from tierwise.web import charts
 from tierwise.web.pages import page_context, page_values
 from tierwise.web.rendering import page_language, render
@@ -30,7 +29,7 @@ def dashboard_page(
         options["chart-classes"] = charts.classes_option(board, lang)
         options["chart-curves"] = charts.curves_option(board, lang)
         if board.previous_run_id is not None:
-            moves = charts.migration(board, get_run(ctx, board.previous_run_id).as_of)
+            moves = charts.migration(board, board.previous_as_of)
             if moves is not None:
                 options["chart-sankey"] = sankey_chart(moves, lang)
     options["chart-complaints"] = charts.complaints_option(board, lang)
