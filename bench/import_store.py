@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import time
@@ -67,15 +68,25 @@ def run_measured(code: str, env: dict[str, str]) -> dict[str, float]:
     wrapped = (
         "import json, resource, time\nt0 = time.perf_counter()\n"
         + code
-        + "\nout['seconds'] = time.perf_counter() - t0"
-        + "\nout['rss_gb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6\nprint(json.dumps(out))"
+        + "\nout['seconds'] = time.perf_counter() - t0\nru = resource.getrusage(resource.RUSAGE_SELF)"
+        + "\nout['cpu'] = ru.ru_utime + ru.ru_stime\nout['rss_gb'] = ru.ru_maxrss / 1e6\nprint(json.dumps(out))"
     )
     done = subprocess.run(
         [sys.executable, "-c", wrapped], env={**os.environ, **env}, cwd=ROOT, capture_output=True, text=True
     )
     if done.returncode:
         raise RuntimeError(done.stderr[-2000:])
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return {**json.loads(done.stdout.strip().splitlines()[-1]), "load": os.getloadavg()[0]}
+
+
+def timed_tool(command: list[str], script: str | None = None) -> tuple[float, float]:
+    """Run a database's own tool; its wall seconds and its CPU seconds (the tool's process, not the server's)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(command, input=script, text=True, check=True)
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return seconds, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
 def tierwise_import(url: str, data: Path, mode: str) -> dict[str, float]:
@@ -132,27 +143,23 @@ def fresh_sqlite(name: str) -> str:
 BARE = "customer_id text, date date, amount numeric, cost numeric, transaction_id text, category text"
 
 
-def floor_postgres(csv: Path) -> float:
-    """``psql \\copy`` of the rows into a bare table; seconds."""
+def floor_postgres(csv: Path) -> tuple[float, float]:
+    """``psql \\copy`` of the rows into a bare table; seconds and CPU seconds."""
     from sqlalchemy.engine import make_url
 
     url = make_url(postgres_url(BENCH_DB))
     base = ["psql", "-X", "-q", "-h", url.host or "127.0.0.1", "-p", str(url.port or 5432), "-U", url.username]
     base += ["-d", BENCH_DB]
     subprocess.run([*base, "-c", f"DROP TABLE IF EXISTS floor; CREATE TABLE floor ({BARE})"], check=True)
-    started = time.perf_counter()
-    subprocess.run([*base, "-c", f"\\copy floor FROM '{csv}' (FORMAT csv)"], check=True)
-    return time.perf_counter() - started
+    return timed_tool([*base, "-c", f"\\copy floor FROM '{csv}' (FORMAT csv)"])
 
 
-def floor_sqlite(csv: Path) -> float:
-    """``sqlite3 .import`` of the rows into a bare table; seconds."""
+def floor_sqlite(csv: Path) -> tuple[float, float]:
+    """``sqlite3 .import`` of the rows into a bare table; seconds and CPU seconds."""
     path = DATA / "floor.db"
     path.unlink(missing_ok=True)
     script = f"CREATE TABLE floor ({BARE});\n.mode csv\n.import '{csv}' floor\n"
-    started = time.perf_counter()
-    subprocess.run(["sqlite3", str(path)], input=script, text=True, check=True)
-    return time.perf_counter() - started
+    return timed_tool(["sqlite3", str(path)], script)
 
 
 def main() -> None:
@@ -177,18 +184,19 @@ def main() -> None:
         lines += ["", args.note]
     lines += [
         "",
-        "| database | file | into | seconds | rows/s | × floor | peak RSS (GB) |",
-        "|---|---|---|---:|---:|---:|---:|",
+        "| database | file | into | seconds | CPU seconds | rows/s | × floor | peak RSS (GB) | load (1 min) |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     jobs = []
     for database in ("postgresql", "sqlite"):
         if database == "postgresql":
             fresh_postgres()
-            floor, tool = floor_postgres(floor_file), "psql \\copy"
+            (floor, floor_cpu), tool = floor_postgres(floor_file), "psql \\copy"
         else:
-            floor, tool = floor_sqlite(floor_file), "sqlite3 .import"
+            (floor, floor_cpu), tool = floor_sqlite(floor_file), "sqlite3 .import"
         lines.append(
-            f"| {database} | floor: {tool} (bare table) | empty | {floor:.1f} | {rows / floor:,.0f} | 1.0 | — |"
+            f"| {database} | floor: {tool} (bare table) | empty | {floor:.1f} | {floor_cpu:.1f} | {rows / floor:,.0f} "
+            f"| 1.0 | — | {os.getloadavg()[0]:.1f} |"
         )
         for label, data in (("Parquet", parquet), ("GBK CSV", gbk)):
             url = fresh_postgres() if database == "postgresql" else fresh_sqlite("store.db")
@@ -196,8 +204,8 @@ def main() -> None:
                 print(f"{database} {label} {into}", file=sys.stderr, flush=True)
                 m = tierwise_import(url, data, mode)
                 lines.append(
-                    f"| {database} | {label} | {into} | {m['seconds']:.1f} | {rows / m['seconds']:,.0f} "
-                    f"| {m['seconds'] / floor:.1f} | {m['rss_gb']:.2f} |"
+                    f"| {database} | {label} | {into} | {m['seconds']:.1f} | {m['cpu']:.1f} "
+                    f"| {rows / m['seconds']:,.0f} | {m['seconds'] / floor:.1f} | {m['rss_gb']:.2f} | {m['load']:.1f} |"
                 )
         jobs.append((database, url))
     lines += ["", "| indicator job read from | seconds | ÷ Parquet | peak RSS (GB) |", "|---|---:|---:|---:|"]

@@ -43,6 +43,7 @@ from tierwise.store.loading import HISTORY, PG_LOCK_KEY, ROW_KEY_IDS, Loader, Mo
 from tierwise.store.models import Import, ImportCount, ImportFile
 from tierwise.store.schema import ensure_schema
 from tierwise.store.sealed import SEALED, seal_batch, sealed_fields
+from tierwise.store.sqlite_scratch import attached, write_scratch, write_scratch_sql
 
 log = logging.getLogger(__name__)
 
@@ -167,8 +168,11 @@ def _files(dataset: Dataset) -> list[FileRecord]:
 
 
 @contextmanager
-def import_transaction(engine: Engine, settings: Settings, dry_run: bool) -> Iterator[Connection]:
-    """The one transaction of an import, holding the import lock (a dry run needs no lock)."""
+def import_transaction(
+    engine: Engine, settings: Settings, dry_run: bool, scratch: Path | None = None
+) -> Iterator[Connection]:
+    """The one transaction of an import, holding the import lock (a dry run needs no lock); ``scratch``, the
+    SQLite file of the import's rows, is attached before it begins (:mod:`tierwise.store.sqlite_scratch`)."""
     timeout = settings.database_lock_timeout
     busy = Message(
         N_(
@@ -178,12 +182,12 @@ def import_transaction(engine: Engine, settings: Settings, dry_run: bool) -> Ite
         {"seconds": f"{timeout:g}"},
     )
     if dry_run:
-        with engine.connect() as con, con.begin() as transaction:
+        with engine.connect() as con, attached(con, scratch), con.begin() as transaction:
             yield con
             transaction.rollback()
         return
     try:
-        with writing(engine) as con:
+        with writing(engine, scratch) as con:
             if con.dialect.name == "postgresql":
                 con.execute(text("SELECT set_config('lock_timeout', :ms, true)"), {"ms": f"{int(timeout * 1000)}ms"})
                 con.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_LOCK_KEY})
@@ -232,7 +236,7 @@ def import_data(
         )
     with tempfile.TemporaryDirectory(prefix="tierwise-import-") as spill:
         dataset = source.open(reading_settings(ctx.settings, Path(spill)))
-        return _import(ctx, source, dataset, mode, dry_run)
+        return _import(ctx, source, dataset, mode, dry_run, Path(spill))
 
 
 def reading_settings(settings: Settings, spill: Path) -> Settings:
@@ -246,7 +250,9 @@ def reading_settings(settings: Settings, spill: Path) -> Settings:
     return settings.model_copy(update=update)
 
 
-def _import(ctx: ServiceContext, source: DataSource, dataset: Dataset, mode: Mode, dry_run: bool) -> ImportReport:
+def _import(
+    ctx: ServiceContext, source: DataSource, dataset: Dataset, mode: Mode, dry_run: bool, folder: Path
+) -> ImportReport:
     settings, actor = ctx.settings, ctx.actor.name
     try:
         files = _files(dataset)
@@ -254,30 +260,48 @@ def _import(ctx: ServiceContext, source: DataSource, dataset: Dataset, mode: Mod
         engine = store_engine(ctx)
         ensure_schema(engine)
         now = ctx.now()
+        total = sum(f.rows for f in files)
+        done = 0
+
+        def counted(rows: int, stage: str) -> None:
+            nonlocal done
+            done += rows
+            ctx.report(stage, done, total)
+
+        scratch = None
+        if engine.dialect.name == "sqlite":  # the rows written by DuckDB, before the transaction begins
+            scratch = folder / "scratch.sqlite"
+            for table in dataset.tables:
+                started = time.perf_counter()
+                if table in SEALED:  # its personal values are sealed batch by batch in Python
+                    progress = lambda rows, t=table: counted(rows, "check:" + t)  # noqa: E731
+                    write_scratch(scratch, table, store_columns(table), _batches(dataset, table, keyring, progress))
+                else:
+                    write_scratch_sql(
+                        dataset.con, scratch, table, store_columns(table), _store_rows_sql(dataset, table)
+                    )
+                    counted(dataset.row_count(table), "check:" + table)
+                log.info("%s: written to the scratch file in %.1f s", table, time.perf_counter() - started)
         current: str | None = None  # the table being imported, for a refusal's message
         try:
-            with import_transaction(engine, settings, dry_run) as con:
+            with import_transaction(engine, settings, dry_run, scratch) as con:
                 import_id = None if dry_run else _start(con, source.label, mode, actor, now)
                 loader = Loader(con, import_id, actor, now)
                 changes = []
-                total = sum(f.rows for f in files)
-                done = 0
-
-                def counted(rows: int, stage: str) -> None:
-                    nonlocal done
-                    done += rows
-                    ctx.report(stage, done, total)
-
                 for table in dataset.tables:
                     current = table
                     if loader.claim_empty(table):  # every row is new: loaded straight in the write step
                         rows = dataset.row_count(table)
                         changes.append(TableChanges(table, rows, rows, 0, 0, 0))
-                        counted(rows, "check:" + table)
+                        if scratch is None:
+                            counted(rows, "check:" + table)
                         continue
                     started = time.perf_counter()
-                    progress = lambda rows, t=table: counted(rows, "check:" + t)  # noqa: E731
-                    loader.stage(table, _batches(dataset, table, keyring, progress))
+                    if scratch is not None:
+                        loader.stage_scratch(table)
+                    else:
+                        progress = lambda rows, t=table: counted(rows, "check:" + t)  # noqa: E731
+                        loader.stage(table, _batches(dataset, table, keyring, progress))
                     staged = time.perf_counter()
                     changes.append(loader.changes(table, mode))
                     log.info(
@@ -291,9 +315,11 @@ def _import(ctx: ServiceContext, source: DataSource, dataset: Dataset, mode: Mod
                     for table, change in zip(dataset.tables, changes):
                         current = table
                         started = time.perf_counter()
-                        if table in loader.empty:
+                        if table in loader.empty and scratch is not None:
+                            counted(loader.load_empty(table, ()), "write:" + table)
+                        elif table in loader.empty:
                             progress = lambda rows, t=table: counted(rows, "write:" + t)  # noqa: E731
-                            loader.load_empty(table, _batches(dataset, table, keyring, progress))
+                            loader.load_empty(table, _batches(dataset, table, keyring, progress), change.rows)
                         else:
                             loader.write(table, mode, change)
                             counted(change.rows, "write:" + table)

@@ -13,7 +13,8 @@ failing half-way. PostgreSQL goes through psycopg 3.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
 from typing import Literal
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -115,12 +116,18 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def writing(engine: Engine) -> Iterator[Connection]:
+def writing(engine: Engine, scratch: Path | None = None) -> Iterator[Connection]:
     """One write transaction that holds SQLite's write lock from its start (``BEGIN IMMEDIATE``).
 
     Commits when the block ends, rolls back on any error. On PostgreSQL this is an ordinary transaction.
+    ``scratch`` is an SQLite file attached before the transaction begins and detached after it ends
+    (:mod:`tierwise.store.sqlite_scratch`).
     """
-    with engine.connect() as con:
+    with engine.connect() as con, ExitStack() as scratch_attached:
+        if scratch is not None:
+            from tierwise.store.sqlite_scratch import attached  # here: only an import of rows needs pyarrow
+
+            scratch_attached.enter_context(attached(con, scratch))
         if engine.dialect.name == "sqlite":
             con = con.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
         with con.begin():

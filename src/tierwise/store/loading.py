@@ -1,8 +1,9 @@
 """Bulk writes into the store's imported tables: stage Arrow batches, count what would change, apply in one
 set-based statement.
 
-Staging is a temporary table of the target's columns, filled by PostgreSQL ``COPY … FROM STDIN`` (Arrow
-batches written as CSV) or SQLite ``executemany`` (Arrow batches as row tuples). Counting and writing
+Staging is a temporary table of the target's columns filled by PostgreSQL ``COPY … FROM STDIN`` (Arrow
+batches written as CSV) or, on SQLite, a table of the scratch file DuckDB wrote before the transaction
+began (:mod:`tierwise.store.sqlite_scratch`). Counting and writing
 are single SQL statements joining the staging table to the target on the table's key; no ORM object
 and no Python loop per row; a write that changes nothing is not issued. A table that holds no rows yet is
 loaded straight, without staging (:mod:`tierwise.store.bulk_load`). Everything runs on the caller's
@@ -12,21 +13,33 @@ connection, inside its transaction.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
 import pyarrow as pa
-import pyarrow.compute as pc
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
 
 from tierwise.io.columns import TABLES
 from tierwise.io.parsing import quote_ident
-from tierwise.store.bulk_load import claim_empty, copy_batches, restore, set_aside, with_import_id
+from tierwise.store.bulk_load import (
+    claim_empty,
+    copy_batches,
+    reserve_ids,
+    restore,
+    set_aside,
+    truncate_for_freeze,
+    with_import_id,
+)
 from tierwise.store.sealed import hash_columns, sealed_fields
+from tierwise.store.sqlite_scratch import scratch_table
 
 Mode = Literal["insert", "upsert"]
+log = logging.getLogger(__name__)
 
 # tables keyed by a required id of their own; the others are keyed by row_key (see models.py)
 OWN_KEYS = {"customers": "customer_id", "receivables": "invoice_id", "opportunities": "opportunity_id"}
@@ -35,6 +48,8 @@ ROW_KEY_IDS = {"transactions": "transaction_id", "visits": "visit_id", "complain
 PG_LOCK_KEY = 0x7469_6572_7769_7365  # 'tierwise': the advisory lock every store writer of imports takes
 # tables whose import also records history (stages, statuses) from the staged rows: always staged
 HISTORY = {"opportunities": "stage", "complaints": "status"}
+# PostgreSQL memory an import's transaction stages and joins with (each of temp_buffers and work_mem)
+STAGING_MEMORY = "256MB"
 
 
 def key_column(table: str) -> str:
@@ -87,47 +102,24 @@ class Loader:
         self.empty: set[str] = set()
 
     def stage(self, table: str, batches: Iterable[pa.RecordBatch]) -> int:
-        """Load the batches (columns as :func:`store_columns`) into a new temporary staging table."""
+        """Load the batches (columns as :func:`store_columns`) into a new temporary staging table
+        (PostgreSQL; on SQLite the rows are staged in the scratch file: :meth:`stage_scratch`)."""
+        if self.dialect != "postgresql":
+            raise ValueError("SQLite stages an import's rows in its scratch file")
         name = quote_ident(f"tierwise_stage_{table}_{self.suffix}")
         cols = ", ".join(quote_ident(c) for c in store_columns(table))
-        if self.dialect == "postgresql":
-            self.con.exec_driver_sql(
-                f"CREATE TEMP TABLE {name} ON COMMIT DROP AS SELECT {cols} FROM {quote_ident(table)} WITH NO DATA"
-            )
-            rows = copy_batches(self.con, f"{name} ({cols})", batches)
-        else:
-            self.con.exec_driver_sql(f"CREATE TEMP TABLE {name} AS SELECT {cols} FROM {quote_ident(table)} WHERE 0")
-            rows = self._executemany(name, store_columns(table), batches)
+        _set_memory(self.con)
+        self.con.exec_driver_sql(
+            f"CREATE TEMP TABLE {name} ON COMMIT DROP AS SELECT {cols} FROM {quote_ident(table)} WITH NO DATA"
+        )
+        rows = copy_batches(self.con, f"{name} ({cols})", batches)
         self.staged[table] = name
         return rows
 
-    def _executemany(
-        self,
-        name: str,
-        columns: list[str],
-        batches: Iterable[pa.RecordBatch],
-        extra: str = "",
-        defaults: frozenset[str] = frozenset(),
-    ) -> int:
-        """Insert the batches into ``name`` (its ``columns``, then the column ``extra`` names if any, set to
-        the import's id). A column that is empty throughout a batch and has no default (``defaults``) is
-        left out to be NULL rather than bound row by row: binding is most of what an insert costs in
-        Python's sqlite3."""
-        cursor = self.con.connection.driver_connection.cursor()
-        rows = 0
-        for batch in batches:
-            kept = [i for i, c in enumerate(batch.columns) if c.null_count < len(c) or columns[i] in defaults]
-            listed = ", ".join([*(quote_ident(columns[i]) for i in kept), *([quote_ident(extra)] if extra else [])])
-            values = ", ".join(["?"] * len(kept) + ([str(int(self.import_id or 0))] if extra else []))
-            statement = f"INSERT INTO {name} ({listed}) VALUES ({values})"
-            cursor.executemany(statement, zip(*(_sqlite_values(batch.column(i)) for i in kept)))
-            rows += batch.num_rows
-        return rows
-
-    def _defaults(self, table: str) -> frozenset[str]:
-        """The columns of ``table`` that have a default (NULL for them is written, never left out)."""
-        found = self.con.exec_driver_sql("SELECT name, dflt_value FROM pragma_table_info(?)", (table,))
-        return frozenset(name for name, default in found if default is not None)
+    def stage_scratch(self, table: str) -> None:
+        """Use ``table``'s rows in the attached scratch file (:mod:`tierwise.store.sqlite_scratch`) as its
+        staged rows (SQLite)."""
+        self.staged[table] = scratch_table(table)
 
     def claim_empty(self, table: str) -> bool:
         """Whether ``table`` can be loaded straight (:meth:`load_empty`): it holds no rows and records no
@@ -137,23 +129,42 @@ class Loader:
         self.empty.add(table)
         return True
 
-    def load_empty(self, table: str, batches: Iterable[pa.RecordBatch]) -> int:
+    def load_empty(self, table: str, batches: Iterable[pa.RecordBatch], rows: int = 0) -> int:
         """Load the batches straight into ``table`` (claimed by :meth:`claim_empty`); the rows loaded.
 
         The table's secondary indexes and constraints are dropped first and made again at the end, in this
-        transaction (:mod:`tierwise.store.bulk_load`).
+        transaction (:mod:`tierwise.store.bulk_load`). On PostgreSQL ``rows`` (the rows the batches hold)
+        ids are taken at once, and the rows are copied frozen where the table may be truncated.
         """
         if table not in self.empty or self.import_id is None:
             raise ValueError(f"{table} was not claimed empty by an import")
+        started = time.perf_counter()
         aside = set_aside(self.con, table)
         columns = store_columns(table)
         if self.dialect == "postgresql":
-            into = f"{quote_ident(table)} ({', '.join(quote_ident(c) for c in [*columns, 'import_id'])})"
-            rows = copy_batches(self.con, into, with_import_id(batches, self.import_id))
-        else:
-            defaults = self._defaults(table)
-            rows = self._executemany(quote_ident(table), columns, batches, extra="import_id", defaults=defaults)
+            first_id = reserve_ids(self.con, table, rows)
+            listed = [*columns, "import_id", *(["id"] if first_id is not None else [])]
+            into = f"{quote_ident(table)} ({', '.join(quote_ident(c) for c in listed)})"
+            freeze = truncate_for_freeze(self.con, table)
+            rows = copy_batches(self.con, into, with_import_id(batches, self.import_id, first_id, rows), freeze)
+        else:  # the rows DuckDB wrote into the scratch file, before this transaction
+            cols = ", ".join(quote_ident(c) for c in columns)
+            rows = self.con.execute(
+                text(
+                    f"INSERT INTO {quote_ident(table)} ({cols}, import_id) "
+                    f"SELECT {cols}, :import_id FROM {scratch_table(table)}"
+                ),
+                {"import_id": self.import_id},
+            ).rowcount
+        loaded = time.perf_counter()
         restore(self.con, aside)
+        log.info(
+            "%s: %d rows loaded in %.1f s, indexes made in %.1f s",
+            table,
+            rows,
+            loaded - started,
+            time.perf_counter() - loaded,
+        )
         return rows
 
     def changes(self, table: str, mode: Mode) -> TableChanges:
@@ -249,9 +260,7 @@ class Loader:
 
     def drop_staging(self) -> None:
         """Drop the staging tables (PostgreSQL drops them at commit by itself)."""
-        if self.dialect != "postgresql":
-            for name in self.staged.values():
-                self.con.exec_driver_sql(f"DROP TABLE {name}")
+        if self.dialect != "postgresql":  # the scratch file is deleted with the import's folder
             for table in ("opportunities", "complaints"):
                 if table in self.staged:
                     self.con.exec_driver_sql(
@@ -259,10 +268,14 @@ class Loader:
                     )
 
 
-def _sqlite_values(column: pa.Array) -> list[object]:
-    """A column as Python values SQLite stores as SQLAlchemy would: dates as ISO text, booleans as 0/1."""
-    if pa.types.is_date(column.type) or pa.types.is_timestamp(column.type):
-        column = pc.cast(column, pa.string())  # dates as YYYY-MM-DD
-    elif pa.types.is_boolean(column.type):
-        column = pc.cast(column, pa.int8())
-    return column.to_pylist()
+def _set_memory(con: Connection) -> None:
+    """Give this transaction (PostgreSQL) the memory to hold staged rows and to join them to the stored ones in
+    memory: with 8 MB of temporary buffers and 4 MB of work memory, a million staged rows were written out and
+    the join spilled into 64 batches on disk. ``temp_buffers`` can only change before the session's first
+    temporary table (a pooled session may have had one): then it stays as it is."""
+    con.exec_driver_sql(f"SET LOCAL work_mem = '{STAGING_MEMORY}'")
+    try:
+        with con.begin_nested():
+            con.exec_driver_sql(f"SET LOCAL temp_buffers = '{STAGING_MEMORY}'")
+    except DBAPIError:
+        pass
