@@ -35,7 +35,8 @@ from tierwise.services.context import Actor, ServiceContext
 from tierwise.services.plan import contact_plan
 from tierwise.services.surveys import survey_summary
 from tierwise.store.db import create_store_engine, session_factory
-from tierwise.store.models import Assignment, Complaint, Customer, Policy, Receivable, Run, Survey, Visit
+from tierwise.store.models import Complaint, Customer, Receivable, Survey, Visit
+from tierwise.store.run_models import Assignment, Policy, Run
 from tierwise.store.schema import upgrade
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -20,7 +20,8 @@ from tierwise.errors import ModelWarning
 from tierwise.security.permissions import SYSTEM_ROLE, Actor
 from tierwise.services.context import ServiceContext
 from tierwise.store.db import create_store_engine, session_factory
-from tierwise.store.models import Assignment, Customer, Policy, Run, Transaction
+from tierwise.store.models import Customer, Transaction
+from tierwise.store.run_models import Assignment, Policy, Run
 
 TODAY = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
 CUSTOMERS = [

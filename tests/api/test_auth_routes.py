@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from tierwise.store.models import ApiToken
+from tierwise.store.people_models import ApiToken
 
 
 def test_a_token_signs_its_user_in_and_without_one_the_answer_is_401(api, client_as) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from tierwise.api.deps import CSRF_COOKIE, SESSION_COOKIE
 from tierwise.services.audit import AuditFilter, query_audit
-from tierwise.store.models import LoginSession
+from tierwise.store.people_models import LoginSession
 
 
 def sign_in(api, name: str = "wang", password: str | None = None):

@@ -24,7 +24,8 @@ from sqlalchemy import update
 
 from tierwise.cli import app
 from tierwise.store.db import create_store_engine, session_factory
-from tierwise.store.models import Customer, Team, User
+from tierwise.store.models import Customer
+from tierwise.store.people_models import Team, User
 
 pytestmark = pytest.mark.slow
 

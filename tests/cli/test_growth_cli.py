@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from tierwise.cli import app
 from tierwise.store.db import create_store_engine, session_factory
-from tierwise.store.models import Team, User
+from tierwise.store.people_models import Team, User
 
 # the value models fitted on two customers do not pin their parameters down: the value tests' subject
 pytestmark = pytest.mark.filterwarnings("ignore::tierwise.errors.ModelWarning")

@@ -12,7 +12,7 @@ from archive_book import Book
 from typer.testing import CliRunner
 
 from tierwise.cli import app
-from tierwise.store.models import Team, User
+from tierwise.store.people_models import Team, User
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 from tierwise.cli import app
 from tierwise.security.passwords import verify_password
 from tierwise.store.db import create_store_engine, session_factory
-from tierwise.store.models import AuditEntry, User
+from tierwise.store.models import AuditEntry
+from tierwise.store.people_models import User
 
 PASSWORD = "a long pass phrase 长密码"
 

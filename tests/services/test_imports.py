@@ -20,7 +20,8 @@ from tierwise.services.context import ServiceContext
 from tierwise.services.import_history import list_imports, revert_import
 from tierwise.services.imports import import_data
 from tierwise.store.db import create_store_engine, session_factory
-from tierwise.store.models import ComplaintStatusChange, Customer, OpportunityStage, Policy, Run, Transaction
+from tierwise.store.models import ComplaintStatusChange, Customer, OpportunityStage, Transaction
+from tierwise.store.run_models import Policy, Run
 
 CUSTOMERS = "客户编号,客户名称,客户经理\nC1,华东机电,wang\nC2,某省交通厅,li\n"
 # two identical rows without an id are two sales, and stay two

@@ -21,7 +21,8 @@ from tierwise.services.runs import save_run
 from tierwise.services.scope_curves import saved_scope_curves, scope_key
 from tierwise.services.users import create_user
 from tierwise.store.db import create_store_engine, session_factory
-from tierwise.store.models import Assignment, Customer
+from tierwise.store.models import Customer
+from tierwise.store.run_models import Assignment
 from tierwise.store.summary_models import RunScopeCurve
 
 NOW = dt.datetime(2025, 8, 10, 9, 0, tzinfo=dt.UTC)

@@ -15,7 +15,8 @@ from tierwise.errors import ConfigurationError
 from tierwise.store.audit import write_audit
 from tierwise.store.customer_search import POSTGRES_INDEXES, SQLITE_TABLES
 from tierwise.store.db import create_store_engine, public_label, session_factory
-from tierwise.store.models import AuditEntry, Base, Customer, Policy, Run
+from tierwise.store.models import AuditEntry, Base, Customer
+from tierwise.store.run_models import Policy, Run
 from tierwise.store.schema import current_revision, ensure_schema, head_revision, upgrade
 
 

@@ -17,7 +17,7 @@ from tierwise.errors import PermissionDeniedError
 from tierwise.i18n import N_, Message
 from tierwise.security.permissions import SYSTEM, SYSTEM_ROLE, Actor
 from tierwise.services.context import ServiceContext
-from tierwise.store.models import Team, User
+from tierwise.store.people_models import Team, User
 
 UNKNOWN_USER = N_("user %(name)s is not in the store (tierwise user create) and may not do this")
 INACTIVE_USER = N_("user %(name)s is deactivated and may not do this")

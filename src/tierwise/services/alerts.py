@@ -30,7 +30,8 @@ from tierwise.services.customer_values import value_facts
 from tierwise.services.day_numbers import day_number, day_of
 from tierwise.services.saved_classes import latest_runs
 from tierwise.store.account_models import KeyAccount
-from tierwise.store.models import Assignment, Complaint, Contact, Customer, Receivable, Survey, Visit
+from tierwise.store.models import Complaint, Contact, Customer, Receivable, Survey, Visit
+from tierwise.store.run_models import Assignment
 
 K = AlertKind
 

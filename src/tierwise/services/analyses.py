@@ -29,7 +29,8 @@ from tierwise.services.context import ServiceContext
 from tierwise.services.saved_classes import SavedRun, latest_runs
 from tierwise.services.segment_figures import category_mix, cohorts, gaps, promotion_response, segment_figures
 from tierwise.services.sources import open_source
-from tierwise.store.models import Assignment, Customer
+from tierwise.store.models import Customer
+from tierwise.store.run_models import Assignment
 
 NO_RUN = N_("no saved run of policy %(policy)s")
 BAD_BY = N_("analyses are per %(choices)s, not %(by)s")

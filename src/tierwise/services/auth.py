@@ -36,7 +36,7 @@ from tierwise.services.context import ServiceContext
 from tierwise.store.credentials import Credential, connection_is_idle, find_credential
 from tierwise.store.db import SQLITE_BEGIN_OPTION
 from tierwise.store.login_ledger import StoreLedger
-from tierwise.store.models import ApiToken, LoginSession, User
+from tierwise.store.people_models import ApiToken, LoginSession, User
 
 log = logging.getLogger(__name__)
 

@@ -185,8 +185,8 @@ def _ever_key(ctx: ServiceContext) -> pa.Table:
     from sqlalchemy import select
 
     from tierwise.services.saved_classes import latest_runs
-    from tierwise.store.models import Assignment, Run
-    from tierwise.store.models import Policy as SavedPolicy
+    from tierwise.store.run_models import Assignment, Run
+    from tierwise.store.run_models import Policy as SavedPolicy
 
     ids: set[str] = set()
     with ctx.store() as session:

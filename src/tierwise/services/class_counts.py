@@ -20,7 +20,8 @@ from __future__ import annotations
 from sqlalchemy import Connection, func, insert, literal, select
 from sqlalchemy.orm import Session
 
-from tierwise.store.models import Assignment, Customer
+from tierwise.store.models import Customer
+from tierwise.store.run_models import Assignment
 from tierwise.store.summary_models import CustomerChanges, RunClassCount, RunOwnerClassCount
 
 

@@ -41,7 +41,8 @@ from tierwise.services.runs import store_engine
 from tierwise.services.saved_classes import ranked_runs
 from tierwise.services.sealed_data import keyring_of, masked_value
 from tierwise.store.customer_search import contains, search_candidates
-from tierwise.store.models import Assignment, Customer
+from tierwise.store.models import Customer
+from tierwise.store.run_models import Assignment
 from tierwise.store.sealed import hash_column
 
 SortKey = Literal["customer_id", "name", "region", "industry", "kind", "owner", "class", "rank"]

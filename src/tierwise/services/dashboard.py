@@ -32,7 +32,8 @@ from tierwise.services.context import ServiceContext
 from tierwise.services.run_summaries import concentration_curve
 from tierwise.services.saved_classes import SavedRun, latest_runs
 from tierwise.services.scope_curves import saved_scope_curves
-from tierwise.store.models import Assignment, Complaint, Customer, Survey
+from tierwise.store.models import Complaint, Customer, Survey
+from tierwise.store.run_models import Assignment
 from tierwise.store.summary_models import RunCurve, RunMove, RunTotal
 
 AGE_BANDS: tuple[tuple[int, int | None], ...] = ((0, 7), (8, 30), (31, 90), (91, None))  # days, inclusive

@@ -54,7 +54,8 @@ from tierwise.services.sealed_data import keyring_of, opened
 from tierwise.store.audit import write_audit
 from tierwise.store.db import writing
 from tierwise.store.identity_models import IdentityAttempts, IdentityCheck
-from tierwise.store.models import Customer, Transaction, User
+from tierwise.store.models import Customer, Transaction
+from tierwise.store.people_models import User
 
 NO_VERIFICATION = N_("no identity verification %(id)s")
 OVER = N_("identity verification %(id)s is over (%(status)s): start a new one")

@@ -18,7 +18,8 @@ from tierwise.services.context import ServiceContext
 from tierwise.services.imports import FileRecord, import_transaction, store_engine
 from tierwise.store.audit import write_audit
 from tierwise.store.loading import TableChanges
-from tierwise.store.models import IMPORTED, Import, Run
+from tierwise.store.models import IMPORTED, Import
+from tierwise.store.run_models import Run
 from tierwise.store.schema import ensure_schema
 
 

@@ -23,8 +23,9 @@ from sqlalchemy.orm import Session
 from tierwise.errors import TierwiseError
 from tierwise.services.context import ServiceContext
 from tierwise.services.customer_values import value_facts
-from tierwise.store.models import Assignment, Complaint, Run, Survey
-from tierwise.store.models import Policy as SavedPolicy
+from tierwise.store.models import Complaint, Survey
+from tierwise.store.run_models import Assignment, Run
+from tierwise.store.run_models import Policy as SavedPolicy
 
 TRADE = ("sales_12m", "sales_prev_12m", "sales_growth", "profit_12m", "gross_margin", "sales_share", "sales_rank")
 ACTIVITY = ("orders", "avg_order_value", "recency_days", "tenure_days")

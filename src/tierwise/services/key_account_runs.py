@@ -28,8 +28,9 @@ from tierwise.services.archive_records import record_change
 from tierwise.services.context import ServiceContext
 from tierwise.services.key_accounts import NOT_ALLOWED, snapshot
 from tierwise.store.account_models import KeyAccount
-from tierwise.store.models import Assignment, Customer, Run
-from tierwise.store.models import Policy as SavedPolicy
+from tierwise.store.models import Customer
+from tierwise.store.run_models import Assignment, Run
+from tierwise.store.run_models import Policy as SavedPolicy
 
 NO_RUN = N_("no saved run %(id)s (tierwise runs list shows them)")
 NOT_KEY_POLICY = N_("run %(id)s applies %(policy)s, not a key-account policy (%(policies)s)")

@@ -23,7 +23,7 @@ from tierwise.i18n import N_, Message, is_language, unknown_language
 from tierwise.security.passwords import check_new_password, hash_password, verify_password
 from tierwise.services.archive_records import record_change
 from tierwise.services.context import ServiceContext
-from tierwise.store.models import User
+from tierwise.store.people_models import User
 
 NOT_A_USER = N_("only a signed-in user has settings")
 WRONG_PASSWORD = N_("the current password is not right")

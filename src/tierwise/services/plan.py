@@ -33,7 +33,8 @@ from tierwise.services.context import ServiceContext
 from tierwise.services.day_numbers import date_of, day_number, day_of
 from tierwise.services.prospects import DEVELOPMENT_PROFILE, development_counts
 from tierwise.services.saved_classes import SavedRun, latest_runs
-from tierwise.store.models import Assignment, Customer, Visit
+from tierwise.store.models import Customer, Visit
+from tierwise.store.run_models import Assignment
 
 ALLOCATION_POLICY = "prospect-grade"
 NEW_ACCOUNTS = "new"  # the allocation group of new-account development

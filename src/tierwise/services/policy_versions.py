@@ -27,7 +27,7 @@ from tierwise.services.context import ServiceContext
 from tierwise.services.runs import store_engine
 from tierwise.services.sources import open_source
 from tierwise.store.audit import write_audit
-from tierwise.store.models import Policy as SavedPolicy
+from tierwise.store.run_models import Policy as SavedPolicy
 from tierwise.store.runs import text_hash
 
 OTHER_NAME = N_("the edited policy is named %(edited)s, not %(name)s: a new version keeps the name")

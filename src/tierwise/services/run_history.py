@@ -35,8 +35,8 @@ from tierwise.services.runs import (
     visible_reading,
 )
 from tierwise.services.sources import open_dataset
-from tierwise.store.models import Assignment, Run
-from tierwise.store.models import Policy as SavedPolicy
+from tierwise.store.run_models import Assignment, Run
+from tierwise.store.run_models import Policy as SavedPolicy
 from tierwise.store.runs import read_assignments
 
 AT_RISK_BELOW = 0.5

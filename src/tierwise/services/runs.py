@@ -37,8 +37,9 @@ from tierwise.services.run_summaries import summarise_run, write_run_summary
 from tierwise.services.sources import open_source
 from tierwise.store.audit import write_audit
 from tierwise.store.db import engine_from_settings, writing
-from tierwise.store.models import Assignment, Customer, Run
-from tierwise.store.models import Policy as SavedPolicy
+from tierwise.store.models import Customer
+from tierwise.store.run_models import Assignment, Run
+from tierwise.store.run_models import Policy as SavedPolicy
 from tierwise.store.runs import insert_run, policy_row, read_assignments, with_store_teams, write_assignments
 from tierwise.store.schema import ensure_schema
 

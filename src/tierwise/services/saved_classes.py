@@ -16,8 +16,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from tierwise.analytics.classify.policy import Policy, parse_policy
-from tierwise.store.models import Assignment, Run
-from tierwise.store.models import Policy as SavedPolicy
+from tierwise.store.run_models import Assignment, Run
+from tierwise.store.run_models import Policy as SavedPolicy
 
 
 @dataclass(frozen=True)

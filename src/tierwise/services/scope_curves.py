@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from tierwise.security.permissions import Visibility, visibility
 from tierwise.services.auth import actor_of
 from tierwise.services.concentration import concentration_curve
-from tierwise.store.models import User
+from tierwise.store.people_models import User
 from tierwise.store.summary_models import CustomerChanges, RunScopeCurve
 
 Curves = tuple[list[list[float]], list[list[float]]]  # (Pareto on sales, whale on profit)

@@ -22,7 +22,8 @@ from tierwise.services.access import require_action, restricted, visible_clause
 from tierwise.services.archive_records import customer_for, record_change, require_record_visible
 from tierwise.services.context import ServiceContext
 from tierwise.services.saved_classes import ranked_runs
-from tierwise.store.models import Assignment, Customer, Survey
+from tierwise.store.models import Customer, Survey
+from tierwise.store.run_models import Assignment
 
 NO_POLICY = N_("a survey summary by class needs a policy with a saved run (--policy NAME)")
 UNKNOWN_SURVEY = N_("unknown survey %(id)s")

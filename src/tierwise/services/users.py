@@ -30,7 +30,7 @@ from tierwise.security.permissions import SYSTEM, check_role, require
 from tierwise.services.archive_records import record_change
 from tierwise.services.context import ServiceContext
 from tierwise.store.login_ledger import StoreLedger
-from tierwise.store.models import Team, User
+from tierwise.store.people_models import Team, User
 
 NO_USER = N_("no user %(name)s")
 NO_TEAM = N_("no team %(name)s")

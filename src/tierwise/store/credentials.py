@@ -26,7 +26,8 @@ from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import Engine, Select, bindparam, event, select
 
-from tierwise.store.models import ApiToken, LoginSession, Team, Timestamp, User
+from tierwise.store.models import Timestamp
+from tierwise.store.people_models import ApiToken, LoginSession, Team, User
 
 Kind = Literal["token", "session"]
 TABLES = {"token": ApiToken.__table__, "session": LoginSession.__table__}

@@ -25,7 +25,7 @@ import hashlib
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from tierwise.store.models import LoginFailure, LoginLock
+from tierwise.store.people_models import LoginFailure, LoginLock
 
 
 def ledger_key(key: str) -> str:

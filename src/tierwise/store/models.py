@@ -1,4 +1,6 @@
-"""Every table of the store as a typed SQLAlchemy model.
+"""The store's tables as typed SQLAlchemy models: the shared column types, the imports, the input contract's
+tables and the audit log; the others (people, runs, key accounts, jobs…) live in their own ``*_models`` modules
+and join the same metadata.
 
 Imported tables follow the input contract of ``io/columns.py`` column for column (ids as text as the user
 gave them, dates as dates, money as NUMERIC) and carry ``import_id``, the import that created the row
@@ -19,7 +21,6 @@ from sqlalchemy import (
     BigInteger,
     Date,
     DateTime,
-    Float,
     ForeignKey,
     Index,
     Integer,
@@ -27,7 +28,6 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
-    UniqueConstraint,
     func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -80,89 +80,6 @@ class Base(DeclarativeBase):
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-# --- people ----------------------------------------------------------------------------------------------
-
-
-class Team(Base):
-    """A sales team (销售团队)."""
-
-    __tablename__ = "teams"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=_now)
-
-
-class User(Base):
-    """A person who signs in, with one of the roles of ``security.permissions`` (no default: whoever creates a
-    user names the role). ``locked_at``: an administrator locked the account (no sign-in, no token) until
-    they unlock it; the automatic lock after failed sign-ins lives in ``login_locks``."""
-
-    __tablename__ = "users"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    display_name: Mapped[str | None] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(50))
-    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
-    password_hash: Mapped[str | None] = mapped_column(Text)
-    active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=_now)
-    locked_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
-    language: Mapped[str | None] = mapped_column(String(8))  # the web UI's language; none: the browser's
-    team: Mapped[Team | None] = relationship()
-
-
-class ApiToken(Base):
-    """A personal access token: only its visible ``prefix`` and the SHA-256 ``digest`` of the whole token."""
-
-    __tablename__ = "api_tokens"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
-    prefix: Mapped[str] = mapped_column(String(20))
-    digest: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
-    expires_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
-    last_used_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
-    user: Mapped[User] = relationship()
-
-
-class LoginSession(Base):
-    """A signed-in browser: the SHA-256 of its session id and of its CSRF token (the cookie holds the id)."""
-
-    __tablename__ = "login_sessions"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    id_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    csrf_hash: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[dt.datetime] = mapped_column(Timestamp)
-    expires_at: Mapped[dt.datetime] = mapped_column(Timestamp)
-    last_seen_at: Mapped[dt.datetime] = mapped_column(Timestamp)
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
-    ip: Mapped[str | None] = mapped_column(String(64))
-    user_agent: Mapped[str | None] = mapped_column(Text)
-    user: Mapped[User] = relationship()
-
-
-class LoginFailure(Base):
-    """One failed sign-in, under the SHA-256 of its lockout key (``user:NAME`` or ``ip:ADDRESS``): a
-    password typed into the name field is not kept readable."""
-
-    __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(String(64))
-    at: Mapped[dt.datetime] = mapped_column(Timestamp)
-
-
-class LoginLock(Base):
-    """A lockout key locked after repeated failures, until ``locked_until``."""
-
-    __tablename__ = "login_locks"
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    locked_until: Mapped[dt.datetime] = mapped_column(Timestamp)
 
 
 # --- imports ---------------------------------------------------------------------------------------------
@@ -411,61 +328,7 @@ class Contact(Base):
     customer: Mapped[Customer] = relationship(back_populates="contacts")
 
 
-# --- policies, runs, assignments ---------------------------------------------------------------------------
-
-
-class Policy(Base):
-    """A policy as saved with a run: its name, version, full YAML text and the SHA-256 of that text."""
-
-    __tablename__ = "policies"
-    __table_args__ = (UniqueConstraint("name", "version", "hash", name="uq_policies_name_version_hash"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), index=True)
-    version: Mapped[str] = mapped_column(String(50))
-    text: Mapped[str] = mapped_column(Text)
-    hash: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=_now)
-    created_by: Mapped[str | None] = mapped_column(String(200))
-
-
-class Run(Base):
-    """A saved run (评估批次): one policy on one data set as of one date. Never updated or deleted."""
-
-    __tablename__ = "runs"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    policy_id: Mapped[int] = mapped_column(ForeignKey("policies.id"), index=True)
-    as_of: Mapped[dt.date] = mapped_column(Date)
-    data_source: Mapped[str] = mapped_column(Text)
-    data_fingerprint: Mapped[str] = mapped_column(Text)
-    last_import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
-    engine: Mapped[str] = mapped_column(String(20))
-    actor: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=_now)
-    customer_count: Mapped[int] = mapped_column(BigInteger, default=0)
-    policy: Mapped[Policy] = relationship()
-
-
-class Assignment(Base):
-    """A customer's class in a run, with score, rank and reasons (a JSON list). Never updated or deleted."""
-
-    __tablename__ = "assignments"
-    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), primary_key=True)
-    customer_id: Mapped[str] = mapped_column(Text, primary_key=True)
-    class_: Mapped[str] = mapped_column("class", String(100))
-    # what the rules gave before a grace period held a downgrade back (equal to class_ when none did)
-    computed_class: Mapped[str | None] = mapped_column(String(100))
-    label: Mapped[str | None] = mapped_column(Text)
-    score: Mapped[float | None] = mapped_column(Float)
-    rank: Mapped[int | None] = mapped_column(BigInteger)
-    reasons: Mapped[list[str]] = mapped_column(JsonDocument, default=list)
-    # the customer's 12-month sales and profit as of the run (what the dashboard's curves are drawn from)
-    sales: Mapped[float | None] = mapped_column(Float)
-    profit: Mapped[float | None] = mapped_column(Float)
-
-
-Index("ix_assignments_customer_id", Assignment.customer_id)
-# the customer list (services/customer_list.py): the class filter, and a filter or sort with the id as tie-break
-Index("ix_assignments_run_id_class", Assignment.run_id, Assignment.class_, Assignment.customer_id)
+# the customer list (services/customer_list.py): a filter or sort with the id as tie-break (migration 0006)
 Index("ix_customers_team", Customer.team)
 Index("ix_customers_region", Customer.region, Customer.customer_id)
 Index("ix_customers_industry", Customer.industry, Customer.customer_id)
@@ -474,20 +337,11 @@ Index("ix_customers_name", Customer.name, Customer.customer_id)
 # a filter sorted by name, a class sorted by rank: walked in order, the page read and no more (migration 0012)
 for _column in (Customer.region, Customer.industry, Customer.kind, Customer.owner, Customer.team):
     Index(f"ix_customers_{_column.key}_name", _column, Customer.name, Customer.customer_id)
-Index("ix_assignments_run_id_class_rank", Assignment.run_id, Assignment.class_, Assignment.rank)
-Index("ix_assignments_run_id_rank", Assignment.run_id, Assignment.rank)
 # two filters counted in the index alone, a page walked in it, and a run's class and rank of an owner's customers
-# read from the index (migration 0016)
+# read from the index (migration 0016; the assignments' indexes are with their table)
 Index("ix_customers_industry_kind_name", Customer.industry, Customer.kind, Customer.name, Customer.customer_id)
 Index("ix_customers_team_region_name", Customer.team, Customer.region, Customer.name, Customer.customer_id)
 Index("ix_customers_owner_region_name", Customer.owner, Customer.region, Customer.name, Customer.customer_id)
-Index(
-    "ix_assignments_run_id_customer_id_class_rank",
-    Assignment.run_id,
-    Assignment.customer_id,
-    Assignment.class_,
-    Assignment.rank,
-)
 
 
 # --- audit -----------------------------------------------------------------------------------------------
@@ -529,9 +383,11 @@ IMPORTED: dict[str, type[Base]] = {
 APPEND_ONLY = ("runs", "assignments", "audit")
 
 
-# the key-account tables (issue 14) join this metadata; they live in their own module
+# the tables of people and sign-in, of runs, of key accounts and the others join this metadata from their own modules
 from tierwise.store import account_models as _account_models  # noqa: E402,F401
 from tierwise.store import identity_models as _identity_models  # noqa: E402,F401
 from tierwise.store import job_models as _job_models  # noqa: E402,F401
 from tierwise.store import mapping_models as _mapping_models  # noqa: E402,F401
+from tierwise.store import people_models as _people_models  # noqa: E402,F401
+from tierwise.store import run_models as _run_models  # noqa: E402,F401
 from tierwise.store import summary_models as _summary_models  # noqa: E402,F401

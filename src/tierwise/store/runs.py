@@ -23,7 +23,7 @@ from sqlalchemy import Connection, select
 from tierwise.config import Settings
 from tierwise.io.connection import duckdb_connection
 from tierwise.io.parsing import quote_ident
-from tierwise.store.models import Policy, Run
+from tierwise.store.run_models import Policy, Run
 from tierwise.store.source import ATTACHED, attach_store
 
 #: the columns of ``assignments`` a run writes, in order
@@ -62,7 +62,7 @@ def policy_row(con: Connection, name: str, version: str, text: str, actor: str, 
 
 
 def insert_run(con: Connection, **values: object) -> int:
-    """Insert one run row (the columns of :class:`~tierwise.store.models.Run`); its id."""
+    """Insert one run row (the columns of :class:`~tierwise.store.run_models.Run`); its id."""
     return con.execute(Run.__table__.insert().values(**values).returning(Run.__table__.c.id)).scalar_one()
 
 

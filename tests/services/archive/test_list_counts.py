@@ -12,7 +12,8 @@ from tierwise.security.permissions import Actor
 from tierwise.services.class_counts import customer_total, saved_class_total, write_class_counts
 from tierwise.services.customer_facets import customer_facets
 from tierwise.services.customer_list import list_customers
-from tierwise.store.models import Assignment, Customer
+from tierwise.store.models import Customer
+from tierwise.store.run_models import Assignment
 
 CHEN = Actor("chen", "analyst")
 

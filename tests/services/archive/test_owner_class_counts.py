@@ -15,7 +15,8 @@ from tierwise.services.class_counts import saved_owner_class_total, write_class_
 from tierwise.services.customer_list import list_customers
 from tierwise.services.import_history import revert_import
 from tierwise.services.imports import import_data
-from tierwise.store.models import Assignment, Customer
+from tierwise.store.models import Customer
+from tierwise.store.run_models import Assignment
 
 CHEN = Actor("chen", "analyst")
 WANG = Actor("wang", "account_manager")

@@ -27,7 +27,7 @@ from tierwise.services.context import ServiceContext
 from tierwise.services.users import create_user, lock_user, unlock_user
 from tierwise.store import credentials
 from tierwise.store.db import create_store_engine, session_factory
-from tierwise.store.models import ApiToken, LoginSession, User
+from tierwise.store.people_models import ApiToken, LoginSession, User
 
 PASSWORD = "correct horse battery staple"
 

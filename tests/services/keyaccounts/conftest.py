@@ -26,7 +26,7 @@ def ctx(book: Book) -> ServiceContext:
 def people(book: Book) -> Book:
     """Teams east and north; managers zhao (east) and qian (north); account managers wang (east) and li
     (north); the analyst sun; the deactivated manager old (east)."""
-    from tierwise.store.models import Team, User
+    from tierwise.store.people_models import Team, User
 
     with book.sessions.begin() as session:
         east, north = Team(name="east"), Team(name="north")
