@@ -11,8 +11,9 @@ import pyarrow as pa
 import pytest
 from xlsxwriter.workbook import Workbook
 
+from tierwise.io.header_mapping import column_letter
 from tierwise.report_model import ReportData
-from tierwise.reports.customer_sheet import column_letters, fill_customer_sheet, write_customers
+from tierwise.reports.customer_sheet import fill_customer_sheet, write_customers
 from tierwise.reports.excel import write_excel
 from tierwise.reports.sheet_writer import sheet_name
 from tierwise.reports.workbook import CellFormats, text_width
@@ -192,4 +193,4 @@ def test_streaming_crosses_chunk_boundaries(tmp_path: Path) -> None:
 
 
 def test_column_letters() -> None:
-    assert [column_letters(i) for i in (0, 25, 26, 51, 52, 701, 702)] == ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA"]
+    assert [column_letter(i) for i in (0, 25, 26, 51, 52, 701, 702)] == ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA"]

@@ -1,4 +1,5 @@
-"""From a loaded file to a canonical table: header mapping, typed columns, and every problem found.
+"""From a loaded file to a canonical table: typed columns and every problem found (the header mapping is
+:mod:`tierwise.io.header_mapping`).
 
 All checks are SQL queries in DuckDB (one scan each), never Python loops over rows. Each check returns the
 first offending rows (up to ``LIMIT``) and how many there are in all. The conditions themselves are in
@@ -16,7 +17,8 @@ from tierwise.config import Settings
 from tierwise.errors import Problem
 from tierwise.i18n import N_, Message
 from tierwise.io.columns import TABLES, VALUE_MAPS, Column
-from tierwise.io.headers import HeaderMap, Recognised, accepted_names, recognise
+from tierwise.io.header_mapping import map_headers, missing_column_problem
+from tierwise.io.headers import HeaderMap
 from tierwise.io.parquet_stats import column_stats
 from tierwise.io.parsing import SQL_TYPES, quote_ident, typed_expr
 from tierwise.io.row_checks import FLOATING, NATIVE, TYPED, RowCheck, is_native, row_checks, skip_columns
@@ -55,59 +57,6 @@ class Checked:
         self.problem_count += len(problems) if count is None else count
 
 
-def _letter(index: int) -> str:
-    """The spreadsheet letter of a 0-based column index (0 → A, 26 → AA)."""
-    out = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        out = chr(65 + rest) + out
-    return out
-
-
-def map_headers(
-    table: str,
-    columns: list[str],
-    file: str,
-    written: dict[str, str] | None = None,
-    user_map: HeaderMap | None = None,
-) -> tuple[dict[str, str], dict[str, Recognised], list[str], list[Problem]]:
-    """Canonical column → view column, what each was recognised as, the unknown columns, and problems.
-
-    ``written`` gives each view column's header as the file wrote it (a repeated ``金额`` is loaded as
-    ``金额_2``); two columns for one canonical column are an error that names both.
-    """
-    written = written or {}
-    mapping: dict[str, str] = {}
-    found: dict[str, Recognised] = {}
-    unknown: list[str] = []
-    problems: list[Problem] = []
-    for position, column in enumerate(columns):
-        header = written.get(column, column)
-        got = recognise(table, header, user_map)
-        if got is None:
-            unknown.append(column)
-        elif got.column in mapping:
-            first = mapping[got.column]
-            first_header = written.get(first, first)
-            where = {"a": _letter(columns.index(first)), "b": _letter(position)}
-            if first_header == header:
-                reason = Message(
-                    "two columns are headed %(header)s (columns %(a)s and %(b)s); delete one or rename it",
-                    {"header": repr(header), **where},
-                )
-            else:
-                reason = Message(
-                    "a second column for %(name)s (columns %(a)s and %(b)s; first: %(first)s); keep one",
-                    {"name": got.column, "first": repr(first_header), **where},
-                )
-            problems.append(Problem(file, 1, header, None, reason))
-        else:
-            mapping[got.column] = column
-            found[got.column] = got
-    return mapping, found, unknown, problems
-
-
 def _column_expr(col: Column, header: str | None, duck_type: str | None, table: str, scale: int) -> str:
     if header is None:
         return f"CAST(NULL AS {SQL_TYPES[col.type]})"
@@ -135,22 +84,6 @@ def _native_expr(col: Column, ident: str, duck_type: str) -> str:
 def _plain(col: Column, ident: str, duck_type: str) -> str:
     """The canonical value of a typed column whose checks all passed: the column itself, cast."""
     return f"CAST({ident} AS {SQL_TYPES[col.type]})" if duck_type.split("(")[0] != SQL_TYPES[col.type] else ident
-
-
-def _missing_problem(file: str, table: str, name: str, loaded: Loaded | None) -> Problem:
-    col = TABLES[table].column(name)
-    names = ", ".join(accepted_names(table, name))
-    if loaded is not None and not loaded.complete:
-        reason = Message(
-            "required column missing; name its header one of: %(names)s (or map yours with --map); headers "
-            "found in row %(row)s: %(found)s",
-            {"names": names, "row": loaded.header_row, "found": ", ".join(h for h in loaded.headers if h) or "none"},
-        )
-    else:
-        reason = Message(
-            "required column missing; name its header one of: %(names)s (or map yours with --map)", {"names": names}
-        )
-    return Problem(file, None, f"{name} ({col.zh})", None, reason)
 
 
 def check_file(
@@ -186,7 +119,7 @@ def check_file(
     result = Checked(table, file, None, present=list(mapping), unknown=unknown, headers=dict(mapping))
     result.add(problems)
     missing = [c for c in spec.required if c not in mapping]
-    result.add([_missing_problem(file, table, name, loaded) for name in missing])
+    result.add([missing_column_problem(file, table, name, loaded) for name in missing])
     if missing or problems:
         return result
     for name, got in found.items():

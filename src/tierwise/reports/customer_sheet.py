@@ -23,6 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from tierwise.analytics.registry import INDICATORS
 from tierwise.i18n import N_, gettext_for
+from tierwise.io.header_mapping import column_letter
 from tierwise.reports.workbook import MAX_WIDTH, CellFormats, text_width
 
 CHUNK_ROWS = 65_536
@@ -54,16 +55,6 @@ def column_label(name: str, lang: str) -> str:
             return _(msgid, policy=name.removeprefix(prefix))
     fixed = {"customer_id": _("Customer ID"), "value_at_risk": _("Value at risk")}
     return fixed.get(name, name)
-
-
-def column_letters(index: int) -> str:
-    """``0`` → ``A``, ``25`` → ``Z``, ``26`` → ``AA``."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _style(name: str, type_: pa.DataType) -> str:
@@ -160,7 +151,7 @@ def _cells(column: pa.Array, letter: str, rows: pa.Array, style: str) -> pa.Arra
 def _row_xml(batch: pa.RecordBatch, first_row: int, styles: list[str]) -> memoryview:
     """The ``<row>`` elements of one chunk, as one UTF-8 byte string."""
     rows = pc.cast(pa.array(np.arange(first_row, first_row + batch.num_rows, dtype=np.int64)), pa.string())
-    cells = [_cells(batch.column(c), column_letters(c), rows, styles[c]) for c in range(batch.num_columns)]
+    cells = [_cells(batch.column(c), column_letter(c), rows, styles[c]) for c in range(batch.num_columns)]
     xml = pc.binary_join_element_wise('<row r="', rows, '">', *cells, "</row>", "")
     # the values of a string array lie back to back in its data buffer: one copy for the whole chunk
     offsets = np.frombuffer(xml.buffers()[1], dtype=np.int32, count=len(xml) + 1, offset=xml.offset * 4)
@@ -190,7 +181,7 @@ def fill_customer_sheet(path: str | Path, pending: PendingSheet, chunk_rows: int
         header = re.search(r'<row r="1"[ >].*?</row>', xml[start:end], re.S).group(0)
         sample = re.search(r'<row r="2"[ >].*?</row>', xml[start:end], re.S).group(0)
         styles = re.findall(r'<c r="[A-Z]+2" s="(\d+)"', sample)
-        last = f"{column_letters(table.num_columns - 1)}{table.num_rows + 1}"
+        last = f"{column_letter(table.num_columns - 1)}{table.num_rows + 1}"
         head = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}"/>', xml[:start], count=1)
         for item in src.infolist():
             if item.filename != part:
