@@ -14,12 +14,11 @@ import hashlib
 import logging
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyarrow as pa
 from sqlalchemy import Connection, Engine, func, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -27,27 +26,23 @@ from sqlalchemy.orm import Session
 from tierwise.config import Settings
 from tierwise.errors import StoreError, UsageError
 from tierwise.i18n import N_, Message
-from tierwise.io.columns import TABLES
 from tierwise.io.dataset import Dataset
 from tierwise.io.headers import HeaderMap
-from tierwise.io.parsing import quote_ident
 from tierwise.io.source import DataSource, DemoSource, FileSource
-from tierwise.security.pii import Keyring
 from tierwise.services.context import ServiceContext
-from tierwise.services.sealed_data import keyring_of
+from tierwise.services.import_rows import keyring_for, row_batches, store_rows_sql
 from tierwise.services.sources import open_source
 from tierwise.store.audit import write_audit
 from tierwise.store.db import engine_from_settings, writing
 from tierwise.store.integrity import INTEGRITY_ERRORS, refused
-from tierwise.store.loading import HISTORY, PG_LOCK_KEY, ROW_KEY_IDS, Loader, Mode, TableChanges, store_columns
+from tierwise.store.loading import PG_LOCK_KEY, Loader, Mode, TableChanges, store_columns
 from tierwise.store.models import Import, ImportCount, ImportFile
 from tierwise.store.schema import ensure_schema
-from tierwise.store.sealed import SEALED, seal_batch, sealed_fields
+from tierwise.store.sealed import SEALED
 from tierwise.store.sqlite_scratch import attached, write_scratch, write_scratch_sql
 
 log = logging.getLogger(__name__)
 
-BATCH_ROWS = 100_000
 # DuckDB's memory while an import reads its files (unless TIERWISE_DUCKDB_MEMORY_LIMIT says otherwise): a file
 # larger than this is spilled to a temporary folder, so the import's peak memory does not grow with the file
 READING_MEMORY_LIMIT = "512MB"
@@ -86,73 +81,6 @@ def file_sha256(path: Path) -> str:
         while block := handle.read(HASH_BLOCK):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _store_rows_sql(dataset: Dataset, table: str) -> str:
-    """The SELECT of a table's rows as the store holds them (canonical columns, then its row key).
-
-    The row key is ``id:<id>`` when the row has its own id; only rows without one pay for the SHA-256
-    fingerprint (and the count of identical rows before it). Where rows share an id (an order of several
-    lines), each of them is ``ln:<id>:<n>``, ``n`` counting the order's lines in the order of their
-    fingerprints, so that importing the same file again finds the same keys; an id on one row alone
-    keeps ``id:<id>``. The prefixes keep the kinds apart (no id makes a line key, whatever its colons),
-    and ``n`` after the last colon makes a line key name one id and one line.
-    """
-    columns = [c.name for c in TABLES[table].columns]
-    listed = ", ".join(quote_ident(c) for c in columns)
-    if "row_key" not in store_columns(table):
-        return f"SELECT {listed} FROM {quote_ident(table)}"
-    own_id = ROW_KEY_IDS[table]
-    shared = own_id is not None and table not in HISTORY and _ids_shared(dataset, table, own_id)
-    if own_id is not None and not shared:
-        missing = dataset.con.sql(
-            f"SELECT count(*) FROM {quote_ident(table)} WHERE {quote_ident(own_id)} IS NULL"
-        ).fetchone()[0]
-        if not missing:
-            return f"SELECT {listed}, 'id:' || {quote_ident(own_id)} AS row_key FROM {quote_ident(table)}"
-    cells = ", ".join(f"coalesce(CAST({quote_ident(c)} AS VARCHAR), chr(0))" for c in columns)
-    fingerprint = "'fp:' || __row_hash || ':' || row_number() OVER (PARTITION BY __row_hash)"
-    key = fingerprint
-    if own_id is not None:
-        own = quote_ident(own_id)
-        by_id = f"'id:' || {own}"
-        if shared:  # an order's lines share its id: the lines after its first are told apart by content
-            line = f"row_number() OVER (PARTITION BY {own} ORDER BY __row_hash)"
-            by_line = f"'ln:' || {own} || ':' || {line}"
-            by_id = f"CASE WHEN count(*) OVER (PARTITION BY {own}) = 1 THEN {by_id} ELSE {by_line} END"
-        key = f"CASE WHEN {own} IS NOT NULL THEN {by_id} ELSE {fingerprint} END"
-    return (
-        f"SELECT {listed}, {key} AS row_key FROM "
-        f"(SELECT *, sha256(concat_ws(chr(31), {cells})) AS __row_hash FROM {quote_ident(table)})"
-    )
-
-
-def _ids_shared(dataset: Dataset, table: str, own_id: str) -> bool:
-    """Whether rows of ``table`` share an id (an order's lines share its transaction id)."""
-    own = quote_ident(own_id)
-    query = f"SELECT 1 FROM {quote_ident(table)} WHERE {own} IS NOT NULL GROUP BY {own} HAVING count(*) > 1 LIMIT 1"
-    return dataset.con.sql(query).fetchone() is not None
-
-
-def _batches(
-    dataset: Dataset, table: str, keyring: Keyring | None, counted: Callable[[int], None]
-) -> Iterator[pa.RecordBatch]:
-    reader = dataset.con.sql(_store_rows_sql(dataset, table)).to_arrow_reader(BATCH_ROWS)
-    for batch in reader:
-        yield seal_batch(batch, table, keyring) if table in SEALED else batch
-        counted(batch.num_rows)
-
-
-def _keyring_for(dataset: Dataset, settings: Settings) -> Keyring | None:
-    """The keyring when the data holds personal values (the import seals them), else ``None``: data without
-    any needs no key."""
-    if "customers" not in dataset.tables:
-        return None
-    fields = sealed_fields("customers")
-    any_value = " OR ".join(f"{quote_ident(f)} IS NOT NULL" for f in fields)
-    if dataset.con.sql(f"SELECT 1 FROM customers WHERE {any_value} LIMIT 1").fetchone() is None:
-        return None
-    return keyring_of(settings)
 
 
 def _files(dataset: Dataset) -> list[FileRecord]:
@@ -256,7 +184,7 @@ def _import(
     settings, actor = ctx.settings, ctx.actor.name
     try:
         files = _files(dataset)
-        keyring = _keyring_for(dataset, settings)
+        keyring = keyring_for(dataset, settings)
         engine = store_engine(ctx)
         ensure_schema(engine)
         now = ctx.now()
@@ -275,11 +203,9 @@ def _import(
                 started = time.perf_counter()
                 if table in SEALED:  # its personal values are sealed batch by batch in Python
                     progress = lambda rows, t=table: counted(rows, "check:" + t)  # noqa: E731
-                    write_scratch(scratch, table, store_columns(table), _batches(dataset, table, keyring, progress))
+                    write_scratch(scratch, table, store_columns(table), row_batches(dataset, table, keyring, progress))
                 else:
-                    write_scratch_sql(
-                        dataset.con, scratch, table, store_columns(table), _store_rows_sql(dataset, table)
-                    )
+                    write_scratch_sql(dataset.con, scratch, table, store_columns(table), store_rows_sql(dataset, table))
                     counted(dataset.row_count(table), "check:" + table)
                 log.info("%s: written to the scratch file in %.1f s", table, time.perf_counter() - started)
         current: str | None = None  # the table being imported, for a refusal's message
@@ -301,7 +227,7 @@ def _import(
                         loader.stage_scratch(table)
                     else:
                         progress = lambda rows, t=table: counted(rows, "check:" + t)  # noqa: E731
-                        loader.stage(table, _batches(dataset, table, keyring, progress))
+                        loader.stage(table, row_batches(dataset, table, keyring, progress))
                     staged = time.perf_counter()
                     changes.append(loader.changes(table, mode))
                     log.info(
@@ -319,7 +245,7 @@ def _import(
                             counted(loader.load_empty(table, ()), "write:" + table)
                         elif table in loader.empty:
                             progress = lambda rows, t=table: counted(rows, "write:" + t)  # noqa: E731
-                            loader.load_empty(table, _batches(dataset, table, keyring, progress), change.rows)
+                            loader.load_empty(table, row_batches(dataset, table, keyring, progress), change.rows)
                         else:
                             loader.write(table, mode, change)
                             counted(change.rows, "write:" + table)
