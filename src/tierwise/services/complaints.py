@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
 
 from tierwise.archive.complaints import ComplaintStatus, check_transition, is_reopening, parse_status
 from tierwise.errors import NotFoundError, RecordError
@@ -142,12 +143,7 @@ def change_status(
     require_action(ctx, "complaints.write")
     now = ctx.now()
     with ctx.store() as session, session.begin():
-        query = select(Complaint).where(Complaint.complaint_id == complaint_id).with_for_update()
-        row = session.scalars(query).first()
-        unknown = Message(UNKNOWN_COMPLAINT, {"id": complaint_id})
-        if row is None:
-            raise (RecordError if person(ctx) is None else NotFoundError)(unknown)
-        require_record_visible(session, ctx, row.customer_id, "complaints.write", unknown)
+        row = _complaint_to_change(session, ctx, complaint_id)
         current = parse_status(row.status or "open")
         target = check_transition(complaint_id, current, status)
         before = {"status": current.value, "resolved_date": row.resolved_date, "resolution": row.resolution}
@@ -204,12 +200,7 @@ def update_complaint(
             raise RecordError(Message(NO_DATE, {"id": complaint_id}))
         asked["date"] = date
     with ctx.store() as session, session.begin():
-        query = select(Complaint).where(Complaint.complaint_id == complaint_id).with_for_update()
-        row = session.scalars(query).first()
-        unknown = Message(UNKNOWN_COMPLAINT, {"id": complaint_id})
-        if row is None:
-            raise (RecordError if person(ctx) is None else NotFoundError)(unknown)
-        require_record_visible(session, ctx, row.customer_id, "complaints.write", unknown)
+        row = _complaint_to_change(session, ctx, complaint_id)
         if "description" in asked and asked["description"] is None:
             raise RecordError(Message(NO_DESCRIPTION, {"id": row.customer_id}))
         changed = {k: v for k, v in asked.items() if getattr(row, k) != v}
@@ -223,6 +214,17 @@ def update_complaint(
                 before=before, after=changed,
             )  # fmt: skip
         return _card(row)
+
+
+def _complaint_to_change(session: Session, ctx: ServiceContext, complaint_id: str) -> Complaint:
+    """Complaint ``complaint_id``, locked for the change; not found (as if missing) when ``ctx``'s person may
+    not see its customer."""
+    row = session.scalars(select(Complaint).where(Complaint.complaint_id == complaint_id).with_for_update()).first()
+    unknown = Message(UNKNOWN_COMPLAINT, {"id": complaint_id})
+    if row is None:
+        raise (RecordError if person(ctx) is None else NotFoundError)(unknown)
+    require_record_visible(session, ctx, row.customer_id, "complaints.write", unknown)
+    return row
 
 
 def customer_complaints(ctx: ServiceContext, customer_id: str) -> list[ComplaintCard]:

@@ -9,6 +9,7 @@ True
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 from alembic import command
 from alembic.config import Config
@@ -44,21 +45,19 @@ def current_revision(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine, revision: str = "head") -> str:
     """Apply every migration up to ``revision`` (all of them by default); returns the revision reached."""
-    config = _config()
-    with engine.begin() as con:
-        config.attributes["connection"] = con
-        command.upgrade(config, revision)
-    reached = current_revision(engine)
-    assert reached is not None
-    return reached
+    return _migrate(engine, command.upgrade, revision)
 
 
 def downgrade(engine: Engine, revision: str) -> str:
     """Undo the migrations after ``revision``; returns the revision reached."""
+    return _migrate(engine, command.downgrade, revision)
+
+
+def _migrate(engine: Engine, step: Callable[[Config, str], None], revision: str) -> str:
     config = _config()
     with engine.begin() as con:
         config.attributes["connection"] = con
-        command.downgrade(config, revision)
+        step(config, revision)
     reached = current_revision(engine)
     assert reached is not None
     return reached
